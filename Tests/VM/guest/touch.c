@@ -1,0 +1,100 @@
+/*
+ * touchmem: the swnuma VM suite's memory toucher.
+ *
+ *   touchmem MIB
+ *
+ * Maps MIB MiB of private anonymous memory, writes one byte into every page
+ * so the kernel really allocates it under the task's memory policy, and then
+ * prints one line describing that mapping, taken from /proc/self/numa_maps:
+ *
+ *   policy=<kernel policy string> pages=<total> N0=<pages> N1=<pages> ...
+ *
+ * The guest scripts run it as "swnuma <policy options> -- touchmem 16" and
+ * check where the pages landed.  Transparent huge pages are turned off for
+ * the mapping so interleaving works page by page.  Built by run.sh with
+ * "gcc -static" so it runs in the busybox initramfs without a libc.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: touchmem MIB\n");
+        return 2;
+    }
+    long mib = strtol(argv[1], NULL, 10);
+    if (mib <= 0) {
+        fprintf(stderr, "touchmem: bad size '%s'\n", argv[1]);
+        return 2;
+    }
+    size_t len = (size_t)mib << 20;
+    long pagesize = sysconf(_SC_PAGESIZE);
+    unsigned char *area = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (area == MAP_FAILED) {
+        perror("touchmem: mmap");
+        return 1;
+    }
+#ifdef MADV_NOHUGEPAGE
+    madvise(area, len, MADV_NOHUGEPAGE);
+#endif
+    for (size_t off = 0; off < len; off += (size_t)pagesize)
+        area[off] = (unsigned char)(off / (size_t)pagesize) | 1;
+
+    FILE *maps = fopen("/proc/self/numa_maps", "r");
+    if (maps == NULL) {
+        perror("touchmem: /proc/self/numa_maps");
+        return 1;
+    }
+    char want[32];
+    snprintf(want, sizeof want, "%lx ", (unsigned long)area);
+    /* numa_maps lines are short, but the buffer is generous anyway. */
+    static char line[65536];
+    int found = 0;
+    while (fgets(line, sizeof line, maps) != NULL) {
+        if (strncmp(line, want, strlen(want)) != 0)
+            continue;
+        found = 1;
+        line[strcspn(line, "\n")] = '\0';
+        /* Field 2 is the policy; it may hold a space ("prefer (many):0-1"),
+         * so it runs up to the first field that looks like key=value. */
+        char *rest = line + strlen(want);
+        char policy[256] = "";
+        char *tok = strtok(rest, " ");
+        unsigned long total = 0;
+        char counts[4096] = "";
+        size_t used = 0;
+        int in_policy = 1;
+        while (tok != NULL) {
+            if (in_policy && strchr(tok, '=') == NULL) {
+                if (policy[0] != '\0')
+                    strncat(policy, " ", sizeof policy - strlen(policy) - 1);
+                strncat(policy, tok, sizeof policy - strlen(policy) - 1);
+            } else {
+                in_policy = 0;
+                unsigned node;
+                unsigned long pages;
+                if (sscanf(tok, "N%u=%lu", &node, &pages) == 2) {
+                    total += pages;
+                    used += (size_t)snprintf(counts + used, sizeof counts - used,
+                                             " N%u=%lu", node, pages);
+                    if (used >= sizeof counts)
+                        used = sizeof counts - 1;
+                }
+            }
+            tok = strtok(NULL, " ");
+        }
+        printf("policy=%s pages=%lu%s\n", policy, total, counts);
+        break;
+    }
+    fclose(maps);
+    if (!found) {
+        fprintf(stderr, "touchmem: mapping %p not in numa_maps\n", (void *)area);
+        return 1;
+    }
+    return 0;
+}
