@@ -1,0 +1,54 @@
+# swnuma: build, run and test. `make run` and `make test` are all the set-up a
+# fresh Debian machine needs: missing packages are installed when run as root.
+
+SWIFT_BIN ?= /opt/swift/usr/bin
+export PATH := $(SWIFT_BIN):$(PATH)
+
+# A fully static release binary (libnuma.a included), stripped.
+RELEASE_FLAGS := -c release -Xswiftc -static-executable -Xlinker -s
+BIN := .build/release/swnuma
+
+# Debian packages: libnuma-dev to build; the rest for tests (numactl is the
+# oracle, qemu/busybox the multi-node guests, mandoc/zsh/fish/bash-completion
+# check the man page and completions, hyperfine the benchmarks).
+BUILD_DEPS := libnuma-dev pkg-config
+TEST_DEPS := numactl qemu-system-x86 busybox-static cpio mandoc zsh fish bash-completion hyperfine file
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-vm vm-shell bench clean
+
+all: build
+
+deps:
+	@scripts/ensure-packages.sh $(BUILD_DEPS)
+
+test-deps: deps
+	@scripts/ensure-packages.sh $(TEST_DEPS)
+
+build: deps
+	swift build $(RELEASE_FLAGS) --product swnuma
+
+run: build
+	$(BIN) -H
+
+test: test-deps build test-unit test-corpus test-cli
+
+test-unit: deps
+	swift test
+
+test-corpus: build
+	Tests/Corpus/run.sh $(BIN)
+
+test-cli: build
+	Tests/CLI/run.sh $(BIN)
+
+test-vm: test-deps build
+	SWNUMA_BIN=$(CURDIR)/$(BIN) Tests/VM/run.sh
+
+vm-shell: test-deps build
+	SWNUMA_BIN=$(CURDIR)/$(BIN) Tests/VM/run.sh --shell $(or $(TOPOLOGY),four)
+
+clean:
+	rm -rf .build

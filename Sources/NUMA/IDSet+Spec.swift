@@ -1,0 +1,211 @@
+/// What a `<nodes>` or `<cpus>` argument may name, and how to explain a refusal.
+///
+/// numactl's grammar is relative to two sets: the ids that exist, which `!`
+/// inverts against, and the ids this process is allowed to use (its cpuset,
+/// or every existing id after `--all`), which plain numbers, `all` and `+`
+/// are checked against.
+public struct SpecRules<Kind: IDKind>: Sendable {
+    /// The ids that exist on the machine.
+    public var existing: IDSet<Kind>
+    /// The ids the argument may name.
+    public var allowed: IDSet<Kind>
+    /// Why an existing id outside ``allowed`` is refused: one clause, such as
+    /// `node 1 has no memory`.
+    public var refusal: @Sendable (Int) -> String
+    /// Resolves a device form (`netdev:eth0`, `pci:0000:00:1f.0`) to nodes;
+    /// nil where devices are not accepted (`<cpus>`).
+    public var resolveDevice: (@Sendable (String) throws(NUMAError) -> IDSet<Kind>)?
+
+    public init(
+        existing: IDSet<Kind>, allowed: IDSet<Kind>,
+        refusal: (@Sendable (Int) -> String)? = nil,
+        resolveDevice: (@Sendable (String) throws(NUMAError) -> IDSet<Kind>)? = nil
+    ) {
+        self.existing = existing
+        self.allowed = allowed
+        self.refusal = refusal ?? { id in "\(Kind.noun) \(id) is not allowed" }
+        self.resolveDevice = resolveDevice
+    }
+}
+
+extension IDSet {
+    /// The device prefixes a `<nodes>` item may start with.
+    public static var devicePrefixes: [String] { ["netdev:", "ip:", "file:", "block:", "pci:"] }
+
+    /// Parses a `<nodes>` or `<cpus>` argument in numactl's grammar.
+    ///
+    /// - `""` is the empty set; `all` is every allowed id.
+    /// - A comma-separated list of numbers and `A-B` ranges, optionally ending
+    ///   in `,all`. Numbers are decimal, `0x` hexadecimal or `0`-prefixed octal,
+    ///   as C's `strtoul` reads them. A range adds the allowed ids from A to B.
+    /// - A leading `!` inverts the result against the ids that exist.
+    /// - A `+` (after any `!`) makes numbers relative: `+0` is the first allowed id.
+    /// - A `<nodes>` item may be a device (`netdev:`, `ip:`, `file:`, `block:`,
+    ///   `pci:`) that takes the rest of the text.
+    ///
+    /// Unlike numactl, numbers too large for an id, negative numbers, reversed
+    /// ranges and ids that do not exist are refused, and `!` inverts against
+    /// the ids that exist rather than a count.
+    ///
+    /// The corresponding libnuma functions are `numa_parse_nodestring` and
+    /// `numa_parse_cpustring`.
+    ///
+    /// - Throws: ``NUMAError`` naming the offending token.
+    public static func parse(_ spec: String, rules: SpecRules<Kind>) throws(NUMAError) -> IDSet {
+        var parser = SpecParser<Kind>(spec: spec, rules: rules)
+        return try parser.parse()
+    }
+}
+
+private struct SpecParser<Kind: IDKind> {
+    let spec: String
+    let rules: SpecRules<Kind>
+    let bytes: [UInt8]
+    var position = 0
+    var relative = false
+
+    init(spec: String, rules: SpecRules<Kind>) {
+        self.spec = spec
+        self.rules = rules
+        self.bytes = Array(spec.utf8)
+    }
+
+    var noun: String { Kind.noun }
+    var rest: String { String(decoding: bytes[position...], as: UTF8.self) }
+
+    func invalid(_ why: String) -> NUMAError {
+        NUMAError(.invalidArgument, "invalid <\(noun)s> '\(spec)': \(why)")
+    }
+
+    mutating func parse() throws(NUMAError) -> IDSet<Kind> {
+        if bytes.isEmpty { return [] }
+        var invert = false
+        if peek == UInt8(ascii: "!") {
+            invert = true
+            position += 1
+        }
+        if peek == UInt8(ascii: "+") {
+            relative = true
+            position += 1
+        }
+        var result = IDSet<Kind>()
+        if rest == "all" {
+            result = rules.allowed
+        } else {
+            try parseList(into: &result)
+        }
+        return invert ? rules.existing.subtracting(result) : result
+    }
+
+    var peek: UInt8? { position < bytes.count ? bytes[position] : nil }
+
+    mutating func parseList(into result: inout IDSet<Kind>) throws(NUMAError) {
+        while true {
+            let item = rest
+            if item == "all" {
+                result.formUnion(rules.allowed)
+                return
+            }
+            if let resolve = rules.resolveDevice,
+                let first = peek, (first | 0x20) >= UInt8(ascii: "a"), (first | 0x20) <= UInt8(ascii: "z"),
+                IDSet<Kind>.devicePrefixes.contains(where: { item.hasPrefix($0) })
+            {
+                result.formUnion(try resolve(item))
+                return
+            }
+            let low = try id(number(), whole: item)
+            var high = low
+            if peek == UInt8(ascii: "-") {
+                position += 1
+                guard peek != nil, peek != UInt8(ascii: ",") else {
+                    throw invalid("missing number after '-'")
+                }
+                high = try id(number(), whole: item)
+                guard low <= high else {
+                    throw invalid("range \(low)-\(high) is reversed")
+                }
+            }
+            try check(low)
+            try check(high)
+            if low == high {
+                result.insertID(low)
+            } else {
+                for member in rules.allowed where member >= low {
+                    if member > high { break }
+                    result.insertID(member)
+                }
+            }
+            guard let next = peek else { return }
+            guard next == UInt8(ascii: ",") else {
+                throw invalid("unexpected '\(rest)'")
+            }
+            position += 1
+            guard peek != nil else { throw invalid("empty item after ','") }
+        }
+    }
+
+    /// An id from a number: relative numbers pick the n-th allowed id.
+    func id(_ value: Int, whole item: String) throws(NUMAError) -> Int {
+        guard relative else { return value }
+        guard let member = rules.allowed.member(at: value) else {
+            let count = rules.allowed.count
+            throw NUMAError(
+                .notAllowed,
+                "\(noun) +\(value) in '\(spec)' does not exist: only \(count) \(noun)\(count == 1 ? " is" : "s are") allowed (\(rules.allowed))"
+            )
+        }
+        return member
+    }
+
+    func check(_ id: Int) throws(NUMAError) {
+        guard !rules.allowed.contains(id) else { return }
+        guard rules.existing.contains(id) else {
+            let known = rules.existing.isEmpty ? "there are none" : "\(noun)s are \(rules.existing)"
+            throw NUMAError(.notAllowed, "\(noun) \(id) does not exist; \(known)")
+        }
+        throw NUMAError(.notAllowed, rules.refusal(id))
+    }
+
+    /// A number as C's strtoul(3) with base 0 reads it, refusing signs and overflow.
+    mutating func number() throws(NUMAError) -> Int {
+        while let byte = peek, byte == 0x20 || byte == 0x09 { position += 1 }
+        let start = position
+        var negative = false
+        if let sign = peek, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+            negative = sign == UInt8(ascii: "-")
+            position += 1
+        }
+        var radix = 10
+        if peek == UInt8(ascii: "0") {
+            radix = 8
+            if position + 1 < bytes.count, bytes[position + 1] | 0x20 == UInt8(ascii: "x"),
+                position + 2 < bytes.count, hexDigit(bytes[position + 2], radix: 16) != nil
+            {
+                radix = 16
+                position += 2
+            }
+        }
+        let digitsStart = position
+        var value = 0
+        var overflow = false
+        while let byte = peek, let digit = hexDigit(byte, radix: radix) {
+            let (times, o1) = value.multipliedReportingOverflow(by: radix)
+            let (sum, o2) = times.addingReportingOverflow(digit)
+            overflow = overflow || o1 || o2
+            value = sum
+            position += 1
+        }
+        let token = String(decoding: bytes[start..<position], as: UTF8.self)
+        guard position > digitsStart else {
+            position = start
+            throw invalid(rest.isEmpty ? "missing number" : "expected a number at '\(rest)'")
+        }
+        if negative && value != 0 {
+            throw invalid("negative \(noun) number '\(token)'")
+        }
+        if overflow || value >= IDSet<Kind>.limit {
+            throw invalid("\(noun) number '\(token)' is out of range")
+        }
+        return value
+    }
+}

@@ -1,0 +1,341 @@
+/// What an ``IDSet`` numbers: NUMA nodes or CPUs.
+///
+/// The kind is a phantom type: it only exists so that a set of CPUs cannot be
+/// passed where a set of nodes is expected. Mixing the two is a compile error.
+public protocol IDKind: Sendable {
+    /// The word used in messages: `node` or `cpu`.
+    static var noun: String { get }
+}
+
+/// Marks an ``IDSet`` of NUMA node ids.
+public enum NodeKind: IDKind {
+    public static let noun = "node"
+}
+
+/// Marks an ``IDSet`` of CPU ids.
+public enum CPUKind: IDKind {
+    public static let noun = "cpu"
+}
+
+/// A set of NUMA node ids, as the kernel numbers them (OS-physical ids).
+public typealias NodeSet = IDSet<NodeKind>
+
+/// A set of CPU ids, as the kernel numbers them (OS-physical ids).
+public typealias CPUSet = IDSet<CPUKind>
+
+/// A set of small non-negative ids, stored as a bitmap.
+///
+/// ``NodeSet`` and ``CPUSet`` are the two instances. The ``description`` is
+/// the kernel's list form (`0-3,8`); ``init(mask:)`` and ``init(list:)`` read
+/// the two formats sysfs and `/proc` use.
+public struct IDSet<Kind: IDKind>: Hashable, Sendable {
+    /// Ids at or above this bound are never stored; parsers refuse them.
+    ///
+    /// Far above Linux's largest CPU count (`NR_CPUS` is at most 8192) and
+    /// node count (`MAX_NUMNODES` is at most 1024), and small enough that a
+    /// full bitmap is 512 KiB.
+    public static var limit: Int { 1 << 22 }
+
+    /// The bitmap, 64 ids a word, least significant first; never ends in a zero word.
+    private(set) var words: [UInt64]
+
+    /// An empty set.
+    public init() {
+        words = []
+    }
+
+    /// A set with the ids of a sequence.
+    ///
+    /// - Precondition: every id is in `0..<IDSet.limit`.
+    public init<S: Sequence>(_ ids: S) where S.Element == Int {
+        words = []
+        for id in ids { insertID(id) }
+    }
+
+    /// A set from a bitmap, 64 ids a word, least significant first.
+    package init(words: [UInt64]) {
+        self.words = words
+        trim()
+    }
+
+    /// The number of ids in the set.
+    public var count: Int {
+        words.reduce(0) { $0 + $1.nonzeroBitCount }
+    }
+
+    /// Whether the set has no ids.
+    public var isEmpty: Bool { words.isEmpty }
+
+    /// The smallest id, if any.
+    public var first: Int? {
+        for (index, word) in words.enumerated() where word != 0 {
+            return index * 64 + word.trailingZeroBitCount
+        }
+        return nil
+    }
+
+    /// The largest id, if any.
+    public var last: Int? {
+        guard let word = words.last else { return nil }
+        return (words.count - 1) * 64 + 63 - word.leadingZeroBitCount
+    }
+
+    /// Whether `id` is in the set; false for any id out of range.
+    public func contains(_ id: Int) -> Bool {
+        guard id >= 0 else { return false }
+        let index = id >> 6
+        guard index < words.count else { return false }
+        return words[index] & (1 << UInt64(id & 63)) != 0
+    }
+
+    /// The `n`-th smallest id (0-based), if the set has that many.
+    public func member(at n: Int) -> Int? {
+        guard n >= 0 else { return nil }
+        var remaining = n
+        for (index, word) in words.enumerated() {
+            let bits = word.nonzeroBitCount
+            if remaining < bits {
+                var w = word
+                for _ in 0..<remaining { w &= w - 1 }
+                return index * 64 + w.trailingZeroBitCount
+            }
+            remaining -= bits
+        }
+        return nil
+    }
+
+    /// The set as maximal runs of consecutive ids, ascending.
+    public var ranges: [ClosedRange<Int>] {
+        var result: [ClosedRange<Int>] = []
+        var start = -1
+        var previous = -2
+        for id in self {
+            if id != previous + 1 {
+                if start >= 0 { result.append(start...previous) }
+                start = id
+            }
+            previous = id
+        }
+        if start >= 0 { result.append(start...previous) }
+        return result
+    }
+
+    /// The bitmap as `count` machine words for a system call, least significant first.
+    ///
+    /// Ids that do not fit in `count` words are left out.
+    package func machineWords(count: Int) -> [UInt] {
+        var result = [UInt](repeating: 0, count: count)
+        for index in 0..<Swift.min(count, words.count) {
+            result[index] = UInt(words[index])
+        }
+        return result
+    }
+
+    mutating func insertID(_ id: Int) {
+        precondition(id >= 0 && id < Self.limit, "id out of range")
+        let index = id >> 6
+        if index >= words.count {
+            words.append(contentsOf: repeatElement(0, count: index - words.count + 1))
+        }
+        words[index] |= 1 << UInt64(id & 63)
+    }
+
+    private mutating func trim() {
+        while let lastWord = words.last, lastWord == 0 { words.removeLast() }
+    }
+
+    private func combined(with other: Self, _ op: (UInt64, UInt64) -> UInt64) -> Self {
+        let length = Swift.max(words.count, other.words.count)
+        var result = [UInt64](repeating: 0, count: length)
+        for index in 0..<length {
+            let a = index < words.count ? words[index] : 0
+            let b = index < other.words.count ? other.words[index] : 0
+            result[index] = op(a, b)
+        }
+        return Self(words: result)
+    }
+}
+
+extension IDSet: SetAlgebra {
+    public func union(_ other: Self) -> Self { combined(with: other, |) }
+    public func intersection(_ other: Self) -> Self { combined(with: other, &) }
+    public func symmetricDifference(_ other: Self) -> Self { combined(with: other, ^) }
+    public func subtracting(_ other: Self) -> Self { combined(with: other) { $0 & ~$1 } }
+
+    @discardableResult
+    public mutating func insert(_ id: Int) -> (inserted: Bool, memberAfterInsert: Int) {
+        if contains(id) { return (false, id) }
+        insertID(id)
+        return (true, id)
+    }
+
+    @discardableResult
+    public mutating func remove(_ id: Int) -> Int? {
+        guard contains(id) else { return nil }
+        words[id >> 6] &= ~(1 << UInt64(id & 63))
+        trim()
+        return id
+    }
+
+    @discardableResult
+    public mutating func update(with id: Int) -> Int? {
+        insert(id).inserted ? nil : id
+    }
+
+    public mutating func formUnion(_ other: Self) { self = union(other) }
+    public mutating func formIntersection(_ other: Self) { self = intersection(other) }
+    public mutating func formSymmetricDifference(_ other: Self) { self = symmetricDifference(other) }
+}
+
+extension IDSet: Sequence {
+    /// Iterates the ids in ascending order.
+    public struct Iterator: IteratorProtocol {
+        let words: [UInt64]
+        var index = 0
+        var current: UInt64
+
+        init(words: [UInt64]) {
+            self.words = words
+            current = words.first ?? 0
+        }
+
+        public mutating func next() -> Int? {
+            while current == 0 {
+                index += 1
+                guard index < words.count else { return nil }
+                current = words[index]
+            }
+            let bit = current.trailingZeroBitCount
+            current &= current - 1
+            return index * 64 + bit
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(words: words) }
+    public var underestimatedCount: Int { count }
+}
+
+extension IDSet: ExpressibleByArrayLiteral {
+    public init(arrayLiteral elements: Int...) {
+        self.init(elements)
+    }
+}
+
+extension IDSet: CustomStringConvertible {
+    /// The kernel's list form: `0-3,8`; empty for an empty set.
+    public var description: String {
+        ranges.map { $0.count == 1 ? String($0.lowerBound) : "\($0.lowerBound)-\($0.upperBound)" }
+            .joined(separator: ",")
+    }
+}
+
+// MARK: - The formats sysfs and /proc use
+
+extension IDSet {
+    /// Reads a hexadecimal mask as sysfs `cpumap` and `/proc/PID/status`
+    /// (`Cpus_allowed`, `Mems_allowed`) write it: 32-bit words in hex,
+    /// separated by commas, most significant word first.
+    ///
+    /// Masks of any width are accepted, with or without trailing NUL bytes,
+    /// blanks or newlines. Returns nil for anything else, or for a set bit at
+    /// or above ``limit``.
+    public init?(mask text: some StringProtocol) {
+        let trimmed = text.trimmingWhitespaceAndNUL().utf8.reversed()
+        guard !trimmed.isEmpty else { return nil }
+        // Walk from the least significant end.
+        var words32: [UInt32] = []
+        var value: UInt32 = 0
+        var digits = 0
+        for byte in trimmed {
+            if byte == UInt8(ascii: ",") {
+                guard digits > 0 else { return nil }
+                words32.append(value)
+                value = 0
+                digits = 0
+                continue
+            }
+            guard let nibble = hexDigit(byte, radix: 16), digits < 8 else { return nil }
+            value |= UInt32(nibble) << UInt32(4 * digits)
+            digits += 1
+        }
+        guard digits > 0 else { return nil }
+        words32.append(value)
+        var words64: [UInt64] = []
+        words64.reserveCapacity((words32.count + 1) / 2)
+        var index = 0
+        while index < words32.count {
+            let low = UInt64(words32[index])
+            let high = index + 1 < words32.count ? UInt64(words32[index + 1]) : 0
+            words64.append(low | high << 32)
+            index += 2
+        }
+        self.init(words: words64)
+        if let top = last, top >= Self.limit { return nil }
+    }
+
+    /// Reads the kernel's list form as sysfs `cpulist` and `online` write it:
+    /// `0-3,8,10-11`, with or without a trailing newline. An empty text is an
+    /// empty set. Returns nil for anything else, a reversed range, or an id at
+    /// or above ``limit``.
+    public init?(list text: some StringProtocol) {
+        self.init()
+        let trimmed = text.trimmingWhitespaceAndNUL()
+        if trimmed.isEmpty { return }
+        for item in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
+            let bounds = item.split(separator: "-", omittingEmptySubsequences: false)
+            guard bounds.count == 1 || bounds.count == 2,
+                let low = Int(decimal: bounds[0]),
+                let high = bounds.count == 2 ? Int(decimal: bounds[1]) : low,
+                low <= high, high < Self.limit
+            else { return nil }
+            for id in low...high { insertID(id) }
+        }
+    }
+
+    /// The set as a hexadecimal mask in the `cpumap` format, at least `minimumWords` 32-bit words wide.
+    public func mask(minimumWords: Int = 1) -> String {
+        var words32: [UInt32] = []
+        for word in words {
+            words32.append(UInt32(truncatingIfNeeded: word))
+            words32.append(UInt32(truncatingIfNeeded: word >> 32))
+        }
+        while words32.count > Swift.max(minimumWords, 1), words32.last == 0 { words32.removeLast() }
+        while words32.count < minimumWords { words32.append(0) }
+        return words32.reversed().map { word in
+            let hex = String(word, radix: 16)
+            return String(repeating: "0", count: 8 - hex.count) + hex
+        }.joined(separator: ",")
+    }
+}
+
+/// The value of a digit in `radix` (up to 16), or nil.
+func hexDigit(_ byte: UInt8, radix: Int) -> Int? {
+    let value: Int
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): value = Int(byte - UInt8(ascii: "0"))
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): value = Int(byte - UInt8(ascii: "a")) + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): value = Int(byte - UInt8(ascii: "A")) + 10
+    default: return nil
+    }
+    return value < radix ? value : nil
+}
+
+extension Int {
+    /// A plain unsigned decimal number (digits only), or nil; never traps on overflow.
+    package init?(decimal text: some StringProtocol) {
+        guard let value = UInt64(decimalText: text), value <= UInt64(Int.max) else { return nil }
+        self = Int(value)
+    }
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing blanks, newlines and NUL bytes.
+    package func trimmingWhitespaceAndNUL() -> Substring {
+        let isPadding: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\0" || $0 == "\r" }
+        let text = Substring(self)
+        guard let start = text.firstIndex(where: { !isPadding($0) }),
+            let end = text.lastIndex(where: { !isPadding($0) })
+        else { return "" }
+        return text[start...end]
+    }
+}

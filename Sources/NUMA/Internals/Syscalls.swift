@@ -1,0 +1,189 @@
+// The one seam between swnuma and the operating system. Every file read,
+// directory listing and system call the library makes goes through here;
+// nothing else in the package imports Glibc or CNUMA.
+
+internal import CNUMA
+internal import Glibc
+
+enum Syscalls {
+    /// Reads a whole file, up to `limit` bytes, retrying on EINTR.
+    ///
+    /// The size from stat is not trusted (sysfs reports 4096 for everything).
+    static func readFile(_ path: String, limit: Int) -> Result<[UInt8], Errno> {
+        let fd = retrying { open(path, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else { return .failure(Errno.current) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = 4096
+        while bytes.count < limit {
+            let want = min(chunk, limit - bytes.count)
+            let start = bytes.count
+            bytes.append(contentsOf: repeatElement(0, count: want))
+            let got = bytes.withUnsafeMutableBufferPointer { buffer in
+                retrying { read(fd, buffer.baseAddress! + start, want) }
+            }
+            guard got >= 0 else { return .failure(Errno.current) }
+            bytes.removeLast(want - got)
+            if got == 0 { break }
+            chunk = min(chunk * 2, 1 << 20)
+        }
+        return .success(bytes)
+    }
+
+    /// The names in a directory, without `.` and `..`, in no particular order.
+    static func listDirectory(_ path: String) -> Result<[String], Errno> {
+        guard let dir = opendir(path) else { return .failure(Errno.current) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return .success(names)
+    }
+
+    /// Whether `path` names a directory (following symbolic links).
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// The canonical absolute form of `path`, or nil when it does not resolve.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// The value of an environment variable.
+    static func environment(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+
+    /// The device a path lives on, or that a device node names.
+    struct DeviceNumber {
+        var major: UInt32
+        var minor: UInt32
+        var isCharacterDevice: Bool
+    }
+
+    static func deviceOf(_ path: String) -> Result<DeviceNumber, Errno> {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return .failure(Errno.current) }
+        let type = info.st_mode & S_IFMT
+        let isDevice = type == S_IFBLK || type == S_IFCHR
+        let device = isDevice ? info.st_rdev : info.st_dev
+        return .success(DeviceNumber(major: swnuma_dev_major(device), minor: swnuma_dev_minor(device), isCharacterDevice: type == S_IFCHR))
+    }
+
+    struct ResolveFailure: Error {
+        var message: String
+    }
+
+    enum IPAddress {
+        case v4([UInt8])
+        case v6([UInt8])
+    }
+
+    /// The first address getaddrinfo(3) gives for a host, or its error text.
+    static func resolveHost(_ host: String) -> Result<IPAddress, ResolveFailure> {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_DGRAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        let rc = getaddrinfo(host, nil, &hints, &list)
+        guard rc == 0, let first = list else { return .failure(ResolveFailure(message: String(cString: gai_strerror(rc)))) }
+        defer { freeaddrinfo(list) }
+        guard let address = first.pointee.ai_addr else { return .failure(ResolveFailure(message: "no address")) }
+        switch Int32(first.pointee.ai_family) {
+        case AF_INET:
+            return address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { pointer in
+                .success(.v4(withUnsafeBytes(of: pointer.pointee.sin_addr) { Array($0) }))
+            }
+        case AF_INET6:
+            return address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
+                .success(.v6(withUnsafeBytes(of: pointer.pointee.sin6_addr) { Array($0) }))
+            }
+        default:
+            return .failure(ResolveFailure(message: "unsupported address family \(first.pointee.ai_family)"))
+        }
+    }
+
+    // MARK: Memory policy (the corresponding libnuma wrappers of the system calls)
+
+    static func setMempolicy(mode: Int32, mask: [UInt], maxNode: UInt) -> Result<Void, Errno> {
+        let rc = mask.withUnsafeBufferPointer { set_mempolicy(mode, $0.baseAddress, maxNode) }
+        return rc == 0 ? .success(()) : .failure(Errno.current)
+    }
+
+    static func getMempolicy(words: Int, flags: UInt) -> Result<(mode: Int32, mask: [UInt]), Errno> {
+        var mode: Int32 = 0
+        var mask = [UInt](repeating: 0, count: max(words, 1))
+        let bits = UInt(mask.count * UInt.bitWidth)
+        let rc = mask.withUnsafeMutableBufferPointer { get_mempolicy(&mode, $0.baseAddress, bits + 1, nil, UInt32(flags)) }
+        return rc == 0 ? .success((mode, mask)) : .failure(Errno.current)
+    }
+
+    /// The next interleave node (`get_mempolicy` with `MPOL_F_NODE`).
+    static func nextInterleaveNode() -> Result<Int32, Errno> {
+        var node: Int32 = 0
+        let rc = get_mempolicy(&node, nil, 0, nil, UInt32(MPOL_F_NODE))
+        return rc == 0 ? .success(node) : .failure(Errno.current)
+    }
+
+    // MARK: CPU affinity
+
+    static func setAffinity(_ words: [UInt]) -> Result<Void, Errno> {
+        let rc = words.withUnsafeBufferPointer { swnuma_setaffinity($0.count * MemoryLayout<UInt>.size, $0.baseAddress) }
+        return rc == 0 ? .success(()) : .failure(Errno.current)
+    }
+
+    /// The calling thread's affinity as machine words, growing the buffer while the kernel says EINVAL.
+    static func getAffinity() -> Result<[UInt], Errno> {
+        var words = 16
+        while true {
+            var mask = [UInt](repeating: 0, count: words)
+            let rc = mask.withUnsafeMutableBufferPointer { swnuma_getaffinity($0.count * MemoryLayout<UInt>.size, $0.baseAddress) }
+            if rc == 0 { return .success(mask) }
+            let error = Errno.current
+            guard error.rawValue == EINVAL, words < (1 << 16) else { return .failure(error) }
+            words *= 2
+        }
+    }
+
+    // MARK: Processes
+
+    /// Replaces the process image, searching PATH as execvp(3) does. Returns only on failure.
+    static func execute(_ arguments: [String]) -> Errno {
+        var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
+        cArguments.append(nil)
+        execvp(arguments[0], &cArguments)
+        let error = Errno.current
+        for pointer in cArguments { free(pointer) }
+        return error
+    }
+
+    private static func retrying<T: BinaryInteger>(_ body: () -> T) -> T {
+        while true {
+            let result = body()
+            if result < 0 && errno == EINTR { continue }
+            return result
+        }
+    }
+}
+
+extension Errno {
+    static var current: Errno { Errno(rawValue: errno) }
+
+    /// The C library's text for this error number, as strerror(3) gives it.
+    public var description: String {
+        String(cString: strerror(rawValue))
+    }
+
+    public static var invalidArgument: Errno { Errno(rawValue: EINVAL) }
+    public static var notPermitted: Errno { Errno(rawValue: EPERM) }
+    public static var notImplemented: Errno { Errno(rawValue: ENOSYS) }
+    public static var noSuchFile: Errno { Errno(rawValue: ENOENT) }
+    public static var noSuchProcess: Errno { Errno(rawValue: ESRCH) }
+}

@@ -1,0 +1,174 @@
+internal import CNUMA
+
+/// The nodes and CPUs a process may use, from `/proc/PID/status`.
+public struct ProcessLimits: Hashable, Sendable {
+    /// `Cpus_allowed`: the CPU affinity at start (after taskset, within the cpuset); nil when unreadable.
+    public var cpusAllowed: CPUSet?
+    /// `Mems_allowed`: the nodes the cpuset lets the process allocate from; nil when unreadable.
+    public var memsAllowed: NodeSet?
+    /// The width of the kernel's node masks in bits, from the `Mems_allowed` line; nil when unknown.
+    public var nodeMaskBits: Int?
+
+    public init(cpusAllowed: CPUSet? = nil, memsAllowed: NodeSet? = nil, nodeMaskBits: Int? = nil) {
+        self.cpusAllowed = cpusAllowed
+        self.memsAllowed = memsAllowed
+        self.nodeMaskBits = nodeMaskBits
+    }
+
+    /// Reads `proc/<pid>/status` under `root`.
+    public static func read(from root: SystemRoot, pid: String = "self") -> ProcessLimits {
+        guard let text = root.readText("proc/\(pid)/status", limit: 1 << 20) else { return ProcessLimits() }
+        var limits = ProcessLimits()
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("Cpus_allowed:") {
+                limits.cpusAllowed = CPUSet(mask: line.dropFirst(13).trimmingWhitespaceAndNUL())
+            } else if line.hasPrefix("Mems_allowed:") {
+                let mask = line.dropFirst(13).trimmingWhitespaceAndNUL()
+                limits.memsAllowed = NodeSet(mask: mask)
+                limits.nodeMaskBits = mask.filter(\.isHexDigit).count * 4
+            }
+        }
+        return limits
+    }
+}
+
+/// A memory policy as the kernel keeps it (`set_mempolicy(2)`, `get_mempolicy(2)`).
+public struct MemoryPolicy: Hashable, Sendable {
+    /// The policy mode; `rawValue` is the kernel's `MPOL_*` number.
+    public struct Mode: RawRepresentable, Hashable, Sendable {
+        public let rawValue: Int32
+        public init(rawValue: Int32) { self.rawValue = rawValue }
+
+        public static let `default` = Mode(rawValue: 0)
+        public static let preferred = Mode(rawValue: 1)
+        public static let bind = Mode(rawValue: 2)
+        public static let interleave = Mode(rawValue: 3)
+        public static let local = Mode(rawValue: 4)
+        public static let preferredMany = Mode(rawValue: 5)
+        public static let weightedInterleave = Mode(rawValue: 6)
+
+        /// The name numactl uses, or nil for a mode it has no name for.
+        public var name: String? {
+            switch rawValue {
+            case 0: "default"
+            case 1: "preferred"
+            case 2: "bind"
+            case 3: "interleave"
+            case 4: "local"
+            case 5: "preferred-many"
+            case 6: "weighted-interleave"
+            default: nil
+            }
+        }
+    }
+
+    /// Mode flags (`MPOL_F_*`), carried in the high bits of the mode.
+    public struct Flags: OptionSet, Hashable, Sendable {
+        public let rawValue: Int32
+        public init(rawValue: Int32) { self.rawValue = rawValue }
+        /// `MPOL_F_NUMA_BALANCING`: let NUMA balancing move pages within a bind set.
+        public static let numaBalancing = Flags(rawValue: 1 << 13)
+        /// `MPOL_F_RELATIVE_NODES`.
+        public static let relativeNodes = Flags(rawValue: 1 << 14)
+        /// `MPOL_F_STATIC_NODES`.
+        public static let staticNodes = Flags(rawValue: 1 << 15)
+        static let all: Flags = [.numaBalancing, .relativeNodes, .staticNodes]
+    }
+
+    public var mode: Mode
+    public var flags: Flags
+    public var nodes: NodeSet
+
+    public init(_ mode: Mode, flags: Flags = [], nodes: NodeSet = []) {
+        self.mode = mode
+        self.flags = flags
+        self.nodes = nodes
+    }
+
+    /// The mode and flags as one number, as `get_mempolicy(2)` returns it.
+    public var rawMode: Int32 { mode.rawValue | flags.rawValue }
+
+    /// Machine words enough for the kernel's node masks: at least 1024 bits and
+    /// at least `bits`, so that `get_mempolicy` never fails for a small buffer.
+    static func maskWords(bits: Int?, highest: Int?) -> Int {
+        let needed = max(bits ?? 0, 1024, (highest ?? 0) + 1)
+        return (needed + UInt.bitWidth - 1) / UInt.bitWidth
+    }
+
+    /// Makes this the calling thread's policy, inherited by everything it executes.
+    ///
+    /// The corresponding system call is `set_mempolicy(2)`.
+    public func apply(maskBits: Int? = nil) throws(NUMAError) {
+        let words = Self.maskWords(bits: maskBits, highest: nodes.last)
+        let mask = nodes.machineWords(count: words)
+        let result = Syscalls.setMempolicy(
+            mode: rawMode, mask: mask, maxNode: UInt(words * UInt.bitWidth + 1))
+        if case .failure(let error) = result {
+            throw NUMAError(.systemCall, "set_mempolicy", errno: error)
+        }
+    }
+
+    /// The calling thread's policy.
+    ///
+    /// The corresponding system call is `get_mempolicy(2)`.
+    public static func current(maskBits: Int? = nil) throws(NUMAError) -> MemoryPolicy {
+        let words = maskWords(bits: maskBits, highest: nil)
+        switch Syscalls.getMempolicy(words: words, flags: 0) {
+        case .success(let (raw, mask)):
+            let flags = Flags(rawValue: raw & Flags.all.rawValue)
+            let nodes = NodeSet(words: mask.map { UInt64($0) })
+            return MemoryPolicy(Mode(rawValue: raw & ~Flags.all.rawValue), flags: flags, nodes: nodes)
+        case .failure(let error):
+            throw NUMAError(.systemCall, "get_mempolicy", errno: error)
+        }
+    }
+
+    /// The node the next interleaved allocation goes to (`get_mempolicy` with
+    /// `MPOL_F_NODE`); nil when the policy is not interleave.
+    public static func nextInterleaveNode() -> Int? {
+        try? Int(Syscalls.nextInterleaveNode().get())
+    }
+
+    /// Whether the kernel has memory policies at all (`get_mempolicy` does not fail with ENOSYS or EPERM).
+    public static var isSupported: Bool {
+        switch Syscalls.getMempolicy(words: 1, flags: 0) {
+        case .success: true
+        case .failure(let error): error != .notImplemented && error != .notPermitted
+        }
+    }
+}
+
+/// The CPUs a thread may run on.
+public enum CPUAffinity {
+    /// The calling thread's affinity.
+    ///
+    /// The corresponding system call is `sched_getaffinity(2)`.
+    public static func current() throws(NUMAError) -> CPUSet {
+        switch Syscalls.getAffinity() {
+        case .success(let words): return CPUSet(words: words.map { UInt64($0) })
+        case .failure(let error): throw NUMAError(.systemCall, "sched_getaffinity", errno: error)
+        }
+    }
+
+    /// Restricts the calling thread, and everything it executes, to `cpus`.
+    ///
+    /// The corresponding system call is `sched_setaffinity(2)`.
+    public static func set(_ cpus: CPUSet) throws(NUMAError) {
+        let words = max(16, ((cpus.last ?? 0) + UInt.bitWidth) / UInt.bitWidth)
+        if case .failure(let error) = Syscalls.setAffinity(cpus.machineWords(count: words)) {
+            throw NUMAError(.systemCall, "sched_setaffinity", errno: error)
+        }
+    }
+}
+
+/// Process replacement.
+public enum Launcher {
+    /// Replaces the process with `arguments[0]`, searching PATH as execvp(3)
+    /// does; the pid, exit status and signals become the command's.
+    /// Returns only when the command cannot be executed.
+    ///
+    /// - Precondition: `arguments` is not empty.
+    public static func execute(_ arguments: [String]) -> Errno {
+        Syscalls.execute(arguments)
+    }
+}

@@ -1,0 +1,301 @@
+/// The NUMA topology of a machine: its nodes, their CPUs, memory and distances.
+///
+/// Read from a ``SystemRoot`` by ``load(from:options:)``, which never fails:
+/// a value that cannot be read or makes no sense is left unknown (nil) and
+/// reported once in ``warnings``. Node ids are the kernel's, and may be sparse.
+public struct Topology: Hashable, Sendable {
+    /// One NUMA node.
+    public struct Node: Hashable, Sendable {
+        /// The kernel's node id (the N of `nodeN`).
+        public var id: Int
+        /// The node's CPUs; empty for a memory-only node or when unknown.
+        public var cpus: CPUSet
+        /// `MemTotal` in bytes; nil when unknown.
+        public var memoryTotal: UInt64?
+        /// `MemFree` in bytes; nil when unknown.
+        public var memoryFree: UInt64?
+        /// Distances to every node, aligned with ``Topology/nodes``; nil entries when unknown.
+        public var distances: [Int?]
+        /// Huge pages by page size, ascending; filled only when asked for.
+        public var hugePages: [HugePages]
+
+        /// Whether the node has CPUs.
+        public var hasCPUs: Bool { !cpus.isEmpty }
+        /// Whether the node has memory (unknown counts as having memory).
+        public var hasMemory: Bool { memoryTotal.map { $0 > 0 } ?? true }
+
+        public init(
+            id: Int, cpus: CPUSet = [], memoryTotal: UInt64? = nil, memoryFree: UInt64? = nil,
+            distances: [Int?] = [], hugePages: [HugePages] = []
+        ) {
+            self.id = id
+            self.cpus = cpus
+            self.memoryTotal = memoryTotal
+            self.memoryFree = memoryFree
+            self.distances = distances
+            self.hugePages = hugePages
+        }
+    }
+
+    /// The huge pages of one size on one node.
+    public struct HugePages: Hashable, Sendable {
+        /// The page size in bytes.
+        public var pageSize: UInt64
+        /// `nr_hugepages`, nil when unknown.
+        public var total: UInt64?
+        /// `free_hugepages`, nil when unknown.
+        public var free: UInt64?
+
+        public init(pageSize: UInt64, total: UInt64?, free: UInt64?) {
+            self.pageSize = pageSize
+            self.total = total
+            self.free = free
+        }
+    }
+
+    /// Where the topology came from.
+    public enum Source: Hashable, Sendable {
+        /// `sys/devices/system/node`.
+        case sysfs
+        /// The root has no node folder (a kernel built without NUMA): one node 0
+        /// with every CPU and all memory, at distance 10 from itself.
+        case singleNodeFallback
+    }
+
+    /// What to read beyond nodes, CPUs, memory and distances.
+    public struct LoadOptions: OptionSet, Hashable, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// Per-node huge page counts.
+        public static let hugePages = LoadOptions(rawValue: 1)
+    }
+
+    /// The nodes in ascending id order.
+    public var nodes: [Node]
+    /// Where the topology came from.
+    public var source: Source
+    /// One line for each value that could not be read or made no sense.
+    public var warnings: [String]
+
+    public init(nodes: [Node], source: Source = .sysfs, warnings: [String] = []) {
+        self.nodes = nodes
+        self.source = source
+        self.warnings = warnings
+    }
+
+    /// The ids of all nodes.
+    public var nodeIDs: NodeSet { NodeSet(nodes.map(\.id)) }
+
+    /// Every CPU of every node.
+    public var cpus: CPUSet { nodes.reduce(CPUSet()) { $0.union($1.cpus) } }
+
+    /// The node with id `id`, if it exists.
+    public func node(_ id: Int) -> Node? {
+        nodes.first { $0.id == id }
+    }
+
+    /// The distance from node `from` to node `to`, nil when unknown or either does not exist.
+    public func distance(from: Int, to: Int) -> Int? {
+        guard let row = node(from), let column = nodes.firstIndex(where: { $0.id == to }),
+            column < row.distances.count
+        else { return nil }
+        return row.distances[column]
+    }
+
+    /// Whether the distance matrix is known, decided as numactl does: the
+    /// distance from the highest node to the lowest must be known and non-zero.
+    public var hasDistances: Bool {
+        guard let lowest = nodes.first, let highest = nodes.last else { return false }
+        return (distance(from: highest.id, to: lowest.id) ?? 0) != 0
+    }
+
+    /// The nodes with CPUs.
+    public var nodesWithCPUs: NodeSet { NodeSet(nodes.filter(\.hasCPUs).map(\.id)) }
+
+    /// The nodes with memory.
+    public var nodesWithMemory: NodeSet { NodeSet(nodes.filter(\.hasMemory).map(\.id)) }
+
+    /// The nodes whose CPUs include any of `cpus`.
+    public func nodes(containing cpus: CPUSet) -> NodeSet {
+        NodeSet(nodes.filter { !$0.cpus.intersection(cpus).isEmpty }.map(\.id))
+    }
+}
+
+// MARK: - Reading
+
+extension Topology {
+    static let nodeFolder = "sys/devices/system/node"
+    static let cpuFolder = "sys/devices/system/cpu"
+
+    /// Reads the topology under `root`.
+    ///
+    /// Nodes are the `nodeN` entries of `sys/devices/system/node`; CPUs come from
+    /// each node's `cpumap` (any width) or else `cpulist`; memory from its
+    /// `meminfo`; distances from its `distance`, whose entries are taken in the
+    /// order of the existing nodes. A root without a node folder gives one
+    /// node 0 (``Source/singleNodeFallback``).
+    public static func load(from root: SystemRoot, options: LoadOptions = []) -> Topology {
+        var warnings = Warnings()
+        guard let entries = root.list(nodeFolder) else {
+            return singleNode(from: root, warnings: &warnings)
+        }
+        var ids: [Int] = []
+        for name in entries where name.hasPrefix("node") {
+            let suffix = name.dropFirst(4)
+            guard let id = Int(decimal: suffix), id < NodeSet.limit else {
+                if suffix.allSatisfy(\.isNumber) { warnings.add("ignoring \(nodeFolder)/\(name): node id out of range") }
+                continue
+            }
+            ids.append(id)
+        }
+        ids.sort()
+        var nodes: [Node] = []
+        nodes.reserveCapacity(ids.count)
+        for id in ids {
+            let folder = "\(nodeFolder)/node\(id)"
+            var node = Node(id: id)
+            node.cpus = readCPUs(root, folder: folder, warnings: &warnings)
+            let meminfo = readMeminfo(root, "\(folder)/meminfo", warnings: &warnings)
+            node.memoryTotal = meminfo.total
+            node.memoryFree = meminfo.free
+            node.distances = readDistances(root, "\(folder)/distance", count: ids.count, warnings: &warnings)
+            if options.contains(.hugePages) {
+                node.hugePages = readHugePages(root, "\(folder)/hugepages", warnings: &warnings)
+            }
+            nodes.append(node)
+        }
+        return Topology(nodes: nodes, source: .sysfs, warnings: warnings.lines)
+    }
+
+    private static func singleNode(from root: SystemRoot, warnings: inout Warnings) -> Topology {
+        var cpus = root.readText("\(cpuFolder)/online").flatMap { CPUSet(list: $0) }
+        if cpus == nil, let names = root.list(cpuFolder) {
+            cpus = CPUSet(names.compactMap { name in
+                name.hasPrefix("cpu") ? Int(decimal: name.dropFirst(3)).flatMap { $0 < CPUSet.limit ? $0 : nil } : nil
+            })
+        }
+        let meminfo = readMeminfo(root, "proc/meminfo", warnings: &warnings)
+        let node = Node(
+            id: 0, cpus: cpus ?? [], memoryTotal: meminfo.total, memoryFree: meminfo.free, distances: [10])
+        return Topology(nodes: [node], source: .singleNodeFallback, warnings: warnings.lines)
+    }
+
+    private static func readCPUs(_ root: SystemRoot, folder: String, warnings: inout Warnings) -> CPUSet {
+        if let text = root.readText("\(folder)/cpumap"), let cpus = CPUSet(mask: text) {
+            return cpus
+        }
+        if let text = root.readText("\(folder)/cpulist"), let cpus = CPUSet(list: text) {
+            return cpus
+        }
+        warnings.add("cannot read the CPUs of \(folder) (cpumap, cpulist)")
+        return []
+    }
+
+    struct MemoryFigures {
+        var total: UInt64?
+        var free: UInt64?
+    }
+
+    private static func readMeminfo(_ root: SystemRoot, _ path: String, warnings: inout Warnings) -> MemoryFigures {
+        guard let text = root.readText(path, limit: 1 << 20) else {
+            warnings.add("cannot read \(path)")
+            return MemoryFigures()
+        }
+        let fields = Meminfo(text)
+        let figures = MemoryFigures(total: fields.bytes("MemTotal"), free: fields.bytes("MemFree"))
+        if figures.total == nil || figures.free == nil {
+            warnings.add("\(path) has no readable MemTotal or MemFree")
+        }
+        return figures
+    }
+
+    private static func readDistances(
+        _ root: SystemRoot, _ path: String, count: Int, warnings: inout Warnings
+    ) -> [Int?] {
+        var result = [Int?](repeating: nil, count: count)
+        guard let text = root.readText(path, limit: 1 << 20) else { return result }
+        var column = 0
+        for token in text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\0" }) {
+            guard column < count else { break }
+            guard let value = Int(decimal: token), value <= Int(Int32.max) else {
+                warnings.add("\(path) has an unreadable entry '\(token.prefix(20))'")
+                break
+            }
+            result[column] = value
+            column += 1
+        }
+        return result
+    }
+
+    private static func readHugePages(_ root: SystemRoot, _ folder: String, warnings: inout Warnings) -> [HugePages] {
+        guard let names = root.list(folder) else { return [] }
+        var result: [HugePages] = []
+        for name in names where name.hasPrefix("hugepages-") && name.hasSuffix("kB") {
+            guard let kib = UInt64(decimalText: name.dropFirst(10).dropLast(2)) else { continue }
+            let (size, overflow) = kib.multipliedReportingOverflow(by: 1024)
+            guard !overflow else { continue }
+            let total = root.readText("\(folder)/\(name)/nr_hugepages").flatMap { UInt64(decimalText: $0.trimmingWhitespaceAndNUL()) }
+            let free = root.readText("\(folder)/\(name)/free_hugepages").flatMap { UInt64(decimalText: $0.trimmingWhitespaceAndNUL()) }
+            result.append(HugePages(pageSize: size, total: total, free: free))
+        }
+        return result.sorted { $0.pageSize < $1.pageSize }
+    }
+}
+
+/// Collects warning lines, each once, in the order first seen.
+struct Warnings {
+    private(set) var lines: [String] = []
+
+    mutating func add(_ line: String) {
+        if !lines.contains(line) { lines.append(line) }
+    }
+}
+
+/// The fields of a `meminfo` file, either `/proc/meminfo` (`MemTotal: 1 kB`)
+/// or a node's (`Node 0 MemTotal: 1 kB`), in file order.
+public struct Meminfo: Sendable {
+    /// A field: its name, its number, and whether the number is in kB.
+    public struct Field: Hashable, Sendable {
+        public var name: String
+        public var value: UInt64
+        public var inKB: Bool
+    }
+
+    public private(set) var fields: [Field] = []
+
+    /// Parses the text of a meminfo file; lines that do not parse are skipped.
+    public init(_ text: String) {
+        for line in text.split(separator: "\n") {
+            let tokens = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard let keyIndex = tokens.firstIndex(where: { $0.hasSuffix(":") }),
+                keyIndex + 1 < tokens.count,
+                let value = UInt64(decimalText: tokens[keyIndex + 1])
+            else { continue }
+            let inKB = keyIndex + 2 < tokens.count && tokens[keyIndex + 2] == "kB"
+            fields.append(Field(name: String(tokens[keyIndex].dropLast()), value: value, inKB: inKB))
+        }
+    }
+
+    /// A kB field converted to bytes; nil when absent, not in kB, or too large.
+    public func bytes(_ name: String) -> UInt64? {
+        guard let field = fields.first(where: { $0.name == name }), field.inKB else { return nil }
+        let (bytes, overflow) = field.value.multipliedReportingOverflow(by: 1024)
+        return overflow ? nil : bytes
+    }
+}
+
+extension UInt64 {
+    /// A plain unsigned decimal number (digits only), or nil; never traps on overflow.
+    package init?(decimalText text: some StringProtocol) {
+        guard !text.isEmpty else { return nil }
+        var value: UInt64 = 0
+        for byte in text.utf8 {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
+            guard !overflow1, !overflow2 else { return nil }
+            value = sum
+        }
+        self = value
+    }
+}

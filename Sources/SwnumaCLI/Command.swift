@@ -1,0 +1,91 @@
+internal import NUMA
+
+/// What a run of swnuma produced: its output, its status, and possibly a
+/// command to replace the process with.
+package struct Outcome: Equatable, Sendable {
+    package var stdout = ""
+    package var stderr = ""
+    package var status: Int32 = 0
+    /// When set, the caller writes the output and then executes this command.
+    package var launch: [String]?
+
+    /// Adds one diagnostic line, `swnuma: <text>`, to stderr.
+    mutating func complain(_ text: String) {
+        stderr += "\(SwnumaCommand.name): \(text)\n"
+    }
+
+    static func usage(_ message: String) -> Outcome {
+        var outcome = Outcome(status: 1)
+        outcome.complain(message)
+        outcome.stderr += "Try '\(SwnumaCommand.name) --help' for more information.\n"
+        return outcome
+    }
+
+    static func failure(_ message: String, status: Int32 = 1) -> Outcome {
+        var outcome = Outcome(status: status)
+        outcome.complain(message)
+        return outcome
+    }
+}
+
+/// The swnuma command: parses argv into a plan, then acts on it.
+public enum SwnumaCommand {
+    package static let name = "swnuma"
+    package static let version = "0.1.0"
+
+    /// Runs swnuma with `arguments` (without the program name) and never returns.
+    public static func main(_ arguments: [String]) -> Never {
+        let outcome = run(arguments, environmentRoot: environmentRoot())
+        Terminal.write(outcome.stdout, to: 1)
+        Terminal.write(outcome.stderr, to: 2)
+        if let command = outcome.launch {
+            let error = Launcher.execute(command)
+            Terminal.write("\(name): cannot execute '\(command[0])': \(error)\n", to: 2)
+            Terminal.exit(1)
+        }
+        Terminal.exit(outcome.status)
+    }
+
+    static func environmentRoot() -> String? {
+        SystemRoot.environmentValue
+    }
+
+    /// Everything swnuma does short of writing and executing: scan, plan,
+    /// resolve against the system, apply policies, render.
+    ///
+    /// - Parameter environmentRoot: the value of `SWNUMA_ROOT`, if set.
+    package static func run(_ arguments: [String], environmentRoot: String?) -> Outcome {
+        let invocation: Invocation
+        do {
+            invocation = try Invocation.plan(try Scanner.scan(arguments))
+        } catch let error as ScanError {
+            return .usage(error.description)
+        } catch let error as UsageError {
+            return .usage(error.message)
+        } catch {
+            return .usage("\(error)")
+        }
+
+        switch invocation.action {
+        case .help:
+            return Outcome(stdout: HelpText.render())
+        case .version:
+            return Outcome(stdout: "\(name) \(version)\n")
+        default:
+            break
+        }
+
+        let root: SystemRoot
+        do {
+            if let path = invocation.root ?? environmentRoot.flatMap({ $0.isEmpty ? nil : $0 }) {
+                root = try SystemRoot(path: path)
+            } else {
+                root = .live
+            }
+        } catch {
+            return .failure(error.description)
+        }
+        var context = Context(root: root)
+        return context.perform(invocation)
+    }
+}

@@ -1,0 +1,265 @@
+internal import NUMA
+
+/// A step with its `<nodes>`/`<cpus>` resolved against the system.
+enum ResolvedStep {
+    case policy(MemoryPolicy, PolicyKind, option: String, requested: NodeSet)
+    case affinity(CPUSet, option: String, nodes: NodeSet?)
+}
+
+/// The system an invocation acts on, read lazily: topology and limits are
+/// loaded only when the command needs them.
+struct Context {
+    let root: SystemRoot
+    private var loadedTopology: Topology?
+    private var loadedLimits: ProcessLimits?
+
+    init(root: SystemRoot) {
+        self.root = root
+    }
+
+    var topology: Topology {
+        mutating get {
+            if let loadedTopology { return loadedTopology }
+            let topology = Topology.load(from: root)
+            loadedTopology = topology
+            return topology
+        }
+    }
+
+    var limits: ProcessLimits {
+        mutating get {
+            if let loadedLimits { return loadedLimits }
+            let limits = ProcessLimits.read(from: root)
+            loadedLimits = limits
+            return limits
+        }
+    }
+
+    mutating func perform(_ invocation: Invocation) -> Outcome {
+        var outcome = Outcome()
+        for warning in invocation.warnings { outcome.complain(warning) }
+
+        let needsLiveSystem: Bool
+        switch invocation.action {
+        case .launch, .show, .sharedMemory: needsLiveSystem = true
+        default: needsLiveSystem = !invocation.steps.isEmpty
+        }
+        if needsLiveSystem && !root.isLive {
+            return .failure(
+                "'\(root.path)' is a snapshot of another machine: policies, --show and commands need the live system (drop --root and \(SystemRoot.environmentVariable))"
+            )
+        }
+
+        var resolved: [ResolvedStep] = []
+        for step in invocation.steps {
+            do {
+                resolved.append(try resolve(step))
+            } catch {
+                return .failure(error.description)
+            }
+        }
+        for step in resolved {
+            if let failure = apply(step) { return .failure(failure) }
+        }
+
+        switch invocation.action {
+        case .hardware:
+            let topology = self.topology
+            for warning in topology.warnings { outcome.complain("warning: \(warning)") }
+            outcome.stdout += HardwareText.render(topology, compressCPUs: invocation.cpuCompress)
+        case .show:
+            switch policyReport() {
+            case .success(let report): outcome.stdout += ShowText.render(report)
+            case .failure(let error): return .failure(error.description)
+            }
+        case .launch(let command):
+            outcome.launch = command
+        case .check, .sharedMemory:
+            return .failure("this mode is not available yet")
+        case .help, .version:
+            break
+        }
+        return outcome
+    }
+
+    // MARK: Resolving <nodes> and <cpus>
+
+    mutating func resolve(_ step: Step) throws(NUMAError) -> ResolvedStep {
+        switch step {
+        case .policy(let kind, let spec, let all, let balancing, let option):
+            try requireNUMA()
+            let nodes = try spec.map { spec throws(NUMAError) in
+                try NodeSet.parse(spec, rules: memoryRules(all: all))
+            } ?? []
+            return .policy(try policy(kind, nodes: nodes, balancing: balancing, option: option), kind, option: option, requested: nodes)
+        case .cpuNodes(let spec, let all, let option):
+            try requireNUMA()
+            let nodes = try NodeSet.parse(spec, rules: cpuNodeRules(all: all))
+            let topology = self.topology
+            let cpus = nodes.reduce(CPUSet()) { $0.union(topology.node($1)?.cpus ?? []) }
+            return .affinity(cpus, option: option, nodes: nodes)
+        case .cpus(let spec, let all, let option):
+            return .affinity(try CPUSet.parse(spec, rules: cpuRules(all: all)), option: option, nodes: nil)
+        }
+    }
+
+    func requireNUMA() throws(NUMAError) {
+        guard MemoryPolicy.isSupported else {
+            throw NUMAError(.unsupported, "this kernel does not support NUMA memory policies")
+        }
+    }
+
+    func policy(_ kind: PolicyKind, nodes: NodeSet, balancing: Bool, option: String) throws(NUMAError) -> MemoryPolicy {
+        switch kind {
+        case .interleave:
+            return nodes.isEmpty ? MemoryPolicy(.default) : MemoryPolicy(.interleave, nodes: nodes)
+        case .weightedInterleave:
+            guard root.isDirectory("sys/kernel/mm/mempolicy/weighted_interleave") else {
+                throw NUMAError(.unsupported, "\(option): weighted interleave needs Linux 6.9 or later; this kernel has no /sys/kernel/mm/mempolicy/weighted_interleave")
+            }
+            return nodes.isEmpty ? MemoryPolicy(.default) : MemoryPolicy(.weightedInterleave, nodes: nodes)
+        case .preferred:
+            guard nodes.count == 1 else {
+                throw NUMAError(.invalidArgument, "\(option) takes exactly one node; '\(nodes)' names \(nodes.count)")
+            }
+            return MemoryPolicy(.preferred, nodes: nodes)
+        case .preferredMany:
+            guard !nodes.isEmpty else { throw NUMAError(.invalidArgument, "\(option): the node set is empty") }
+            return MemoryPolicy(.preferredMany, nodes: nodes)
+        case .membind:
+            guard !nodes.isEmpty else { throw NUMAError(.invalidArgument, "\(option): the node set is empty") }
+            return MemoryPolicy(.bind, flags: balancing ? .numaBalancing : [], nodes: nodes)
+        case .localalloc:
+            return MemoryPolicy(.local)
+        }
+    }
+
+    /// Rules for memory options: nodes the cpuset lets us allocate from.
+    mutating func memoryRules(all: Bool) -> SpecRules<NodeKind> {
+        let topology = self.topology
+        let existing = topology.nodeIDs
+        let withMemory = topology.nodesWithMemory
+        let mems = limits.memsAllowed.map { $0.intersection(existing) } ?? withMemory
+        let allowed = all ? existing : mems
+        return SpecRules(
+            existing: existing, allowed: allowed,
+            refusal: { id in
+                withMemory.contains(id)
+                    ? "node \(id) is outside this process's cpuset: it may allocate from nodes \(mems) (Mems_allowed)"
+                    : "node \(id) has no memory; nodes with memory are \(withMemory)"
+            },
+            resolveDevice: deviceResolver())
+    }
+
+    /// Rules for `-N`: nodes with CPUs this process may run on, memory or not.
+    mutating func cpuNodeRules(all: Bool) -> SpecRules<NodeKind> {
+        let topology = self.topology
+        let existing = topology.nodeIDs
+        let cpusAllowed = limits.cpusAllowed ?? topology.cpus
+        let runnable = topology.nodes(containing: cpusAllowed)
+        let nodeCPUs = Dictionary(uniqueKeysWithValues: topology.nodes.map { ($0.id, $0.cpus) })
+        return SpecRules(
+            existing: existing, allowed: all ? existing : runnable,
+            refusal: { id in
+                let cpus = nodeCPUs[id] ?? []
+                return cpus.isEmpty
+                    ? "node \(id) has no CPUs; nodes with CPUs are \(topology.nodesWithCPUs)"
+                    : "node \(id)'s CPUs \(cpus) are outside this process's allowed CPUs \(cpusAllowed) (Cpus_allowed)"
+            },
+            resolveDevice: deviceResolver())
+    }
+
+    /// Rules for `-C`: CPUs in this process's affinity at start.
+    mutating func cpuRules(all: Bool) -> SpecRules<CPUKind> {
+        let existing = configuredCPUs()
+        let allowed = limits.cpusAllowed.map { $0.intersection(existing) } ?? existing
+        return SpecRules(
+            existing: existing, allowed: all ? existing : allowed,
+            refusal: { id in "cpu \(id) is outside this process's allowed CPUs \(allowed) (Cpus_allowed)" })
+    }
+
+    /// The CPUs the kernel has configured: `present`, else the `cpuN` folders, else the nodes' CPUs.
+    mutating func configuredCPUs() -> CPUSet {
+        if let text = root.readText("sys/devices/system/cpu/present"), let cpus = CPUSet(list: text), !cpus.isEmpty {
+            return cpus
+        }
+        return topology.cpus
+    }
+
+    func deviceResolver() -> @Sendable (String) throws(NUMAError) -> NodeSet {
+        let root = self.root
+        return { spec throws(NUMAError) in try DeviceAffinity.nodes(for: spec, root: root) }
+    }
+
+    // MARK: Applying
+
+    /// Applies a step; returns the message when the kernel refuses.
+    mutating func apply(_ step: ResolvedStep) -> String? {
+        switch step {
+        case .policy(var policy, let kind, let option, let requested):
+            do {
+                try policy.apply(maskBits: limits.nodeMaskBits)
+                return nil
+            } catch {
+                if policy.flags.contains(.numaBalancing), error.errno == .invalidArgument {
+                    policy.flags.remove(.numaBalancing)
+                    if (try? policy.apply(maskBits: limits.nodeMaskBits)) != nil { return nil }
+                }
+                return explainPolicyFailure(error, kind: kind, option: option, requested: requested)
+            }
+        case .affinity(let cpus, let option, let nodes):
+            do {
+                try CPUAffinity.set(cpus)
+                return nil
+            } catch {
+                let what = nodes.map { "the CPUs of node(s) \($0) (\(cpus))" } ?? "CPUs \(cpus)"
+                if cpus.isEmpty { return "\(option): no CPUs to run on" }
+                return "\(option): the kernel refused to run on \(what): \(error.errno.map(\.description) ?? error.description); the cpuset may exclude them"
+            }
+        }
+    }
+
+    mutating func explainPolicyFailure(_ error: NUMAError, kind: PolicyKind, option: String, requested: NodeSet) -> String {
+        let topology = self.topology
+        let withMemory = topology.nodesWithMemory
+        let mems = limits.memsAllowed ?? withMemory
+        let noMemory = requested.subtracting(withMemory)
+        let outside = requested.intersection(withMemory).subtracting(mems)
+        if error.errno == .invalidArgument {
+            if !noMemory.isEmpty && requested.intersection(withMemory).isEmpty {
+                return "\(option): node(s) \(noMemory) have no memory; nodes with memory are \(withMemory)"
+            }
+            if !outside.isEmpty {
+                return "\(option): node(s) \(outside) are outside this process's cpuset, which allows memory from nodes \(mems) (Mems_allowed)"
+            }
+        }
+        return "\(option): setting the \(kind.rawValue) policy on nodes \(requested) failed: \(error)"
+    }
+
+    // MARK: --show
+
+    mutating func policyReport() -> Result<PolicyReport, NUMAError> {
+        do {
+            let policy = try MemoryPolicy.current(maskBits: limits.nodeMaskBits)
+            let affinity = try CPUAffinity.current()
+            var weights: [Int: Int] = [:]
+            if policy.mode == .weightedInterleave {
+                for node in policy.nodes {
+                    if let text = root.readText("sys/kernel/mm/mempolicy/weighted_interleave/node\(node)"),
+                        let weight = Int(decimal: text.trimmingWhitespaceAndNUL())
+                    {
+                        weights[node] = weight
+                    }
+                }
+            }
+            let topology = self.topology
+            return .success(
+                PolicyReport(
+                    policy: policy, nextInterleaveNode: MemoryPolicy.nextInterleaveNode(), weights: weights,
+                    affinity: affinity, cpuNodes: topology.nodes(containing: affinity),
+                    memsAllowed: limits.memsAllowed ?? topology.nodesWithMemory))
+        } catch {
+            return .failure(error)
+        }
+    }
+}

@@ -1,0 +1,240 @@
+/// A memory policy option.
+package enum PolicyKind: String, Sendable, Equatable {
+    case interleave, weightedInterleave, preferred, preferredMany, membind, localalloc
+}
+
+/// One thing to do to the process, in command-line order.
+package enum Step: Equatable, Sendable {
+    /// Set a memory policy. `nodes` is the raw `<nodes>` text (`same` already
+    /// replaced); `all` is whether `--all` came before it.
+    case policy(PolicyKind, nodes: String?, all: Bool, balancing: Bool, option: String)
+    /// Bind to the CPUs of nodes (`-N`, `-c`).
+    case cpuNodes(String, all: Bool, option: String)
+    /// Bind to CPUs (`-C`).
+    case cpus(String, all: Bool, option: String)
+}
+
+/// What swnuma does after applying the steps.
+package enum Action: Equatable, Sendable {
+    /// Print the help text.
+    case help
+    /// Print the version.
+    case version
+    /// Print the policy in effect.
+    case show
+    /// Print the hardware inventory.
+    case hardware
+    /// Run `--require` checks and exit 0 or 3.
+    case check
+    /// Replace the process with the command.
+    case launch([String])
+    /// Shared-memory mode: act on a region, then exit.
+    case sharedMemory
+}
+
+/// A command line turned into a plan: validated against numactl's ordering
+/// rules, but not yet resolved against the system.
+package struct Invocation: Equatable, Sendable {
+    package var steps: [Step] = []
+    package var action: Action = .help
+    package var cpuCompress = false
+    package var json = false
+    package var root: String?
+    package var requirements: [String] = []
+    /// Warnings to print before acting (numactl prints them too).
+    package var warnings: [String] = []
+    /// The shared-memory options, in order, for ``Action/sharedMemory``.
+    package var sharedMemoryOptions: [ScannedOption] = []
+}
+
+/// A command line that breaks the rules; printed with a usage hint, exit 1.
+package struct UsageError: Error, Equatable, Sendable, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
+}
+
+extension Invocation {
+    private static let policyKinds: [OptionID: PolicyKind] = [
+        .interleave: .interleave, .weightedInterleave: .weightedInterleave, .preferred: .preferred,
+        .preferredMany: .preferredMany, .membind: .membind, .localalloc: .localalloc,
+    ]
+    private static let preShared: Set<OptionID> = [.length, .offset, .shmmode, .huge]
+
+    /// Builds the plan, enforcing numactl's rules: one memory policy; `--all`
+    /// before every `<nodes>`/`<cpus>`; `--hardware`, `--balancing`,
+    /// `--version`, `--shm` and `--file` before the policy; shared-memory
+    /// options on the right side of `--shm`/`--file`; a command where one is needed.
+    package static func plan(_ line: ScannedLine) throws(UsageError) -> Invocation {
+        var plan = Invocation()
+        var policyOption: ScannedOption?
+        var spec: String?
+        var all = false
+        var balancing = false
+        var sawSpec = false
+        var sawCPUBinding = false
+        var attached = false
+        var strict = false
+        var hardware = false
+        var lastPreShared: ScannedOption?
+
+        func name(_ option: ScannedOption) -> String { OptionTable.spec(option.id).displayName }
+        func mustPrecedePolicy(_ option: ScannedOption) throws(UsageError) {
+            if let policy = policyOption {
+                throw UsageError("\(name(option)) must come before the memory policy option \(name(policy))")
+            }
+        }
+        func nodes(_ option: ScannedOption) throws(UsageError) -> String {
+            let value = option.value ?? ""
+            guard value == "same" else {
+                spec = value
+                return value
+            }
+            guard let previous = spec else {
+                throw UsageError("\(option.spelling) same: 'same' needs an earlier <nodes> option")
+            }
+            return previous
+        }
+
+        for option in line.options {
+            switch option.id {
+            case .all:
+                if sawSpec { throw UsageError("--all/-a must come before every <nodes> and <cpus> option") }
+                all = true
+            case .interleave, .weightedInterleave, .preferred, .preferredMany, .membind, .localalloc:
+                if let policy = policyOption {
+                    throw UsageError("conflicting memory policies \(name(policy)) and \(name(option)): give one")
+                }
+                policyOption = option
+                let kind = policyKinds[option.id] ?? .localalloc
+                var nodeSpec: String?
+                if option.id != .localalloc {
+                    nodeSpec = try nodes(option)
+                    sawSpec = true
+                }
+                let step = Step.policy(
+                    kind, nodes: nodeSpec, all: all, balancing: balancing && kind == .membind, option: option.spelling)
+                if attached {
+                    plan.sharedMemoryOptions.append(option)
+                }
+                plan.steps.append(step)
+            case .balancing:
+                try mustPrecedePolicy(option)
+                balancing = true
+            case .hardware:
+                try mustPrecedePolicy(option)
+                hardware = true
+            case .version:
+                try mustPrecedePolicy(option)
+                plan.action = .version
+                return plan
+            case .show:
+                plan.action = .show
+                return plan
+            case .help:
+                plan.action = .help
+                return plan
+            case .cpuCompress:
+                plan.cpuCompress = true
+            case .cpunodebind, .cpubind, .physcpubind:
+                if let pre = lastPreShared {
+                    throw UsageError("\(name(option)) cannot follow the shared-memory option \(name(pre))")
+                }
+                sawSpec = true
+                sawCPUBinding = true
+                if option.id == .physcpubind {
+                    plan.steps.append(.cpus(option.value ?? "", all: all, option: option.spelling))
+                } else {
+                    plan.steps.append(.cpuNodes(try nodes(option), all: all, option: option.spelling))
+                }
+            case .shm, .file:
+                if sawCPUBinding {
+                    throw UsageError("\(name(option)) cannot follow CPU binding: shared memory has no CPUs to bind")
+                }
+                try mustPrecedePolicy(option)
+                attached = true
+                plan.sharedMemoryOptions.append(option)
+            case .length, .offset, .shmmode, .huge:
+                if attached { throw UsageError("\(name(option)) must come before --shm/--file") }
+                if option.id == .shmmode, !isOctal(option.value ?? "") {
+                    throw UsageError("invalid mode '\(option.value ?? "")' for \(name(option)): expected an octal number")
+                }
+                lastPreShared = option
+                plan.sharedMemoryOptions.append(option)
+            case .shmid:
+                guard let value = option.value, parseUnsigned(value) != nil else {
+                    throw UsageError("invalid id '\(option.value ?? "")' for \(name(option)): expected a number")
+                }
+                plan.sharedMemoryOptions.append(option)
+            case .strict:
+                strict = true
+                plan.sharedMemoryOptions.append(option)
+            case .touch, .verify, .dump, .dumpNodes:
+                if !attached { throw UsageError("\(name(option)) needs --shm or --file before it") }
+                plan.sharedMemoryOptions.append(option)
+            case .root:
+                plan.root = option.value
+            case .json:
+                plan.json = true
+            case .require:
+                plan.requirements.append(option.value ?? "")
+            }
+        }
+
+        if hardware {
+            plan.action = .hardware
+            return plan
+        }
+        if attached {
+            if !line.command.isEmpty {
+                throw UsageError("unexpected '\(line.command[0])': a command cannot run in shared-memory mode")
+            }
+            plan.action = .sharedMemory
+            return plan
+        }
+        if strict {
+            plan.warnings.append("warning: --strict applies to shared memory only; ignored for a process")
+        }
+        if let pre = lastPreShared {
+            throw UsageError("\(name(pre)) applies to shared memory, but there is no --shm or --file")
+        }
+        if line.command.isEmpty {
+            guard !plan.requirements.isEmpty, plan.steps.isEmpty else {
+                throw UsageError("no command given")
+            }
+            plan.action = .check
+            return plan
+        }
+        plan.action = .launch(line.command)
+        return plan
+    }
+
+    private static func isOctal(_ text: String) -> Bool {
+        !text.isEmpty && text.count <= 11 && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "7") }
+    }
+}
+
+/// A whole unsigned number as C's strtoul with base 0 reads it (`0x` hex,
+/// leading-0 octal, decimal), or nil for anything else or overflow.
+package func parseUnsigned(_ text: String) -> UInt64? {
+    var digits = Substring(text)
+    while digits.first == " " || digits.first == "\t" { digits = digits.dropFirst() }
+    var radix: UInt64 = 10
+    if digits.hasPrefix("0x") || digits.hasPrefix("0X") {
+        radix = 16
+        digits = digits.dropFirst(2)
+    } else if digits.hasPrefix("0") && digits.count > 1 {
+        radix = 8
+        digits = digits.dropFirst()
+    }
+    guard !digits.isEmpty else { return nil }
+    var value: UInt64 = 0
+    for character in digits {
+        guard let digit = character.hexDigitValue, UInt64(digit) < radix else { return nil }
+        let (times, o1) = value.multipliedReportingOverflow(by: radix)
+        let (sum, o2) = times.addingReportingOverflow(UInt64(digit))
+        guard !o1, !o2 else { return nil }
+        value = sum
+    }
+    return value
+}

@@ -1,0 +1,204 @@
+/// Every option swnuma knows, in one table.
+///
+/// The scanner, `--help`, the man page and the shell completions are all
+/// generated from this table, so they cannot drift apart. The numactl options
+/// keep numactl's names, letters and argument rules exactly.
+package enum OptionID: String, CaseIterable, Sendable {
+    case all, interleave, weightedInterleave, preferred, preferredMany, membind, localalloc
+    case cpunodebind, cpubind, physcpubind, balancing
+    case show, hardware, cpuCompress, version, help
+    case shm, file, length, offset, shmmode, huge, shmid, strict, touch, dump, dumpNodes, verify
+    case root, json, require
+}
+
+/// What an option's value is, which decides how it is parsed and completed.
+package enum ValueKind: String, Sendable {
+    /// No value.
+    case none
+    /// A `<nodes>` spec.
+    case nodes
+    /// A `<nodes>` spec that must name exactly one node.
+    case node
+    /// A `<cpus>` spec.
+    case cpus
+    /// A size with an optional k, m or g suffix.
+    case size
+    /// A file path.
+    case path
+    /// A folder path.
+    case directory
+    /// An octal file mode.
+    case mode
+    /// A number.
+    case number
+    /// A `--require` expression.
+    case expression
+}
+
+/// Where an option belongs, for grouping in help and the man page.
+package enum OptionGroup: String, CaseIterable, Sendable {
+    case policy = "Memory policy (one per command line)"
+    case cpu = "CPU binding"
+    case info = "Information"
+    case shm = "Shared memory (policy for a region instead of a process)"
+    case swnuma = "swnuma extensions"
+}
+
+/// One row of the option table.
+package struct OptionSpec: Sendable {
+    package let id: OptionID
+    /// The long name without dashes.
+    package let long: String
+    /// The short letter, if any.
+    package let short: Character?
+    package let value: ValueKind
+    /// The value's name in help text (`nodes`, `cpus`, `size`).
+    package let valueName: String
+    package let group: OptionGroup
+    /// One line for `--help`.
+    package let summary: String
+    /// A paragraph for the man page.
+    package let details: String
+    /// True for numactl's own options; false for swnuma's additions.
+    package let fromNumactl: Bool
+    /// Left out of `--help` (still in the man page).
+    package let hidden: Bool
+
+    package var takesValue: Bool { value != .none }
+
+    /// The option as written in help: `-m, --membind=nodes`.
+    package var synopsis: String {
+        let longForm = "--\(long)" + (takesValue ? "=\(valueName)" : "")
+        return short.map { "-\($0), \(longForm)" } ?? longForm
+    }
+
+    /// The option as written in messages: `-m/--membind` or `--cpu-compress`.
+    package var displayName: String {
+        short.map { "-\($0)/--\(long)" } ?? "--\(long)"
+    }
+}
+
+package enum OptionTable {
+    /// Every option, in the order help lists them.
+    package static let all: [OptionSpec] = [
+        row(.interleave, "interleave", "i", .nodes, .policy,
+            "Interleave memory allocations across nodes",
+            "Allocate memory round robin across the given nodes. An empty set means the default policy."),
+        row(.weightedInterleave, "weighted-interleave", "w", .nodes, .policy,
+            "Interleave by the weights in /sys/kernel/mm/mempolicy/weighted_interleave",
+            "Like --interleave, but each node gets pages in proportion to its weight. Needs Linux 6.9 or later."),
+        row(.preferred, "preferred", "p", .node, .policy,
+            "Prefer memory from one node, fall back to others",
+            "Allocate on the given node when possible and fall back to other nodes. Takes exactly one node.",
+            valueName: "node"),
+        row(.preferredMany, "preferred-many", "P", .nodes, .policy,
+            "Prefer memory from a set of nodes, fall back to others",
+            "Allocate on any of the given nodes when possible and fall back to other nodes. Needs Linux 5.15 or later."),
+        row(.membind, "membind", "m", .nodes, .policy,
+            "Allocate memory only from these nodes",
+            "Allocate memory only from the given nodes; allocation fails when they have no memory left."),
+        row(.localalloc, "localalloc", "l", .none, .policy,
+            "Allocate on the node of the CPU that runs the code",
+            "Always allocate on the node of the CPU the allocating thread runs on."),
+        row(.balancing, "balancing", "b", .none, .policy,
+            "With --membind, let NUMA balancing move pages within the set",
+            "Combined with a later --membind, asks the kernel to balance pages among the bound nodes (MPOL_F_NUMA_BALANCING); ignored where the kernel lacks it."),
+        row(.cpunodebind, "cpunodebind", "N", .nodes, .cpu,
+            "Run only on the CPUs of these nodes",
+            "Run the command only on the CPUs of the given nodes. Nodes with CPUs and no memory are accepted."),
+        row(.cpubind, "cpubind", "c", .nodes, .cpu,
+            "Old name of --cpunodebind",
+            "Deprecated spelling of --cpunodebind, kept for old scripts."),
+        row(.physcpubind, "physcpubind", "C", .cpus, .cpu,
+            "Run only on these CPUs",
+            "Run the command only on the given CPUs."),
+        row(.all, "all", "a", .none, .cpu,
+            "Let later <nodes>/<cpus> name ids outside the cpuset",
+            "Parse the <nodes> and <cpus> that follow against every node and CPU that exists instead of the ones this process is allowed to use. Must come before them."),
+        row(.hardware, "hardware", "H", .none, .info,
+            "Show the nodes, their CPUs, memory and distances",
+            "Print the inventory of nodes: CPUs, memory size and free memory, and the distance matrix. A command after it is ignored."),
+        row(.cpuCompress, "cpu-compress", nil, .none, .info,
+            "With --hardware, print CPU lists as ranges",
+            "Print the CPU lists of --hardware as ranges with a count: 0-3, 8 (5)."),
+        row(.show, "show", "s", .none, .info,
+            "Show the memory policy and CPU binding in effect",
+            "Print this process's memory policy and CPU binding, after the options before it, and exit. Words after it are not read."),
+        row(.version, "version", nil, .none, .info,
+            "Print the version and exit",
+            "Print the version and exit."),
+        row(.help, "help", "h", .none, .info,
+            "Print this help and exit",
+            "Print a summary of the options on standard output and exit."),
+        row(.shm, "shm", "S", .path, .shm,
+            "Apply the policy to a System V shared memory segment",
+            "Attach the System V shared memory segment keyed by the file (created when missing) and apply the following policy options to it.",
+            valueName: "keyfile"),
+        row(.file, "file", "f", .path, .shm,
+            "Apply the policy to a file in tmpfs or hugetlbfs",
+            "Map the file (created when missing) and apply the following policy options to it."),
+        row(.length, "length", "L", .size, .shm,
+            "Length of the region (k, m, g suffixes)",
+            "Length of the shared memory region, with an optional k, m or g suffix. Must come before --shm/--file."),
+        row(.offset, "offset", "o", .size, .shm,
+            "Offset of the region (k, m, g suffixes)",
+            "Offset into the shared memory region. Must come before --shm/--file."),
+        row(.shmmode, "shmmode", "M", .mode, .shm,
+            "Mode for a created segment or file (octal)",
+            "Permission bits, in octal, for a segment or file that --shm/--file creates. Must come before them.",
+            valueName: "mode"),
+        row(.shmid, "shmid", "I", .number, .shm,
+            "Project id for the --shm key",
+            "The project id combined with the key file to form the System V key.",
+            valueName: "id"),
+        row(.huge, "huge", "u", .none, .shm,
+            "Use huge pages for a created --shm segment",
+            "Create the --shm segment with huge pages. Must come before --shm."),
+        row(.strict, "strict", "t", .none, .shm,
+            "Fail when pages of the region are on the wrong node",
+            "Make later policy options on the region fail when pages already lie outside the policy."),
+        row(.touch, "touch", "T", .none, .shm,
+            "Touch every page of the region to apply the policy now",
+            "Fault in every page of the region so that the policy takes effect at once."),
+        row(.dump, "dump", "d", .none, .shm,
+            "Print the policy of each part of the region",
+            "Print the policy of the region in runs of pages."),
+        row(.dumpNodes, "dump-nodes", "D", .none, .shm,
+            "Print the node of each part of the region",
+            "Print the node each run of pages of the region is on."),
+        row(.verify, "verify", "V", .none, .shm,
+            "Check the region's pages against the policy",
+            "Touch the region and check that every page follows the policy set before it.",
+            hidden: true),
+        row(.root, "root", nil, .directory, .swnuma,
+            "Read the topology from a snapshot folder instead of /",
+            "Read sys/ and proc/ under the folder, a snapshot of another machine, instead of the running system. Also set by SWNUMA_ROOT. Policies and commands are refused under a snapshot.",
+            valueName: "dir", fromNumactl: false),
+        row(.json, "json", nil, .none, .swnuma,
+            "With --hardware, --show or --require, print JSON",
+            "Print one JSON document on standard output instead of text.",
+            fromNumactl: false),
+        row(.require, "require", nil, .expression, .swnuma,
+            "Check the topology; launch only when it holds",
+            "Check a requirement on the topology before anything else. Alone, exit 0 when every requirement holds and 3 when one does not; before a command, launch it only when all hold. Repeatable.",
+            valueName: "expr", fromNumactl: false),
+    ]
+
+    /// The row for `id`.
+    package static func spec(_ id: OptionID) -> OptionSpec {
+        guard let spec = all.first(where: { $0.id == id }) else {
+            preconditionFailure("option \(id) has no row in the option table")
+        }
+        return spec
+    }
+
+    private static func row(
+        _ id: OptionID, _ long: String, _ short: Character?, _ value: ValueKind, _ group: OptionGroup,
+        _ summary: String, _ details: String, valueName: String? = nil, fromNumactl: Bool = true,
+        hidden: Bool = false
+    ) -> OptionSpec {
+        OptionSpec(
+            id: id, long: long, short: short, value: value, valueName: valueName ?? value.rawValue, group: group,
+            summary: summary, details: details, fromNumactl: fromNumactl, hidden: hidden)
+    }
+}

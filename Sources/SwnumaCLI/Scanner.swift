@@ -1,0 +1,145 @@
+/// One option as it appeared on the command line.
+package struct ScannedOption: Equatable, Sendable {
+    package var id: OptionID
+    /// The value, for options that take one (possibly empty: `--membind=`).
+    package var value: String?
+    /// The option as the user spelled it: `-m`, `--mem`, `--membind`.
+    package var spelling: String
+
+    package init(_ id: OptionID, _ value: String? = nil, spelling: String) {
+        self.id = id
+        self.value = value
+        self.spelling = spelling
+    }
+}
+
+/// The command line split into options, in order, and the command to run.
+package struct ScannedLine: Equatable, Sendable {
+    package var options: [ScannedOption] = []
+    /// The first non-option word and everything after it (empty when none).
+    package var command: [String] = []
+}
+
+/// A command line that does not follow the option grammar.
+package enum ScanError: Error, Equatable, Sendable {
+    case unknownShort(Character)
+    case unknownLong(String)
+    case ambiguous(String, candidates: [String])
+    case missingValue(String)
+    case unexpectedValue(String)
+}
+
+extension ScanError: CustomStringConvertible {
+    package var description: String {
+        switch self {
+        case .unknownShort(let letter):
+            "unknown option '-\(letter)'"
+        case .unknownLong(let word):
+            "unknown option '\(word)'"
+        case .ambiguous(let word, let candidates):
+            "option '\(word)' is ambiguous; it could be " + candidates.map { "'--\($0)'" }.joined(separator: ", ")
+        case .missingValue(let spelling):
+            "option '\(spelling)' needs a value"
+        case .unexpectedValue(let spelling):
+            "option '\(spelling)' takes no value"
+        }
+    }
+}
+
+/// Splits argv the way numactl's getopt_long with a leading `+` does.
+///
+/// - Scanning stops at the first word that is not an option; it and all after
+///   it are the command. `--` ends the options and is dropped. A lone `-` is a
+///   command word.
+/// - Short options cluster (`-aC0`) and take attached values (`-m0`) or the
+///   next word.
+/// - Long options take `--opt=value` (possibly empty) or the next word, and
+///   may be shortened to any unambiguous prefix (`--mem=0`).
+/// - `--show`, `--version` and `--help` end the scan where they appear:
+///   nothing after them is read.
+package enum Scanner {
+    /// Options that act where they appear and end the scan.
+    static let terminal: Set<OptionID> = [.show, .version, .help]
+
+    package static func scan(_ arguments: [String]) throws(ScanError) -> ScannedLine {
+        var line = ScannedLine()
+        var index = 0
+        while index < arguments.count {
+            let word = arguments[index]
+            index += 1
+            if word == "--" {
+                line.command = Array(arguments[index...])
+                return line
+            }
+            if word.hasPrefix("--") {
+                let option = try scanLong(word, arguments, &index)
+                line.options.append(option)
+                if terminal.contains(option.id) { return line }
+                continue
+            }
+            guard word.hasPrefix("-"), word.count > 1 else {
+                line.command = Array(arguments[(index - 1)...])
+                return line
+            }
+            var rest = Substring(word.dropFirst())
+            while let letter = rest.first {
+                rest = rest.dropFirst()
+                guard let spec = OptionTable.all.first(where: { $0.short == letter }) else {
+                    throw .unknownShort(letter)
+                }
+                var value: String?
+                if spec.takesValue {
+                    if !rest.isEmpty {
+                        value = String(rest)
+                        rest = ""
+                    } else if index < arguments.count {
+                        value = arguments[index]
+                        index += 1
+                    } else {
+                        throw .missingValue("-\(letter)")
+                    }
+                }
+                line.options.append(ScannedOption(spec.id, value, spelling: "-\(letter)"))
+                if terminal.contains(spec.id) { return line }
+            }
+        }
+        return line
+    }
+
+    private static func scanLong(_ word: String, _ arguments: [String], _ index: inout Int) throws(ScanError)
+        -> ScannedOption
+    {
+        let body = word.dropFirst(2)
+        let name: Substring
+        var value: String?
+        if let equals = body.firstIndex(of: "=") {
+            name = body[..<equals]
+            value = String(body[body.index(after: equals)...])
+        } else {
+            name = body
+        }
+        let spec = try lookUp(name, word: word)
+        let spelling = "--\(name)"
+        if spec.takesValue {
+            if value == nil {
+                guard index < arguments.count else { throw .missingValue(spelling) }
+                value = arguments[index]
+                index += 1
+            }
+        } else if value != nil {
+            throw .unexpectedValue("--\(spec.long)")
+        }
+        return ScannedOption(spec.id, value, spelling: spelling)
+    }
+
+    /// The option a long name or unambiguous prefix of one names.
+    static func lookUp(_ name: Substring, word: String) throws(ScanError) -> OptionSpec {
+        if let exact = OptionTable.all.first(where: { $0.long == name }) { return exact }
+        let candidates = name.isEmpty ? [] : OptionTable.all.filter { $0.long.hasPrefix(name) }
+        switch candidates.count {
+        case 0: throw .unknownLong(word)
+        case 1: return candidates[0]
+        default: throw .ambiguous(word, candidates: candidates.map(\.long))
+        }
+    }
+}

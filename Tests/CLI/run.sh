@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# End-to-end checks of the built swnuma on this (one-node) machine: exit
+# status, stdout and stderr of accepted and refused command lines, following
+# numactl's accept/refuse decisions and swnuma's contract fixes.
+#
+#   Tests/CLI/run.sh [SWNUMA]
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+swnuma=${1:-$repo/.build/release/swnuma}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+fail() {
+    failed=$((failed + 1))
+    echo "not ok $1: $2"
+    echo "  stdout: $(head -c 400 "$work/out")"
+    echo "  stderr: $(head -c 400 "$work/err")"
+}
+
+# ok NAME RC -- ARGS...: accepted with status RC.
+ok() {
+    local name=$1 rc=$2
+    shift 3
+    "$swnuma" "$@" > "$work/out" 2> "$work/err"
+    local got=$?
+    if [ "$got" -ne "$rc" ]; then fail "$name" "exit $got, expected $rc"; return; fi
+    passed=$((passed + 1))
+}
+
+# refused NAME WORD -- ARGS...: exit 1, nothing on stdout, one diagnostic line
+# naming WORD (plus at most the usage hint line).
+refused() {
+    local name=$1 word=$2
+    shift 3
+    "$swnuma" "$@" > "$work/out" 2> "$work/err"
+    local got=$?
+    if [ "$got" -ne 1 ]; then fail "$name" "exit $got, expected 1"; return; fi
+    if [ -s "$work/out" ]; then fail "$name" "stdout is not empty"; return; fi
+    if ! head -1 "$work/err" | grep -q '^swnuma: '; then fail "$name" "stderr does not start with 'swnuma: '"; return; fi
+    if ! head -1 "$work/err" | grep -qF -- "$word"; then fail "$name" "first stderr line does not name '$word'"; return; fi
+    local lines
+    lines=$(grep -vc "^Try 'swnuma --help'" "$work/err")
+    if [ "$lines" -ne 1 ]; then fail "$name" "$lines diagnostic lines, expected 1"; return; fi
+    passed=$((passed + 1))
+}
+
+# stdout_is NAME EXPECTED: the last command's stdout.
+stdout_is() {
+    if [ "$(cat "$work/out")" != "$2" ]; then fail "$1" "stdout differs from: $2"; return; fi
+    passed=$((passed + 1))
+}
+
+# --- information options
+ok version 0 -- --version
+stdout_is version-text "swnuma $(sed -n 's/.*static let version = "\(.*\)".*/\1/p' "$repo/Sources/SwnumaCLI/Command.swift")"
+ok help 0 -- --help
+grep -q -- '--membind' "$work/out" && passed=$((passed + 1)) || fail help-lists-options "--help does not list --membind"
+ok help-short 0 -- -h
+ok hardware-ignores-command 0 -- -H foo bar
+grep -q '^available: ' "$work/out" && passed=$((passed + 1)) || fail hardware-output "no available: line"
+ok show-stops-scanning 0 -- -s --bogus extra
+ok cluster-Hs 0 -- -Hs
+grep -q '^policy: ' "$work/out" && passed=$((passed + 1)) || fail cluster-Hs-shows "-Hs did not show the policy"
+
+# --- usage errors (numactl refuses these too)
+refused no-arguments 'no command' --
+refused no-command-after-policy 'no command' -- -m 0
+refused double-dash-only 'no command' -- --
+refused unknown-short "'-x'" -- -x
+refused unknown-long "'--frobnicate'" -- --frobnicate
+refused ambiguous-prefix "'--p=0'" -- --p=0 true
+refused ambiguous-cpu "'--cpu'" -- --cpu 0 true
+refused show-takes-no-value "'--show'" -- --show=1
+refused missing-value "'-m'" -- -m
+refused missing-long-value "'--membind'" -- --membind
+refused conflicting-policies '-l/--localalloc' -- -l -l true
+refused conflicting-policies-before-parse '-m/--membind' -- -i 0 -m x true
+refused all-after-spec '--all' -- -C 0 -a true
+refused hardware-after-policy '-H/--hardware' -- -m 0 -H
+refused balancing-after-policy '-b/--balancing' -- -m 0 -b
+refused version-after-policy '--version' -- -m 0 --version
+refused same-without-previous 'same' -- -m same true
+refused shm-option-for-process '--huge' -- -L 1m --huge true
+refused length-before-cpubind '--length' -- --length 1m -C 0 true
+refused dump-without-shm '--dump' -- -d true
+refused touch-without-shm '--touch' -- -T true
+refused bad-shmmode "'9'" -- -M 9 true
+refused bad-shmid "'x'" -- -I x true
+
+# --- <nodes> and <cpus>
+refused node-does-not-exist 'node 5 does not exist' -- -m 5 true
+refused trailing-junk "'0abc'" -- -m 0abc true
+refused trailing-comma "'0,'" -- -m 0, true
+refused leading-comma "',0'" -- -m ,0 true
+refused open-range "'0-'" -- -m 0- true
+refused range-end-missing 'node 5 does not exist' -- -m 0-5 true
+refused negative "'-1'" -- -m -1 true
+refused huge-number "18446744073709551616" -- -m 18446744073709551616 true
+refused wraps-in-numactl "4294967296" -- -m 4294967296 true
+refused relative-past-end '+1' -- -m +1 true
+refused bang-after-plus "'+!0'" -- -m '+!0' true
+refused uppercase-all "'ALL'" -- -m ALL true
+refused all-not-last "'all,0'" -- -m all,0 true
+refused range-to-all "'0-all'" -- -m 0-all true
+refused empty-membind 'empty' -- -m '' true
+refused inverted-to-empty 'empty' -- -m '!0' true
+refused empty-preferred-many 'empty' -- -P '' true
+refused preferred-needs-one 'exactly one' -- -p '' true
+refused cpu-does-not-exist 'cpu 99 does not exist' -- -C 99 true
+refused cpu-open-range "'0-'" -- -C 0- true
+refused cpu-device "'netdev:lo'" -- -C netdev:lo true
+refused reversed-range 'reversed' -- -C 1-0 true
+refused no-cpus 'no CPUs' -- -C '' true
+refused no-node-cpus 'no CPUs' -- -N '' true
+refused netdev-missing "'nonexist'" -- -m netdev:nonexist true
+refused netdev-illegal "'a.b'" -- -m netdev:a.b true
+refused pci-garbage "'zz'" -- -m pci:zz true
+refused file-missing "'/nonexistent'" -- -m file:/nonexistent true
+
+ok hex-octal-blank 0 -- -m 0x0 true
+ok octal 0 -- -m 00 true
+ok leading-blank 0 -- -m ' 0' true
+ok minus-zero 0 -- -m -0 true
+ok relative-range 0 -- -m +0-0 true
+ok repeated 0 -- -m 0,0 true
+ok list-then-all 0 -- -m 0,all true
+ok empty-interleave-is-default 0 -- -i '' true
+ok preferred-all-one-node 0 -- -p all true
+ok preferred-repeated 0 -- -p 0,0 true
+ok same-after-membind 0 -- -m 0 -N same true
+ok long-prefixes 0 -- --mem=0 true
+ok long-prefix-space 0 -- --inter 0 true
+ok cpubind-alias 0 -- -c 0 true
+ok attached-value 0 -- -m0 true
+ok shmid-alone 0 -- -I 5 true
+ok strict-warns 0 -- --strict true
+grep -q 'strict' "$work/err" && passed=$((passed + 1)) || fail strict-warning "no warning about --strict"
+
+# --- launching
+ok exit-status 7 -- sh -c 'exit 7'
+ok words-after-command 0 -- echo -m 0
+stdout_is words-after-command-output "-m 0"
+ok pid-preserved 0 -- sh -c 'echo $$ > '"$work/pid"
+refused command-missing "nonexistent_cmd_xyz" -- nonexistent_cmd_xyz
+refused command-not-executable "/etc/passwd" -- /etc/passwd
+refused dash-command "'-l'" -- -m 0 -- -l
+( "$swnuma" sh -c 'kill -TERM $$' ) 2> /dev/null
+[ $? -eq 143 ] && passed=$((passed + 1)) || { : > "$work/out"; : > "$work/err"; fail signal "SIGTERM did not reach the caller"; }
+
+# --- --show after policies, byte for byte (numactl 2.0.19 with every line ended)
+ok show-interleave 0 -- -i 0 "$swnuma" -s
+stdout_is show-interleave-text "$(printf 'policy: interleave\npreferred node: 0 (interleave next)\ninterleavemask: 0 \ninterleavenode: 0\nphyscpubind: 0 1 \ncpubind: 0 \nnodebind: 0 \nmembind: 0 \npreferred: 0 ')"
+ok show-local 0 -- -l "$swnuma" -s
+stdout_is show-local-text "$(printf 'policy: local\npreferred node: \nphyscpubind: 0 1 \ncpubind: 0 \nnodebind: 0 \nmembind: 0 \npreferred: ')"
+ok show-bind-cpu 0 -- -m 0 -C 1 "$swnuma" -s
+stdout_is show-bind-cpu-text "$(printf 'policy: bind\npreferred node: 0\nphyscpubind: 1 \ncpubind: 0 \nnodebind: 0 \nmembind: 0 \npreferred: 0 ')"
+ok show-empty-interleave 0 -- -i '' "$swnuma" -s
+stdout_is show-empty-interleave-text "$(printf 'policy: default\npreferred node: current\nphyscpubind: 0 1 \ncpubind: 0 \nnodebind: 0 \nmembind: 0 \npreferred: ')"
+ok show-balancing 0 -- -b -m 0 "$swnuma" -s
+head -1 "$work/out" | grep -qE '^policy: (\[8194\]|bind)$' && passed=$((passed + 1)) || fail show-balancing-policy "unexpected policy line"
+
+# --- snapshots
+mkdir -p "$work/snap/sys/devices/system/node/node0"
+printf '00000003\n' > "$work/snap/sys/devices/system/node/node0/cpumap"
+printf 'Node 0 MemTotal: 2097152 kB\nNode 0 MemFree: 1048576 kB\n' > "$work/snap/sys/devices/system/node/node0/meminfo"
+printf '10\n' > "$work/snap/sys/devices/system/node/node0/distance"
+ok root-hardware 0 -- --root "$work/snap" -H
+stdout_is root-hardware-text "$(printf 'available: 1 nodes (0)\nnode 0 cpus: 0 1\nnode 0 size: 2048 MB\nnode 0 free: 1024 MB\nnode distances:\nnode     0 \n   0:   10 ')"
+SWNUMA_ROOT="$work/snap" "$swnuma" -H --cpu-compress > "$work/out" 2> "$work/err"
+stdout_is env-root "$(printf 'available: 1 nodes (0)\nnode 0 cpus: 0-1 (2)\nnode 0 size: 2048 MB\nnode 0 free: 1024 MB\nnode distances:\nnode     0 \n   0:   10 ')"
+refused root-missing "/nonexistent" -- --root /nonexistent -H
+refused root-refuses-launch "snapshot" -- --root "$work/snap" true
+refused root-refuses-policy "snapshot" -- --root "$work/snap" -m 0 true
+refused root-refuses-show "snapshot" -- --root "$work/snap" --show
+
+# --- side by side with numactl on this machine (2.0.16: 3-wide distance columns)
+if command -v numactl > /dev/null; then
+    "$swnuma" -H | grep -v ' free: ' | sed '/^node distances:/,$d' > "$work/a"
+    numactl -H | grep -v ' free: ' | sed '/^node distances:/,$d' > "$work/b"
+    cmp -s "$work/a" "$work/b" && passed=$((passed + 1)) || { diff "$work/b" "$work/a" > "$work/out"; : > "$work/err"; fail hardware-vs-numactl "differs from numactl -H"; }
+    "$swnuma" -H | sed -n '/^node distances:/,$p' | tr -s ' ' > "$work/a"
+    numactl -H | sed -n '/^node distances:/,$p' | tr -s ' ' > "$work/b"
+    cmp -s "$work/a" "$work/b" && passed=$((passed + 1)) || fail distances-vs-numactl "distance values differ from numactl -H"
+    "$swnuma" -s > "$work/a"; numactl -s > "$work/b"
+    cmp -s "$work/a" "$work/b" && passed=$((passed + 1)) || fail show-vs-numactl "--show differs from numactl --show"
+elif [ "${CI:-}" = true ]; then
+    failed=$((failed + 1)); echo "not ok numactl-oracle: numactl is not installed (CI=true)"
+else
+    echo "cli: SKIPPED the numactl comparison: numactl is not installed"
+fi
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
