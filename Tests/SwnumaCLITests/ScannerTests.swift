@@ -1,0 +1,91 @@
+import Testing
+
+@testable import SwnumaCLI
+
+@Suite struct ScannerTests {
+    func scan(_ words: String...) throws(ScanError) -> ScannedLine {
+        try Scanner.scan(words)
+    }
+
+    @Test func stopsAtFirstNonOption() throws {
+        let line = try scan("-m", "0", "echo", "-m", "1")
+        #expect(line.options == [ScannedOption(.membind, "0", spelling: "-m")])
+        #expect(line.command == ["echo", "-m", "1"])
+    }
+
+    @Test func doubleDashEndsOptionsAndIsDropped() throws {
+        #expect(try scan("-l", "--", "-x").command == ["-x"])
+        #expect(try scan("--").command == [])
+        #expect(try scan("-", "a").command == ["-", "a"])
+    }
+
+    @Test func clustersAndAttachedValues() throws {
+        let line = try scan("-aC0", "-m0", "-Hs", "ignored", "--bogus")
+        #expect(line.options.map(\.id) == [.all, .physcpubind, .membind, .hardware, .show])
+        #expect(line.options[1].value == "0")
+        #expect(line.options[2].value == "0")
+        #expect(line.command == [])
+    }
+
+    @Test func valueMayLookLikeAnOption() throws {
+        #expect(try scan("-m", "-1", "true").options[0].value == "-1")
+        #expect(try scan("--membind", "--", "true").options[0].value == "--")
+    }
+
+    @Test func longForms() throws {
+        #expect(try scan("--membind=0", "x").options[0].value == "0")
+        #expect(try scan("--membind=", "x").options[0].value == "")
+        #expect(try scan("--mem=0", "x").options[0].id == .membind)
+        #expect(try scan("--inter", "0", "x").options[0].id == .interleave)
+        #expect(try scan("--cpunodebind", "0", "x").options[0].id == .cpunodebind)
+        #expect(try scan("--shm", "k").options[0].id == .shm)
+        #expect(try scan("--dump").options[0].id == .dump)
+    }
+
+    @Test func terminalOptionsEndTheScan() throws {
+        #expect(try scan("-s", "--bogus").options.map(\.id) == [.show])
+        #expect(try scan("--version", "-m", "5").options.map(\.id) == [.version])
+    }
+
+    @Test(arguments: [
+        (["-x"], ScanError.unknownShort("x")),
+        (["--foo=bar"], .unknownLong("--foo=bar")),
+        (["--p=0"], .ambiguous("--p=0", candidates: ["preferred", "preferred-many", "physcpubind"])),
+        (["--cpu", "0"], .ambiguous("--cpu", candidates: ["cpunodebind", "cpubind", "cpu-compress"])),
+        (["--pref=0"], .ambiguous("--pref=0", candidates: ["preferred", "preferred-many"])),
+        (["--show=1"], .unexpectedValue("--show")),
+        (["--all=1"], .unexpectedValue("--all")),
+        (["-m"], .missingValue("-m")),
+        (["--membind"], .missingValue("--membind")),
+        (["-am"], .missingValue("-m")),
+    ])
+    func errors(words: [String], expected: ScanError) {
+        #expect(throws: expected) { try Scanner.scan(words) }
+    }
+
+    @Test func everyLetterAndNameIsUnique() {
+        let shorts = OptionTable.all.compactMap(\.short)
+        #expect(Set(shorts).count == shorts.count)
+        let longs = OptionTable.all.map(\.long)
+        #expect(Set(longs).count == longs.count)
+        #expect(Set(OptionTable.all.map(\.id)) == Set(OptionID.allCases))
+    }
+
+    @Test func numactlShortOptionsKeepTheirLettersAndArguments() {
+        // numactl 2.0.19's short option string, minus its leading '+'.
+        let numactl = "ai:w:p:P:c:N:C:m:slbHS:f:o:L:tM:dDI:uTV"
+        var expected: [Character: Bool] = [:]
+        var index = numactl.startIndex
+        while index < numactl.endIndex {
+            let letter = numactl[index]
+            let next = numactl.index(after: index)
+            let takes = next < numactl.endIndex && numactl[next] == ":"
+            expected[letter] = takes
+            index = takes ? numactl.index(after: next) : next
+        }
+        for (letter, takes) in expected {
+            let spec = OptionTable.all.first { $0.short == letter }
+            #expect(spec?.takesValue == takes, "-\(letter)")
+        }
+    }
+}
