@@ -33,7 +33,7 @@ build: deps
 run: build
 	$(BIN) -H
 
-test: test-deps build test-unit test-corpus test-cli
+test: test-deps build test-unit test-corpus test-cli test-vm
 
 test-unit: deps
 	swift test
