@@ -276,6 +276,8 @@ ensure_touchmem() {
     local sum out dir
     sum=$(sha256sum "$HERE/guest/touch.c" | cut -c1-16)
     dir="$CACHE/helpers"
+    out="$dir/touchmem-$sum"
+    if [ -x "$out" ]; then TOUCHMEM=$out; return 0; fi
     if ! mkdir -p "$dir" 2>/dev/null || [ ! -w "$dir" ]; then dir="$WORK"; fi
     out="$dir/touchmem-$sum"
     if [ ! -x "$out" ]; then
@@ -466,8 +468,10 @@ run_capture() {
         tr -d '\r' < "$WORK/$name.log" | tail -n 20 >&2
         return 1
     fi
-    rm -rf "$dest"
+    # Replace only what a capture writes: the folder may hold other files
+    # (goldens made from the fixture).
     mkdir -p "$dest"
+    rm -rf "$dest/sys" "$dest/proc" "$dest/numactl-H.txt"
     tr -d '\r' < "$WORK/$name.log" |
         sed -n "/$CAP_BEGIN\$/,/^$CAP_END\$/{/@@\$/d;p}" |
         base64 -d | tar -xzf - -C "$dest"
