@@ -177,7 +177,11 @@ topology_env() {
 # Host tools
 
 apt_lists_empty() {
-    ! ls /var/lib/apt/lists/ 2>/dev/null | grep -q '_Packages'
+    local f
+    for f in /var/lib/apt/lists/*_Packages*; do
+        [ -e "$f" ] && return 1
+    done
+    return 0
 }
 
 apt_update_if_needed() {
@@ -243,14 +247,14 @@ ensure_kernel() {
     if [ -z "$pkg" ]; then
         [ -n "$cached" ] && { KERNEL=$cached; return 0; }
         skip "no linux-image-6.1.0-*-cloud-amd64 known to apt and none cached in $CACHE" \
-            "sudo apt-get update && sudo $0 --prepare"
+            "sudo apt-get update && sudo SWNUMA_VM_CACHE=$CACHE $0 --prepare"
     fi
     dir="$CACHE/kernel/$pkg"
     if [ -f "$dir/vmlinuz" ]; then KERNEL="$dir/vmlinuz"; return 0; fi
     if ! mkdir -p "$CACHE/kernel" 2>/dev/null || [ ! -w "$CACHE/kernel" ]; then
         [ -n "$cached" ] && { say "run.sh: $pkg not cached, using $cached"; KERNEL=$cached; return 0; }
         skip "kernel $pkg is not in $CACHE, which this user cannot write" \
-            "sudo $0 --prepare   (or set SWNUMA_VM_CACHE to a writable folder)"
+            "sudo SWNUMA_VM_CACHE=$CACHE $0 --prepare   (or set SWNUMA_VM_CACHE to a writable folder)"
     fi
     say "run.sh: downloading $pkg into $CACHE/kernel"
     tmp=$(mktemp -d "$CACHE/kernel/.dl.XXXXXX")
@@ -258,7 +262,7 @@ ensure_kernel() {
           apt-get download "$pkg" >&2); then
         rm -rf "$tmp"
         [ -n "$cached" ] && { say "run.sh: download failed, using $cached"; KERNEL=$cached; return 0; }
-        skip "apt-get download $pkg failed" "sudo apt-get update && sudo $0 --prepare"
+        skip "apt-get download $pkg failed" "sudo apt-get update && sudo SWNUMA_VM_CACHE=$CACHE $0 --prepare"
     fi
     dpkg-deb -x "$tmp"/*.deb "$tmp/x"
     mkdir -p "$tmp/keep"
@@ -415,7 +419,7 @@ run_tests() {
     prepare_host
     if [ ! -x "$BIN" ]; then
         skip "binary under test $BIN does not exist" \
-            "swift build -c release   (or set SWNUMA_BIN)"
+            "make build   (or point SWNUMA_BIN at a swnuma binary)"
     fi
     setup_work
     ensure_touchmem
