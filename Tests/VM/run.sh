@@ -16,7 +16,7 @@
 #   SWNUMA_BIN        binary under test (default .build/release/swnuma,
 #                     relative paths are taken from the repository root)
 #   SWNUMA_VM_CACHE   kernel and helper cache (default /var/cache/swnuma-vm)
-#   SWNUMA_VM_TIMEOUT seconds one guest may run (default 120)
+#   SWNUMA_VM_TIMEOUT seconds one guest may run (default 240)
 #   SWNUMA_VM_JOBS    guests booted at once (default 2)
 #   SWNUMA_VM_KEEP    set to 1 to keep the work folder (initramfs, logs)
 #   CI                "true" turns a skipped suite into a failure
@@ -29,7 +29,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 CONF="$HERE/topologies.conf"
 CACHE=${SWNUMA_VM_CACHE:-/var/cache/swnuma-vm}
-TIMEOUT=${SWNUMA_VM_TIMEOUT:-120}
+TIMEOUT=${SWNUMA_VM_TIMEOUT:-240}
 JOBS=${SWNUMA_VM_JOBS:-2}
 BIN=${SWNUMA_BIN:-.build/release/swnuma}
 case "$BIN" in /*) ;; *) BIN="$REPO/$BIN" ;; esac
