@@ -1,6 +1,11 @@
-// The C surface swnuma takes from libnuma and the C library: the
-// memory-policy system calls, and a few helpers Swift cannot reach directly
-// (macros, and calls that take variable-size CPU masks).
+// The C surface swnuma takes from libnuma-dev and the C library: the MPOL_*
+// constants of <numaif.h>, and thin wrappers that make the memory-policy and
+// affinity system calls directly.
+//
+// The wrappers call syscall(2) rather than libnuma's functions on purpose:
+// libnuma's set_mempolicy lives beside code that needs libnuma's constructor,
+// which at every start reads /proc/self/status and sysfs and probes the
+// kernel with set_mempolicy. swnuma reads what it needs itself, lazily.
 // Only NUMA/Internals/Syscalls.swift imports this module.
 #ifndef SWNUMA_CNUMA_SHIM_H
 #define SWNUMA_CNUMA_SHIM_H
@@ -10,6 +15,17 @@
 #include <unistd.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+
+/// set_mempolicy(2).
+static inline long swnuma_set_mempolicy(int mode, const unsigned long *mask, unsigned long maxnode) {
+    return syscall(SYS_set_mempolicy, mode, mask, maxnode);
+}
+
+/// get_mempolicy(2).
+static inline long swnuma_get_mempolicy(int *mode, unsigned long *mask, unsigned long maxnode,
+                                        void *address, unsigned long flags) {
+    return syscall(SYS_get_mempolicy, mode, mask, maxnode, address, flags);
+}
 
 static inline unsigned int swnuma_dev_major(dev_t device) { return major(device); }
 static inline unsigned int swnuma_dev_minor(dev_t device) { return minor(device); }

@@ -110,10 +110,10 @@ enum Syscalls {
         }
     }
 
-    // MARK: Memory policy (the corresponding libnuma wrappers of the system calls)
+    // MARK: Memory policy
 
     static func setMempolicy(mode: Int32, mask: [UInt], maxNode: UInt) -> Result<Void, Errno> {
-        let rc = mask.withUnsafeBufferPointer { set_mempolicy(mode, $0.baseAddress, maxNode) }
+        let rc = mask.withUnsafeBufferPointer { swnuma_set_mempolicy(mode, $0.baseAddress, maxNode) }
         return rc == 0 ? .success(()) : .failure(Errno.current)
     }
 
@@ -121,14 +121,14 @@ enum Syscalls {
         var mode: Int32 = 0
         var mask = [UInt](repeating: 0, count: max(words, 1))
         let bits = UInt(mask.count * UInt.bitWidth)
-        let rc = mask.withUnsafeMutableBufferPointer { get_mempolicy(&mode, $0.baseAddress, bits + 1, nil, UInt32(flags)) }
+        let rc = mask.withUnsafeMutableBufferPointer { swnuma_get_mempolicy(&mode, $0.baseAddress, bits + 1, nil, flags) }
         return rc == 0 ? .success((mode, mask)) : .failure(Errno.current)
     }
 
     /// The next interleave node (`get_mempolicy` with `MPOL_F_NODE`).
     static func nextInterleaveNode() -> Result<Int32, Errno> {
         var node: Int32 = 0
-        let rc = get_mempolicy(&node, nil, 0, nil, UInt32(MPOL_F_NODE))
+        let rc = swnuma_get_mempolicy(&node, nil, 0, nil, UInt(MPOL_F_NODE))
         return rc == 0 ? .success(node) : .failure(Errno.current)
     }
 
