@@ -52,3 +52,29 @@ vm-shell: test-deps build
 
 clean:
 	rm -rf .build
+
+# The man page and shell completions, generated from the option table.
+.PHONY: docs install uninstall test-docs test-install
+
+docs: deps
+	swift run generate-swnuma-docs
+
+install: build
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/swnuma
+	install -D -m 0644 man/swnuma.8 $(DESTDIR)$(PREFIX)/share/man/man8/swnuma.8
+	install -D -m 0644 completions/swnuma.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/swnuma
+	install -D -m 0644 completions/_swnuma $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_swnuma
+	install -D -m 0644 completions/swnuma.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/swnuma.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/swnuma
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man8/swnuma.8
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/swnuma
+	rm -f $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_swnuma
+	rm -f $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/swnuma.fish
+
+test-docs: test-deps build
+	Tests/Install/docs.sh $(BIN)
+
+test-install: build
+	Tests/Install/run.sh $(PREFIX)

@@ -26,6 +26,8 @@ let package = Package(
         .target(name: "SwnumaCLI", dependencies: ["NUMA"], swiftSettings: strict),
         // The executable: hands argv to SwnumaCLI.
         .executableTarget(name: "swnuma", dependencies: ["SwnumaCLI"], swiftSettings: strict),
+        // Writes man/swnuma.8 and completions/ from the option table: `swift run generate-swnuma-docs`.
+        .executableTarget(name: "generate-swnuma-docs", dependencies: ["SwnumaCLI"], swiftSettings: strict),
         .testTarget(name: "NUMATests", dependencies: ["NUMA"], swiftSettings: strict),
         .testTarget(name: "SwnumaCLITests", dependencies: ["SwnumaCLI", "NUMA"], swiftSettings: strict),
     ],

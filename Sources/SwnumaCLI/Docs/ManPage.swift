@@ -1,0 +1,329 @@
+/// The manual page, `man/swnuma.8`, in mdoc, generated from ``OptionTable``.
+///
+/// `generate-swnuma-docs` writes it; a test checks the committed copy matches.
+package enum ManPage {
+    /// The date on the page. Fixed so that the output is the same on every run;
+    /// bump it when the page's text changes.
+    package static let date = "November 27, 2026"
+
+    /// Features the option table lists that this build accepts but does not
+    /// carry out yet. Drop a line when its feature lands.
+    package static let notYetAvailable = [
+        "The shared-memory mode (--shm, --file) is refused with \"this mode is not available yet\".",
+    ]
+
+    package static func render() -> String {
+        var page = MdocWriter()
+        page.macro("Dd \(date)")
+        page.macro("Dt SWNUMA 8")
+        page.macro("Os Linux")
+
+        page.macro("Sh NAME")
+        page.macro("Nm swnuma")
+        page.macro("Nd run a command under a NUMA memory policy and CPU binding, and show the topology")
+
+        synopsis(&page)
+        description(&page)
+        options(&page)
+        lists(&page)
+        outputs(&page)
+        environment(&page)
+        files(&page)
+        exitStatus(&page)
+        examples(&page)
+        differences(&page)
+
+        page.macro("Sh SEE ALSO")
+        page.macro("Xr mbind 2 ,")
+        page.macro("Xr sched_setaffinity 2 ,")
+        page.macro("Xr set_mempolicy 2 ,")
+        page.macro("Xr numa 7 ,")
+        page.macro("Xr numactl 8")
+
+        page.macro("Sh CAVEATS")
+        page.text("This version of swnuma does not provide the numastat and migratepages modes; they are planned.")
+        for line in notYetAvailable { page.text(line) }
+        return page.output
+    }
+
+    // MARK: Sections
+
+    static func synopsis(_ page: inout MdocWriter) {
+        page.macro("Sh SYNOPSIS")
+        page.macro("Nm")
+        page.macro("Op Ar options")
+        page.macro("Op Fl \\-")
+        page.macro("Ar command")
+        page.macro("Op Ar arg ...")
+        page.macro("Nm")
+        page.macro("Fl H")
+        page.macro("Op Fl \\-cpu-compress")
+        page.macro("Op Fl \\-json")
+        page.macro("Nm")
+        page.macro("Fl s")
+        page.macro("Op Fl \\-json")
+        page.macro("Nm")
+        page.macro("Fl \\-require Ar expr ...")
+        page.macro("Op Fl \\-json")
+        page.macro("Nm")
+        page.macro("Op Ar shm-options")
+        page.macro("Fl S Ar keyfile | Fl f Ar path")
+        page.macro("Op Ar policy")
+        page.macro("Op Fl T")
+        page.macro("Op Fl d")
+    }
+
+    static func description(_ page: inout MdocWriter) {
+        page.macro("Sh DESCRIPTION")
+        page.macro("Nm")
+        page.text("""
+            runs a command with a NUMA memory policy and a CPU binding, prints the machine's nodes, \
+            CPUs, memory and distances, and shows the policy a process runs under. \
+            It takes numactl's command lines and gives them the same meaning, output and exit status, \
+            with the corrections listed under
+            """)
+        page.macro("Sx DIFFERENCES FROM NUMACTL .")
+        page.macro("Pp")
+        page.text("""
+            Options are read up to the first word that is not an option, or up to --, which is dropped. \
+            That word and all after it are the command. \
+            Long options may be shortened to any prefix that names one option, and take their value \
+            after = or as the next word. \
+            Short options may be grouped (-aC0) and take their value attached (-m0) or as the next word. \
+            --show, --version and --help act where they appear: nothing after them is read.
+            """)
+        page.macro("Pp")
+        page.text("""
+            The command replaces swnuma by execvp: it keeps the process id, and its exit status and \
+            signals reach the caller unchanged. \
+            Children the command starts inherit the policy and binding.
+            """)
+    }
+
+    static func options(_ page: inout MdocWriter) {
+        page.macro("Sh OPTIONS")
+        for group in OptionGroup.allCases {
+            let specs = OptionTable.all.filter { $0.group == group }
+            guard !specs.isEmpty else { continue }
+            page.macro("Ss \(group.rawValue)")
+            page.macro("Bl -tag -width Ds")
+            for spec in specs {
+                page.macro("It " + item(spec))
+                page.text(spec.details)
+            }
+            page.macro("El")
+        }
+    }
+
+    /// The head of an option's entry: `Fl m , Fl \-membind Ns = Ns Ar nodes`.
+    static func item(_ spec: OptionSpec) -> String {
+        var head = ""
+        if let short = spec.short { head += "Fl \(short) , " }
+        head += "Fl \\-\(spec.long)"
+        if spec.takesValue { head += " Ns = Ns Ar \(spec.valueName)" }
+        return head
+    }
+
+    static func lists(_ page: inout MdocWriter) {
+        page.macro("Sh NODES AND CPUS")
+        page.text("""
+            A <nodes> or <cpus> argument is a comma-separated list of the items below. \
+            Plain numbers, ranges and all are checked against the nodes or CPUs this process may use \
+            (its cpuset), or against every one that exists after --all. \
+            Ids that do not exist, numbers too large for an id, negative numbers and reversed ranges \
+            are refused with a message naming them.
+            """)
+        page.macro("Bl -tag -width Ds")
+        page.macro("It Ar N")
+        page.text("A number: decimal, hexadecimal after 0x, or octal after a leading 0 (010 is 8).")
+        page.macro("It Ar A Ns - Ns Ar B")
+        page.text("Every allowed id from A to B, both included.")
+        page.macro("It Cm all")
+        page.text("Every allowed node or CPU. It may also end a list: 0,all.")
+        page.macro("It Cm \\&! Ns Ar list")
+        page.text("Everything that exists except the list.")
+        page.macro("It Cm + Ns Ar list")
+        page.text("Numbers count within the allowed set rather than naming ids: +0 is the first allowed id. After a !, as in !+0, it applies to the list inverted.")
+        page.macro("It Cm same")
+        page.text("For <nodes> only: the <nodes> of the previous option on the line.")
+        page.macro("It Cm netdev : Ns Ar DEV")
+        page.text("For <nodes> only: the node of network interface DEV.")
+        page.macro("It Cm ip : Ns Ar HOST")
+        page.text("For <nodes> only: the node of the interface the route to HOST, a name or an address, leaves by.")
+        page.macro("It Cm file : Ns Ar PATH")
+        page.text("For <nodes> only: the node of the device that holds PATH, or of the block or character device PATH names.")
+        page.macro("It Cm block : Ns Ar DEV")
+        page.text("For <nodes> only: the node of block device DEV.")
+        page.macro("It Cm pci : Ns Ar BUS : Ns Ar DEV")
+        page.text("For <nodes> only: the node of a PCI function, written in hexadecimal as [SEG:]BUS:DEV[.FN].")
+        page.macro("El")
+        page.macro("Pp")
+        page.text("Sizes for --length and --offset are numbers with an optional k, m or g suffix.")
+    }
+
+    static func outputs(_ page: inout MdocWriter) {
+        page.macro("Sh JSON OUTPUT")
+        page.text("""
+            With --json, --hardware, --show and --require print one JSON document on standard output \
+            instead of text.
+            """)
+        page.macro("Sh REQUIREMENTS")
+        page.text("""
+            --require expr states a requirement on the topology and may be given more than once. \
+            Requirements are checked before anything else. \
+            Without a command, swnuma exits 0 when every requirement holds and 3 when one does not; \
+            before a command, the command is launched only when all hold.
+            """)
+    }
+
+    static func environment(_ page: inout MdocWriter) {
+        page.macro("Sh ENVIRONMENT")
+        page.macro("Bl -tag -width Ds")
+        page.macro("It Ev SWNUMA_ROOT")
+        page.text("""
+            The same as --root: read sys/ and proc/ under this folder, a snapshot of another machine \
+            such as a sosreport or an hwloc-gather-topology dump. \
+            An empty value means the running system. \
+            Under a snapshot swnuma prints --hardware but refuses policies, --show and commands.
+            """)
+        page.macro("El")
+    }
+
+    static func files(_ page: inout MdocWriter) {
+        page.macro("Sh FILES")
+        page.macro("Bl -tag -width Ds -compact")
+        page.macro("It Pa /sys/devices/system/node/")
+        page.text("Nodes, their CPUs, memory and distances.")
+        page.macro("It Pa /sys/devices/system/cpu/")
+        page.text("The CPUs that exist.")
+        page.macro("It Pa /proc/self/status")
+        page.text("The nodes and CPUs this process may use.")
+        page.macro("It Pa /sys/kernel/mm/mempolicy/weighted_interleave/")
+        page.text("Node weights for --weighted-interleave.")
+        page.macro("El")
+    }
+
+    static func exitStatus(_ page: inout MdocWriter) {
+        page.macro("Sh EXIT STATUS")
+        page.macro("Bl -tag -width Ds")
+        page.macro("It the command's own")
+        page.text("When a command is launched it replaces swnuma, so its exit status is what the caller sees.")
+        page.macro("It 0")
+        page.text("After --hardware, --show, --version or --help.")
+        page.macro("It 1")
+        page.text("A usage error, a refused policy or binding, or a command that cannot be executed.")
+        page.macro("It 3")
+        page.text("A --require that does not hold.")
+        page.macro("El")
+    }
+
+    static func examples(_ page: inout MdocWriter) {
+        page.macro("Sh EXAMPLES")
+        let cases: [(String, [String])] = [
+            ("Run a database with its memory and CPUs on node 1:",
+             ["swnuma --membind=1 --cpunodebind=1 -- mongod --config /etc/mongod.conf"]),
+            ("The same in a systemd unit:",
+             ["ExecStart=/usr/local/bin/swnuma --membind=1 --cpunodebind=1 -- \\",
+              "    /usr/bin/mongod --config /etc/mongod.conf"]),
+            ("Spread a server's memory over every node:",
+             ["swnuma --interleave=all -- postgres -D /srv/pg"]),
+            ("Run on the CPUs of node 2, which may have no memory of its own:",
+             ["swnuma -N 2 -- ./worker"]),
+            ("Show the nodes, with CPU lists as ranges:",
+             ["swnuma -H --cpu-compress"]),
+            ("See the policy a child process gets:",
+             ["swnuma -l swnuma --show"]),
+            ("In a script, check that node 1 can run work before relying on it:",
+             ["if ! swnuma --cpunodebind=1 -- true; then",
+              "    echo \"node 1 is not usable here\" >&2",
+              "    exit 1",
+              "fi"]),
+            ("In a script, count the nodes:",
+             ["nodes=$(swnuma -H | sed -n 's/^available: \\([0-9]*\\) nodes.*/\\1/p')"]),
+            ("Read a snapshot of another machine, such as an unpacked sosreport:",
+             ["swnuma --root /tmp/sosreport -H",
+              "SWNUMA_ROOT=/tmp/sosreport swnuma -H --cpu-compress"]),
+        ]
+        for (index, example) in cases.enumerated() {
+            if index > 0 { page.macro("Pp") }
+            page.text(example.0)
+            page.macro("Bd -literal -offset indent")
+            for line in example.1 { page.literal(line) }
+            page.macro("Ed")
+        }
+    }
+
+    static func differences(_ page: inout MdocWriter) {
+        page.macro("Sh DIFFERENCES FROM NUMACTL")
+        page.text("swnuma follows numactl 2.0.19 except where numactl is wrong or unhelpful:")
+        let items = [
+            "Nodes with CPUs and no memory: numactl's -N and -c refuse them, -N all leaves out their CPUs and --show does not list them. swnuma's -N accepts any node with CPUs this process may run on, and --show lists it.",
+            "CPU masks in sysfs: numactl cannot read a cpumap wider than the kernel's mask. swnuma reads masks of any width, with or without trailing NUL bytes or blanks.",
+            "The ! inversion: numactl inverts against the range from 0 to the number of nodes, which is wrong when node ids have gaps, and -a lets ids without a node through. swnuma inverts against the nodes or CPUs that exist and refuses ids that do not exist.",
+            "Numbers: numactl reads 4294967296 as node 0 and -1 as a huge number, and takes 1-0 for node 1. swnuma refuses numbers out of range, negative numbers and reversed ranges.",
+            "Refusals: where numactl prints \"set_mempolicy: Invalid argument\" for a node outside the cpuset or an empty mask, swnuma names the allowed set and the ids at fault.",
+            "--show: numactl leaves some lines without a newline; swnuma ends every line and names weighted interleave.",
+            "--hardware: when a node's free memory cannot be read, numactl prints free: 0 MB and swnuma prints free: <not available>.",
+            "file: on a character device: numactl looks in the wrong sysfs class; swnuma resolves it through /sys/dev/char.",
+            "Messages: swnuma's usage text and diagnostics are its own; a refusal is one line on standard error naming the offending word, with nothing on standard output.",
+            "-h and --help print help on standard output and exit 0; numactl treats -h as an unknown option.",
+            "--version prints swnuma and its version rather than numactl's version number.",
+        ]
+        page.macro("Bl -bullet")
+        for item in items {
+            page.macro("It")
+            page.text(item)
+        }
+        page.macro("El")
+    }
+}
+
+/// Writes mdoc source: macro lines, and text lines escaped so that no text
+/// is read as a request, with one sentence per line.
+struct MdocWriter {
+    private(set) var output = ""
+
+    mutating func macro(_ line: String) {
+        output += "." + line + "\n"
+    }
+
+    /// Prose: each sentence on a line of its own.
+    mutating func text(_ prose: String) {
+        for sentence in Self.sentences(prose) {
+            output += Self.escape(sentence) + "\n"
+        }
+    }
+
+    /// A line of a literal display, kept as it is apart from escaping.
+    mutating func literal(_ line: String) {
+        output += Self.escape(line) + "\n"
+    }
+
+    /// Backslashes written as `\e`; a leading `.` or `'` guarded by `\&`.
+    static func escape(_ line: String) -> String {
+        var escaped = ""
+        for character in line {
+            if character == "\\" { escaped += "\\e" } else { escaped.append(character) }
+        }
+        if escaped.hasPrefix(".") || escaped.hasPrefix("'") { return "\\&" + escaped }
+        return escaped
+    }
+
+    /// Splits prose after each `. ` or `: ` that ends a sentence.
+    static func sentences(_ prose: String) -> [String] {
+        var result: [String] = []
+        var current = ""
+        var previous: Character?
+        for character in prose {
+            if character == " ", previous == "." {
+                result.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+            previous = character
+        }
+        if !current.isEmpty { result.append(current) }
+        return result
+    }
+}

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Runs completions/swnuma.bash in a real bash with bash-completion loaded:
+# sets COMP_WORDS, COMP_CWORD, COMP_LINE and COMP_POINT as readline would,
+# calls the completion function and checks COMPREPLY. Node and CPU ids come
+# from the swnuma found first on PATH, reading a fixture through --root.
+#
+#   Tests/Install/completion-bash.sh [DIR-WITH-SWNUMA]
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+bin_dir=${1:-$repo/.build/release}
+if [ ! -x "$bin_dir/swnuma" ]; then
+    echo "completion-bash: no swnuma in $bin_dir (build it first)" >&2
+    exit 2
+fi
+export PATH="$bin_dir:$PATH"
+unset SWNUMA_ROOT
+fixture=$repo/Tests/Fixtures/sysfs/vm-four
+passed=0
+failed=0
+
+# shellcheck source=/dev/null
+source /usr/share/bash-completion/bash_completion
+# shellcheck source=../../completions/swnuma.bash
+source "$repo/completions/swnuma.bash"
+
+# Outside a real completion compopt fails; the options it sets are not checked here.
+compopt() { :; }
+
+# complete_line LINE: completes at the end of LINE; the words offered are in COMPREPLY.
+complete_line() {
+    COMP_LINE=$1
+    COMP_POINT=${#COMP_LINE}
+    # readline makes each word-break character '=' a word of its own.
+    read -ra COMP_WORDS <<< "${1//=/ = }"
+    [[ $1 == *" " ]] && COMP_WORDS+=("")
+    COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+    COMPREPLY=()
+    _swnuma swnuma "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+}
+
+sorted() { printf '%s\n' "$@" | LC_ALL=C sort | tr '\n' ' '; }
+
+# offers LINE WORD...: exactly these words are offered.
+offers() {
+    local line=$1
+    shift
+    complete_line "$line"
+    local got want
+    got=$(sorted "${COMPREPLY[@]}")
+    want=$(sorted "$@")
+    if [ "$got" = "$want" ]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "not ok: '$line': offered [$got], expected [$want]"
+    fi
+}
+
+# includes LINE WORD: WORD is among the words offered.
+includes() {
+    complete_line "$1"
+    local word
+    for word in "${COMPREPLY[@]}"; do
+        if [ "$word" = "$2" ]; then
+            passed=$((passed + 1))
+            return
+        fi
+    done
+    failed=$((failed + 1))
+    echo "not ok: '$1': '$2' not among [$(sorted "${COMPREPLY[@]}" | head -c 300)]"
+}
+
+# Options.
+offers "swnuma --mem" --membind
+offers "swnuma --cpu" --cpu-compress --cpubind --cpunodebind
+offers "swnuma --ro" --root
+includes "swnuma -" -m
+includes "swnuma -" --membind
+includes "swnuma -" --require
+includes "swnuma -m 0 -" --localalloc
+
+# Node and CPU ids, asked of swnuma under the --root on the line.
+offers "swnuma --root $fixture -m " 0 1 2 3 all same
+offers "swnuma --root $fixture --membind " 0 1 2 3 all same
+offers "swnuma --root=$fixture --membind=" 0 1 2 3 all same
+offers "swnuma --root $fixture -p " 0 1 2 3 all same
+offers "swnuma --root $fixture -N 1" 1
+offers "swnuma --root $fixture --interleave 1," 1,0 1,1 1,2 1,3
+offers "swnuma --root $fixture -m0," -m0,0 -m0,1 -m0,2 -m0,3
+offers "swnuma --ro $fixture --cpunodebind !" '!0' '!1' '!2' '!3'
+offers "swnuma --root $fixture -a -C " 0 1 2 all
+offers "swnuma --root $fixture -aC " 0 1 2 all
+offers "swnuma --root $fixture --physcpubind=+" +0 +1 +2
+SWNUMA_ROOT=$fixture offers "swnuma -w " 0 1 2 3 all same
+
+# Paths and folders.
+offers "swnuma --root $repo/Tests/Fixtures/sysfs/vm-fo" "$repo/Tests/Fixtures/sysfs/vm-four"
+includes "swnuma --file $repo/Tests/Fixtures/sysfs/vm-four/hardware.g" "$repo/Tests/Fixtures/sysfs/vm-four/hardware.golden"
+offers "swnuma --length "
+
+# Nothing after an option that ends what swnuma reads.
+offers "swnuma --root $fixture --show "
+offers "swnuma -s "
+
+# The command and its arguments.
+includes "swnuma ech" echo
+includes "swnuma -- ech" echo
+includes "swnuma -m 0 ech" echo
+includes "swnuma --membind=0 --cpunodebind 0 ech" echo
+includes "swnuma --root $fixture -m 0 -- ech" echo
+includes "swnuma -m 0 -- ls --almost-al" --almost-all
+offers "swnuma -- echo --mem"
+
+echo "completion-bash: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

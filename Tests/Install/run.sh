@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# `make install` into a temporary DESTDIR: every file lands where it should,
+# the installed binary runs and the installed man page renders; then
+# `make uninstall` removes every one of them.
+#
+#   Tests/Install/run.sh [PREFIX]
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+prefix=${1:-/usr/local}
+destdir=$(mktemp -d)
+trap 'rm -rf "$destdir"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+not_ok() {
+    failed=$((failed + 1))
+    echo "not ok $1"
+}
+
+files=(
+    "bin/swnuma"
+    "share/man/man8/swnuma.8"
+    "share/bash-completion/completions/swnuma"
+    "share/zsh/vendor-completions/_swnuma"
+    "share/fish/vendor_completions.d/swnuma.fish"
+)
+
+if make -s -C "$repo" install DESTDIR="$destdir" PREFIX="$prefix" > "$destdir.log" 2>&1; then ok; else
+    not_ok "make install"
+    tail -20 "$destdir.log"
+fi
+rm -f "$destdir.log"
+root=$destdir$prefix
+for file in "${files[@]}"; do
+    if [ -f "$root/$file" ]; then ok; else not_ok "installed $prefix/$file"; fi
+done
+if [ -x "$root/bin/swnuma" ]; then ok; else not_ok "$prefix/bin/swnuma is executable"; fi
+if "$root/bin/swnuma" --version | grep -q '^swnuma '; then ok; else not_ok "installed swnuma --version"; fi
+if cmp -s "$repo/man/swnuma.8" "$root/share/man/man8/swnuma.8"; then ok; else not_ok "installed man page is man/swnuma.8"; fi
+if MANPAGER=cat man -l "$root/share/man/man8/swnuma.8" 2> /dev/null | grep -q 'SWNUMA(8)'; then ok; else
+    not_ok "installed man page renders"
+fi
+for pair in "swnuma.bash:share/bash-completion/completions/swnuma" "_swnuma:share/zsh/vendor-completions/_swnuma" \
+    "swnuma.fish:share/fish/vendor_completions.d/swnuma.fish"; do
+    if cmp -s "$repo/completions/${pair%%:*}" "$root/${pair#*:}"; then ok; else not_ok "installed ${pair#*:}"; fi
+done
+
+if make -s -C "$repo" uninstall DESTDIR="$destdir" PREFIX="$prefix" > /dev/null 2>&1; then ok; else not_ok "make uninstall"; fi
+for file in "${files[@]}"; do
+    if [ ! -e "$root/$file" ]; then ok; else not_ok "uninstall removed $prefix/$file"; fi
+done
+left=$(find "$destdir" -type f)
+if [ -z "$left" ]; then ok; else not_ok "files left after uninstall: $left"; fi
+
+echo "install: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

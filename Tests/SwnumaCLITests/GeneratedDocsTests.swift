@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+@testable import SwnumaCLI
+
+/// The committed man page and completions are what the option table renders,
+/// and every option is in each of them.
+@Suite struct GeneratedDocsTests {
+    /// The package root, two folders above this file's folder.
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    static func committed(_ path: String) throws -> String {
+        try String(contentsOf: packageRoot.appendingPathComponent(path), encoding: .utf8)
+    }
+
+    @Test(arguments: GeneratedDocs.files.map(\.path))
+    func committedFileIsUpToDate(path: String) throws {
+        let file = try #require(GeneratedDocs.files.first { $0.path == path })
+        let upToDate = (try? Self.committed(path)) == file.render()
+        #expect(
+            upToDate,
+            "\(path) is out of date with the option table; refresh it with `\(GeneratedDocs.refreshCommand)` and commit it")
+    }
+
+    @Test func manPageHasEveryOption() {
+        let page = ManPage.render()
+        for spec in OptionTable.all {
+            #expect(page.contains(".It " + ManPage.item(spec) + "\n"), "man page lacks --\(spec.long)")
+            #expect(page.contains(spec.details.split(separator: ".")[0]), "man page lacks the details of --\(spec.long)")
+        }
+    }
+
+    @Test func manPageIsDatedAndSection8() {
+        let page = ManPage.render()
+        #expect(page.hasPrefix(".Dd \(ManPage.date)\n.Dt SWNUMA 8\n"))
+        #expect(page.contains(".Sh EXIT STATUS\n"))
+        #expect(page.contains("SWNUMA_ROOT"))
+    }
+
+    @Test func bashCompletionHasEveryOption() {
+        let script = BashCompletion.render()
+        for spec in OptionTable.all {
+            #expect(script.contains("--\(spec.long) ") || script.contains("--\(spec.long)\""), "bash lacks --\(spec.long)")
+            #expect(script.contains(" \(spec.long):\(BashCompletion.kindWord(spec))"), "bash lacks the kind of --\(spec.long)")
+            if let short = spec.short {
+                #expect(script.contains("-\(short) ") || script.contains("-\(short)\""), "bash lacks -\(short)")
+            }
+        }
+        #expect(script.contains("complete -F _swnuma swnuma"))
+    }
+
+    @Test func zshCompletionHasEveryOption() {
+        let script = ZshCompletion.render()
+        #expect(script.hasPrefix("#compdef swnuma\n"))
+        for spec in OptionTable.all {
+            #expect(script.contains("--\(spec.long)"), "zsh lacks --\(spec.long)")
+            #expect(script.contains(ZshCompletion.spec(spec)), "zsh lacks the spec of --\(spec.long)")
+        }
+    }
+
+    @Test func fishCompletionHasEveryOption() {
+        let script = FishCompletion.render()
+        for spec in OptionTable.all {
+            #expect(script.contains(" -l \(spec.long) "), "fish lacks --\(spec.long)")
+            #expect(script.contains(FishCompletion.line(spec) + "\n"), "fish lacks the line of --\(spec.long)")
+            if let short = spec.short {
+                #expect(script.contains(" -s \(short) -l \(spec.long) "), "fish lacks -\(short)")
+            }
+        }
+    }
+
+    @Test func nodeAndCPUValuesCompleteToIds() {
+        for spec in OptionTable.all {
+            switch spec.value {
+            case .nodes, .node, .cpus:
+                #expect(ZshCompletion.spec(spec).contains("_swnuma_ids \(spec.value.rawValue)"))
+                #expect(FishCompletion.line(spec).contains("(__swnuma_ids \(spec.value.rawValue))"))
+            default:
+                #expect(!ZshCompletion.spec(spec).contains("_swnuma_ids"))
+            }
+        }
+    }
+}
