@@ -36,8 +36,20 @@ struct Context {
     }
 
     mutating func perform(_ invocation: Invocation) -> Outcome {
+        // A malformed --require is a usage error, found before anything else.
+        var requirements: [Requirement] = []
+        for text in invocation.requirements {
+            do {
+                requirements.append(try Requirement.parse(text))
+            } catch {
+                return .usage(error.description)
+            }
+        }
         var outcome = Outcome()
         for warning in invocation.warnings { outcome.complain(warning) }
+        if (invocation.json && invocation.action == .hardware) || requirements.contains(where: \.quantity.needsHugePages) {
+            loadedTopology = Topology.load(from: root, options: .hugePages)
+        }
 
         let needsLiveSystem: Bool
         switch invocation.action {
@@ -48,6 +60,18 @@ struct Context {
             return .failure(
                 "'\(root.path)' is a snapshot of another machine: policies, --show and commands need the live system (drop --root and \(SystemRoot.environmentVariable))"
             )
+        }
+
+        // Requirements are checked before any policy is resolved or applied.
+        if !requirements.isEmpty {
+            let report = RequirementReport(requirements, in: topology)
+            for failure in report.failures { outcome.complain(failure) }
+            if !report.allHold { outcome.status = 3 }
+            if invocation.action == .check {
+                if invocation.json { outcome.stdout += report.renderJSON() }
+                return outcome
+            }
+            if !report.allHold { return outcome }
         }
 
         var resolved: [ResolvedStep] = []
@@ -66,15 +90,26 @@ struct Context {
         case .hardware:
             let topology = self.topology
             for warning in topology.warnings { outcome.complain("warning: \(warning)") }
-            outcome.stdout += HardwareText.render(topology, compressCPUs: invocation.cpuCompress)
+            if invocation.json {
+                outcome.stdout += HardwareJSON.render(
+                    topology, onlineCPUs: root.readText("sys/devices/system/cpu/online").flatMap { CPUSet(list: $0) },
+                    limits: limits, cpuset: Cpuset.read(from: root))
+            } else {
+                outcome.stdout += HardwareText.render(topology, compressCPUs: invocation.cpuCompress)
+            }
         case .show:
             switch policyReport() {
-            case .success(let report): outcome.stdout += ShowText.render(report)
+            case .success(let report):
+                outcome.stdout +=
+                    invocation.json
+                    ? ShowJSON.render(report, limits: limits, cpuset: Cpuset.read(from: root)) : ShowText.render(report)
             case .failure(let error): return .failure(error.description)
             }
         case .launch(let command):
             outcome.launch = command
-        case .check, .sharedMemory:
+        case .check:
+            break
+        case .sharedMemory:
             return .failure("this mode is not available yet")
         case .help, .version:
             break

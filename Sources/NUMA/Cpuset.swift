@@ -1,0 +1,146 @@
+/// The cpuset cgroup a process belongs to: the CPUs and nodes its cgroup
+/// grants, read from the cgroup filesystem under a ``SystemRoot``.
+///
+/// How it is found:
+///
+/// 1. The process's cgroups, from `proc/self/cgroup`. A `N:...cpuset...:/path`
+///    line means the cpuset controller is on a cgroup v1 hierarchy; the
+///    `0::/path` line is the cgroup v2 hierarchy. Snapshots without that
+///    file may have `proc/self/cpuset`, which holds the path alone.
+/// 2. Where the hierarchy is mounted, from `proc/self/mounts` or else
+///    `proc/mounts`: the `cgroup` mount whose options include `cpuset` (v1),
+///    or the `cgroup2` mount (v2, `/sys/fs/cgroup` when none is listed).
+/// 3. The files, under the root: v1 `cpuset.cpus` and `cpuset.mems`; v2
+///    `cpuset.cpus.effective` and `cpuset.mems.effective`. A v2 cgroup whose
+///    parent does not enable the cpuset controller has no such files; its
+///    nearest ancestor that has them decides, and ``path`` names that ancestor.
+///
+/// v1 is tried first when the cpuset controller is bound to it, since the
+/// controller then cannot also be on v2.
+public struct Cpuset: Hashable, Sendable {
+    /// The cgroup's path within its hierarchy, starting with `/`.
+    public var path: String
+    /// The cgroup version of the hierarchy: 1 or 2.
+    public var version: Int
+    /// The CPUs the cgroup grants; nil when unreadable.
+    public var cpus: CPUSet?
+    /// The nodes the cgroup grants; nil when unreadable.
+    public var mems: NodeSet?
+
+    public init(path: String, version: Int, cpus: CPUSet?, mems: NodeSet?) {
+        self.path = path
+        self.version = version
+        self.cpus = cpus
+        self.mems = mems
+    }
+
+    /// The calling process's cpuset under `root`, or nil when no cgroup
+    /// hierarchy with cpuset files can be found.
+    public static func read(from root: SystemRoot) -> Cpuset? {
+        let mounts = Mount.read(from: root)
+        var candidates: [(version: Int, path: String)] = []
+        if let text = root.readText("proc/self/cgroup", limit: 1 << 20) {
+            var v2Path: String?
+            for line in text.split(separator: "\n") {
+                let fields = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+                guard fields.count == 3 else { continue }
+                let path = String(fields[2].trimmingWhitespaceAndNUL())
+                if fields[0] == "0" && fields[1].isEmpty {
+                    v2Path = path
+                } else if fields[1].split(separator: ",").contains("cpuset") {
+                    candidates.append((1, path))
+                }
+            }
+            if let v2Path { candidates.append((2, v2Path)) }
+        } else if let text = root.readText("proc/self/cpuset", limit: 1 << 16) {
+            let path = String(text.trimmingWhitespaceAndNUL())
+            if path.hasPrefix("/") {
+                candidates.append((2, path))
+                candidates.append((1, path))
+            }
+        }
+        for candidate in candidates {
+            if let cpuset = read(root, version: candidate.version, path: candidate.path, mounts: mounts) {
+                return cpuset
+            }
+        }
+        return nil
+    }
+
+    private static func read(_ root: SystemRoot, version: Int, path: String, mounts: [Mount]) -> Cpuset? {
+        let mountPoints: [String]
+        if version == 2 {
+            let found = mounts.filter { $0.type == "cgroup2" }.map(\.point)
+            mountPoints = found.isEmpty ? ["/sys/fs/cgroup"] : found
+        } else {
+            mountPoints = mounts.filter { $0.type == "cgroup" && $0.options.contains("cpuset") }.map(\.point)
+        }
+        let (cpusFile, memsFile) =
+            version == 2 ? ("cpuset.cpus.effective", "cpuset.mems.effective") : ("cpuset.cpus", "cpuset.mems")
+        for point in mountPoints {
+            var current = path
+            while true {
+                let folder = join(point, current)
+                let cpus = root.readText("\(folder)/\(cpusFile)", limit: 1 << 20).flatMap { CPUSet(list: $0) }
+                let mems = root.readText("\(folder)/\(memsFile)", limit: 1 << 20).flatMap { NodeSet(list: $0) }
+                if cpus != nil || mems != nil {
+                    return Cpuset(path: current, version: version, cpus: cpus, mems: mems)
+                }
+                // Only v2 inherits from an ancestor that has the files.
+                guard version == 2, current != "/", let slash = current.lastIndex(of: "/") else { break }
+                current = slash == current.startIndex ? "/" : String(current[..<slash])
+            }
+        }
+        return nil
+    }
+
+    /// `point` and `path` joined as a path relative to the root (no leading slash).
+    private static func join(_ point: String, _ path: String) -> String {
+        let parts = (point + "/" + path).split(separator: "/").filter { $0 != "." && $0 != ".." }
+        return parts.joined(separator: "/")
+    }
+}
+
+/// One line of a mounts file.
+struct Mount {
+    var point: String
+    var type: String
+    var options: [Substring]
+
+    /// The mounts of `proc/self/mounts`, else `proc/mounts`; empty when neither is readable.
+    static func read(from root: SystemRoot) -> [Mount] {
+        guard let text = root.readText("proc/self/mounts", limit: 1 << 22) ?? root.readText("proc/mounts", limit: 1 << 22)
+        else { return [] }
+        var result: [Mount] = []
+        for line in text.split(separator: "\n") {
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard fields.count >= 4 else { continue }
+            result.append(
+                Mount(point: unescape(fields[1]), type: String(fields[2]), options: fields[3].split(separator: ",")))
+        }
+        return result
+    }
+
+    /// Undoes the kernel's octal escapes in mount points (`\040` for a space).
+    static func unescape(_ field: Substring) -> String {
+        var bytes: [UInt8] = []
+        let utf8 = Array(field.utf8)
+        var index = 0
+        while index < utf8.count {
+            if utf8[index] == UInt8(ascii: "\\"), index + 3 < utf8.count {
+                let digits = utf8[(index + 1)...(index + 3)]
+                if digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "7") }) {
+                    let value = digits.reduce(0) { $0 * 8 + Int($1 - UInt8(ascii: "0")) }
+                    if value < 256 {
+                        bytes.append(UInt8(value))
+                        index += 4
+                        continue
+                    }
+                }
+            }
+            bytes.append(utf8[index])
+            index += 1
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

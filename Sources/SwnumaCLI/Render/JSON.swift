@@ -1,0 +1,237 @@
+package import NUMA
+
+/// A JSON value, built by the renderers and written by ``render()``.
+///
+/// Objects keep their keys in the order given. Output is indented by two
+/// spaces, with arrays of plain values (numbers, strings, booleans, null)
+/// kept on one line, and ends with a newline.
+package indirect enum JSONValue: Equatable, Sendable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case uint(UInt64)
+    case string(String)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        lhs.render() == rhs.render()
+    }
+
+    /// An integer.
+    package static func number(_ value: Int) -> JSONValue { .int(Int64(value)) }
+
+    /// A number, or null when nil.
+    package static func optional(_ value: UInt64?) -> JSONValue { value.map(JSONValue.uint) ?? .null }
+
+    /// The ids of a set, ascending.
+    package static func ids<Kind>(_ set: IDSet<Kind>) -> JSONValue { .array(set.map { .number($0) }) }
+
+    /// The ids of a set, or null when nil.
+    package static func ids<Kind>(_ set: IDSet<Kind>?) -> JSONValue { set.map { ids($0) } ?? .null }
+
+    /// The document as text, with a final newline.
+    package func render() -> String {
+        var out = ""
+        write(to: &out, indent: "")
+        out += "\n"
+        return out
+    }
+
+    private var isScalar: Bool {
+        switch self {
+        case .array, .object: false
+        default: true
+        }
+    }
+
+    private func write(to out: inout String, indent: String) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let value): out += value ? "true" : "false"
+        case .int(let value): out += String(value)
+        case .uint(let value): out += String(value)
+        case .string(let value): JSONValue.writeString(value, to: &out)
+        case .array(let items):
+            if items.isEmpty {
+                out += "[]"
+            } else if items.allSatisfy(\.isScalar) {
+                out += "["
+                for (index, item) in items.enumerated() {
+                    if index > 0 { out += ", " }
+                    item.write(to: &out, indent: indent)
+                }
+                out += "]"
+            } else {
+                let inner = indent + "  "
+                out += "[\n"
+                for (index, item) in items.enumerated() {
+                    out += inner
+                    item.write(to: &out, indent: inner)
+                    out += index + 1 < items.count ? ",\n" : "\n"
+                }
+                out += indent + "]"
+            }
+        case .object(let members):
+            if members.isEmpty {
+                out += "{}"
+                return
+            }
+            let inner = indent + "  "
+            out += "{\n"
+            for (index, (key, value)) in members.enumerated() {
+                out += inner
+                JSONValue.writeString(key, to: &out)
+                out += ": "
+                value.write(to: &out, indent: inner)
+                out += index + 1 < members.count ? ",\n" : "\n"
+            }
+            out += indent + "}"
+        }
+    }
+
+    /// Writes `text` as a JSON string: quotes, backslashes and control
+    /// characters escaped (RFC 8259); everything else as UTF-8.
+    package static func writeString(_ text: String, to out: inout String) {
+        out += "\""
+        var plainStart = text.unicodeScalars.startIndex
+        var index = plainStart
+        let scalars = text.unicodeScalars
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            let escape: String?
+            switch scalar {
+            case "\"": escape = "\\\""
+            case "\\": escape = "\\\\"
+            case "\n": escape = "\\n"
+            case "\r": escape = "\\r"
+            case "\t": escape = "\\t"
+            case "\u{08}": escape = "\\b"
+            case "\u{0C}": escape = "\\f"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    let hex = String(scalar.value, radix: 16)
+                    escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    escape = nil
+                }
+            }
+            if let escape {
+                out.unicodeScalars.append(contentsOf: scalars[plainStart..<index])
+                out += escape
+                plainStart = scalars.index(after: index)
+            }
+            index = scalars.index(after: index)
+        }
+        out.unicodeScalars.append(contentsOf: scalars[plainStart..<scalars.endIndex])
+        out += "\""
+    }
+
+    /// `text` as a JSON string literal.
+    package static func quoted(_ text: String) -> String {
+        var out = ""
+        writeString(text, to: &out)
+        return out
+    }
+}
+
+/// The current version of every JSON document swnuma prints.
+package let jsonSchemaVersion = 1
+
+/// The cpuset as JSON: `{path, version, cpus, mems}`, or null.
+func cpusetJSON(_ cpuset: Cpuset?) -> JSONValue {
+    guard let cpuset else { return .null }
+    return .object([
+        ("path", .string(cpuset.path)),
+        ("version", .number(cpuset.version)),
+        ("cpus", .ids(cpuset.cpus)),
+        ("mems", .ids(cpuset.mems)),
+    ])
+}
+
+/// Renders `--hardware --json` (docs/schema/hardware.schema.json).
+package enum HardwareJSON {
+    package static func render(
+        _ topology: Topology, onlineCPUs: CPUSet?, limits: ProcessLimits, cpuset: Cpuset?
+    ) -> String {
+        document(topology, onlineCPUs: onlineCPUs, limits: limits, cpuset: cpuset).render()
+    }
+
+    package static func document(
+        _ topology: Topology, onlineCPUs: CPUSet?, limits: ProcessLimits, cpuset: Cpuset?
+    ) -> JSONValue {
+        let nodes: [JSONValue] = topology.nodes.map { node in
+            .object([
+                ("id", .number(node.id)),
+                ("cpus", .ids(node.cpus)),
+                ("memory", .object([("total_bytes", .optional(node.memoryTotal)), ("free_bytes", .optional(node.memoryFree))])),
+                ("distances", .array(topology.nodes.indices.map { index in
+                    index < node.distances.count ? node.distances[index].map { .number($0) } ?? .null : .null
+                })),
+                ("has_cpus", .bool(node.hasCPUs)),
+                ("has_memory", .bool(node.hasMemory)),
+                ("hugepages", .array(node.hugePages.map { pages in
+                    .object([
+                        ("page_size_bytes", .uint(pages.pageSize)),
+                        ("total", .optional(pages.total)),
+                        ("free", .optional(pages.free)),
+                    ])
+                })),
+            ])
+        }
+        return .object([
+            ("schema_version", .number(jsonSchemaVersion)),
+            ("source", .string(topology.source == .sysfs ? "sysfs" : "single_node_fallback")),
+            ("nodes", .array(nodes)),
+            ("distance_info", .bool(topology.hasDistances)),
+            ("online_cpus", .ids(onlineCPUs)),
+            ("process", .object([
+                ("cpus_allowed", .ids(limits.cpusAllowed)),
+                ("mems_allowed", .ids(limits.memsAllowed)),
+                ("cpuset", cpusetJSON(cpuset)),
+            ])),
+            ("warnings", .array(topology.warnings.map { .string($0) })),
+        ])
+    }
+}
+
+/// Renders `--show --json` (docs/schema/show.schema.json).
+package enum ShowJSON {
+    package static func render(_ report: PolicyReport, limits: ProcessLimits, cpuset: Cpuset?) -> String {
+        document(report, limits: limits, cpuset: cpuset).render()
+    }
+
+    package static func document(_ report: PolicyReport, limits: ProcessLimits, cpuset: Cpuset?) -> JSONValue {
+        let policy = report.policy
+        var flags: [JSONValue] = []
+        if policy.flags.contains(.numaBalancing) { flags.append(.string("numa_balancing")) }
+        if policy.flags.contains(.relativeNodes) { flags.append(.string("relative_nodes")) }
+        if policy.flags.contains(.staticNodes) { flags.append(.string("static_nodes")) }
+        let interleaving = policy.mode == .interleave || policy.mode == .weightedInterleave
+        let preferred: JSONValue
+        switch policy.mode {
+        case .preferred, .bind, .preferredMany: preferred = policy.nodes.first.map { .number($0) } ?? .null
+        case .interleave, .weightedInterleave: preferred = report.nextInterleaveNode.map { .number($0) } ?? .null
+        default: preferred = .null
+        }
+        let weights: JSONValue =
+            policy.mode == .weightedInterleave ? .array(policy.nodes.map { .number(report.weights[$0] ?? 1) }) : .null
+        return .object([
+            ("schema_version", .number(jsonSchemaVersion)),
+            ("policy", .object([
+                ("mode", policy.mode.name.map { .string($0) } ?? .null),
+                ("mode_number", .int(Int64(policy.mode.rawValue))),
+                ("flags", .array(flags)),
+                ("nodes", .ids(policy.nodes)),
+            ])),
+            ("preferred_node", preferred),
+            ("interleave_next", interleaving ? report.nextInterleaveNode.map { .number($0) } ?? .null : .null),
+            ("interleave_weights", weights),
+            ("cpu_affinity", .ids(report.affinity)),
+            ("cpu_nodes", .ids(report.cpuNodes)),
+            ("mems_allowed", .ids(limits.memsAllowed)),
+            ("cpus_allowed", .ids(limits.cpusAllowed)),
+            ("cpuset", cpusetJSON(cpuset)),
+        ])
+    }
+}
