@@ -12,12 +12,12 @@ BIN := .build/release/swnuma
 # oracle, qemu/busybox the multi-node guests, mandoc/zsh/fish/bash-completion
 # check the man page and completions, hyperfine the benchmarks).
 BUILD_DEPS := libnuma-dev pkg-config
-TEST_DEPS := numactl qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file
+TEST_DEPS := numactl qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema
 
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-vm vm-shell bench clean
+.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-vm vm-shell bench clean
 
 all: build
 
@@ -33,7 +33,7 @@ build: deps
 run: build
 	$(BIN) -H
 
-test: test-deps build test-unit test-corpus test-cli test-vm
+test: test-deps build test-unit test-corpus test-cli test-json test-docs test-install test-vm
 
 test-unit: deps
 	swift test
@@ -44,6 +44,9 @@ test-corpus: build
 test-cli: build
 	Tests/CLI/run.sh $(BIN)
 
+test-json: test-deps build
+	Tests/JSON/run.sh $(BIN)
+
 test-vm: test-deps build
 	SWNUMA_BIN=$(CURDIR)/$(BIN) Tests/VM/run.sh
 
@@ -52,6 +55,9 @@ vm-shell: test-deps build
 
 clean:
 	rm -rf .build
+
+bench: test-deps build
+	scripts/bench.py $(BIN)
 
 # The man page and shell completions, generated from the option table.
 .PHONY: docs install uninstall test-docs test-install

@@ -240,35 +240,42 @@ extension IDSet {
     /// blanks or newlines. Returns nil for anything else, or for a set bit at
     /// or above ``limit``.
     public init?(mask text: some StringProtocol) {
-        let trimmed = text.trimmingWhitespaceAndNUL().utf8.reversed()
-        guard !trimmed.isEmpty else { return nil }
-        // Walk from the least significant end.
-        var words32: [UInt32] = []
-        var value: UInt32 = 0
+        self.init(maskBytes: Array(text.utf8))
+    }
+
+    /// ``init(mask:)`` over the bytes of a file.
+    package init?(maskBytes bytes: [UInt8]) {
+        var end = bytes.count
+        var start = 0
+        let isPadding: (UInt8) -> Bool = { $0 == 0 || $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }
+        while end > start, isPadding(bytes[end - 1]) { end -= 1 }
+        while start < end, isPadding(bytes[start]) { start += 1 }
+        guard start < end else { return nil }
+        // Walk 32-bit groups from the least significant (last) one.
+        var words64 = [UInt64](repeating: 0, count: (end - start) / 18 + 1)
+        var group = 0
+        var value: UInt64 = 0
         var digits = 0
-        for byte in trimmed {
+        var index = end - 1
+        while true {
+            let byte = bytes[index]
             if byte == UInt8(ascii: ",") {
                 guard digits > 0 else { return nil }
-                words32.append(value)
+                words64[group >> 1] |= value << (group & 1 == 0 ? 0 : 32)
+                group += 1
                 value = 0
                 digits = 0
-                continue
+            } else {
+                guard let nibble = hexDigit(byte, radix: 16), digits < 8 else { return nil }
+                value |= UInt64(nibble) << UInt64(4 * digits)
+                digits += 1
             }
-            guard let nibble = hexDigit(byte, radix: 16), digits < 8 else { return nil }
-            value |= UInt32(nibble) << UInt32(4 * digits)
-            digits += 1
+            if index == start { break }
+            index -= 1
         }
         guard digits > 0 else { return nil }
-        words32.append(value)
-        var words64: [UInt64] = []
-        words64.reserveCapacity((words32.count + 1) / 2)
-        var index = 0
-        while index < words32.count {
-            let low = UInt64(words32[index])
-            let high = index + 1 < words32.count ? UInt64(words32[index + 1]) : 0
-            words64.append(low | high << 32)
-            index += 2
-        }
+        if group >> 1 >= words64.count { words64.append(0) }
+        words64[group >> 1] |= value << (group & 1 == 0 ? 0 : 32)
         self.init(words: words64)
         if let top = last, top >= Self.limit { return nil }
     }
@@ -331,11 +338,36 @@ extension Int {
 extension StringProtocol {
     /// The text without leading and trailing blanks, newlines and NUL bytes.
     package func trimmingWhitespaceAndNUL() -> Substring {
-        let isPadding: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\0" || $0 == "\r" }
         let text = Substring(self)
-        guard let start = text.firstIndex(where: { !isPadding($0) }),
-            let end = text.lastIndex(where: { !isPadding($0) })
+        let bytes = text.utf8
+        let isPadding: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0 || $0 == 0x0D }
+        guard let start = bytes.firstIndex(where: { !isPadding($0) }),
+            let last = bytes.lastIndex(where: { !isPadding($0) })
         else { return "" }
-        return text[start...end]
+        return text[start..<bytes.index(after: last)]
+    }
+
+    /// The blank-separated words of the text, split on bytes (fast for large sysfs files).
+    package func words(separatedBy separators: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0 })
+        -> [Substring]
+    {
+        let text = Substring(self)
+        let bytes = text.utf8
+        var result: [Substring] = []
+        var start: Substring.UTF8View.Index?
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            if separators(bytes[index]) {
+                if let begin = start {
+                    result.append(text[begin..<index])
+                    start = nil
+                }
+            } else if start == nil {
+                start = index
+            }
+            index = bytes.index(after: index)
+        }
+        if let begin = start { result.append(text[begin..<bytes.endIndex]) }
+        return result
     }
 }

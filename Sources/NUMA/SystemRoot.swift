@@ -52,6 +52,12 @@ public struct SystemRoot: Hashable, Sendable {
         try? Syscalls.readFile(resolve(relative), limit: limit).get()
     }
 
+    /// The bytes of a sysfs attribute (or of any file of a snapshot), which
+    /// the kernel hands over whole in one read; nil when it cannot be read.
+    public func readAttribute(_ relative: String, limit: Int = 1 << 20) -> [UInt8]? {
+        try? Syscalls.readFile(resolve(relative), limit: limit, shortReadIsEnd: true).get()
+    }
+
     /// The text of a file (invalid UTF-8 repaired), or nil when it cannot be read.
     public func readText(_ relative: String, limit: Int = 1 << 24) -> String? {
         readBytes(relative, limit: limit).map { String(decoding: $0, as: UTF8.self) }

@@ -181,7 +181,7 @@ extension Topology {
     }
 
     private static func readCPUs(_ root: SystemRoot, folder: String, warnings: inout Warnings) -> CPUSet {
-        if let text = root.readText("\(folder)/cpumap"), let cpus = CPUSet(mask: text) {
+        if let bytes = root.readAttribute("\(folder)/cpumap"), let cpus = CPUSet(maskBytes: bytes) {
             return cpus
         }
         if let text = root.readText("\(folder)/cpulist"), let cpus = CPUSet(list: text) {
@@ -197,7 +197,8 @@ extension Topology {
     }
 
     private static func readMeminfo(_ root: SystemRoot, _ path: String, warnings: inout Warnings) -> MemoryFigures {
-        guard let text = root.readText(path, limit: 1 << 20) else {
+        let bytes = path.hasPrefix("sys/") ? root.readAttribute(path) : root.readBytes(path, limit: 1 << 20)
+        guard let text = bytes.map({ String(decoding: $0, as: UTF8.self) }) else {
             warnings.add("cannot read \(path)")
             return MemoryFigures()
         }
@@ -209,16 +210,32 @@ extension Topology {
         return figures
     }
 
+    /// Reads a `distance` file: blank-separated decimal numbers, taken in
+    /// the order of the existing nodes. Parsed byte by byte: a 1024-node
+    /// machine has a million entries.
     private static func readDistances(
         _ root: SystemRoot, _ path: String, count: Int, warnings: inout Warnings
     ) -> [Int?] {
         var result = [Int?](repeating: nil, count: count)
-        guard let text = root.readText(path, limit: 1 << 20) else { return result }
+        guard let bytes = root.readAttribute(path) else { return result }
         var column = 0
-        for token in text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\0" }) {
-            guard column < count else { break }
-            guard let value = Int(decimal: token), value <= Int(Int32.max) else {
-                warnings.add("\(path) has an unreadable entry '\(token.prefix(20))'")
+        var index = 0
+        while index < bytes.count && column < count {
+            let byte = bytes[index]
+            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0 {
+                index += 1
+                continue
+            }
+            var value = 0
+            let start = index
+            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39, value <= Int(Int32.max) {
+                value = value * 10 + Int(bytes[index] - 0x30)
+                index += 1
+            }
+            let ended = index == bytes.count || [0x20, 0x0A, 0x09, 0].contains(bytes[index])
+            guard index > start, ended, value <= Int(Int32.max) else {
+                let token = String(decoding: bytes[start..<min(bytes.count, start + 20)], as: UTF8.self)
+                warnings.add("\(path) has an unreadable entry '\(token.words().first ?? "")'")
                 break
             }
             result[column] = value
@@ -265,8 +282,8 @@ public struct Meminfo: Sendable {
 
     /// Parses the text of a meminfo file; lines that do not parse are skipped.
     public init(_ text: String) {
-        for line in text.split(separator: "\n") {
-            let tokens = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        for line in text.words(separatedBy: { $0 == 0x0A }) {
+            let tokens = line.words(separatedBy: { $0 == 0x20 || $0 == 0x09 })
             guard let keyIndex = tokens.firstIndex(where: { $0.hasSuffix(":") }),
                 keyIndex + 1 < tokens.count,
                 let value = UInt64(decimalText: tokens[keyIndex + 1])

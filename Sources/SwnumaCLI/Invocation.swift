@@ -77,6 +77,8 @@ extension Invocation {
         var strict = false
         var hardware = false
         var lastPreShared: ScannedOption?
+        // --json may follow a terminal --show (see Scanner), so it is read up front.
+        plan.json = line.options.contains { $0.id == .json }
 
         func name(_ option: ScannedOption) -> String { OptionTable.spec(option.id).displayName }
         func mustPrecedePolicy(_ option: ScannedOption) throws(UsageError) {

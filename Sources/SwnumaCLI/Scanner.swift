@@ -56,7 +56,8 @@ extension ScanError: CustomStringConvertible {
 /// - Long options take `--opt=value` (possibly empty) or the next word, and
 ///   may be shortened to any unambiguous prefix (`--mem=0`).
 /// - `--show`, `--version` and `--help` end the scan where they appear:
-///   nothing after them is read.
+///   nothing after them is read (`numactl -s --bogus` succeeds), except
+///   swnuma's own `--json` word, so that `--show --json` means what it says.
 package enum Scanner {
     /// Options that act where they appear and end the scan.
     static let terminal: Set<OptionID> = [.show, .version, .help]
@@ -74,7 +75,7 @@ package enum Scanner {
             if word.hasPrefix("--") {
                 let option = try scanLong(word, arguments, &index)
                 line.options.append(option)
-                if terminal.contains(option.id) { return line }
+                if terminal.contains(option.id) { return finishTerminal(line, rest: arguments[index...]) }
                 continue
             }
             guard word.hasPrefix("-"), word.count > 1 else {
@@ -100,8 +101,17 @@ package enum Scanner {
                     }
                 }
                 line.options.append(ScannedOption(spec.id, value, spelling: "-\(letter)"))
-                if terminal.contains(spec.id) { return line }
+                if terminal.contains(spec.id) { return finishTerminal(line, rest: arguments[index...]) }
             }
+        }
+        return line
+    }
+
+    /// After a terminal option the rest is ignored, but for a `--json` word before any `--`.
+    private static func finishTerminal(_ line: ScannedLine, rest: ArraySlice<String>) -> ScannedLine {
+        var line = line
+        if rest.prefix(while: { $0 != "--" }).contains("--json") {
+            line.options.append(ScannedOption(.json, spelling: "--json"))
         }
         return line
     }

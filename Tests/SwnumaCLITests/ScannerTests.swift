@@ -45,6 +45,8 @@ import Testing
     @Test func terminalOptionsEndTheScan() throws {
         #expect(try scan("-s", "--bogus").options.map(\.id) == [.show])
         #expect(try scan("--version", "-m", "5").options.map(\.id) == [.version])
+        #expect(try scan("-s", "--json").options.map(\.id) == [.show, .json])
+        #expect(try scan("--show", "x", "--", "--json").options.map(\.id) == [.show])
     }
 
     @Test(arguments: [

@@ -9,12 +9,16 @@ enum Syscalls {
     /// Reads a whole file, up to `limit` bytes, retrying on EINTR.
     ///
     /// The size from stat is not trusted (sysfs reports 4096 for everything).
-    static func readFile(_ path: String, limit: Int) -> Result<[UInt8], Errno> {
+    /// With `shortReadIsEnd`, a read that returns less than asked for ends the
+    /// file without the extra read that would return 0: true of regular files
+    /// and of sysfs attributes, which the kernel hands over whole in the first
+    /// read; not of every procfs file.
+    static func readFile(_ path: String, limit: Int, shortReadIsEnd: Bool = false) -> Result<[UInt8], Errno> {
         let fd = retrying { open(path, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { return .failure(Errno.current) }
         defer { close(fd) }
         var bytes: [UInt8] = []
-        var chunk = 4096
+        var chunk = 8192
         while bytes.count < limit {
             let want = min(chunk, limit - bytes.count)
             let start = bytes.count
@@ -24,7 +28,7 @@ enum Syscalls {
             }
             guard got >= 0 else { return .failure(Errno.current) }
             bytes.removeLast(want - got)
-            if got == 0 { break }
+            if got == 0 || (shortReadIsEnd && got < want) { break }
             chunk = min(chunk * 2, 1 << 20)
         }
         return .success(bytes)

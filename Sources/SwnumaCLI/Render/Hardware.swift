@@ -2,47 +2,171 @@ package import NUMA
 
 /// Renders `--hardware` exactly as numactl 2.0.19 prints it, with swnuma's
 /// fixes: CPU lists of any width, `free: <not available>` when unknown.
+///
+/// Output is built as bytes: a 1024-node machine has a million distance
+/// cells, and string concatenation per cell would dominate the run time.
 package enum HardwareText {
     package static func render(_ topology: Topology, compressCPUs: Bool) -> String {
-        var out = "available: \(topology.nodes.count) nodes (\(topology.nodeIDs))\n"
+        var out = ByteText()
+        out.append("available: ")
+        out.append(topology.nodes.count)
+        out.append(" nodes (")
+        out.append(topology.nodeIDs.description)
+        out.append(")\n")
         for node in topology.nodes {
-            out += "node \(node.id) cpus:"
+            out.append("node ")
+            out.append(node.id)
+            out.append(" cpus:")
             if compressCPUs {
-                out += node.cpus.ranges.map { run in
-                    run.count == 1 ? " \(run.lowerBound)" : " \(run.lowerBound)-\(run.upperBound)"
-                }.joined(separator: ",")
-                out += " (\(node.cpus.count))"
+                for (index, run) in node.cpus.ranges.enumerated() {
+                    out.append(index == 0 ? " " : ", ")
+                    out.append(run.lowerBound)
+                    if run.count > 1 {
+                        out.append("-")
+                        out.append(run.upperBound)
+                    }
+                }
+                out.append(" (")
+                out.append(node.cpus.count)
+                out.append(")")
             } else {
-                for cpu in node.cpus { out += " \(cpu)" }
+                for cpu in node.cpus {
+                    out.append(" ")
+                    out.append(cpu)
+                }
             }
-            out += "\n"
-            out += "node \(node.id) size: \(megabytes(node.memoryTotal))\n"
-            out += "node \(node.id) free: \(megabytes(node.memoryFree))\n"
+            out.append("\nnode ")
+            out.append(node.id)
+            out.append(" size: ")
+            out.appendMegabytes(node.memoryTotal)
+            out.append("\nnode ")
+            out.append(node.id)
+            out.append(" free: ")
+            out.appendMegabytes(node.memoryFree)
+            out.append("\n")
         }
         guard topology.hasDistances else {
-            return out + "No distance information available.\n"
+            out.append("No distance information available.\n")
+            return out.string
         }
-        out += "node distances:\nnode  "
-        for node in topology.nodes { out += column(node.id) + " " }
-        out += "\n"
+        out.append("node distances:\nnode  ")
+        for node in topology.nodes {
+            out.appendColumn(node.id)
+            out.append(" ")
+        }
+        out.append("\n")
+        let count = topology.nodes.count
         for row in topology.nodes {
-            out += column(row.id) + ": "
-            for index in topology.nodes.indices {
-                out += column(index < row.distances.count ? row.distances[index] ?? 0 : 0) + " "
+            out.appendColumn(row.id)
+            out.append(": ")
+            let distances = row.distances
+            for index in 0..<count {
+                out.appendColumn(index < distances.count ? distances[index] ?? 0 : 0)
+                out.appendSpace()
             }
-            out += "\n"
+            out.append("\n")
         }
-        return out
+        return out.string
     }
 
     /// `%llu MB` of whole MiB, or `<not available>`.
     static func megabytes(_ bytes: UInt64?) -> String {
-        bytes.map { "\($0 >> 20) MB" } ?? "<not available>"
+        var out = ByteText()
+        out.appendMegabytes(bytes)
+        return out.string
     }
 
     /// A number as printf's `% 4d` writes it.
     static func column(_ value: Int) -> String {
-        let text = value < 0 ? String(value) : " " + String(value)
-        return text.count >= 4 ? text : String(repeating: " ", count: 4 - text.count) + text
+        var out = ByteText()
+        out.appendColumn(value)
+        return out.string
+    }
+}
+
+/// An output buffer of UTF-8 bytes with the few number formats swnuma prints.
+struct ByteText {
+    private(set) var bytes: [UInt8] = []
+
+    init() {
+        bytes.reserveCapacity(4096)
+    }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    mutating func append(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// A decimal number, as printf's `%d` writes it.
+    mutating func append(_ value: Int) {
+        if value < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            append(UInt64(value.magnitude))
+        } else {
+            append(UInt64(value))
+        }
+    }
+
+    mutating func append(_ value: UInt64) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        }
+    }
+
+    /// printf's `% 4d`: a space for the sign of a non-negative number, right-aligned in 4 columns.
+    mutating func appendColumn(_ value: Int) {
+        if value >= 0 && value < 1000 {
+            // The common case, distances and node ids below 1000: four bytes.
+            let hundreds = value / 100
+            let tens = value / 10 % 10
+            bytes.append(0x20)
+            bytes.append(hundreds == 0 ? 0x20 : 0x30 + UInt8(hundreds))
+            bytes.append(hundreds == 0 && tens == 0 ? 0x20 : 0x30 + UInt8(tens))
+            bytes.append(0x30 + UInt8(value % 10))
+            return
+        }
+        let width = value < 0 ? digitCount(value.magnitude) + 1 : digitCount(value.magnitude) + 1
+        for _ in width..<max(width, 4) { bytes.append(0x20) }
+        if value < 0 {
+            append(value)
+        } else {
+            bytes.append(0x20)
+            append(UInt64(value))
+        }
+    }
+
+    mutating func appendSpace() {
+        bytes.append(0x20)
+    }
+
+    /// `%llu MB` of whole MiB, or `<not available>`.
+    mutating func appendMegabytes(_ value: UInt64?) {
+        guard let value else {
+            append("<not available>")
+            return
+        }
+        append(value >> 20)
+        append(" MB")
+    }
+
+    private func digitCount(_ value: UInt) -> Int {
+        var count = 1
+        var rest = value
+        while rest >= 10 {
+            rest /= 10
+            count += 1
+        }
+        return count
     }
 }

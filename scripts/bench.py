@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Benchmarks swnuma side by side with the system's numactl and writes BENCHMARKS.md.
+
+    scripts/bench.py [SWNUMA]
+
+Whole-process timing with hyperfine (-N, no shell), peak RSS with
+/usr/bin/time. A benchmark, never a test: nothing here fails on a slow machine.
+Set BENCH_RUNS to change the number of timed runs (default 300).
+"""
+import glob
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+import datetime
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SWNUMA = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, ".build/release/swnuma")
+RUNS = int(os.environ.get("BENCH_RUNS", "300"))
+WORK = tempfile.mkdtemp(prefix="swnuma-bench-")
+
+
+def hyperfine(*commands):
+    """Mean and standard deviation in ms of each command."""
+    path = os.path.join(WORK, "result.json")
+    subprocess.run(["hyperfine", "-N", "--warmup", "20", "--runs", str(RUNS), "--export-json", path, *commands],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(path) as f:
+        return [(r["mean"] * 1000, r["stddev"] * 1000) for r in json.load(f)["results"]]
+
+
+def peak_kib(command):
+    result = subprocess.run(["/usr/bin/time", "-f", "%M", *command.split()], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    return result.stderr.strip().splitlines()[-1]
+
+
+def output(*args):
+    return subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout.strip()
+
+
+lines = []
+numactl = output("dpkg-query", "-W", "-f=${Version}", "numactl")
+lines += [
+    "# Benchmarks", "",
+    f"Produced by `make bench` (`scripts/bench.py`) on {datetime.date.today()}: {os.cpu_count()} cores, "
+    f"kernel {os.uname().release}, Debian numactl {numactl}.",
+    f"swnuma: {output('file', '-b', SWNUMA).split(', BuildID')[0]}, {os.path.getsize(SWNUMA)} bytes.",
+    f"Whole-process wall time from hyperfine (`-N`, 20 warm-up runs, {RUNS} runs), mean ± σ in ms; "
+    "ratio = swnuma / numactl (below 1.0: swnuma is faster). Peak RSS from `/usr/bin/time -f %M` in KiB.",
+    "Both commands of a row run in one hyperfine call, interleaved by warm-up, on the same machine.", "",
+    "| case | swnuma ms | numactl ms | ratio | swnuma KiB | numactl KiB |",
+    "|---|---|---|---|---|---|",
+]
+for label, args in [("`-H` on this machine", "-H"), ("launch `/bin/true` under `-m 0 -N 0`", "-m 0 -N 0 /bin/true"),
+                    ("`--show`", "--show")]:
+    (a, sa), (b, sb) = hyperfine(f"{SWNUMA} {args}", f"numactl {args}")
+    lines.append(f"| {label} | {a:.3f} ± {sa:.3f} | {b:.3f} ± {sb:.3f} | **{a / b:.2f}** | "
+                 f"{peak_kib(f'{SWNUMA} {args}')} | {peak_kib(f'numactl {args}')} |")
+
+lines += ["", "## Growth with nodes and CPUs (swnuma alone)", "",
+          "numactl cannot read the generated trees: their cpumaps are wider than this kernel's CPU mask.", "",
+          "| tree | nodes | CPUs | swnuma `-H` ms | peak KiB |", "|---|---|---|---|---|"]
+for nodes, cpus in [(8, 64), (64, 512), (256, 2048), (1024, 8192)]:
+    root = os.path.join(WORK, f"gen{nodes}")
+    subprocess.run([sys.executable, os.path.join(REPO, "scripts/gen-topology.py"), root, str(nodes), str(cpus)], check=True)
+    (m, s), = hyperfine(f"{SWNUMA} --root {root} -H")
+    lines.append(f"| generated | {nodes} | {cpus} | {m:.3f} ± {s:.3f} | {peak_kib(f'{SWNUMA} --root {root} -H')} |")
+
+corpus = os.path.join(REPO, "../shared/corpus/sysfs")
+for name in ["128arm-2pa2n8cluster4co", "64amd64-4s2n4ca2co", "48amd64-4pa2n6c-sparse"]:
+    tarball = os.path.join(corpus, f"{name}.tar.bz2")
+    if not os.path.exists(tarball):
+        continue
+    target = os.path.join(WORK, name)
+    with tarfile.open(tarball) as archive:
+        archive.extractall(target)
+    root = os.path.dirname(glob.glob(os.path.join(target, "*/sys"))[0])
+    count = len(glob.glob(os.path.join(root, "sys/devices/system/node/node*")))
+    (m, s), = hyperfine(f"{SWNUMA} --root {root} -H")
+    lines.append(f"| corpus `{name}` | {count} | | {m:.3f} ± {s:.3f} | {peak_kib(f'{SWNUMA} --root {root} -H')} |")
+
+text = "\n".join(lines) + "\n"
+with open(os.path.join(REPO, "BENCHMARKS.md"), "w") as f:
+    f.write(text)
+print(text)
+subprocess.run(["rm", "-rf", WORK])
