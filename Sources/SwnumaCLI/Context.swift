@@ -261,6 +261,9 @@ struct Context {
         let noMemory = requested.subtracting(withMemory)
         let outside = requested.intersection(withMemory).subtracting(mems)
         if error.errno == .invalidArgument {
+            if kind == .preferredMany {
+                return "\(option): this kernel refused MPOL_PREFERRED_MANY: preferred-many needs Linux 5.15 or later"
+            }
             if !noMemory.isEmpty && requested.intersection(withMemory).isEmpty {
                 return "\(option): node(s) \(noMemory) have no memory; nodes with memory are \(withMemory)"
             }
