@@ -261,14 +261,14 @@ struct Context {
         let noMemory = requested.subtracting(withMemory)
         let outside = requested.intersection(withMemory).subtracting(mems)
         if error.errno == .invalidArgument {
-            if kind == .preferredMany {
-                return "\(option): this kernel refused MPOL_PREFERRED_MANY: preferred-many needs Linux 5.15 or later"
-            }
             if !noMemory.isEmpty && requested.intersection(withMemory).isEmpty {
                 return "\(option): node(s) \(noMemory) have no memory; nodes with memory are \(withMemory)"
             }
             if !outside.isEmpty {
                 return "\(option): node(s) \(outside) are outside this process's cpuset, which allows memory from nodes \(mems) (Mems_allowed)"
+            }
+            if kind == .preferredMany {
+                return "\(option): this kernel refused MPOL_PREFERRED_MANY: preferred-many needs Linux 5.15 or later"
             }
         }
         return "\(option): setting the \(kind.rawValue) policy on nodes \(requested) failed: \(error)"
