@@ -1,0 +1,30 @@
+import Testing
+
+@testable import SwnumaCLI
+
+/// Random command lines never trap the scanner or the planner, and a plan
+/// never launches a word the scanner took as an option.
+@Suite struct RandomCommandLineTests {
+    static let words = [
+        "-m", "-m0", "--mem=1", "-i", "--interleave", "-p", "-P", "-l", "-N", "-c", "-C", "-a", "-aC0", "-b", "-s",
+        "-H", "--cpu-compress", "--version", "-h", "--shm", "--file", "-L", "1m", "-o", "-M", "0600", "-I", "x",
+        "-u", "-t", "-T", "-d", "-D", "-V", "--root", "--json", "--require", "nodes>=1", "--", "-", "same", "0",
+        "all", "!0", "+0", "true", "--p=0", "--bogus", "-x", "--show=1", "",
+    ]
+
+    @Test func neverTraps() {
+        var state: UInt64 = 1
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for _ in 0..<20_000 {
+            let argv = (0..<next(7)).map { _ in Self.words[next(Self.words.count)] }
+            guard let line = try? Scanner.scan(argv) else { continue }
+            #expect(line.command.isEmpty || argv.contains(line.command[0]))
+            if let plan = try? Invocation.plan(line), case .launch(let command) = plan.action {
+                #expect(!command.isEmpty && command == line.command)
+            }
+        }
+    }
+}
