@@ -110,7 +110,7 @@ struct Context {
         case .check:
             break
         case .sharedMemory:
-            return .failure("this mode is not available yet")
+            return performSharedMemory(invocation, outcome: outcome)
         case .help, .version:
             break
         }
@@ -186,20 +186,26 @@ struct Context {
             resolveDevice: deviceResolver())
     }
 
-    /// Rules for `-N`: nodes with CPUs this process may run on, memory or not.
+    /// Rules for `-N`: nodes with CPUs in this process's cpuset, memory or not.
+    ///
+    /// The cpuset, not the affinity at start: `taskset -c 0 swnuma -N 1`
+    /// widens the affinity to node 1's CPUs as numactl does, while a cpuset
+    /// that excludes node 1's CPUs refuses it with a message that says so.
     mutating func cpuNodeRules(all: Bool) -> SpecRules<NodeKind> {
         let topology = self.topology
         let existing = topology.nodeIDs
-        let cpusAllowed = limits.cpusAllowed ?? topology.cpus
-        let runnable = topology.nodes(containing: cpusAllowed)
+        let cpuset = Cpuset.read(from: root)
+        let cpusetCPUs = cpuset?.cpus ?? topology.cpus
+        let runnable = topology.nodes(containing: cpusetCPUs)
         let nodeCPUs = Dictionary(uniqueKeysWithValues: topology.nodes.map { ($0.id, $0.cpus) })
+        let source = cpuset.map { "cpuset \($0.path)" } ?? "the online CPUs"
         return SpecRules(
             existing: existing, allowed: all ? existing : runnable,
             refusal: { id in
                 let cpus = nodeCPUs[id] ?? []
                 return cpus.isEmpty
                     ? "node \(id) has no CPUs; nodes with CPUs are \(topology.nodesWithCPUs)"
-                    : "node \(id)'s CPUs \(cpus) are outside this process's allowed CPUs \(cpusAllowed) (Cpus_allowed)"
+                    : "node \(id)'s CPUs \(cpus) are outside this process's cpuset: it may run on CPUs \(cpusetCPUs) (\(source))"
             },
             resolveDevice: deviceResolver())
     }

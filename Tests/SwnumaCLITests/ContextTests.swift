@@ -73,6 +73,31 @@ import Testing
         #expect(try refusal(.cpuNodes("2", all: false, option: "-N")) == "node 2 has no CPUs; nodes with CPUs are 0-1")
     }
 
+    /// -N follows the cpuset, not the affinity at start (taskset), as numactl's own bind_range test expects.
+    @Test func cpuNodeBindingFollowsTheCpuset() throws {
+        let narrowAffinity = try FakeRoot([
+            "\(node)/node0/cpumap": "1\n", "\(node)/node1/cpumap": "2\n",
+            "proc/self/status": "Cpus_allowed:\t1\nMems_allowed:\t00000003\n",
+        ])
+        var context = Context(root: try narrowAffinity.root)
+        guard case .affinity(let cpus, _, _) = try context.resolve(.cpuNodes("1", all: false, option: "-N")) else { return }
+        #expect(cpus == [1])
+
+        let fenced = try FakeRoot([
+            "\(node)/node0/cpumap": "1\n", "\(node)/node1/cpumap": "2\n",
+            "proc/self/status": "Cpus_allowed:\t1\nMems_allowed:\t00000003\n",
+            "proc/self/cgroup": "0::/job\n", "proc/self/mounts": "cgroup2 /sys/fs/cgroup cgroup2 rw 0 0\n",
+            "sys/fs/cgroup/job/cpuset.cpus.effective": "0\n", "sys/fs/cgroup/job/cpuset.mems.effective": "0-1\n",
+        ])
+        var fencedContext = Context(root: try fenced.root)
+        #expect(throws: NUMAError.self) { try fencedContext.resolve(.cpuNodes("1", all: false, option: "-N")) }
+        do {
+            _ = try fencedContext.resolve(.cpuNodes("1", all: false, option: "-N"))
+        } catch {
+            #expect(error.description == "node 1's CPUs 1 are outside this process's cpuset: it may run on CPUs 0 (cpuset /job)")
+        }
+    }
+
     @Test func cpuBinding() throws {
         guard case .affinity(let cpus, _, _) = try resolve(.cpus("!0", all: false, option: "-C")) else { return }
         #expect(cpus == [1])
