@@ -110,7 +110,7 @@ struct Context {
         case .check:
             break
         case .sharedMemory:
-            return performSharedMemory(invocation, outcome: outcome)
+            return .failure("this mode is not available yet")
         case .help, .version:
             break
         }
