@@ -39,4 +39,20 @@ static inline int swnuma_setaffinity(size_t bytes, const unsigned long *mask) {
 static inline int swnuma_getaffinity(size_t bytes, unsigned long *mask) {
     return syscall(SYS_sched_getaffinity, 0, bytes, mask) < 0 ? -1 : 0;
 }
+
+/// mbind(2): a memory policy for a range of the address space.
+static inline long swnuma_mbind(void *address, unsigned long length, int mode, const unsigned long *mask,
+                                unsigned long maxnode, unsigned int flags) {
+    return syscall(SYS_mbind, address, length, mode, mask, maxnode, flags);
+}
+
+/// Reads and writes back one byte every `step` bytes of [address, address + length),
+/// through a volatile pointer so that the compiler keeps every access: each
+/// write faults the page in under the range's policy.
+static inline void swnuma_touch_pages(void *address, size_t length, size_t step) {
+    volatile unsigned char *bytes = (volatile unsigned char *)address;
+    for (size_t at = 0; at < length; at += step) {
+        bytes[at] = bytes[at];
+    }
+}
 #endif

@@ -110,7 +110,7 @@ struct Context {
         case .check:
             break
         case .sharedMemory:
-            return .failure("this mode is not available yet")
+            return performSharedMemory(invocation, outcome: outcome)
         case .help, .version:
             break
         }

@@ -45,6 +45,10 @@ package struct Invocation: Equatable, Sendable {
     package var warnings: [String] = []
     /// The shared-memory options, in order, for ``Action/sharedMemory``.
     package var sharedMemoryOptions: [ScannedOption] = []
+    /// In shared-memory mode, the policy for the region (its option is in
+    /// ``sharedMemoryOptions`` at its place); it is not in ``steps``, which
+    /// act on the process.
+    package var sharedMemoryPolicy: Step?
 }
 
 /// A command line that breaks the rules; printed with a usage hint, exit 1.
@@ -118,8 +122,10 @@ extension Invocation {
                     kind, nodes: nodeSpec, all: all, balancing: balancing && kind == .membind, option: option.spelling)
                 if attached {
                     plan.sharedMemoryOptions.append(option)
+                    plan.sharedMemoryPolicy = step
+                } else {
+                    plan.steps.append(step)
                 }
-                plan.steps.append(step)
             case .balancing:
                 try mustPrecedePolicy(option)
                 balancing = true

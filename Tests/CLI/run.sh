@@ -176,6 +176,102 @@ refused root-refuses-launch "snapshot" -- --root "$work/snap" true
 refused root-refuses-policy "snapshot" -- --root "$work/snap" -m 0 true
 refused root-refuses-show "snapshot" -- --root "$work/snap" --show
 
+# --- shared-memory mode (--file on /dev/shm, --shm with a key file in $work)
+shm=/dev/shm/swnuma-cli-$$
+shmkeys() {
+    # ftok(3)'s key of a file and project id: id, device and inode bits.
+    local dev ino
+    read -r dev ino < <(stat -c '%d %i' "$1")
+    printf '0x%08x' $(( (($2 & 0xff) << 24) | ((dev & 0xff) << 16) | (ino & 0xffff) ))
+}
+shmcleanup() {
+    rm -f "$shm"-*
+    local id
+    for id in 0 3; do
+        [ -e "$work/key" ] && ipcrm -M "$(shmkeys "$work/key" "$id")" 2> /dev/null
+    done
+}
+trap 'shmcleanup; rm -rf "$work"' EXIT
+# lines LINE...: the last command's stdout is exactly these lines.
+lines() {
+    local name=$1
+    shift
+    if [ "$(cat "$work/out")" != "$(printf '%s\n' "$@")" ]; then fail "$name" "stdout differs from: $*"; return; fi
+    passed=$((passed + 1))
+}
+refused shm-file-needs-length '--length' -- --file "$shm-a" -m 0
+[ ! -e "$shm-a" ] && passed=$((passed + 1)) || fail shm-file-not-created "$shm-a was created without --length"
+ok shm-file-bind-dump 0 -- -L 16k --file "$shm-a" -m 0 --dump
+lines shm-file-bind-dump-text '0000000000000000-0000000000004000: bind : 0 '
+[ "$(stat -c %s "$shm-a")" = 16384 ] && passed=$((passed + 1)) || fail shm-file-size "the file is not 16384 bytes"
+refused shm-existing-file-needs-length 'length not specified' -- --file "$shm-a" --dump
+ok shm-file-local-offset 0 -- -L 8k -o 4k --file "$shm-b" -l --dump
+lines shm-file-local-offset-text '0000000000001000-0000000000003000: local : '
+ok shm-file-interleave-nodes 0 -- -L 16k --file "$shm-c" -i 0 --dump --dump-nodes
+lines shm-file-interleave-nodes-text '0000000000000000-0000000000004000: interleave : 0 ' '0000000000000000-0000000000004000: 0'
+ok shm-file-weighted-is-interleave 0 -- -L 16k --file "$shm-d" -w 0 --dump
+lines shm-file-weighted-text '0000000000000000-0000000000004000: interleave : 0 '
+ok shm-file-preferred 0 -- -L 16k --file "$shm-e" -p 0 --dump
+lines shm-file-preferred-text '0000000000000000-0000000000004000: preferred-many : 0 '
+ok shm-file-fresh-dump 0 -- -L 16k --file "$shm-f" --dump
+lines shm-file-fresh-dump-text
+ok shm-dump-at-its-place 0 -- -L 16k --file "$shm-g" --dump -m 0 --dump
+lines shm-dump-at-its-place-text '0000000000000000-0000000000004000: bind : 0 '
+ok shm-strict-touch 0 -- -L 16k --file "$shm-a" -t -m 0 --touch --dump-nodes
+lines shm-strict-touch-text '0000000000000000-0000000000004000: 0'
+ok shm-verify 0 -- -L 16k --file "$shm-h" -m 0 --touch --verify
+lines shm-verify-quiet
+ok shm-verify-interleave 0 -- -L 16k --file "$shm-i" -i all --verify
+refused shm-unaligned-length 'page aligned' -- -L 4097 --file "$shm-a"
+refused shm-unaligned-offset 'page aligned' -- -L 16k -o 100 --file "$shm-a"
+refused shm-touch-offset-beyond '0x4000' -- -L 16k -o 16k --file "$shm-a" --touch
+refused shm-verify-needs-policy '--verify' -- -L 16k -o 20k --file "$shm-a" -V
+refused shm-extra-words "'extra'" -- -L 16k --file "$shm-a" -m 0 extra
+refused shm-after-cpubind 'CPU binding' -- -C 0 --file "$shm-a"
+refused shm-length-after-file '--length' -- -L 16k --file "$shm-a" --length 1m
+refused shm-file-is-directory 'Is a directory' -- -L 4k --file /tmp -m 0
+refused shm-empty-interleave 'empty' -- -L 16k --file "$shm-a" -i ''
+refused shm-node-does-not-exist 'node 5 does not exist' -- -L 16k --file "$shm-a" -m 5
+refused shm-preferred-needs-one 'exactly one' -- -L 16k --file "$shm-a" -p ''
+refused shm-snapshot 'snapshot' -- --root "$work/snap" -L 16k --file "$shm-a" -m 0
+"$swnuma" --shm "$work/key" -m 0 > "$work/out" 2> "$work/err"
+if [ $? -eq 1 ] && [ ! -s "$work/out" ] && [ "$(head -1 "$work/err")" = "swnuma: creating shm key file $work/key mode 0600" ] \
+    && sed -n 2p "$work/err" | grep -q -- '--length' && [ "$(wc -l < "$work/err")" -eq 2 ] && [ -e "$work/key" ]; then
+    passed=$((passed + 1))
+else
+    fail shm-key-file-needs-length "expected the key file notice, then a refusal naming --length"
+fi
+ok shm-create-segment 0 -- --length 1m --shm "$work/key" -m 0 --dump
+lines shm-create-segment-text '0000000000000000-0000000000100000: bind : 0 '
+[ "$(cat "$work/err")" = "swnuma: creating shared memory segment $work/key id 0 mode 0600 length 1MB" ] && passed=$((passed + 1)) || fail shm-create-segment-notice "unexpected notice"
+ok shm-existing-segment 0 -- --shm "$work/key" --dump-nodes --dump
+lines shm-existing-segment-text '0000000000000000-0000000000100000: 0' '0000000000000000-0000000000100000: bind : 0 '
+[ ! -s "$work/err" ] && passed=$((passed + 1)) || fail shm-existing-segment-quiet "stderr is not empty"
+ok shm-segment-id-mode 0 -- -I 3 -L 3m -M 0640 --shm "$work/key"
+[ "$(cat "$work/err")" = "swnuma: creating shared memory segment $work/key id 3 mode 0640 length 3MB" ] && passed=$((passed + 1)) || fail shm-segment-id-mode-notice "unexpected notice"
+ipcs -m | grep -q "$(shmkeys "$work/key" 3) .* 640 *3145728 " && passed=$((passed + 1)) || fail shm-segment-listed "ipcs does not list a 3 MiB segment with mode 640"
+"$swnuma" -L 1m --shm /nonexistent/dir/key > "$work/out" 2> "$work/err"
+[ $? -eq 1 ] && [ ! -s "$work/out" ] && sed -n 2p "$work/err" | grep -q 'No such file or directory' && passed=$((passed + 1)) || fail shm-key-file-cannot-be-created "expected a refusal naming the reason"
+
+# the same command lines under numactl, where 2.0.16 prints what 2.0.19 does
+if command -v numactl > /dev/null; then
+    for args in "-L 16k --file $shm-n1 -m 0 --dump" "-L 8k -o 4k --file $shm-n2 -l --dump" \
+        "-L 16k --file $shm-n3 -i 0 --dump --dump-nodes" "-L 16k --file $shm-n4 --dump" \
+        "-L 32k --file $shm-n5 -m 0 --touch --dump-nodes --dump" "--shm $work/key --dump --dump-nodes"; do
+        rm -f "$shm"-n*
+        # shellcheck disable=SC2086
+        "$swnuma" $args > "$work/a" 2> /dev/null; a=$?
+        rm -f "$shm"-n*
+        # shellcheck disable=SC2086
+        numactl $args > "$work/b" 2> /dev/null; b=$?
+        if [ "$a" = "$b" ] && cmp -s "$work/a" "$work/b"; then passed=$((passed + 1)); else
+            cp "$work/a" "$work/out"; cp "$work/b" "$work/err"; fail "shm-vs-numactl: $args" "exit $a vs $b, or stdout differs (stderr shows numactl's)"
+        fi
+    done
+fi
+shmcleanup
+trap 'rm -rf "$work"' EXIT
+
 # --- side by side with numactl on this machine (2.0.16: 3-wide distance columns)
 if command -v numactl > /dev/null; then
     "$swnuma" -H | grep -v ' free: ' | sed '/^node distances:/,$d' > "$work/a"

@@ -156,6 +156,121 @@ enum Syscalls {
         }
     }
 
+    // MARK: Shared memory
+
+    /// The system's page size in bytes.
+    static var systemPageSize: Int { Int(sysconf(Int32(_SC_PAGESIZE))) }
+
+    /// `ftok(3)`: the System V key of a file and project id.
+    static func systemVKey(_ path: String, id: Int32) -> Result<Int32, Errno> {
+        let key = ftok(path, id)
+        return key == -1 ? .failure(Errno.current) : .success(key)
+    }
+
+    /// Creates (or truncates) a file with `mode`, as creat(2) does, and closes it.
+    static func createFile(_ path: String, mode: UInt32) -> Result<Void, Errno> {
+        let fd = retrying { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode_t(mode)) }
+        guard fd >= 0 else { return .failure(Errno.current) }
+        close(fd)
+        return .success(())
+    }
+
+    /// `shmget(2)`; `create` adds IPC_CREAT, `huge` SHM_HUGETLB, to `mode`.
+    static func sharedSegment(key: Int32, size: Int, mode: UInt32, create: Bool, huge: Bool) -> Result<Int32, Errno> {
+        var flags = Int32(bitPattern: mode & 0o777)
+        if create { flags |= IPC_CREAT }
+        if huge { flags |= SHM_HUGETLB }
+        let id = shmget(key, size, flags)
+        return id == -1 ? .failure(Errno.current) : .success(id)
+    }
+
+    /// `shmat(2)` at an address the kernel chooses, read and write.
+    static func attachSegment(_ id: Int32) -> Result<UnsafeMutableRawPointer, Errno> {
+        guard let address = shmat(id, nil, 0), address != UnsafeMutableRawPointer(bitPattern: -1) else {
+            return .failure(Errno.current)
+        }
+        return .success(address)
+    }
+
+    /// The size of a System V segment (`shmctl(2)` with IPC_STAT).
+    static func segmentSize(_ id: Int32) -> Result<Int, Errno> {
+        var info = shmid_ds()
+        return shmctl(id, IPC_STAT, &info) == 0 ? .success(Int(info.shm_segsz)) : .failure(Errno.current)
+    }
+
+    static func detachSegment(_ address: UnsafeMutableRawPointer) {
+        _ = shmdt(address)
+    }
+
+    /// Opens a file for reading and writing; with `create`, creates it with `mode` when missing.
+    static func openReadWrite(_ path: String, create: Bool, mode: UInt32) -> Result<Int32, Errno> {
+        let flags = O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0)
+        let fd = retrying { open(path, flags, mode_t(mode)) }
+        return fd >= 0 ? .success(fd) : .failure(Errno.current)
+    }
+
+    /// A file's size and preferred I/O block size (`fstat(2)`).
+    static func fileSize(_ fd: Int32) -> Result<(size: Int, blockSize: Int), Errno> {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return .failure(Errno.current) }
+        return .success((Int(info.st_size), Int(info.st_blksize)))
+    }
+
+    static func truncate(_ fd: Int32, size: Int) -> Result<Void, Errno> {
+        retrying { ftruncate(fd, off_t(size)) } == 0 ? .success(()) : .failure(Errno.current)
+    }
+
+    static func closeFile(_ fd: Int32) {
+        close(fd)
+    }
+
+    /// `mmap(2)` of `length` bytes of a file at `offset`, shared, read and write.
+    static func mapShared(_ fd: Int32, length: Int, offset: Int) -> Result<UnsafeMutableRawPointer, Errno> {
+        guard let address = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off_t(offset)),
+            address != MAP_FAILED
+        else { return .failure(Errno.current) }
+        return .success(address)
+    }
+
+    static func unmap(_ address: UnsafeMutableRawPointer, length: Int) {
+        munmap(address, length)
+    }
+
+    /// `mbind(2)`; `strict` adds MPOL_MF_STRICT. An empty mask passes no mask at all.
+    static func mbind(_ address: UnsafeMutableRawPointer, length: Int, mode: Int32, mask: [UInt], maxNode: UInt, strict: Bool)
+        -> Result<Void, Errno>
+    {
+        let flags = strict ? UInt32(MPOL_MF_STRICT) : 0
+        let rc =
+            mask.isEmpty
+            ? swnuma_mbind(address, UInt(length), mode, nil, 0, flags)
+            : mask.withUnsafeBufferPointer { swnuma_mbind(address, UInt(length), mode, $0.baseAddress, maxNode, flags) }
+        return rc == 0 ? .success(()) : .failure(Errno.current)
+    }
+
+    /// The policy of the mapping that holds `address` (`get_mempolicy` with MPOL_F_ADDR).
+    static func addressPolicy(_ address: UnsafeMutableRawPointer, words: Int) -> Result<(mode: Int32, mask: [UInt]), Errno> {
+        var mode: Int32 = 0
+        var mask = [UInt](repeating: 0, count: max(words, 1))
+        let bits = UInt(mask.count * UInt.bitWidth)
+        let rc = mask.withUnsafeMutableBufferPointer {
+            swnuma_get_mempolicy(&mode, $0.baseAddress, bits + 1, address, UInt(MPOL_F_ADDR))
+        }
+        return rc == 0 ? .success((mode, mask)) : .failure(Errno.current)
+    }
+
+    /// The node of the page at `address`, faulting it in (`get_mempolicy` with MPOL_F_ADDR|MPOL_F_NODE).
+    static func addressNode(_ address: UnsafeMutableRawPointer) -> Result<Int32, Errno> {
+        var node: Int32 = 0
+        let rc = swnuma_get_mempolicy(&node, nil, 0, address, UInt(MPOL_F_ADDR | MPOL_F_NODE))
+        return rc == 0 ? .success(node) : .failure(Errno.current)
+    }
+
+    /// Reads and writes back one byte every `step` bytes, faulting the pages in.
+    static func touchPages(_ address: UnsafeMutableRawPointer, length: Int, step: Int) {
+        swnuma_touch_pages(address, length, step)
+    }
+
     // MARK: Processes
 
     /// Replaces the process image, searching PATH as execvp(3) does. Returns only on failure.

@@ -8,9 +8,7 @@ package enum ManPage {
 
     /// Features the option table lists that this build accepts but does not
     /// carry out yet. Drop a line when its feature lands.
-    package static let notYetAvailable = [
-        "The shared-memory mode (--shm, --file) is refused with \"this mode is not available yet\".",
-    ]
+    package static let notYetAvailable: [String] = []
 
     package static func render() -> String {
         var page = MdocWriter()
