@@ -15,7 +15,12 @@ public struct Topology: Hashable, Sendable {
         /// `MemFree` in bytes; nil when unknown.
         public var memoryFree: UInt64?
         /// Distances to every node, aligned with ``Topology/nodes``; nil entries when unknown.
-        public var distances: [Int?]
+        public var distances: [Int?] {
+            get { distanceTable.map { $0 < 0 ? nil : Int($0) } }
+            set { distanceTable = newValue.map { Int32(clamping: $0 ?? -1) } }
+        }
+        /// ``distances`` compactly, -1 for unknown: a 1024-node machine has a million entries.
+        package var distanceTable: [Int32]
         /// Huge pages by page size, ascending; filled only when asked for.
         public var hugePages: [HugePages]
 
@@ -32,7 +37,7 @@ public struct Topology: Hashable, Sendable {
             self.cpus = cpus
             self.memoryTotal = memoryTotal
             self.memoryFree = memoryFree
-            self.distances = distances
+            self.distanceTable = distances.map { Int32(clamping: $0 ?? -1) }
             self.hugePages = hugePages
         }
     }
@@ -97,9 +102,9 @@ public struct Topology: Hashable, Sendable {
     /// The distance from node `from` to node `to`, nil when unknown or either does not exist.
     public func distance(from: Int, to: Int) -> Int? {
         guard let row = node(from), let column = nodes.firstIndex(where: { $0.id == to }),
-            column < row.distances.count
+            column < row.distanceTable.count, row.distanceTable[column] >= 0
         else { return nil }
-        return row.distances[column]
+        return Int(row.distanceTable[column])
     }
 
     /// Whether the distance matrix is known, decided as numactl does: the
@@ -158,7 +163,7 @@ extension Topology {
             let meminfo = readMeminfo(root, "\(folder)/meminfo", warnings: &warnings)
             node.memoryTotal = meminfo.total
             node.memoryFree = meminfo.free
-            node.distances = readDistances(root, "\(folder)/distance", count: ids.count, warnings: &warnings)
+            node.distanceTable = readDistances(root, "\(folder)/distance", count: ids.count, warnings: &warnings)
             if options.contains(.hugePages) {
                 node.hugePages = readHugePages(root, "\(folder)/hugepages", warnings: &warnings)
             }
@@ -215,8 +220,8 @@ extension Topology {
     /// machine has a million entries.
     private static func readDistances(
         _ root: SystemRoot, _ path: String, count: Int, warnings: inout Warnings
-    ) -> [Int?] {
-        var result = [Int?](repeating: nil, count: count)
+    ) -> [Int32] {
+        var result = [Int32](repeating: -1, count: count)
         guard let bytes = root.readAttribute(path) else { return result }
         var column = 0
         var index = 0
@@ -238,7 +243,7 @@ extension Topology {
                 warnings.add("\(path) has an unreadable entry '\(token.words().first ?? "")'")
                 break
             }
-            result[column] = value
+            result[column] = Int32(value)
             column += 1
         }
         return result

@@ -59,9 +59,9 @@ package enum HardwareText {
         for row in topology.nodes {
             out.appendColumn(row.id)
             out.append(": ")
-            let distances = row.distances
+            let distances = row.distanceTable
             for index in 0..<count {
-                out.appendColumn(index < distances.count ? distances[index] ?? 0 : 0)
+                out.appendColumn(index < distances.count ? max(Int(distances[index]), 0) : 0)
                 out.appendSpace()
             }
             out.append("\n")

@@ -166,7 +166,8 @@ package enum HardwareJSON {
                 ("cpus", .ids(node.cpus)),
                 ("memory", .object([("total_bytes", .optional(node.memoryTotal)), ("free_bytes", .optional(node.memoryFree))])),
                 ("distances", .array(topology.nodes.indices.map { index in
-                    index < node.distances.count ? node.distances[index].map { .number($0) } ?? .null : .null
+                    index < node.distanceTable.count && node.distanceTable[index] >= 0
+                        ? .number(Int(node.distanceTable[index])) : .null
                 })),
                 ("has_cpus", .bool(node.hasCPUs)),
                 ("has_memory", .bool(node.hasMemory)),
