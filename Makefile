@@ -67,6 +67,8 @@ docs: deps
 
 install: build
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/swnuma
+	ln -sf swnuma $(DESTDIR)$(PREFIX)/bin/swnuma-numastat
+	ln -sf swnuma $(DESTDIR)$(PREFIX)/bin/swnuma-migratepages
 	install -D -m 0644 man/swnuma.8 $(DESTDIR)$(PREFIX)/share/man/man8/swnuma.8
 	install -D -m 0644 completions/swnuma.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/swnuma
 	install -D -m 0644 completions/_swnuma $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_swnuma
@@ -74,6 +76,7 @@ install: build
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/swnuma
+	rm -f $(DESTDIR)$(PREFIX)/bin/swnuma-numastat $(DESTDIR)$(PREFIX)/bin/swnuma-migratepages
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man8/swnuma.8
 	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/swnuma
 	rm -f $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_swnuma

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/ioctl.h>
 
 /// set_mempolicy(2).
 static inline long swnuma_set_mempolicy(int mode, const unsigned long *mask, unsigned long maxnode) {
@@ -54,5 +55,20 @@ static inline void swnuma_touch_pages(void *address, size_t length, size_t step)
     for (size_t at = 0; at < length; at += step) {
         bytes[at] = bytes[at];
     }
+}
+
+/// migrate_pages(2): moves the pages of process `pid` on the nodes of `from`
+/// to the nodes of `to`; returns the number of pages that could not be moved,
+/// or -1 with errno.
+static inline long swnuma_migrate_pages(int pid, unsigned long maxnode, const unsigned long *from,
+                                        const unsigned long *to) {
+    return syscall(SYS_migrate_pages, pid, maxnode, from, to);
+}
+
+/// The number of columns of the terminal on `fd` (ioctl(2) TIOCGWINSZ), or -1.
+static inline int swnuma_terminal_columns(int fd) {
+    struct winsize size;
+    if (syscall(SYS_ioctl, fd, TIOCGWINSZ, &size) != 0) return -1;
+    return size.ws_col;
 }
 #endif

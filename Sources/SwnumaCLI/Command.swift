@@ -33,6 +33,19 @@ public enum SwnumaCommand {
     package static let name = "swnuma"
     package static let version = "0.1.0"
 
+    /// Runs the mode the program name asks for, with `arguments` (without
+    /// the program name), and never returns: numastat as `numastat` or
+    /// `swnuma-numastat`, migratepages as `migratepages` or
+    /// `swnuma-migratepages`, swnuma otherwise.
+    public static func main(invokedAs program: String, _ arguments: [String]) -> Never {
+        let base = String(program.split(separator: "/", omittingEmptySubsequences: false).last ?? "")
+        switch base {
+        case "numastat", "swnuma-numastat": NumastatCommand.main(program: base, arguments)
+        case "migratepages", "swnuma-migratepages": MigratepagesCommand.main(program: base, arguments)
+        default: main(arguments)
+        }
+    }
+
     /// Runs swnuma with `arguments` (without the program name) and never returns.
     public static func main(_ arguments: [String]) -> Never {
         let outcome = run(arguments, environmentRoot: environmentRoot())

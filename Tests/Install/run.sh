@@ -37,6 +37,13 @@ for file in "${files[@]}"; do
 done
 if [ -x "$root/bin/swnuma" ]; then ok; else not_ok "$prefix/bin/swnuma is executable"; fi
 if "$root/bin/swnuma" --version | grep -q '^swnuma '; then ok; else not_ok "installed swnuma --version"; fi
+for mode in numastat migratepages; do
+    if [ "$(readlink "$root/bin/swnuma-$mode")" = swnuma ]; then ok; else not_ok "$prefix/bin/swnuma-$mode -> swnuma"; fi
+done
+if "$root/bin/swnuma-numastat" -V | grep -q '^swnuma-numastat '; then ok; else not_ok "installed swnuma-numastat -V"; fi
+if "$root/bin/swnuma-migratepages" --help | grep -q '^Usage: swnuma-migratepages '; then ok; else
+    not_ok "installed swnuma-migratepages --help"
+fi
 if cmp -s "$repo/man/swnuma.8" "$root/share/man/man8/swnuma.8"; then ok; else not_ok "installed man page is man/swnuma.8"; fi
 if MANPAGER=cat man -l "$root/share/man/man8/swnuma.8" 2> /dev/null | grep -q 'SWNUMA(8)'; then ok; else
     not_ok "installed man page renders"
@@ -47,10 +54,10 @@ for pair in "swnuma.bash:share/bash-completion/completions/swnuma" "_swnuma:shar
 done
 
 if make -s -C "$repo" uninstall DESTDIR="$destdir" PREFIX="$prefix" > /dev/null 2>&1; then ok; else not_ok "make uninstall"; fi
-for file in "${files[@]}"; do
-    if [ ! -e "$root/$file" ]; then ok; else not_ok "uninstall removed $prefix/$file"; fi
+for file in "${files[@]}" bin/swnuma-numastat bin/swnuma-migratepages; do
+    if [ ! -e "$root/$file" ] && [ ! -L "$root/$file" ]; then ok; else not_ok "uninstall removed $prefix/$file"; fi
 done
-left=$(find "$destdir" -type f)
+left=$(find "$destdir" -type f -o -type l)
 if [ -z "$left" ]; then ok; else not_ok "files left after uninstall: $left"; fi
 
 echo "install: $passed passed, $failed failed"

@@ -271,6 +271,31 @@ enum Syscalls {
         swnuma_touch_pages(address, length, step)
     }
 
+    // MARK: Page migration
+
+    /// migrate_pages(2): the number of pages that could not be moved, or the error.
+    static func migratePages(pid: Int32, from: [UInt], to: [UInt], maxNode: UInt) -> Result<Int, Errno> {
+        let rc = from.withUnsafeBufferPointer { old in
+            to.withUnsafeBufferPointer { new in swnuma_migrate_pages(pid, maxNode, old.baseAddress, new.baseAddress) }
+        }
+        return rc >= 0 ? .success(rc) : .failure(Errno.current)
+    }
+
+    // MARK: Terminal and system constants
+
+    /// The system page size in bytes, as sysconf(3) gives it.
+    static var pageSize: Int { sysconf(Int32(_SC_PAGESIZE)) }
+
+    /// The calling process's id.
+    static var processID: Int32 { getpid() }
+
+    /// The columns of the terminal on `fd`, or nil when `fd` is not a terminal.
+    static func terminalColumns(_ fd: Int32) -> Int? {
+        guard isatty(fd) == 1 else { return nil }
+        let columns = swnuma_terminal_columns(fd)
+        return columns > 0 ? Int(columns) : nil
+    }
+
     // MARK: Processes
 
     /// Replaces the process image, searching PATH as execvp(3) does. Returns only on failure.

@@ -29,6 +29,7 @@ package enum ManPage {
         files(&page)
         exitStatus(&page)
         examples(&page)
+        otherModes(&page)
         differences(&page)
 
         page.macro("Sh SEE ALSO")
@@ -38,10 +39,62 @@ package enum ManPage {
         page.macro("Xr numa 7 ,")
         page.macro("Xr numactl 8")
 
-        page.macro("Sh CAVEATS")
-        page.text("This version of swnuma does not provide the numastat and migratepages modes; they are planned.")
-        for line in notYetAvailable { page.text(line) }
+        if !notYetAvailable.isEmpty {
+            page.macro("Sh CAVEATS")
+            for line in notYetAvailable { page.text(line) }
+        }
         return page.output
+    }
+
+    /// numastat and migratepages: the modes swnuma takes on under those names.
+    static func otherModes(_ page: inout MdocWriter) {
+        page.macro("Sh NUMASTAT AND MIGRATEPAGES")
+        page.text("""
+            Invoked as swnuma-numastat or numastat, swnuma is numastat; invoked as swnuma-migratepages or \
+            migratepages, it is migratepages. \
+            make install adds the links swnuma-numastat and swnuma-migratepages to swnuma; \
+            the bare names are left to the numactl package.
+            """)
+        page.macro("Ss numastat")
+        page.macro("Nm swnuma-numastat")
+        page.macro("Op Fl cmnvVz")
+        page.macro("Op Fl p Ar pid | pattern")
+        page.macro("Op Fl s Ns Op Ar node")
+        page.macro("Op Ar pid | pattern ...")
+        page.macro("Pp")
+        page.text("""
+            Prints per-node memory statistics in numastat 2.0.19's tables, byte for byte. \
+            With no arguments at all: the kernel's per-node allocation counters in pages. \
+            -n: the same counters in MB; -m: each node's meminfo in MB; \
+            -p or a plain word: the memory of a process by node (a word of digits is a process id, \
+            any other word selects every process whose name or command line contains it); \
+            -v: one table per process; -c: narrow columns without decimals; \
+            -s: rows sorted on the Total column, -s2 on node 2's; -z: rows and columns of zeros left out. \
+            Tables fold into sections to fit NUMASTAT_WIDTH columns if set, else the terminal's width, \
+            else 80. SWNUMA_ROOT reads another root's sys/ and proc/. \
+            Exit status 0, or 1 for a usage error or an unreadable node file.
+            """)
+        page.macro("Ss migratepages")
+        page.macro("Nm swnuma-migratepages")
+        page.macro("Ar pid from-nodes to-nodes")
+        page.macro("Pp")
+        page.text("""
+            Moves the pages of process pid that are on from-nodes to to-nodes with migrate_pages(2). \
+            The node lists take the grammar of --membind, against the nodes this process may allocate from. \
+            pid is decimal, 0x hexadecimal or 0-prefixed octal. \
+            Exit status 0 when every page moved, 1 otherwise.
+            """)
+        page.macro("Ss Differences from numastat and migratepages 2.0.19")
+        page.macro("Bl -bullet")
+        for item in [
+            "numastat works without a node 0 (2.0.19 needs node0/numastat), -s with a node id sorts on that node's column when ids have gaps (2.0.19 picks a column by position), and tables fold to the real terminal width on a terminal.",
+            "migratepages refuses a pid too large for a process id (2.0.19 wraps 4294967296 to 0, itself), and reports pages the kernel could not move as a failure, exit 1 (2.0.19 exits 0).",
+            "Diagnostics are swnuma's own, one line on standard error prefixed with the name swnuma was invoked as; --help prints help on standard output with exit 0 (2.0.19 prints its usage on standard error with exit 1); numastat -V prints swnuma-numastat and swnuma's version.",
+        ] {
+            page.macro("It")
+            page.text(item)
+        }
+        page.macro("El")
     }
 
     // MARK: Sections

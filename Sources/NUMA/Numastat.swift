@@ -1,0 +1,270 @@
+/// The per-node statistics numastat reports: each node's allocation counters
+/// (`numastat`), its `meminfo` fields, and where a process's memory is
+/// (`/proc/PID/numa_maps`). Everything is read from a ``SystemRoot``; values
+/// are raw (pages, bytes) and the caller scales and prints them.
+public enum NodeStatistics {
+    static let nodeFolder = "sys/devices/system/node"
+
+    /// The system's page size in bytes.
+    ///
+    /// The corresponding C function is `sysconf(_SC_PAGESIZE)`.
+    public static var pageSize: Int { Syscalls.pageSize }
+
+    /// The value of an environment variable (`NUMASTAT_WIDTH`), if set.
+    public static func environment(_ name: String) -> String? { Syscalls.environment(name) }
+
+    /// The calling process's id.
+    public static var ownProcessID: Int32 { Syscalls.processID }
+
+    /// The columns of the terminal on file descriptor `fd`, or nil when it is
+    /// not a terminal.
+    ///
+    /// The corresponding system call is `ioctl(2)` with `TIOCGWINSZ`.
+    public static func terminalColumns(_ fd: Int32) -> Int? { Syscalls.terminalColumns(fd) }
+
+    /// The ids of the `nodeN` entries of `sys/devices/system/node`, ascending.
+    ///
+    /// - Throws: ``NUMAError`` when the folder cannot be listed or has no node.
+    public static func nodeIDs(in root: SystemRoot) throws(NUMAError) -> [Int] {
+        let path = root.resolve(nodeFolder)
+        let names: [String]
+        switch Syscalls.listDirectory(path) {
+        case .success(let list): names = list
+        case .failure(let errno): throw NUMAError(.systemCall, "cannot list \(path)", errno: errno)
+        }
+        let ids = names.compactMap { name -> Int? in
+            guard name.hasPrefix("node") else { return nil }
+            return Int(decimal: name.dropFirst(4)).flatMap { $0 < NodeSet.limit ? $0 : nil }
+        }.sorted()
+        guard !ids.isEmpty else {
+            throw NUMAError(.unsupported, "\(path) has no node: sysfs is not mounted or the kernel has no NUMA support")
+        }
+        return ids
+    }
+
+    /// One line of a per-node file, with a value for each node.
+    public struct Row: Hashable, Sendable {
+        /// The field's name.
+        public var label: String
+        /// One value per node, aligned with the node ids; nil where a node lacks the field.
+        public var values: [Double?]
+
+        public init(label: String, values: [Double?]) {
+            self.label = label
+            self.values = values
+        }
+    }
+
+    /// The counters of each node's `numastat` file (pages), in the order of
+    /// the first node's file.
+    ///
+    /// - Throws: ``NUMAError`` when a node's file cannot be read.
+    public static func counters(in root: SystemRoot, nodes: [Int]) throws(NUMAError) -> [Row] {
+        var rows: [Row] = []
+        var index: [String: Int] = [:]
+        for (column, id) in nodes.enumerated() {
+            let text = try read(root, "\(nodeFolder)/node\(id)/numastat")
+            for line in text.words(separatedBy: { $0 == 0x0A }) {
+                let tokens = line.words()
+                guard tokens.count >= 2, let value = UInt64(decimalText: tokens[1]) else { continue }
+                let label = String(tokens[0])
+                if index[label] == nil {
+                    guard column == 0 else { continue }
+                    index[label] = rows.count
+                    rows.append(Row(label: label, values: Array(repeating: nil, count: nodes.count)))
+                }
+                rows[index[label]!].values[column] = Double(value)
+            }
+        }
+        return rows
+    }
+
+    /// Each node's `meminfo` fields in bytes, in the order of the first node's file.
+    public struct MemoryFields: Hashable, Sendable {
+        public var rows: [Row]
+        /// Fields that could not be placed or scaled as numastat would: one
+        /// sentence each, for the caller to present.
+        public var notes: [String]
+    }
+
+    /// Reads each node's `meminfo` (`Node N Field: value kB`).
+    ///
+    /// Fields in kB are converted to bytes. `HugePages_Total`, `_Free` and
+    /// `_Surp` count huge pages: they are recomputed from the node's
+    /// `hugepages/hugepages-<size>kB/{nr,free,surplus}_hugepages` and every
+    /// size; when that gives nothing, the count times the default huge page
+    /// size (`Hugepagesize` of `proc/meminfo`) is used.
+    ///
+    /// - Throws: ``NUMAError`` when a node's file, or `proc/meminfo` when
+    ///   needed, cannot be read.
+    public static func memoryFields(in root: SystemRoot, nodes: [Int]) throws(NUMAError) -> MemoryFields {
+        var result = MemoryFields(rows: [], notes: [])
+        var index: [String: Int] = [:]
+        var defaultHugePageSize: Double?
+        for (column, id) in nodes.enumerated() {
+            let folder = "\(nodeFolder)/node\(id)"
+            let text = try read(root, "\(folder)/meminfo")
+            for line in text.split(separator: "\n") {
+                let tokens = line.words()
+                // Lines without a value (blank lines) would be rows with no cells: never shown.
+                guard tokens.count >= 4 else { continue }
+                var label = String(tokens[2])
+                if label.hasSuffix(":") { label.removeLast() }
+                let row: Int
+                if let known = index[label] {
+                    row = known
+                } else if column == 0 {
+                    row = result.rows.count
+                    index[label] = row
+                    result.rows.append(Row(label: label, values: Array(repeating: nil, count: nodes.count)))
+                } else {
+                    result.notes.append("\(root.resolve(folder))/meminfo: \(label) is not in node \(nodes[0])'s meminfo; ignored")
+                    continue
+                }
+                let count = Double(UInt64(decimalText: tokens[3]) ?? 0)
+                var bytes = count * 1024
+                if tokens.count == 4 && label.hasPrefix("HugePages") {
+                    let counter = ["HugePages_Total": "nr_hugepages", "HugePages_Free": "free_hugepages", "HugePages_Surp": "surplus_hugepages"][label]
+                    var recomputed = 0.0
+                    if let counter {
+                        if let sizes = root.list("\(folder)/hugepages") {
+                            for name in sizes where name.hasPrefix("hugepages-") && name.hasSuffix("kB") {
+                                guard let kib = UInt64(decimalText: name.dropFirst(10).dropLast(2)),
+                                    let text = root.readAttribute("\(folder)/hugepages/\(name)/\(counter)"),
+                                    let pages = UInt64(decimalText: String(decoding: text, as: UTF8.self).trimmingWhitespaceAndNUL())
+                                else { continue }
+                                recomputed += Double(pages) * Double(kib) * 1024
+                            }
+                        } else {
+                            result.notes.append("\(root.resolve(folder))/hugepages cannot be read; \(label) uses the default huge page size")
+                        }
+                    }
+                    if recomputed > 0 {
+                        bytes = recomputed
+                    } else {
+                        if defaultHugePageSize == nil { defaultHugePageSize = Double(try hugePageSize(in: root)) }
+                        bytes = count * (defaultHugePageSize ?? 0)
+                    }
+                }
+                result.rows[row].values[column] = bytes
+            }
+        }
+        return result
+    }
+
+    /// The default huge page size in bytes (`Hugepagesize` of `proc/meminfo`).
+    ///
+    /// - Throws: ``NUMAError`` when `proc/meminfo` cannot be read or lacks it.
+    public static func hugePageSize(in root: SystemRoot) throws(NUMAError) -> Int {
+        let text = try read(root, "proc/meminfo")
+        guard let bytes = Meminfo(text).bytes("Hugepagesize") else {
+            throw NUMAError(.invalidArgument, "\(root.resolve("proc/meminfo")) has no Hugepagesize")
+        }
+        return Int(bytes)
+    }
+
+    // MARK: Processes
+
+    /// The ids of the processes under `proc` whose name (`Name:` of
+    /// `status`) followed by a blank and the command line (NULs read as
+    /// blanks) contains `pattern`, ascending.
+    public static func processIDs(matching pattern: String, in root: SystemRoot, excluding excluded: Int? = nil) -> [Int] {
+        guard let names = root.list("proc") else { return [] }
+        var result: [Int] = []
+        for name in names {
+            guard let pid = Int(decimal: name), pid != excluded else { continue }
+            let command = root.readBytes("proc/\(name)/cmdline", limit: 1 << 20) ?? []
+            let text = (processName(pid, in: root) ?? "") + " " + String(decoding: command.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+            if text.contains(pattern) { result.append(pid) }
+        }
+        return result.sorted()
+    }
+
+    /// The `Name:` of a process's `status`, or nil when it cannot be read.
+    public static func processName(_ pid: Int, in root: SystemRoot) -> String? {
+        guard let text = root.readText("proc/\(pid)/status", limit: 1 << 20) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("Name:") {
+            var value = line.dropFirst(5)
+            while let first = value.first, first == " " || first == "\t" { value.removeFirst() }
+            return String(value)
+        }
+        return nil
+    }
+
+    /// Where a process's memory is, from its `numa_maps`.
+    public struct ProcessMemory: Hashable, Sendable {
+        /// The kinds of mapping numastat tells apart.
+        public enum Category: Int, CaseIterable, Sendable {
+            case huge, heap, stack, `private`
+        }
+
+        /// Bytes by category (``Category`` raw values) and node, aligned
+        /// with the node ids the memory was read for.
+        public var bytes: [[UInt64]]
+        /// Bytes on nodes that are not among those ids, by category.
+        public var elsewhere: [UInt64]
+    }
+
+    /// Reads `proc/PID/numa_maps`.
+    ///
+    /// A mapping is huge, heap or stack when one of its words starts with
+    /// `huge`, `heap` or `stack` (the first such word decides), and private
+    /// otherwise. Its `N<node>=<pages>` counts are in pages of
+    /// `kernelpagesize_kB`, else of the default huge page size for huge
+    /// mappings, else of the system page size.
+    ///
+    /// - Throws: ``NUMAError`` when the file cannot be read or a count does
+    ///   not parse.
+    public static func processMemory(_ pid: Int, in root: SystemRoot, nodes: [Int]) throws(NUMAError) -> ProcessMemory {
+        let text = try read(root, "proc/\(pid)/numa_maps", attribute: false)
+        let column = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($0.element, $0.offset) })
+        let categories = ProcessMemory.Category.allCases.count
+        var memory = ProcessMemory(
+            bytes: Array(repeating: Array(repeating: 0, count: nodes.count), count: categories),
+            elsewhere: Array(repeating: 0, count: categories))
+        var defaultHugePageSize: UInt64?
+        for line in text.words(separatedBy: { $0 == 0x0A }) {
+            let tokens = line.words()
+            var category = ProcessMemory.Category.private
+            for token in tokens {
+                if token.hasPrefix("huge") { category = .huge; break }
+                if token.hasPrefix("heap") { category = .heap; break }
+                if token.hasPrefix("stack") { category = .stack; break }
+            }
+            var pageBytes = UInt64(pageSize)
+            if let token = tokens.first(where: { $0.hasPrefix("kernelpagesize_kB=") }),
+                let kib = UInt64(decimalText: token.dropFirst(18))
+            {
+                pageBytes = kib &* 1024
+            } else if category == .huge {
+                if defaultHugePageSize == nil { defaultHugePageSize = UInt64(try hugePageSize(in: root)) }
+                pageBytes = defaultHugePageSize ?? pageBytes
+            }
+            for token in tokens where token.hasPrefix("N") {
+                let body = token.dropFirst()
+                guard let equals = body.firstIndex(of: "="), let node = Int(decimal: body[..<equals]),
+                    let pages = UInt64(decimalText: body[body.index(after: equals)...])
+                else {
+                    throw NUMAError(.invalidArgument, "\(root.resolve("proc/\(pid)/numa_maps")): cannot read the node count '\(token)'")
+                }
+                let amount = pages &* pageBytes
+                if let index = column[node] {
+                    memory.bytes[category.rawValue][index] &+= amount
+                } else {
+                    memory.elsewhere[category.rawValue] &+= amount
+                }
+            }
+        }
+        return memory
+    }
+
+    // MARK: Reading
+
+    private static func read(_ root: SystemRoot, _ relative: String, attribute: Bool = true) throws(NUMAError) -> String {
+        let path = root.resolve(relative)
+        switch Syscalls.readFile(path, limit: 1 << 26, shortReadIsEnd: attribute && relative.hasPrefix("sys/")) {
+        case .success(let bytes): return String(decoding: bytes, as: UTF8.self)
+        case .failure(let errno): throw NUMAError(.systemCall, "cannot read \(path)", errno: errno)
+        }
+    }
+}

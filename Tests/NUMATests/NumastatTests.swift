@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+@testable import NUMA
+
+/// A root folder written by the test.
+private func root(_ files: [String: String]) throws -> SystemRoot {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("swnuma-stat-\(UUID().uuidString)")
+    for (path, text) in files {
+        let file = url.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: file)
+    }
+    return try SystemRoot(path: url.path)
+}
+
+@Suite struct NodeStatisticsTests {
+    let folder = "sys/devices/system/node"
+
+    @Test func nodesAndCounters() throws {
+        let root = try root([
+            "\(folder)/node10/numastat": "numa_hit 3\nnuma_miss 4\n", "\(folder)/node2/numastat": "numa_miss 2\nnuma_hit 1\nextra 9\n",
+            "\(folder)/nodefoo/x": "", "\(folder)/online": "2,10\n",
+        ])
+        let nodes = try NodeStatistics.nodeIDs(in: root)
+        #expect(nodes == [2, 10])
+        let rows = try NodeStatistics.counters(in: root, nodes: nodes)
+        #expect(rows.map(\.label) == ["numa_miss", "numa_hit", "extra"])
+        #expect(rows[1].values == [1, 3])
+        #expect(rows[2].values == [9, nil])
+    }
+
+    @Test func noNodes() throws {
+        #expect(throws: NUMAError.self) { try NodeStatistics.nodeIDs(in: try root(["\(folder)/online": ""])) }
+        #expect(throws: NUMAError.self) { try NodeStatistics.nodeIDs(in: try root(["x": ""])) }
+    }
+
+    @Test func processMemory() throws {
+        let root = try root([
+            "proc/meminfo": "Hugepagesize: 1024 kB\n",
+            "proc/5/numa_maps": "1 default heap N0=2 N3=1 kernelpagesize_kB=8\n2 default huge N0=1\n3 bind:0 stack N0=1\n",
+            "proc/6/numa_maps": "1 default Nx=3\n",
+        ])
+        let memory = try NodeStatistics.processMemory(5, in: root, nodes: [0, 1])
+        #expect(memory.bytes[NodeStatistics.ProcessMemory.Category.heap.rawValue] == [16384, 0])
+        #expect(memory.elsewhere[NodeStatistics.ProcessMemory.Category.heap.rawValue] == 8192)
+        #expect(memory.bytes[NodeStatistics.ProcessMemory.Category.huge.rawValue] == [1 << 20, 0])
+        #expect(memory.bytes[NodeStatistics.ProcessMemory.Category.stack.rawValue] == [UInt64(NodeStatistics.pageSize), 0])
+        #expect(throws: NUMAError.self) { try NodeStatistics.processMemory(6, in: root, nodes: [0]) }
+        #expect(throws: NUMAError.self) { try NodeStatistics.processMemory(7, in: root, nodes: [0]) }
+    }
+}
