@@ -289,17 +289,24 @@ extension Context {
             }
         }
         guard report.isEmpty else { return report }
+        // Interleaved pages go round the nodes in order, one page each; the
+        // kernel starts a shared object's round at a node of its choosing
+        // (it biases by the inode number), so the first page sets the start.
         let members = Array(want.nodes)
+        var nextIndex: Int?
         for (range, node) in nodes {
             var at = range.lowerBound
             while at < range.upperBound {
                 switch want.mode {
                 case .interleave where !members.isEmpty:
-                    if !want.nodes.contains(node) {
-                        line(at, "interleave node out of range \(node): expected one of \(want.nodes)")
+                    if let index = members.firstIndex(of: node) {
+                        if let expected = nextIndex, members[expected] != node {
+                            line(at, "expected interleave node \(members[expected]), got \(node)")
+                        }
+                        nextIndex = (index + 1) % members.count
                     } else {
-                        let expectedNode = members[Int((at / region.pageSize) % UInt64(members.count))]
-                        if node != expectedNode { line(at, "expected interleave node \(expectedNode), got \(node)") }
+                        line(at, "interleave node out of range \(node): expected one of \(want.nodes)")
+                        nextIndex = nil
                     }
                 case .bind, .preferred:
                     if !want.nodes.contains(node) { line(at, "unexpected node \(node): expected one of \(want.nodes)") }
