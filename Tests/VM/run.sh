@@ -335,6 +335,8 @@ build_initramfs() {
     copy_with_libs "$(command -v numactl)" /usr/bin/numactl "$root"
     if [ -x "$BIN" ]; then
         copy_with_libs "$BIN" /usr/bin/swnuma "$root"
+        ln -s swnuma "$root/usr/bin/swnuma-numastat"
+        ln -s swnuma "$root/usr/bin/swnuma-migratepages"
     fi
     cp "$TOUCHMEM" "$root/usr/bin/touchmem"
     cp "$HERE/guest/init" "$root/init"
