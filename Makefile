@@ -17,7 +17,7 @@ TEST_DEPS := numactl qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zs
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-vm vm-shell bench clean
+.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-vm vm-shell bench clean
 
 all: build
 
@@ -33,7 +33,7 @@ build: deps
 run: build
 	$(BIN) -H
 
-test: test-deps build test-unit test-corpus test-cli test-json test-docs test-install test-vm
+test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-docs test-install test-vm
 
 test-unit: deps
 	swift test
@@ -46,6 +46,9 @@ test-cli: build
 
 test-json: test-deps build
 	Tests/JSON/run.sh $(BIN)
+
+test-numastat: test-deps build
+	Tests/Numastat/run.sh $(BIN)
 
 test-vm: test-deps build
 	SWNUMA_BIN=$(CURDIR)/$(BIN) Tests/VM/run.sh
