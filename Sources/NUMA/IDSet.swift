@@ -107,17 +107,23 @@ public struct IDSet<Kind: IDKind>: Hashable, Sendable {
     /// The set as maximal runs of consecutive ids, ascending.
     public var ranges: [ClosedRange<Int>] {
         var result: [ClosedRange<Int>] = []
+        forEachRun { result.append($0...$1) }
+        return result
+    }
+
+    /// Calls `body` with the first and last id of each maximal run of
+    /// consecutive ids, ascending; builds no array.
+    public func forEachRun(_ body: (_ first: Int, _ last: Int) -> Void) {
         var start = -1
         var previous = -2
         for id in self {
             if id != previous + 1 {
-                if start >= 0 { result.append(start...previous) }
+                if start >= 0 { body(start, previous) }
                 start = id
             }
             previous = id
         }
-        if start >= 0 { result.append(start...previous) }
-        return result
+        if start >= 0 { body(start, previous) }
     }
 
     /// The bitmap as `count` machine words for a system call, least significant first.
@@ -224,8 +230,16 @@ extension IDSet: ExpressibleByArrayLiteral {
 extension IDSet: CustomStringConvertible {
     /// The kernel's list form: `0-3,8`; empty for an empty set.
     public var description: String {
-        ranges.map { $0.count == 1 ? String($0.lowerBound) : "\($0.lowerBound)-\($0.upperBound)" }
-            .joined(separator: ",")
+        var text = ""
+        forEachRun { first, last in
+            if !text.isEmpty { text += "," }
+            text += String(first)
+            if last != first {
+                text += "-"
+                text += String(last)
+            }
+        }
+        return text
     }
 }
 

@@ -17,18 +17,34 @@ public struct ProcessLimits: Hashable, Sendable {
 
     /// Reads `proc/<pid>/status` under `root`.
     public static func read(from root: SystemRoot, pid: String = "self") -> ProcessLimits {
-        guard let text = root.readText("proc/\(pid)/status", limit: 1 << 20) else { return ProcessLimits() }
+        guard let bytes = root.readBytes("proc/\(pid)/status", limit: 1 << 20) else { return ProcessLimits() }
         var limits = ProcessLimits()
-        for line in text.split(separator: "\n") {
-            if line.hasPrefix("Cpus_allowed:") {
-                limits.cpusAllowed = CPUSet(mask: line.dropFirst(13).trimmingWhitespaceAndNUL())
-            } else if line.hasPrefix("Mems_allowed:") {
-                let mask = line.dropFirst(13).trimmingWhitespaceAndNUL()
-                limits.memsAllowed = NodeSet(mask: mask)
-                limits.nodeMaskBits = mask.filter(\.isHexDigit).count * 4
+        var lineStart = 0
+        while lineStart < bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            let line = bytes[lineStart..<lineEnd]
+            if let mask = value(of: "Cpus_allowed:", in: line) {
+                limits.cpusAllowed = CPUSet(maskBytes: Array(mask))
+            } else if let mask = value(of: "Mems_allowed:", in: line) {
+                limits.memsAllowed = NodeSet(maskBytes: Array(mask))
+                limits.nodeMaskBits = mask.reduce(0) { $0 + (hexDigit($1, radix: 16) == nil ? 0 : 4) }
             }
+            lineStart = lineEnd + 1
         }
         return limits
+    }
+
+    /// The bytes after `key` when the line starts with it.
+    private static func value(of key: StaticString, in line: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        let count = key.utf8CodeUnitCount
+        guard line.count >= count else { return nil }
+        var index = line.startIndex
+        for byte in UnsafeBufferPointer(start: key.utf8Start, count: count) {
+            guard line[index] == byte else { return nil }
+            index += 1
+        }
+        return line[index...]
     }
 }
 

@@ -73,6 +73,10 @@ public struct Topology: Hashable, Sendable {
         public init(rawValue: Int) { self.rawValue = rawValue }
         /// Per-node huge page counts.
         public static let hugePages = LoadOptions(rawValue: 1)
+        /// Leave distances unread (all unknown), for callers that need only CPUs and memory.
+        public static let skipDistances = LoadOptions(rawValue: 2)
+        /// Leave memory unread (unknown), for callers that need only CPUs.
+        public static let skipMemory = LoadOptions(rawValue: 4)
     }
 
     /// The nodes in ascending id order.
@@ -160,10 +164,15 @@ extension Topology {
             let folder = "\(nodeFolder)/node\(id)"
             var node = Node(id: id)
             node.cpus = readCPUs(root, folder: folder, warnings: &warnings)
-            let meminfo = readMeminfo(root, "\(folder)/meminfo", warnings: &warnings)
-            node.memoryTotal = meminfo.total
-            node.memoryFree = meminfo.free
-            node.distanceTable = readDistances(root, "\(folder)/distance", count: ids.count, warnings: &warnings)
+            if !options.contains(.skipMemory) {
+                let meminfo = readMeminfo(root, "\(folder)/meminfo", warnings: &warnings)
+                node.memoryTotal = meminfo.total
+                node.memoryFree = meminfo.free
+            }
+            node.distanceTable =
+                options.contains(.skipDistances)
+                ? [Int32](repeating: -1, count: ids.count)
+                : readDistances(root, "\(folder)/distance", count: ids.count, warnings: &warnings)
             if options.contains(.hugePages) {
                 node.hugePages = readHugePages(root, "\(folder)/hugepages", warnings: &warnings)
             }
@@ -202,12 +211,11 @@ extension Topology {
     }
 
     private static func readMeminfo(_ root: SystemRoot, _ path: String, warnings: inout Warnings) -> MemoryFigures {
-        let bytes = path.hasPrefix("sys/") ? root.readAttribute(path) : root.readBytes(path, limit: 1 << 20)
-        guard let text = bytes.map({ String(decoding: $0, as: UTF8.self) }) else {
+        guard let bytes = path.hasPrefix("sys/") ? root.readAttribute(path) : root.readBytes(path, limit: 1 << 20) else {
             warnings.add("cannot read \(path)")
             return MemoryFigures()
         }
-        let fields = Meminfo(text)
+        let fields = Meminfo(bytes: bytes)
         let figures = MemoryFigures(total: fields.bytes("MemTotal"), free: fields.bytes("MemFree"))
         if figures.total == nil || figures.free == nil {
             warnings.add("\(path) has no readable MemTotal or MemFree")
@@ -287,14 +295,37 @@ public struct Meminfo: Sendable {
 
     /// Parses the text of a meminfo file; lines that do not parse are skipped.
     public init(_ text: String) {
-        for line in text.words(separatedBy: { $0 == 0x0A }) {
-            let tokens = line.words(separatedBy: { $0 == 0x20 || $0 == 0x09 })
-            guard let keyIndex = tokens.firstIndex(where: { $0.hasSuffix(":") }),
-                keyIndex + 1 < tokens.count,
-                let value = UInt64(decimalText: tokens[keyIndex + 1])
-            else { continue }
-            let inKB = keyIndex + 2 < tokens.count && tokens[keyIndex + 2] == "kB"
-            fields.append(Field(name: String(tokens[keyIndex].dropLast()), value: value, inKB: inKB))
+        self.init(bytes: Array(text.utf8))
+    }
+
+    /// Parses the bytes of a meminfo file, line by line: the key is the word
+    /// that ends in `:`, the value the number after it, then an optional `kB`.
+    package init(bytes: [UInt8]) {
+        let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        var index = 0
+        while index < bytes.count {
+            var end = index
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            defer { index = end + 1 }
+            guard let colon = bytes[index..<end].firstIndex(of: UInt8(ascii: ":")) else { continue }
+            var keyStart = colon
+            while keyStart > index && !isBlank(bytes[keyStart - 1]) { keyStart -= 1 }
+            var at = colon + 1
+            while at < end && isBlank(bytes[at]) { at += 1 }
+            let digitsStart = at
+            var value: UInt64 = 0
+            var overflow = false
+            while at < end, bytes[at] >= 0x30, bytes[at] <= 0x39 {
+                let (times, o1) = value.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = times.addingReportingOverflow(UInt64(bytes[at] - 0x30))
+                overflow = overflow || o1 || o2
+                value = sum
+                at += 1
+            }
+            guard at > digitsStart, !overflow, keyStart < colon, at == end || isBlank(bytes[at]) else { continue }
+            while at < end && isBlank(bytes[at]) { at += 1 }
+            let inKB = end - at >= 2 && bytes[at] == UInt8(ascii: "k") && bytes[at + 1] == UInt8(ascii: "B")
+            fields.append(Field(name: String(decoding: bytes[keyStart..<colon], as: UTF8.self), value: value, inKB: inKB))
         }
     }
 

@@ -10,6 +10,9 @@ enum ResolvedStep {
 /// loaded only when the command needs them.
 struct Context {
     let root: SystemRoot
+    /// What the command needs of the topology: -H needs it all, --show and
+    /// CPU binding only the CPUs of each node.
+    var topologyOptions: Topology.LoadOptions = []
     private var loadedTopology: Topology?
     private var loadedLimits: ProcessLimits?
 
@@ -20,7 +23,7 @@ struct Context {
     var topology: Topology {
         mutating get {
             if let loadedTopology { return loadedTopology }
-            let topology = Topology.load(from: root)
+            let topology = Topology.load(from: root, options: topologyOptions)
             loadedTopology = topology
             return topology
         }
@@ -48,7 +51,11 @@ struct Context {
         var outcome = Outcome()
         for warning in invocation.warnings { outcome.complain(warning) }
         if (invocation.json && invocation.action == .hardware) || requirements.contains(where: \.quantity.needsHugePages) {
-            loadedTopology = Topology.load(from: root, options: .hugePages)
+            topologyOptions = .hugePages
+        } else if invocation.action != .hardware && requirements.isEmpty {
+            let memoryPolicy = invocation.steps.contains { if case .policy = $0 { true } else { false } }
+                || invocation.sharedMemoryPolicy != nil
+            topologyOptions = memoryPolicy ? .skipDistances : [.skipDistances, .skipMemory]
         }
 
         let needsLiveSystem: Bool
@@ -98,12 +105,13 @@ struct Context {
                 outcome.stdout += HardwareText.render(topology, compressCPUs: invocation.cpuCompress)
             }
         case .show:
-            switch policyReport() {
-            case .success(let report):
+            do {
+                let report = try policyReport()
                 outcome.stdout +=
                     invocation.json
                     ? ShowJSON.render(report, limits: limits, cpuset: Cpuset.read(from: root)) : ShowText.render(report)
-            case .failure(let error): return .failure(error.description)
+            } catch {
+                return .failure(error.description)
             }
         case .launch(let command):
             outcome.launch = command
@@ -282,28 +290,23 @@ struct Context {
 
     // MARK: --show
 
-    mutating func policyReport() -> Result<PolicyReport, NUMAError> {
-        do {
-            let policy = try MemoryPolicy.current(maskBits: limits.nodeMaskBits)
-            let affinity = try CPUAffinity.current()
-            var weights: [Int: Int] = [:]
-            if policy.mode == .weightedInterleave {
-                for node in policy.nodes {
-                    if let text = root.readText("sys/kernel/mm/mempolicy/weighted_interleave/node\(node)"),
-                        let weight = Int(decimal: text.trimmingWhitespaceAndNUL())
-                    {
-                        weights[node] = weight
-                    }
+    mutating func policyReport() throws(NUMAError) -> PolicyReport {
+        let policy = try MemoryPolicy.current(maskBits: limits.nodeMaskBits)
+        let affinity = try CPUAffinity.current()
+        var weights: [Int: Int] = [:]
+        if policy.mode == .weightedInterleave {
+            for node in policy.nodes {
+                if let text = root.readText("sys/kernel/mm/mempolicy/weighted_interleave/node\(node)"),
+                    let weight = Int(decimal: text.trimmingWhitespaceAndNUL())
+                {
+                    weights[node] = weight
                 }
             }
-            let topology = self.topology
-            return .success(
-                PolicyReport(
-                    policy: policy, nextInterleaveNode: MemoryPolicy.nextInterleaveNode(), weights: weights,
-                    affinity: affinity, cpuNodes: topology.nodes(containing: affinity),
-                    memsAllowed: limits.memsAllowed ?? topology.nodesWithMemory))
-        } catch {
-            return .failure(error)
         }
+        let topology = self.topology
+        return PolicyReport(
+            policy: policy, nextInterleaveNode: MemoryPolicy.nextInterleaveNode(), weights: weights,
+            affinity: affinity, cpuNodes: topology.nodes(containing: affinity),
+            memsAllowed: limits.memsAllowed ?? topology.nodesWithMemory)
     }
 }

@@ -59,11 +59,16 @@ package struct UsageError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 extension Invocation {
-    private static let policyKinds: [OptionID: PolicyKind] = [
-        .interleave: .interleave, .weightedInterleave: .weightedInterleave, .preferred: .preferred,
-        .preferredMany: .preferredMany, .membind: .membind, .localalloc: .localalloc,
-    ]
-    private static let preShared: Set<OptionID> = [.length, .offset, .shmmode, .huge]
+    private static func policyKind(_ id: OptionID) -> PolicyKind {
+        switch id {
+        case .interleave: .interleave
+        case .weightedInterleave: .weightedInterleave
+        case .preferred: .preferred
+        case .preferredMany: .preferredMany
+        case .membind: .membind
+        default: .localalloc
+        }
+    }
 
     /// Builds the plan, enforcing numactl's rules: one memory policy; `--all`
     /// before every `<nodes>`/`<cpus>`; `--hardware`, `--balancing`,
@@ -112,7 +117,7 @@ extension Invocation {
                     throw UsageError("conflicting memory policies \(name(policy)) and \(name(option)): give one")
                 }
                 policyOption = option
-                let kind = policyKinds[option.id] ?? .localalloc
+                let kind = policyKind(option.id)
                 var nodeSpec: String?
                 if option.id != .localalloc {
                     nodeSpec = try nodes(option)

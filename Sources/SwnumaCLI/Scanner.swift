@@ -60,7 +60,7 @@ extension ScanError: CustomStringConvertible {
 ///   swnuma's own `--json` word, so that `--show --json` means what it says.
 package enum Scanner {
     /// Options that act where they appear and end the scan.
-    static let terminal: Set<OptionID> = [.show, .version, .help]
+    static let terminal: [OptionID] = [.show, .version, .help]
 
     package static func scan(_ arguments: [String]) throws(ScanError) -> ScannedLine {
         var line = ScannedLine()

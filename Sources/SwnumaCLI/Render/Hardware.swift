@@ -18,12 +18,14 @@ package enum HardwareText {
             out.append(node.id)
             out.append(" cpus:")
             if compressCPUs {
-                for (index, run) in node.cpus.ranges.enumerated() {
-                    out.append(index == 0 ? " " : ", ")
-                    out.append(run.lowerBound)
-                    if run.count > 1 {
+                var separator = " "
+                node.cpus.forEachRun { first, last in
+                    out.append(separator)
+                    separator = ", "
+                    out.append(first)
+                    if last != first {
                         out.append("-")
-                        out.append(run.upperBound)
+                        out.append(last)
                     }
                 }
                 out.append(" (")

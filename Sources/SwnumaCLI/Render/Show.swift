@@ -52,6 +52,14 @@ package enum ShowText {
 
     /// `name: ` then each id followed by a space, then a newline.
     static func maskLine<Kind>(_ name: String, _ set: IDSet<Kind>) -> String {
-        "\(name): " + set.map { "\($0) " }.joined() + "\n"
+        var out = ByteText()
+        out.append(name)
+        out.append(": ")
+        for id in set {
+            out.append(id)
+            out.appendSpace()
+        }
+        out.append("\n")
+        return out.string
     }
 }
