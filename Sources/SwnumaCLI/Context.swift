@@ -15,6 +15,7 @@ struct Context {
     var topologyOptions: Topology.LoadOptions = []
     private var loadedTopology: Topology?
     private var loadedLimits: ProcessLimits?
+    private var numaChecked = false
 
     init(root: SystemRoot) {
         self.root = root
@@ -146,10 +147,13 @@ struct Context {
         }
     }
 
-    func requireNUMA() throws(NUMAError) {
+    /// Refuses when the kernel has no memory policies; asks the kernel once.
+    mutating func requireNUMA() throws(NUMAError) {
+        if numaChecked { return }
         guard MemoryPolicy.isSupported else {
             throw NUMAError(.unsupported, "this kernel does not support NUMA memory policies")
         }
+        numaChecked = true
     }
 
     func policy(_ kind: PolicyKind, nodes: NodeSet, balancing: Bool, option: String) throws(NUMAError) -> MemoryPolicy {
@@ -194,27 +198,20 @@ struct Context {
             resolveDevice: deviceResolver())
     }
 
-    /// Rules for `-N`: nodes with CPUs in this process's cpuset, memory or not.
+    /// Rules for `-N`: any node with CPUs, memory or not.
     ///
-    /// The cpuset, not the affinity at start: `taskset -c 0 swnuma -N 1`
-    /// widens the affinity to node 1's CPUs as numactl does, while a cpuset
-    /// that excludes node 1's CPUs refuses it with a message that says so.
+    /// Whether the cpuset lets the process run there is the kernel's to say
+    /// when the affinity is set (``explainAffinityFailure``): checking it here
+    /// would cost every launch the reads of /proc/self/mounts and the cgroup.
+    /// `taskset -c 0 swnuma -N 1` widens the affinity to node 1's CPUs, as
+    /// numactl does.
     mutating func cpuNodeRules(all: Bool) -> SpecRules<NodeKind> {
         let topology = self.topology
         let existing = topology.nodeIDs
-        let cpuset = Cpuset.read(from: root)
-        let cpusetCPUs = cpuset?.cpus ?? topology.cpus
-        let runnable = topology.nodes(containing: cpusetCPUs)
-        let nodeCPUs = Dictionary(uniqueKeysWithValues: topology.nodes.map { ($0.id, $0.cpus) })
-        let source = cpuset.map { "cpuset \($0.path)" } ?? "the online CPUs"
+        let withCPUs = topology.nodesWithCPUs
         return SpecRules(
-            existing: existing, allowed: all ? existing : runnable,
-            refusal: { id in
-                let cpus = nodeCPUs[id] ?? []
-                return cpus.isEmpty
-                    ? "node \(id) has no CPUs; nodes with CPUs are \(topology.nodesWithCPUs)"
-                    : "node \(id)'s CPUs \(cpus) are outside this process's cpuset: it may run on CPUs \(cpusetCPUs) (\(source))"
-            },
+            existing: existing, allowed: all ? existing : withCPUs,
+            refusal: { id in "node \(id) has no CPUs; nodes with CPUs are \(withCPUs)" },
             resolveDevice: deviceResolver())
     }
 
@@ -261,11 +258,21 @@ struct Context {
                 try CPUAffinity.set(cpus)
                 return nil
             } catch {
-                let what = nodes.map { "the CPUs of node(s) \($0) (\(cpus))" } ?? "CPUs \(cpus)"
-                if cpus.isEmpty { return "\(option): no CPUs to run on" }
-                return "\(option): the kernel refused to run on \(what): \(error.errno.map(\.description) ?? error.description); the cpuset may exclude them"
+                return explainAffinityFailure(error, cpus: cpus, option: option, nodes: nodes)
             }
         }
+    }
+
+    /// Why the kernel refused an affinity: no CPUs, or none in the cpuset.
+    func explainAffinityFailure(_ error: NUMAError, cpus: CPUSet, option: String, nodes: NodeSet?) -> String {
+        let what = nodes.map { "the CPUs of node(s) \($0) (\(cpus))" } ?? "CPUs \(cpus)"
+        if cpus.isEmpty { return "\(option): no CPUs to run on" }
+        if error.errno == .invalidArgument, let cpuset = Cpuset.read(from: root), let allowed = cpuset.cpus,
+            cpus.intersection(allowed).isEmpty
+        {
+            return "\(option): \(what) are outside this process's cpuset: it may run on CPUs \(allowed) (cpuset \(cpuset.path))"
+        }
+        return "\(option): the kernel refused to run on \(what): \(error.errno.map(\.description) ?? error.description)"
     }
 
     mutating func explainPolicyFailure(_ error: NUMAError, kind: PolicyKind, option: String, requested: NodeSet) -> String {

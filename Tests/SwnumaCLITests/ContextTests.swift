@@ -73,7 +73,8 @@ import Testing
         #expect(try refusal(.cpuNodes("2", all: false, option: "-N")) == "node 2 has no CPUs; nodes with CPUs are 0-1")
     }
 
-    /// -N follows the cpuset, not the affinity at start (taskset), as numactl's own bind_range test expects.
+    /// -N is not limited by the affinity at start (taskset), as numactl's own
+    /// bind_range test expects; a cpuset that excludes the node is explained.
     @Test func cpuNodeBindingFollowsTheCpuset() throws {
         let narrowAffinity = try FakeRoot([
             "\(node)/node0/cpumap": "1\n", "\(node)/node1/cpumap": "2\n",
@@ -85,17 +86,16 @@ import Testing
 
         let fenced = try FakeRoot([
             "\(node)/node0/cpumap": "1\n", "\(node)/node1/cpumap": "2\n",
-            "proc/self/status": "Cpus_allowed:\t1\nMems_allowed:\t00000003\n",
             "proc/self/cgroup": "0::/job\n", "proc/self/mounts": "cgroup2 /sys/fs/cgroup cgroup2 rw 0 0\n",
             "sys/fs/cgroup/job/cpuset.cpus.effective": "0\n", "sys/fs/cgroup/job/cpuset.mems.effective": "0-1\n",
         ])
-        var fencedContext = Context(root: try fenced.root)
-        #expect(throws: NUMAError.self) { try fencedContext.resolve(.cpuNodes("1", all: false, option: "-N")) }
-        do {
-            _ = try fencedContext.resolve(.cpuNodes("1", all: false, option: "-N"))
-        } catch {
-            #expect(error.description == "node 1's CPUs 1 are outside this process's cpuset: it may run on CPUs 0 (cpuset /job)")
-        }
+        let refused = NUMAError(.systemCall, "sched_setaffinity", errno: .invalidArgument)
+        let fencedContext = Context(root: try fenced.root)
+        #expect(fencedContext.explainAffinityFailure(refused, cpus: [1], option: "-N", nodes: [1])
+            == "-N: the CPUs of node(s) 1 (1) are outside this process's cpuset: it may run on CPUs 0 (cpuset /job)")
+        #expect(fencedContext.explainAffinityFailure(refused, cpus: [], option: "-N", nodes: [2]) == "-N: no CPUs to run on")
+        #expect(fencedContext.explainAffinityFailure(refused, cpus: [0], option: "-C", nodes: nil)
+            == "-C: the kernel refused to run on CPUs 0: Invalid argument")
     }
 
     @Test func cpuBinding() throws {
