@@ -61,19 +61,20 @@ public enum NodeStatistics {
     /// - Throws: ``NUMAError`` when a node's file cannot be read.
     public static func counters(in root: SystemRoot, nodes: [Int]) throws(NUMAError) -> [Row] {
         var rows: [Row] = []
-        var index: [String: Int] = [:]
         for (column, id) in nodes.enumerated() {
             let text = try read(root, "\(nodeFolder)/node\(id)/numastat")
             for line in text.words(separatedBy: { $0 == 0x0A }) {
                 let tokens = line.words()
                 guard tokens.count >= 2, let value = UInt64(decimalText: tokens[1]) else { continue }
                 let label = String(tokens[0])
-                if index[label] == nil {
+                // A handful of counters: a linear search beats hashing here.
+                var row = rows.firstIndex { $0.label == label }
+                if row == nil {
                     guard column == 0 else { continue }
-                    index[label] = rows.count
+                    row = rows.count
                     rows.append(Row(label: label, values: Array(repeating: nil, count: nodes.count)))
                 }
-                rows[index[label]!].values[column] = Double(value)
+                if let row { rows[row].values[column] = Double(value) }
             }
         }
         return rows
@@ -99,23 +100,21 @@ public enum NodeStatistics {
     ///   needed, cannot be read.
     public static func memoryFields(in root: SystemRoot, nodes: [Int]) throws(NUMAError) -> MemoryFields {
         var result = MemoryFields(rows: [], notes: [])
-        var index: [String: Int] = [:]
         var defaultHugePageSize: Double?
         for (column, id) in nodes.enumerated() {
             let folder = "\(nodeFolder)/node\(id)"
             let text = try read(root, "\(folder)/meminfo")
-            for line in text.split(separator: "\n") {
+            for line in text.words(separatedBy: { $0 == 0x0A }) {
                 let tokens = line.words()
                 // Lines without a value (blank lines) would be rows with no cells: never shown.
                 guard tokens.count >= 4 else { continue }
                 var label = String(tokens[2])
                 if label.hasSuffix(":") { label.removeLast() }
                 let row: Int
-                if let known = index[label] {
+                if let known = result.rows.firstIndex(where: { $0.label == label }) {
                     row = known
                 } else if column == 0 {
                     row = result.rows.count
-                    index[label] = row
                     result.rows.append(Row(label: label, values: Array(repeating: nil, count: nodes.count)))
                 } else {
                     result.notes.append("\(root.resolve(folder))/meminfo: \(label) is not in node \(nodes[0])'s meminfo; ignored")
@@ -170,23 +169,50 @@ public enum NodeStatistics {
     /// blanks) contains `pattern`, ascending.
     public static func processIDs(matching pattern: String, in root: SystemRoot, excluding excluded: Int? = nil) -> [Int] {
         guard let names = root.list("proc") else { return [] }
+        let needle = Array(pattern.utf8)
         var result: [Int] = []
         for name in names {
             guard let pid = Int(decimal: name), pid != excluded else { continue }
-            let command = root.readBytes("proc/\(name)/cmdline", limit: 1 << 20) ?? []
-            let text = (processName(pid, in: root) ?? "") + " " + String(decoding: command.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
-            if text.contains(pattern) { result.append(pid) }
+            var text = Array((processName(pid, in: root) ?? "").utf8)
+            text.append(0x20)
+            for byte in root.readBytes("proc/\(name)/cmdline", limit: 1 << 20) ?? [] {
+                text.append(byte == 0 ? 0x20 : byte)
+            }
+            if contains(text, needle) { result.append(pid) }
         }
         return result.sorted()
     }
 
+    /// Whether `needle` occurs in `haystack`, byte for byte.
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count else { return false }
+        let first = needle[0]
+        for start in 0...(haystack.count - needle.count) where haystack[start] == first {
+            var matched = true
+            for offset in 1..<needle.count where haystack[start + offset] != needle[offset] {
+                matched = false
+                break
+            }
+            if matched { return true }
+        }
+        return false
+    }
+
     /// The `Name:` of a process's `status`, or nil when it cannot be read.
     public static func processName(_ pid: Int, in root: SystemRoot) -> String? {
-        guard let text = root.readText("proc/\(pid)/status", limit: 1 << 20) else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix("Name:") {
-            var value = line.dropFirst(5)
-            while let first = value.first, first == " " || first == "\t" { value.removeFirst() }
-            return String(value)
+        guard let bytes = root.readBytes("proc/\(pid)/status", limit: 1 << 20) else { return nil }
+        let key = Array("Name:".utf8)
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            if end - start >= key.count && Array(bytes[start..<start + key.count]) == key {
+                var value = start + key.count
+                while value < end && (bytes[value] == 0x20 || bytes[value] == 0x09) { value += 1 }
+                return String(decoding: bytes[value..<end], as: UTF8.self)
+            }
+            start = end + 1
         }
         return nil
     }
@@ -216,39 +242,55 @@ public enum NodeStatistics {
     /// - Throws: ``NUMAError`` when the file cannot be read or a count does
     ///   not parse.
     public static func processMemory(_ pid: Int, in root: SystemRoot, nodes: [Int]) throws(NUMAError) -> ProcessMemory {
-        let text = try read(root, "proc/\(pid)/numa_maps", attribute: false)
-        let column = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($0.element, $0.offset) })
+        let path = "proc/\(pid)/numa_maps"
+        let bytes = try readBytes(root, path, attribute: false)
         let categories = ProcessMemory.Category.allCases.count
         var memory = ProcessMemory(
             bytes: Array(repeating: Array(repeating: 0, count: nodes.count), count: categories),
             elsewhere: Array(repeating: 0, count: categories))
         var defaultHugePageSize: UInt64?
-        for line in text.words(separatedBy: { $0 == 0x0A }) {
-            let tokens = line.words()
+        // numa_maps can be megabytes with thousands of mappings: parsed as
+        // bytes, token by token, without making strings.
+        var tokens: [Range<Int>] = []
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            defer { start = end + 1 }
+            tokens.removeAll(keepingCapacity: true)
+            var at = start
+            while at < end {
+                while at < end && (bytes[at] == 0x20 || bytes[at] == 0x09) { at += 1 }
+                let tokenStart = at
+                while at < end && bytes[at] != 0x20 && bytes[at] != 0x09 { at += 1 }
+                if at > tokenStart { tokens.append(tokenStart..<at) }
+            }
             var category = ProcessMemory.Category.private
             for token in tokens {
-                if token.hasPrefix("huge") { category = .huge; break }
-                if token.hasPrefix("heap") { category = .heap; break }
-                if token.hasPrefix("stack") { category = .stack; break }
+                if hasPrefix(bytes, token, "huge") { category = .huge; break }
+                if hasPrefix(bytes, token, "heap") { category = .heap; break }
+                if hasPrefix(bytes, token, "stack") { category = .stack; break }
             }
             var pageBytes = UInt64(pageSize)
-            if let token = tokens.first(where: { $0.hasPrefix("kernelpagesize_kB=") }),
-                let kib = UInt64(decimalText: token.dropFirst(18))
+            if let token = tokens.first(where: { hasPrefix(bytes, $0, "kernelpagesize_kB=") }),
+                let kib = decimal(bytes, token.lowerBound + 18..<token.upperBound)
             {
                 pageBytes = kib &* 1024
             } else if category == .huge {
                 if defaultHugePageSize == nil { defaultHugePageSize = UInt64(try hugePageSize(in: root)) }
                 pageBytes = defaultHugePageSize ?? pageBytes
             }
-            for token in tokens where token.hasPrefix("N") {
-                let body = token.dropFirst()
-                guard let equals = body.firstIndex(of: "="), let node = Int(decimal: body[..<equals]),
-                    let pages = UInt64(decimalText: body[body.index(after: equals)...])
+            for token in tokens where bytes[token.lowerBound] == UInt8(ascii: "N") {
+                let body = token.lowerBound + 1..<token.upperBound
+                guard let equals = bytes[body].firstIndex(of: UInt8(ascii: "=")),
+                    let node = decimal(bytes, body.lowerBound..<equals), node <= UInt64(Int.max),
+                    let pages = decimal(bytes, equals + 1..<body.upperBound)
                 else {
-                    throw NUMAError(.invalidArgument, "\(root.resolve("proc/\(pid)/numa_maps")): cannot read the node count '\(token)'")
+                    let text = String(decoding: bytes[token], as: UTF8.self)
+                    throw NUMAError(.invalidArgument, "\(root.resolve(path)): cannot read the node count '\(text)'")
                 }
                 let amount = pages &* pageBytes
-                if let index = column[node] {
+                if let index = nodes.firstIndex(of: Int(node)) {
                     memory.bytes[category.rawValue][index] &+= amount
                 } else {
                     memory.elsewhere[category.rawValue] &+= amount
@@ -258,12 +300,39 @@ public enum NodeStatistics {
         return memory
     }
 
+    /// Whether the token `range` of `bytes` starts with `prefix`.
+    private static func hasPrefix(_ bytes: [UInt8], _ range: Range<Int>, _ prefix: StaticString) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        guard range.count >= count else { return false }
+        let start = prefix.utf8Start
+        for offset in 0..<count where bytes[range.lowerBound + offset] != start[offset] { return false }
+        return true
+    }
+
+    /// The decimal number that fills `range` of `bytes`, or nil; never traps on overflow.
+    private static func decimal(_ bytes: [UInt8], _ range: Range<Int>) -> UInt64? {
+        guard !range.isEmpty else { return nil }
+        var value: UInt64 = 0
+        for byte in bytes[range] {
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            let (times, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times.addingReportingOverflow(UInt64(byte - 0x30))
+            guard !o1, !o2 else { return nil }
+            value = sum
+        }
+        return value
+    }
+
     // MARK: Reading
 
     private static func read(_ root: SystemRoot, _ relative: String, attribute: Bool = true) throws(NUMAError) -> String {
+        String(decoding: try readBytes(root, relative, attribute: attribute), as: UTF8.self)
+    }
+
+    private static func readBytes(_ root: SystemRoot, _ relative: String, attribute: Bool = true) throws(NUMAError) -> [UInt8] {
         let path = root.resolve(relative)
         switch Syscalls.readFile(path, limit: 1 << 26, shortReadIsEnd: attribute && relative.hasPrefix("sys/")) {
-        case .success(let bytes): return String(decoding: bytes, as: UTF8.self)
+        case .success(let bytes): return bytes
         case .failure(let errno): throw NUMAError(.systemCall, "cannot read \(path)", errno: errno)
         }
     }

@@ -21,13 +21,17 @@ enum Syscalls {
         var chunk = 8192
         while bytes.count < limit {
             let want = min(chunk, limit - bytes.count)
-            let start = bytes.count
-            bytes.append(contentsOf: repeatElement(0, count: want))
-            let got = bytes.withUnsafeMutableBufferPointer { buffer in
-                retrying { read(fd, buffer.baseAddress! + start, want) }
+            var error: Errno?
+            var got = 0
+            // Read straight into a new array's storage: no zero-filling.
+            let more = [UInt8](unsafeUninitializedCapacity: want) { buffer, initialized in
+                let n = retrying { read(fd, buffer.baseAddress!, want) }
+                if n < 0 { error = Errno.current }
+                got = max(n, 0)
+                initialized = got
             }
-            guard got >= 0 else { return .failure(Errno.current) }
-            bytes.removeLast(want - got)
+            if let error { return .failure(error) }
+            if bytes.isEmpty { bytes = more } else { bytes.append(contentsOf: more) }
             if got == 0 || (shortReadIsEnd && got < want) { break }
             chunk = min(chunk * 2, 1 << 20)
         }
