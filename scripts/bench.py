@@ -32,9 +32,13 @@ def hyperfine(*commands):
 
 
 def peak_kib(command):
-    result = subprocess.run(["/usr/bin/time", "-f", "%M", *command.split()], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
-    return result.stderr.strip().splitlines()[-1]
+    """Peak RSS in KiB, the median of five runs."""
+    values = []
+    for _ in range(5):
+        result = subprocess.run(["/usr/bin/time", "-f", "%M", *command.split()], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+        values.append(int(result.stderr.strip().splitlines()[-1]))
+    return sorted(values)[2]
 
 
 def output(*args):
@@ -59,6 +63,21 @@ for label, args in [("`-H` on this machine", "-H"), ("launch `/bin/true` under `
     (a, sa), (b, sb) = hyperfine(f"{SWNUMA} {args}", f"numactl {args}")
     lines.append(f"| {label} | {a:.3f} ± {sa:.3f} | {b:.3f} ± {sb:.3f} | **{a / b:.2f}** | "
                  f"{peak_kib(f'{SWNUMA} {args}')} | {peak_kib(f'numactl {args}')} |")
+
+# numastat: swnuma runs as numastat under the name swnuma-numastat.
+numastat_link = os.path.join(WORK, "swnuma-numastat")
+os.symlink(os.path.abspath(SWNUMA), numastat_link)
+sleepers = [subprocess.Popen(["sleep", "600"]) for _ in range(200)]
+try:
+    for label, args in [("numastat", ""), ("numastat `-n`", "-n"), ("numastat `-m`", "-m"),
+                        ("numastat `-p sleep` (200 processes)", "-p sleep")]:
+        (a, sa), (b, sb) = hyperfine(f"{numastat_link} {args}".strip(), f"numastat {args}".strip())
+        lines.append(f"| {label} | {a:.3f} ± {sa:.3f} | {b:.3f} ± {sb:.3f} | **{a / b:.2f}** | "
+                     f"{peak_kib(f'{numastat_link} {args}'.strip())} | {peak_kib(f'numastat {args}'.strip())} |")
+finally:
+    for sleeper in sleepers:
+        sleeper.kill()
+        sleeper.wait()
 
 lines += ["", "## Growth with nodes and CPUs (swnuma alone)", "",
           "numactl cannot read the generated trees: their cpumaps are wider than this kernel's CPU mask.", "",
