@@ -259,37 +259,53 @@ extension IDSet {
 
     /// ``init(mask:)`` over the bytes of a file.
     package init?(maskBytes bytes: [UInt8]) {
+        let isPadding: (UInt8) -> Bool = { $0 == 0 || $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }
         var end = bytes.count
         var start = 0
-        let isPadding: (UInt8) -> Bool = { $0 == 0 || $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }
         while end > start, isPadding(bytes[end - 1]) { end -= 1 }
         while start < end, isPadding(bytes[start]) { start += 1 }
         guard start < end else { return nil }
-        // Walk 32-bit groups from the least significant (last) one.
-        var words64 = [UInt64](repeating: 0, count: (end - start) / 18 + 1)
-        var group = 0
-        var value: UInt64 = 0
-        var digits = 0
-        var index = end - 1
-        while true {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: ",") {
-                guard digits > 0 else { return nil }
-                words64[group >> 1] |= value << (group & 1 == 0 ? 0 : 32)
-                group += 1
-                value = 0
-                digits = 0
-            } else {
-                guard let nibble = hexDigit(byte, radix: 16), digits < 8 else { return nil }
-                value |= UInt64(nibble) << UInt64(4 * digits)
-                digits += 1
+        // 32-bit groups from the least significant (last) one; a 8192-CPU
+        // map has 256 of them, mostly zero, on every node.
+        var groups = 1
+        for index in start..<end where bytes[index] == UInt8(ascii: ",") { groups += 1 }
+        var words64 = [UInt64](repeating: 0, count: (groups + 1) / 2)
+        let valid: Bool = bytes.withUnsafeBufferPointer { bytes in
+            words64.withUnsafeMutableBufferPointer { words in
+                var group = 0
+                var groupEnd = end
+                while true {
+                    var groupStart = groupEnd
+                    while groupStart > start && bytes[groupStart - 1] != UInt8(ascii: ",") { groupStart -= 1 }
+                    let digits = groupEnd - groupStart
+                    guard digits > 0, digits <= 8 else { return false }
+                    if digits == 8,
+                        UnsafeRawPointer(bytes.baseAddress! + groupStart).loadUnaligned(as: UInt64.self)
+                            == 0x3030_3030_3030_3030
+                    {
+                        // "00000000": the common group of a wide map.
+                        group += 1
+                        if groupStart == start { return true }
+                        groupEnd = groupStart - 1
+                        if groupEnd == start { return false }
+                        continue
+                    }
+                    var value: UInt64 = 0
+                    for index in groupStart..<groupEnd {
+                        guard let nibble = hexDigit(bytes[index], radix: 16) else { return false }
+                        value = value << 4 | UInt64(nibble)
+                    }
+                    if value != 0 {
+                        words[group >> 1] |= value << (group & 1 == 0 ? 0 : 32)
+                    }
+                    group += 1
+                    if groupStart == start { return true }
+                    groupEnd = groupStart - 1
+                    if groupEnd == start { return false }
+                }
             }
-            if index == start { break }
-            index -= 1
         }
-        guard digits > 0 else { return nil }
-        if group >> 1 >= words64.count { words64.append(0) }
-        words64[group >> 1] |= value << (group & 1 == 0 ? 0 : 32)
+        guard valid else { return nil }
         self.init(words: words64)
         if let top = last, top >= Self.limit { return nil }
     }

@@ -231,28 +231,37 @@ extension Topology {
     ) -> [Int32] {
         var result = [Int32](repeating: -1, count: count)
         guard let bytes = root.readAttribute(path) else { return result }
-        var column = 0
-        var index = 0
-        while index < bytes.count && column < count {
-            let byte = bytes[index]
-            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0 {
-                index += 1
-                continue
+        var unreadable: Int?
+        bytes.withUnsafeBufferPointer { bytes in
+            result.withUnsafeMutableBufferPointer { result in
+                var column = 0
+                var index = 0
+                while index < bytes.count && column < count {
+                    let byte = bytes[index]
+                    if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0 {
+                        index += 1
+                        continue
+                    }
+                    var value = 0
+                    let start = index
+                    while index < bytes.count, bytes[index] &- 0x30 < 10, value <= Int(Int32.max) {
+                        value = value &* 10 &+ Int(bytes[index] &- 0x30)
+                        index += 1
+                    }
+                    let next = index < bytes.count ? bytes[index] : 0x20
+                    guard index > start, next == 0x20 || next == 0x0A || next == 0x09 || next == 0, value <= Int(Int32.max)
+                    else {
+                        unreadable = start
+                        return
+                    }
+                    result[column] = Int32(value)
+                    column += 1
+                }
             }
-            var value = 0
-            let start = index
-            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39, value <= Int(Int32.max) {
-                value = value * 10 + Int(bytes[index] - 0x30)
-                index += 1
-            }
-            let ended = index == bytes.count || [0x20, 0x0A, 0x09, 0].contains(bytes[index])
-            guard index > start, ended, value <= Int(Int32.max) else {
-                let token = String(decoding: bytes[start..<min(bytes.count, start + 20)], as: UTF8.self)
-                warnings.add("\(path) has an unreadable entry '\(token.words().first ?? "")'")
-                break
-            }
-            result[column] = Int32(value)
-            column += 1
+        }
+        if let start = unreadable {
+            let token = String(decoding: bytes[start..<min(bytes.count, start + 20)], as: UTF8.self)
+            warnings.add("\(path) has an unreadable entry '\(token.words().first ?? "")'")
         }
         return result
     }

@@ -44,6 +44,8 @@ import Testing
         ("00000000,00000000,0000ffff\n\0", "0-15"),
         ("  3  \n", "0-1"),
         ("0", ""),
+        ("1,1,1,1", "0,32,64,96"),
+        ("f,0,0,0,0", "128-131"),
     ])
     func masks(text: String, expected: String) throws {
         let set = try #require(CPUSet(mask: text))

@@ -141,6 +141,12 @@ func meminfo(_ id: Int, total: UInt64, free: UInt64) -> String {
         #expect(try fake.hardware().hasSuffix("   0:    0    0 \n   1:   10    0 \n"))
     }
 
+    @Test func distanceCellsAreWideAsPrintf() {
+        var out = ByteText()
+        out.appendDistanceCells([10, -1, 255, 1000, 2_147_483_647], count: 6)
+        #expect(out.string == "  10    0  255  1000  2147483647    0 ")
+    }
+
     @Test func columnsAreWideAsPrintf() {
         #expect(HardwareText.column(0) == "   0")
         #expect(HardwareText.column(250) == " 250")

@@ -61,11 +61,7 @@ package enum HardwareText {
         for row in topology.nodes {
             out.appendColumn(row.id)
             out.append(": ")
-            let distances = row.distanceTable
-            for index in 0..<count {
-                out.appendColumn(index < distances.count ? max(Int(distances[index]), 0) : 0)
-                out.appendSpace()
-            }
+            out.appendDistanceCells(row.distanceTable, count: count)
             out.append("\n")
         }
         return out.string
@@ -146,6 +142,55 @@ struct ByteText {
             bytes.append(0x20)
             append(UInt64(value))
         }
+    }
+
+    /// `% 4d` of 0 to 999 as four bytes in memory order, one load per cell.
+    static let smallColumns: [UInt32] = (0..<1000).map { value in
+        let hundreds = value / 100
+        let tens = value / 10 % 10
+        let bytes: [UInt8] = [
+            0x20, hundreds == 0 ? 0x20 : 0x30 + UInt8(hundreds), hundreds == 0 && tens == 0 ? 0x20 : 0x30 + UInt8(tens),
+            0x30 + UInt8(value % 10),
+        ]
+        return bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
+    }
+
+    /// `% 4d ` for each of the first `count` distances (unknown ones as 0),
+    /// written into one buffer: a 1024-node matrix has a million cells.
+    mutating func appendDistanceCells(_ table: [Int32], count: Int) {
+        let cells = [UInt8](unsafeUninitializedCapacity: count * 12) { buffer, initialized in
+            var at = 0
+            table.withUnsafeBufferPointer { table in
+                for index in 0..<count {
+                    let value = index < table.count ? Int(max(table[index], 0)) : 0
+                    if value < 1000 {
+                        UnsafeMutableRawPointer(buffer.baseAddress! + at).storeBytes(
+                            of: ByteText.smallColumns[value], as: UInt32.self)
+                        at += 4
+                    } else {
+                        // Four digits or more: the sign space, then the digits.
+                        buffer[at] = 0x20
+                        at += 1
+                        var digits = 0
+                        var rest = value
+                        while rest > 0 {
+                            digits += 1
+                            rest /= 10
+                        }
+                        rest = value
+                        for position in stride(from: at + digits - 1, through: at, by: -1) {
+                            buffer[position] = 0x30 + UInt8(rest % 10)
+                            rest /= 10
+                        }
+                        at += digits
+                    }
+                    buffer[at] = 0x20
+                    at += 1
+                }
+            }
+            initialized = at
+        }
+        bytes.append(contentsOf: cells)
     }
 
     mutating func appendSpace() {
