@@ -1,5 +1,3 @@
-internal import CNUMA
-
 /// The nodes and CPUs a process may use, from `/proc/PID/status`.
 public struct ProcessLimits: Hashable, Sendable {
     /// `Cpus_allowed`: the CPU affinity at start (after taskset, within the cpuset); nil when unreadable.
