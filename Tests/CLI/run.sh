@@ -162,6 +162,16 @@ stdout_is show-empty-interleave-text "$(printf 'policy: default\npreferred node:
 ok show-balancing 0 -- -b -m 0 "$swnuma" -s
 head -1 "$work/out" | grep -qE '^policy: (\[8194\]|bind)$' && passed=$((passed + 1)) || fail show-balancing-policy "unexpected policy line"
 
+# --- weighted interleave: shown by name where the kernel has it (Linux 6.9+),
+# refused with the kernel version it needs where it does not
+if [ -d /sys/kernel/mm/mempolicy/weighted_interleave ]; then
+    ok weighted-interleave 0 -- -w 0 "$swnuma" -s
+    weight=$(cat /sys/kernel/mm/mempolicy/weighted_interleave/node0 2>/dev/null || echo 1)
+    stdout_is weighted-interleave-text "$(printf 'policy: weighted-interleave\npreferred node: 0 (interleave next)\ninterleavemask: 0 \ninterleaveweights: %s\ninterleavenode: 0\nphyscpubind: 0 1 \ncpubind: 0 \nnodebind: 0 \nmembind: 0 \npreferred: 0 ' "$weight")"
+else
+    refused weighted-interleave-kernel 'Linux 6.9' -- -w 0 true
+fi
+
 # --- snapshots
 mkdir -p "$work/snap/sys/devices/system/node/node0"
 printf '00000003\n' > "$work/snap/sys/devices/system/node/node0/cpumap"
