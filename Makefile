@@ -12,7 +12,7 @@ BIN := .build/release/swnuma
 # oracle, qemu/busybox the multi-node guests, mandoc/zsh/fish/bash-completion
 # check the man page and completions, hyperfine the benchmarks).
 BUILD_DEPS := libnuma-dev pkg-config
-TEST_DEPS := numactl qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema
+TEST_DEPS := numactl qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind
 
 PREFIX ?= /usr/local
 DESTDIR ?=

@@ -22,13 +22,38 @@ RUNS = int(os.environ.get("BENCH_RUNS", "300"))
 WORK = tempfile.mkdtemp(prefix="swnuma-bench-")
 
 
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+
+
 def hyperfine(*commands):
-    """Mean and standard deviation in ms of each command."""
+    """Mean and standard deviation in ms of each command: the round with the
+    median mean of ROUNDS hyperfine calls, since this shared machine's
+    timings wander by 20% from one call to the next."""
     path = os.path.join(WORK, "result.json")
-    subprocess.run(["hyperfine", "-N", "--warmup", "20", "--runs", str(RUNS), "--export-json", path, *commands],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    with open(path) as f:
-        return [(r["mean"] * 1000, r["stddev"] * 1000) for r in json.load(f)["results"]]
+    rounds = []
+    for _ in range(ROUNDS):
+        subprocess.run(["hyperfine", "-N", "--warmup", "20", "--runs", str(RUNS), "--export-json", path, *commands],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(path) as f:
+            rounds.append([(r["mean"] * 1000, r["stddev"] * 1000) for r in json.load(f)["results"]])
+    return [sorted((r[i] for r in rounds), key=lambda pair: pair[0])[len(rounds) // 2] for i in range(len(commands))]
+
+
+def instructions(command):
+    """Instructions executed (valgrind callgrind, the process itself, not what it executes): repeatable."""
+    out = os.path.join(WORK, "callgrind.out")
+    result = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *command.split()],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    for line in result.stderr.splitlines():
+        if "Collected" in line:
+            return int(line.split(":")[-1].strip())
+    return None
+
+
+def count(command):
+    """instructions() for a table cell."""
+    value = instructions(command)
+    return f"{value:,}" if value is not None else "n/a (execs)"
 
 
 def peak_kib(command):
@@ -54,14 +79,18 @@ lines += [
     f"swnuma: {output('file', '-b', SWNUMA).split(', BuildID')[0]}, {os.path.getsize(SWNUMA)} bytes.",
     f"Whole-process wall time from hyperfine (`-N`, 20 warm-up runs, {RUNS} runs), mean ± σ in ms; "
     "ratio = swnuma / numactl (below 1.0: swnuma is faster). Peak RSS from `/usr/bin/time -f %M` in KiB.",
-    "Both commands of a row run in one hyperfine call, interleaved by warm-up, on the same machine.", "",
-    "| case | swnuma ms | numactl ms | ratio | swnuma KiB | numactl KiB |",
-    "|---|---|---|---|---|---|",
+    "Both commands of a row run in one hyperfine call on the same machine; each row is the median of "
+    f"{ROUNDS} such calls. Instructions are valgrind callgrind's count for the process itself (not the "
+    "command it executes), which does not depend on the machine's load.", "",
+    "| case | swnuma ms | numactl ms | ratio | swnuma instructions | numactl instructions | swnuma KiB | numactl KiB |",
+    "|---|---|---|---|---|---|---|---|",
 ]
 for label, args in [("`-H` on this machine", "-H"), ("launch `/bin/true` under `-m 0 -N 0`", "-m 0 -N 0 /bin/true"),
+                    ("`-m 0 -N 0 --show` (the launch path without exec)", "-m 0 -N 0 --show"),
                     ("`--show`", "--show")]:
     (a, sa), (b, sb) = hyperfine(f"{SWNUMA} {args}", f"numactl {args}")
     lines.append(f"| {label} | {a:.3f} ± {sa:.3f} | {b:.3f} ± {sb:.3f} | **{a / b:.2f}** | "
+                 f"{count(f'{SWNUMA} {args}')} | {count(f'numactl {args}')} | "
                  f"{peak_kib(f'{SWNUMA} {args}')} | {peak_kib(f'numactl {args}')} |")
 
 # numastat: swnuma runs as numastat under the name swnuma-numastat.
@@ -71,9 +100,10 @@ sleepers = [subprocess.Popen(["sleep", "600"]) for _ in range(200)]
 try:
     for label, args in [("numastat", ""), ("numastat `-n`", "-n"), ("numastat `-m`", "-m"),
                         ("numastat `-p sleep` (200 processes)", "-p sleep")]:
-        (a, sa), (b, sb) = hyperfine(f"{numastat_link} {args}".strip(), f"numastat {args}".strip())
+        ours, theirs = f"{numastat_link} {args}".strip(), f"numastat {args}".strip()
+        (a, sa), (b, sb) = hyperfine(ours, theirs)
         lines.append(f"| {label} | {a:.3f} ± {sa:.3f} | {b:.3f} ± {sb:.3f} | **{a / b:.2f}** | "
-                     f"{peak_kib(f'{numastat_link} {args}'.strip())} | {peak_kib(f'numastat {args}'.strip())} |")
+                     f"{count(ours)} | {count(theirs)} | {peak_kib(ours)} | {peak_kib(theirs)} |")
 finally:
     for sleeper in sleepers:
         sleeper.kill()
