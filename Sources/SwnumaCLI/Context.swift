@@ -54,9 +54,8 @@ struct Context {
         if (invocation.json && invocation.action == .hardware) || requirements.contains(where: \.quantity.needsHugePages) {
             topologyOptions = .hugePages
         } else if invocation.action != .hardware && requirements.isEmpty {
-            let memoryPolicy = invocation.steps.contains { if case .policy = $0 { true } else { false } }
-                || invocation.sharedMemoryPolicy != nil
-            topologyOptions = memoryPolicy ? .skipDistances : [.skipDistances, .skipMemory]
+            // Launches and --show need each node's CPUs; memory is read only when asked (nodesWithMemory).
+            topologyOptions = [.skipDistances, .skipMemory]
         }
 
         let needsLiveSystem: Bool
@@ -182,20 +181,31 @@ struct Context {
     }
 
     /// Rules for memory options: nodes the cpuset lets us allocate from.
+    ///
+    /// A launch reads no node's meminfo when Mems_allowed is there: which
+    /// nodes have memory is read only to explain a refusal.
     mutating func memoryRules(all: Bool) -> SpecRules<NodeKind> {
-        let topology = self.topology
         let existing = topology.nodeIDs
-        let withMemory = topology.nodesWithMemory
-        let mems = limits.memsAllowed.map { $0.intersection(existing) } ?? withMemory
-        let allowed = all ? existing : mems
+        let root = self.root
+        let memsAllowed = limits.memsAllowed
+        let mems = memsAllowed.map { $0.intersection(existing) } ?? nodesWithMemory()
         return SpecRules(
-            existing: existing, allowed: allowed,
+            existing: existing, allowed: all ? existing : mems,
             refusal: { id in
-                withMemory.contains(id)
+                let withMemory = Topology.load(from: root, options: .skipDistances).nodesWithMemory
+                return withMemory.contains(id)
                     ? "node \(id) is outside this process's cpuset: it may allocate from nodes \(mems) (Mems_allowed)"
                     : "node \(id) has no memory; nodes with memory are \(withMemory)"
             },
             resolveDevice: deviceResolver())
+    }
+
+    /// The nodes with memory, reading meminfo if the topology was loaded without it.
+    mutating func nodesWithMemory() -> NodeSet {
+        if topologyOptions.contains(.skipMemory) {
+            return Topology.load(from: root, options: .skipDistances).nodesWithMemory
+        }
+        return topology.nodesWithMemory
     }
 
     /// Rules for `-N`: any node with CPUs, memory or not.
@@ -276,8 +286,7 @@ struct Context {
     }
 
     mutating func explainPolicyFailure(_ error: NUMAError, kind: PolicyKind, option: String, requested: NodeSet) -> String {
-        let topology = self.topology
-        let withMemory = topology.nodesWithMemory
+        let withMemory = nodesWithMemory()
         let mems = limits.memsAllowed ?? withMemory
         let noMemory = requested.subtracting(withMemory)
         let outside = requested.intersection(withMemory).subtracting(mems)
@@ -314,6 +323,6 @@ struct Context {
         return PolicyReport(
             policy: policy, nextInterleaveNode: MemoryPolicy.nextInterleaveNode(), weights: weights,
             affinity: affinity, cpuNodes: topology.nodes(containing: affinity),
-            memsAllowed: limits.memsAllowed ?? topology.nodesWithMemory)
+            memsAllowed: limits.memsAllowed ?? nodesWithMemory())
     }
 }
