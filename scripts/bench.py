@@ -109,6 +109,23 @@ finally:
         sleeper.kill()
         sleeper.wait()
 
+# The floor under any Swift launcher: programs that do nothing but exec /bin/true.
+floor_swift, floor_c = os.path.join(WORK, "exec-swift"), os.path.join(WORK, "exec-c")
+with open(floor_swift + ".swift", "w") as f:
+    f.write('import Glibc\nvar args: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]\nexecv("/bin/true", &args)\n')
+with open(floor_c + ".c", "w") as f:
+    f.write('#include <unistd.h>\nint main(void) { char *a[] = {"/bin/true", 0}; execv("/bin/true", a); return 1; }\n')
+built = subprocess.run(["swiftc", "-O", "-static-executable", floor_swift + ".swift", "-o", floor_swift],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+built = built and subprocess.run(["gcc", "-O2", "-static", floor_c + ".c", "-o", floor_c]).returncode == 0
+if built:
+    (a, sa), (b, sb) = hyperfine(floor_swift, floor_c)
+    lines += ["", "## The floor: a program that only executes `/bin/true`", "",
+              "What any static Swift launcher pays before doing anything, beside the same program in C "
+              "(both `-static`): the Swift runtime's start-up and its larger resident image.", "",
+              "| Swift ms | C ms | ratio | Swift KiB | C KiB |", "|---|---|---|---|---|",
+              f"| {a:.3f} ± {sa:.3f} | {b:.3f} ± {sb:.3f} | **{a / b:.2f}** | {peak_kib(floor_swift)} | {peak_kib(floor_c)} |"]
+
 lines += ["", "## Growth with nodes and CPUs (swnuma alone)", "",
           "numactl cannot read the generated trees: their cpumaps are wider than this kernel's CPU mask.", "",
           "| tree | nodes | CPUs | swnuma `-H` ms | peak KiB |", "|---|---|---|---|---|"]
