@@ -161,6 +161,27 @@ ok show-empty-interleave 0 -- -i '' "$swnuma" -s
 stdout_is show-empty-interleave-text "$(printf 'policy: default\npreferred node: current\nphyscpubind: 0 1 \ncpubind: 0 \nnodebind: 0 \nmembind: 0 \npreferred: ')"
 ok show-balancing 0 -- -b -m 0 "$swnuma" -s
 head -1 "$work/out" | grep -qE '^policy: (\[8194\]|bind)$' && passed=$((passed + 1)) || fail show-balancing-policy "unexpected policy line"
+ok show-preferred-many 0 -- -P 0 "$swnuma" -s
+stdout_is show-preferred-many-text "$(printf 'policy: preferred-many\npreferred node: 0 (preferred-many)\nphyscpubind: 0 1 \ncpubind: 0 \nnodebind: 0 \nmembind: 0 \npreferred: 0 ')"
+ok physcpubind-hex 0 -- -C 0x1 "$swnuma" -s
+grep -qx 'physcpubind: 1 ' "$work/out" && passed=$((passed + 1)) || fail physcpubind-hex-cpu "-C 0x1 is not cpu 1"
+ok physcpubind-relative 0 -- -C +1 "$swnuma" -s
+grep -qx 'physcpubind: 1 ' "$work/out" && passed=$((passed + 1)) || fail physcpubind-relative-cpu "-C +1 is not the second allowed cpu"
+refused same-is-a-command "'same'" -- -m 0 same
+
+# --- <cpus> against an affinity narrowed with taskset (golden 44-46)
+if command -v taskset > /dev/null; then
+    taskset -c 1 "$swnuma" -C 0 true > "$work/out" 2> "$work/err"
+    [ $? -eq 1 ] && grep -q 'cpu 0' "$work/err" && [ ! -s "$work/out" ] && passed=$((passed + 1)) || fail taskset-outside "-C 0 under taskset -c 1 was not refused naming cpu 0"
+    for case in "+0:1" "all:1" "!1:0"; do
+        spec=${case%%:*}
+        want=${case##*:}
+        taskset -c 1 "$swnuma" -C "$spec" "$swnuma" -s > "$work/out" 2> "$work/err"
+        grep -qx "physcpubind: $want " "$work/out" && passed=$((passed + 1)) || fail "taskset-$spec" "-C $spec under taskset -c 1 did not bind to $want"
+    done
+    taskset -c 1 "$swnuma" -a -C 0 "$swnuma" -s > "$work/out" 2> "$work/err"
+    grep -qx "physcpubind: 0 " "$work/out" && passed=$((passed + 1)) || fail taskset-all "-a -C 0 under taskset -c 1 did not bind to 0"
+fi
 
 # --- weighted interleave: shown by name where the kernel has it (Linux 6.9+),
 # refused with the kernel version it needs where it does not
