@@ -141,7 +141,7 @@ package enum ManPage {
             Long options may be shortened to any prefix that names one option, and take their value \
             after = or as the next word. \
             Short options may be grouped (-aC0) and take their value attached (-m0) or as the next word. \
-            --show, --version and --help act where they appear: nothing after them is read.
+            --show, --version and --help act where they appear: nothing after them is read,             except swnuma's own --json.
             """)
         page.macro("Pp")
         page.text("""
@@ -179,8 +179,10 @@ package enum ManPage {
         page.macro("Sh NODES AND CPUS")
         page.text("""
             A <nodes> or <cpus> argument is a comma-separated list of the items below. \
-            Plain numbers, ranges and all are checked against the nodes or CPUs this process may use \
-            (its cpuset), or against every one that exists after --all. \
+            Plain numbers, ranges and all are checked against the nodes or CPUs this process may use: \
+            for memory options the nodes of its cpuset (Mems_allowed), for --physcpubind its CPU \
+            affinity at start (Cpus_allowed), for --cpunodebind every node with CPUs, the cpuset being \
+            the kernel's to enforce; or against every one that exists after --all. \
             Ids that do not exist, numbers too large for an id, negative numbers and reversed ranges \
             are refused with a message naming them.
             """)
@@ -308,7 +310,7 @@ package enum ManPage {
         page.macro("Sh DIFFERENCES FROM NUMACTL")
         page.text("swnuma follows numactl 2.0.19 except where numactl is wrong or unhelpful:")
         let items = [
-            "Nodes with CPUs and no memory: numactl's -N and -c refuse them, -N all leaves out their CPUs and --show does not list them. swnuma's -N accepts any node with CPUs this process may run on, and --show lists it.",
+            "Nodes with CPUs and no memory: numactl's -N and -c refuse them, -N all leaves out their CPUs and --show does not list them. swnuma's -N accepts any node with CPUs, says so when the cpuset excludes its CPUs, and --show lists it.",
             "CPU masks in sysfs: numactl cannot read a cpumap wider than the kernel's mask. swnuma reads masks of any width, with or without trailing NUL bytes or blanks.",
             "The ! inversion: numactl inverts against the range from 0 to the number of nodes, which is wrong when node ids have gaps, and -a lets ids without a node through. swnuma inverts against the nodes or CPUs that exist and refuses ids that do not exist.",
             "Numbers: numactl reads 4294967296 as node 0 and -1 as a huge number, and takes 1-0 for node 1. swnuma refuses numbers out of range, negative numbers and reversed ranges.",
