@@ -103,13 +103,9 @@ public enum NodeStatistics {
         var defaultHugePageSize: Double?
         for (column, id) in nodes.enumerated() {
             let folder = "\(nodeFolder)/node\(id)"
-            let text = try read(root, "\(folder)/meminfo")
-            for line in text.words(separatedBy: { $0 == 0x0A }) {
-                let tokens = line.words()
-                // Lines without a value (blank lines) would be rows with no cells: never shown.
-                guard tokens.count >= 4 else { continue }
-                var label = String(tokens[2])
-                if label.hasSuffix(":") { label.removeLast() }
+            // Lines without a value (blank lines) would be rows with no cells: never shown.
+            for field in Meminfo(bytes: try readBytes(root, "\(folder)/meminfo")).fields {
+                let label = field.name
                 let row: Int
                 if let known = result.rows.firstIndex(where: { $0.label == label }) {
                     row = known
@@ -120,10 +116,16 @@ public enum NodeStatistics {
                     result.notes.append("\(root.resolve(folder))/meminfo: \(label) is not in node \(nodes[0])'s meminfo; ignored")
                     continue
                 }
-                let count = Double(UInt64(decimalText: tokens[3]) ?? 0)
+                let count = Double(field.value)
                 var bytes = count * 1024
-                if tokens.count == 4 && label.hasPrefix("HugePages") {
-                    let counter = ["HugePages_Total": "nr_hugepages", "HugePages_Free": "free_hugepages", "HugePages_Surp": "surplus_hugepages"][label]
+                if !field.inKB && label.hasPrefix("HugePages") {
+                    let counter: String? =
+                        switch label {
+                        case "HugePages_Total": "nr_hugepages"
+                        case "HugePages_Free": "free_hugepages"
+                        case "HugePages_Surp": "surplus_hugepages"
+                        default: nil
+                        }
                     var recomputed = 0.0
                     if let counter {
                         if let sizes = root.list("\(folder)/hugepages") {
