@@ -138,7 +138,7 @@ enum Routes {
                 let mask = UInt32(fields[7], radix: 16), target & mask == destination
             else { continue }
             let length = mask.nonzeroBitCount
-            if best == nil || length > best!.1 { best = (String(fields[0]), length) }
+            if length > best?.1 ?? -1 { best = (String(fields[0]), length) }
         }
         return best?.0
     }
@@ -157,7 +157,7 @@ enum Routes {
             }
             guard destination.count == 16, prefixMatches(bytes, destination, length) else { continue }
             let name = String(fields[fields.count - 1])
-            if best == nil || length > best!.1 { best = (name, length) }
+            if length > best?.1 ?? -1 { best = (name, length) }
         }
         return best?.0
     }
