@@ -119,6 +119,8 @@ refused netdev-missing "'nonexist'" -- -m netdev:nonexist true
 refused netdev-illegal "'a.b'" -- -m netdev:a.b true
 refused pci-garbage "'zz'" -- -m pci:zz true
 refused file-missing "'/nonexistent'" -- -m file:/nonexistent true
+refused ip-unresolvable "'nonexistent.invalid'" -- -m ip:nonexistent.invalid true
+refused ip-loopback-has-no-node "'lo'" -- -m ip:127.0.0.1 true
 
 ok hex-octal-blank 0 -- -m 0x0 true
 ok octal 0 -- -m 00 true
