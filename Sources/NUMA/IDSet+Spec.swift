@@ -168,44 +168,19 @@ private struct SpecParser<Kind: IDKind> {
 
     /// A number as C's strtoul(3) with base 0 reads it, refusing signs and overflow.
     mutating func number() throws(NUMAError) -> Int {
-        while let byte = peek, byte == 0x20 || byte == 0x09 { position += 1 }
-        let start = position
-        var negative = false
-        if let sign = peek, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
-            negative = sign == UInt8(ascii: "-")
-            position += 1
-        }
-        var radix = 10
-        if peek == UInt8(ascii: "0") {
-            radix = 8
-            if position + 1 < bytes.count, bytes[position + 1] | 0x20 == UInt8(ascii: "x"),
-                position + 2 < bytes.count, hexDigit(bytes[position + 2], radix: 16) != nil
-            {
-                radix = 16
-                position += 2
-            }
-        }
-        let digitsStart = position
-        var value = 0
-        var overflow = false
-        while let byte = peek, let digit = hexDigit(byte, radix: radix) {
-            let (times, o1) = value.multipliedReportingOverflow(by: radix)
-            let (sum, o2) = times.addingReportingOverflow(digit)
-            overflow = overflow || o1 || o2
-            value = sum
-            position += 1
-        }
-        let token = String(decoding: bytes[start..<position], as: UTF8.self)
-        guard position > digitsStart else {
-            position = start
+        let number = CNumber(scanning: bytes, from: position, isBlank: { $0 == 0x20 || $0 == 0x09 })
+        guard number.hasDigits else {
+            position = number.start
             throw invalid(rest.isEmpty ? "missing number" : "expected a number at '\(rest)'")
         }
-        if negative && value != 0 {
+        position = number.end
+        let token = String(decoding: bytes[number.start..<number.end], as: UTF8.self)
+        if number.negative && number.value != 0 {
             throw invalid("negative \(noun) number '\(token)'")
         }
-        if overflow || value >= IDSet<Kind>.limit {
+        if number.overflow || number.value >= UInt64(IDSet<Kind>.limit) {
             throw invalid("\(noun) number '\(token)' is out of range")
         }
-        return value
+        return Int(number.value)
     }
 }

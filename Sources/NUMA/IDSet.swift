@@ -259,7 +259,6 @@ extension IDSet {
 
     /// ``init(mask:)`` over the bytes of a file.
     package init?(maskBytes bytes: [UInt8]) {
-        let isPadding: (UInt8) -> Bool = { $0 == 0 || $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }
         var end = bytes.count
         var start = 0
         while end > start, isPadding(bytes[end - 1]) { end -= 1 }
@@ -345,24 +344,10 @@ extension IDSet {
     }
 }
 
-/// The value of a digit in `radix` (up to 16), or nil.
-func hexDigit(_ byte: UInt8, radix: Int) -> Int? {
-    let value: Int
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): value = Int(byte - UInt8(ascii: "0"))
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): value = Int(byte - UInt8(ascii: "a")) + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): value = Int(byte - UInt8(ascii: "A")) + 10
-    default: return nil
-    }
-    return value < radix ? value : nil
-}
-
-extension Int {
-    /// A plain unsigned decimal number (digits only), or nil; never traps on overflow.
-    package init?(decimal text: some StringProtocol) {
-        guard let value = UInt64(decimalText: text), value <= UInt64(Int.max) else { return nil }
-        self = Int(value)
-    }
+/// Whether a byte is the padding sysfs and /proc put around values: blanks,
+/// newlines and NUL bytes.
+func isPadding(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0 || byte == 0x0D
 }
 
 extension StringProtocol {
@@ -370,7 +355,6 @@ extension StringProtocol {
     package func trimmingWhitespaceAndNUL() -> Substring {
         let text = Substring(self)
         let bytes = text.utf8
-        let isPadding: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0 || $0 == 0x0D }
         guard let start = bytes.firstIndex(where: { !isPadding($0) }),
             let last = bytes.lastIndex(where: { !isPadding($0) })
         else { return "" }

@@ -204,19 +204,13 @@ public enum NodeStatistics {
     /// The `Name:` of a process's `status`, or nil when it cannot be read.
     public static func processName(_ pid: Int, in root: SystemRoot) -> String? {
         guard let bytes = root.readBytes("proc/\(pid)/status", limit: 1 << 20) else { return nil }
-        let key = Array("Name:".utf8)
-        var start = 0
-        while start < bytes.count {
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            if end - start >= key.count && Array(bytes[start..<start + key.count]) == key {
-                var value = start + key.count
-                while value < end && (bytes[value] == 0x20 || bytes[value] == 0x09) { value += 1 }
-                return String(decoding: bytes[value..<end], as: UTF8.self)
-            }
-            start = end + 1
+        var name: String?
+        ProcessLimits.forEachLine(of: bytes) { line in
+            guard name == nil, var value = ProcessLimits.value(of: "Name:", in: line) else { return }
+            while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
+            name = String(decoding: value, as: UTF8.self)
         }
-        return nil
+        return name
     }
 
     /// Where a process's memory is, from its `numa_maps`.
@@ -275,7 +269,7 @@ public enum NodeStatistics {
             }
             var pageBytes = UInt64(pageSize)
             if let token = tokens.first(where: { hasPrefix(bytes, $0, "kernelpagesize_kB=") }),
-                let kib = decimal(bytes, token.lowerBound + 18..<token.upperBound)
+                let kib = UInt64(decimalBytes: bytes[token.lowerBound + 18..<token.upperBound])
             {
                 pageBytes = kib &* 1024
             } else if category == .huge {
@@ -285,8 +279,8 @@ public enum NodeStatistics {
             for token in tokens where bytes[token.lowerBound] == UInt8(ascii: "N") {
                 let body = token.lowerBound + 1..<token.upperBound
                 guard let equals = bytes[body].firstIndex(of: UInt8(ascii: "=")),
-                    let node = decimal(bytes, body.lowerBound..<equals), node <= UInt64(Int.max),
-                    let pages = decimal(bytes, equals + 1..<body.upperBound)
+                    let node = UInt64(decimalBytes: bytes[body.lowerBound..<equals]), node <= UInt64(Int.max),
+                    let pages = UInt64(decimalBytes: bytes[equals + 1..<body.upperBound])
                 else {
                     let text = String(decoding: bytes[token], as: UTF8.self)
                     throw NUMAError(.invalidArgument, "\(root.resolve(path)): cannot read the node count '\(text)'")
@@ -311,19 +305,6 @@ public enum NodeStatistics {
         return true
     }
 
-    /// The decimal number that fills `range` of `bytes`, or nil; never traps on overflow.
-    private static func decimal(_ bytes: [UInt8], _ range: Range<Int>) -> UInt64? {
-        guard !range.isEmpty else { return nil }
-        var value: UInt64 = 0
-        for byte in bytes[range] {
-            guard byte >= 0x30, byte <= 0x39 else { return nil }
-            let (times, o1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, o2) = times.addingReportingOverflow(UInt64(byte - 0x30))
-            guard !o1, !o2 else { return nil }
-            value = sum
-        }
-        return value
-    }
 
     // MARK: Reading
 

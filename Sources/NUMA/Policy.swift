@@ -17,24 +17,30 @@ public struct ProcessLimits: Hashable, Sendable {
     public static func read(from root: SystemRoot, pid: String = "self") -> ProcessLimits {
         guard let bytes = root.readBytes("proc/\(pid)/status", limit: 1 << 20) else { return ProcessLimits() }
         var limits = ProcessLimits()
-        var lineStart = 0
-        while lineStart < bytes.count {
-            var lineEnd = lineStart
-            while lineEnd < bytes.count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
-            let line = bytes[lineStart..<lineEnd]
+        forEachLine(of: bytes) { line in
             if let mask = value(of: "Cpus_allowed:", in: line) {
                 limits.cpusAllowed = CPUSet(maskBytes: Array(mask))
             } else if let mask = value(of: "Mems_allowed:", in: line) {
                 limits.memsAllowed = NodeSet(maskBytes: Array(mask))
                 limits.nodeMaskBits = mask.reduce(0) { $0 + (hexDigit($1, radix: 16) == nil ? 0 : 4) }
             }
-            lineStart = lineEnd + 1
         }
         return limits
     }
 
+    /// Calls `body` with each line of a `/proc` file, without its newline.
+    package static func forEachLine(of bytes: [UInt8], _ body: (ArraySlice<UInt8>) -> Void) {
+        var lineStart = 0
+        while lineStart < bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            body(bytes[lineStart..<lineEnd])
+            lineStart = lineEnd + 1
+        }
+    }
+
     /// The bytes after `key` when the line starts with it.
-    private static func value(of key: StaticString, in line: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+    package static func value(of key: StaticString, in line: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
         let count = key.utf8CodeUnitCount
         guard line.count >= count else { return nil }
         var index = line.startIndex

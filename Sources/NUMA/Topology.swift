@@ -322,16 +322,9 @@ public struct Meminfo: Sendable {
             var at = colon + 1
             while at < end && isBlank(bytes[at]) { at += 1 }
             let digitsStart = at
-            var value: UInt64 = 0
-            var overflow = false
-            while at < end, bytes[at] >= 0x30, bytes[at] <= 0x39 {
-                let (times, o1) = value.multipliedReportingOverflow(by: 10)
-                let (sum, o2) = times.addingReportingOverflow(UInt64(bytes[at] - 0x30))
-                overflow = overflow || o1 || o2
-                value = sum
-                at += 1
-            }
-            guard at > digitsStart, !overflow, keyStart < colon, at == end || isBlank(bytes[at]) else { continue }
+            while at < end, bytes[at] >= 0x30, bytes[at] <= 0x39 { at += 1 }
+            guard let value = UInt64(decimalBytes: bytes[digitsStart..<at]), keyStart < colon, at == end || isBlank(bytes[at])
+            else { continue }
             while at < end && isBlank(bytes[at]) { at += 1 }
             let inKB = end - at >= 2 && bytes[at] == UInt8(ascii: "k") && bytes[at + 1] == UInt8(ascii: "B")
             fields.append(Field(name: String(decoding: bytes[keyStart..<colon], as: UTF8.self), value: value, inKB: inKB))
@@ -343,21 +336,5 @@ public struct Meminfo: Sendable {
         guard let field = fields.first(where: { $0.name == name }), field.inKB else { return nil }
         let (bytes, overflow) = field.value.multipliedReportingOverflow(by: 1024)
         return overflow ? nil : bytes
-    }
-}
-
-extension UInt64 {
-    /// A plain unsigned decimal number (digits only), or nil; never traps on overflow.
-    package init?(decimalText text: some StringProtocol) {
-        guard !text.isEmpty else { return nil }
-        var value: UInt64 = 0
-        for byte in text.utf8 {
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
-            guard !overflow1, !overflow2 else { return nil }
-            value = sum
-        }
-        self = value
     }
 }

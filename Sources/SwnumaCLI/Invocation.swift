@@ -1,3 +1,5 @@
+internal import NUMA
+
 /// A memory policy option.
 package enum PolicyKind: String, Sendable, Equatable {
     case interleave, weightedInterleave, preferred, preferredMany, membind, localalloc
@@ -228,26 +230,11 @@ extension Invocation {
 }
 
 /// A whole unsigned number as C's strtoul with base 0 reads it (`0x` hex,
-/// leading-0 octal, decimal), or nil for anything else or overflow.
+/// leading-0 octal, decimal, leading blanks), or nil for anything else, a
+/// sign, or overflow.
 package func parseUnsigned(_ text: String) -> UInt64? {
-    var digits = Substring(text)
-    while digits.first == " " || digits.first == "\t" { digits = digits.dropFirst() }
-    var radix: UInt64 = 10
-    if digits.hasPrefix("0x") || digits.hasPrefix("0X") {
-        radix = 16
-        digits = digits.dropFirst(2)
-    } else if digits.hasPrefix("0") && digits.count > 1 {
-        radix = 8
-        digits = digits.dropFirst()
-    }
-    guard !digits.isEmpty else { return nil }
-    var value: UInt64 = 0
-    for character in digits {
-        guard let digit = character.hexDigitValue, UInt64(digit) < radix else { return nil }
-        let (times, o1) = value.multipliedReportingOverflow(by: radix)
-        let (sum, o2) = times.addingReportingOverflow(UInt64(digit))
-        guard !o1, !o2 else { return nil }
-        value = sum
-    }
-    return value
+    let bytes = Array(text.utf8)
+    let number = CNumber(scanning: bytes, from: 0, isBlank: { $0 == 0x20 || $0 == 0x09 })
+    guard number.hasDigits, !number.signed, !number.overflow, number.end == bytes.count else { return nil }
+    return number.value
 }

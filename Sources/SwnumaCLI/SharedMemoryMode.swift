@@ -8,45 +8,11 @@ package import NUMA
 /// at 64 bits and an overflowing number is the largest one.
 package func parseSize(_ text: String) -> UInt64 {
     let bytes = Array(text.utf8)
-    var at = 0
-    let blanks: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D]
-    while at < bytes.count, blanks.contains(bytes[at]) { at += 1 }
-    var negative = false
-    if at < bytes.count, bytes[at] == UInt8(ascii: "+") || bytes[at] == UInt8(ascii: "-") {
-        negative = bytes[at] == UInt8(ascii: "-")
-        at += 1
-    }
-    func digit(_ index: Int) -> UInt64? {
-        guard index < bytes.count, let value = Character(Unicode.Scalar(bytes[index])).hexDigitValue else { return nil }
-        return UInt64(value)
-    }
-    var radix: UInt64 = 10
-    if at < bytes.count, bytes[at] == UInt8(ascii: "0") {
-        if at + 1 < bytes.count, bytes[at + 1] | 0x20 == UInt8(ascii: "x"), digit(at + 2) != nil {
-            radix = 16
-            at += 2
-        } else {
-            radix = 8
-        }
-    }
-    let firstDigit = at
-    var value: UInt64 = 0
-    var overflow = false
-    while let next = digit(at), next < radix {
-        let (times, o1) = value.multipliedReportingOverflow(by: radix)
-        let (sum, o2) = times.addingReportingOverflow(next)
-        if o1 || o2 { overflow = true }
-        value = sum
-        at += 1
-    }
-    guard at > firstDigit else { return 0 }
-    if overflow {
-        value = .max
-    } else if negative {
-        value = 0 &- value
-    }
-    guard at < bytes.count else { return value }
-    switch bytes[at] | 0x20 {
+    let number = CNumber(scanning: bytes, from: 0, isBlank: { $0 == 0x20 || (0x09...0x0D).contains($0) })
+    guard number.hasDigits else { return 0 }
+    let value = number.overflow ? .max : number.negative ? 0 &- number.value : number.value
+    guard number.end < bytes.count else { return value }
+    switch bytes[number.end] | 0x20 {
     case UInt8(ascii: "k"): return value &* 1024
     case UInt8(ascii: "m"): return value &* (1024 * 1024)
     case UInt8(ascii: "g"): return value &* (1024 * 1024 * 1024)

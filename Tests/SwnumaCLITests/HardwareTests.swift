@@ -147,11 +147,17 @@ func meminfo(_ id: Int, total: UInt64, free: UInt64) -> String {
         #expect(out.string == "  10    0  255  1000  2147483647    0 ")
     }
 
+    func column(_ value: Int) -> String {
+        var out = ByteText()
+        out.appendColumn(value)
+        return out.string
+    }
+
     @Test func columnsAreWideAsPrintf() {
-        #expect(HardwareText.column(0) == "   0")
-        #expect(HardwareText.column(250) == " 250")
-        #expect(HardwareText.column(1000) == " 1000")
-        #expect(HardwareText.column(-1) == "  -1")
+        #expect(column(0) == "   0")
+        #expect(column(250) == " 250")
+        #expect(column(1000) == " 1000")
+        #expect(column(-1) == "  -1")
     }
 }
 

@@ -66,20 +66,6 @@ package enum HardwareText {
         }
         return out.string
     }
-
-    /// `%llu MB` of whole MiB, or `<not available>`.
-    static func megabytes(_ bytes: UInt64?) -> String {
-        var out = ByteText()
-        out.appendMegabytes(bytes)
-        return out.string
-    }
-
-    /// A number as printf's `% 4d` writes it.
-    static func column(_ value: Int) -> String {
-        var out = ByteText()
-        out.appendColumn(value)
-        return out.string
-    }
 }
 
 /// An output buffer of UTF-8 bytes with the few number formats swnuma prints.
@@ -126,15 +112,10 @@ struct ByteText {
     mutating func appendColumn(_ value: Int) {
         if value >= 0 && value < 1000 {
             // The common case, distances and node ids below 1000: four bytes.
-            let hundreds = value / 100
-            let tens = value / 10 % 10
-            bytes.append(0x20)
-            bytes.append(hundreds == 0 ? 0x20 : 0x30 + UInt8(hundreds))
-            bytes.append(hundreds == 0 && tens == 0 ? 0x20 : 0x30 + UInt8(tens))
-            bytes.append(0x30 + UInt8(value % 10))
+            withUnsafeBytes(of: Self.smallColumns[value]) { bytes.append(contentsOf: $0) }
             return
         }
-        let width = value < 0 ? digitCount(value.magnitude) + 1 : digitCount(value.magnitude) + 1
+        let width = digitCount(value.magnitude) + 1
         for _ in width..<max(width, 4) { bytes.append(0x20) }
         if value < 0 {
             append(value)

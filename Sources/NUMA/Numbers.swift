@@ -1,0 +1,100 @@
+/// Numbers as the C library reads them, shared by every parser in swnuma that
+/// must accept what numactl accepts.
+
+/// A number scanned the way C's `strtoul(3)` with base 0 reads one: leading
+/// blanks, an optional sign, then `0x` hexadecimal, leading-0 octal or
+/// decimal digits, stopping at the first byte that is not a digit.
+package struct CNumber {
+    /// The value of the digits (wrapped if `overflow`).
+    package var value: UInt64
+    /// Whether the digits do not fit 64 bits.
+    package var overflow: Bool
+    /// Whether a `-` came before the digits.
+    package var negative: Bool
+    /// Whether a `+` or `-` came before the digits.
+    package var signed: Bool
+    /// Where the number starts (after the blanks, at the sign if any).
+    package var start: Int
+    /// Where the digits start.
+    package var digitsStart: Int
+    /// One past the last digit.
+    package var end: Int
+
+    /// Whether any digit was read.
+    package var hasDigits: Bool { end > digitsStart }
+
+    /// Scans `bytes` from `position`, skipping the blanks `isBlank` accepts.
+    package init(scanning bytes: [UInt8], from position: Int, isBlank: (UInt8) -> Bool) {
+        var at = position
+        while at < bytes.count, isBlank(bytes[at]) { at += 1 }
+        start = at
+        negative = false
+        signed = false
+        if at < bytes.count, bytes[at] == UInt8(ascii: "+") || bytes[at] == UInt8(ascii: "-") {
+            negative = bytes[at] == UInt8(ascii: "-")
+            signed = true
+            at += 1
+        }
+        var radix = 10
+        if at < bytes.count, bytes[at] == UInt8(ascii: "0") {
+            radix = 8
+            if at + 2 < bytes.count, bytes[at + 1] | 0x20 == UInt8(ascii: "x"), hexDigit(bytes[at + 2], radix: 16) != nil {
+                radix = 16
+                at += 2
+            }
+        }
+        digitsStart = at
+        value = 0
+        overflow = false
+        while at < bytes.count, let digit = hexDigit(bytes[at], radix: radix) {
+            let (times, o1) = value.multipliedReportingOverflow(by: UInt64(radix))
+            let (sum, o2) = times.addingReportingOverflow(UInt64(digit))
+            overflow = overflow || o1 || o2
+            value = sum
+            at += 1
+        }
+        end = at
+    }
+}
+
+/// The value of a digit in `radix` (up to 16), or nil.
+func hexDigit(_ byte: UInt8, radix: Int) -> Int? {
+    let value: Int
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): value = Int(byte - UInt8(ascii: "0"))
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): value = Int(byte - UInt8(ascii: "a")) + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): value = Int(byte - UInt8(ascii: "A")) + 10
+    default: return nil
+    }
+    return value < radix ? value : nil
+}
+
+extension UInt64 {
+    /// A plain unsigned decimal number that fills `bytes` (digits only), or
+    /// nil; never traps on overflow.
+    package init?<Bytes: Collection<UInt8>>(decimalBytes bytes: Bytes) {
+        guard !bytes.isEmpty else { return nil }
+        var value: UInt64 = 0
+        for byte in bytes {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
+            guard !overflow1, !overflow2 else { return nil }
+            value = sum
+        }
+        self = value
+    }
+
+    /// A plain unsigned decimal number (digits only), or nil; never traps on overflow.
+    package init?(decimalText text: some StringProtocol) {
+        self.init(decimalBytes: text.utf8)
+    }
+}
+
+extension Int {
+    /// A plain unsigned decimal number (digits only), or nil; never traps on overflow.
+    package init?(decimal text: some StringProtocol) {
+        guard let value = UInt64(decimalText: text), value <= UInt64(Int.max) else { return nil }
+        self = Int(value)
+    }
+}
