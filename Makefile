@@ -17,7 +17,7 @@ TEST_DEPS := numactl qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zs
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-vm vm-shell bench clean
+.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-vm vm-shell startup-order test-order bench clean
 
 all: build
 
@@ -33,7 +33,7 @@ build: deps
 run: build
 	$(BIN) -H
 
-test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-docs test-install test-vm
+test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-docs test-install test-order test-vm
 
 test-unit: deps
 	swift test
@@ -52,6 +52,19 @@ test-numastat: test-deps build
 
 test-vm: test-deps build
 	SWNUMA_BIN=$(CURDIR)/$(BIN) Tests/VM/run.sh
+
+# Rewrite Sources/swnuma/startup.order (the start-up code's link order) from an
+# unstripped release build run under valgrind. Run it after changing what a
+# start-up executes; `make test` says when the file has gone stale.
+ORDER_BUILD := swift build -c release -Xswiftc -static-executable --scratch-path .build-order --product swnuma
+
+startup-order: test-deps
+	$(ORDER_BUILD)
+	scripts/startup-order.py .build-order/release/swnuma
+
+test-order: test-deps
+	$(ORDER_BUILD)
+	scripts/startup-order.py --check .build-order/release/swnuma
 
 vm-shell: test-deps build
 	SWNUMA_BIN=$(CURDIR)/$(BIN) Tests/VM/run.sh --shell $(or $(TOPOLOGY),four)

@@ -24,8 +24,21 @@ let package = Package(
         .target(name: "NUMA", dependencies: ["CNUMA"], swiftSettings: strict),
         // The command line: option table, scanner, plan, renderers, launch.
         .target(name: "SwnumaCLI", dependencies: ["NUMA"], swiftSettings: strict),
-        // The executable: hands argv to SwnumaCLI.
-        .executableTarget(name: "swnuma", dependencies: ["SwnumaCLI"], swiftSettings: strict),
+        // The executable: hands argv to SwnumaCLI. Release links put the code a start-up runs
+        // side by side (startup.order, written by scripts/startup-order.py), which saves page faults.
+        .executableTarget(
+            name: "swnuma",
+            dependencies: ["SwnumaCLI"],
+            exclude: ["startup.order"],
+            swiftSettings: strict,
+            linkerSettings: [
+                .unsafeFlags([
+                    "-use-ld=lld",
+                    "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/swnuma/startup.order",
+                    "-Xlinker", "--no-warn-symbol-ordering",
+                ], .when(platforms: [.linux], configuration: .release)),
+            ]
+        ),
         // Writes man/swnuma.8 and completions/ from the option table: `swift run generate-swnuma-docs`.
         .executableTarget(name: "generate-swnuma-docs", dependencies: ["SwnumaCLI"], swiftSettings: strict),
         .testTarget(name: "NUMATests", dependencies: ["NUMA"], swiftSettings: strict),
