@@ -4,8 +4,15 @@
 SWIFT_BIN ?= /opt/swift/usr/bin
 export PATH := $(SWIFT_BIN):$(PATH)
 
-# A fully static release binary (libnuma.a included), stripped.
-RELEASE_FLAGS := -c release -Xswiftc -static-executable -Xlinker -s
+# A fully static release binary, stripped. Every module asks for generic type
+# metadata ([String], IDSet<NodeKind>, ...) through accessor functions, not by
+# mangled name: the mangled-name path runs the runtime's demangler and a scan
+# of all protocol conformances on first use, a third of a launch's
+# instructions. It is set here, not in Package.swift, because packages that
+# depend on the NUMA library by version refuse unsafe flags in it.
+# (Package.swift adds the start-up link order; see scripts/startup-order.py.)
+DIRECT_METADATA := -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
+RELEASE_FLAGS := -c release -Xswiftc -static-executable $(DIRECT_METADATA) -Xlinker -s
 BIN := .build/release/swnuma
 
 # Debian packages: libnuma-dev to build; the rest for tests (numactl is the
@@ -56,7 +63,7 @@ test-vm: test-deps build
 # Rewrite Sources/swnuma/startup.order (the start-up code's link order) from an
 # unstripped release build run under valgrind. Run it after changing what a
 # start-up executes; `make test` says when the file has gone stale.
-ORDER_BUILD := swift build -c release -Xswiftc -static-executable --scratch-path .build-order --product swnuma
+ORDER_BUILD := swift build -c release -Xswiftc -static-executable $(DIRECT_METADATA) --scratch-path .build-order --product swnuma
 
 startup-order: test-deps
 	$(ORDER_BUILD)
