@@ -6,6 +6,20 @@
 Whole-process timing with hyperfine (-N, no shell), peak RSS with
 /usr/bin/time. A benchmark, never a test: nothing here fails on a slow machine.
 Set BENCH_RUNS to change the number of timed runs (default 300).
+
+swnuma is timed as an operator runs it: a copy made by install(1), not the
+file the linker wrote. Before each row, both programs' files (numactl's with
+libnuma) are read through once, so that every page of them is in the page
+cache, as after an install. How much of a program file the page cache holds,
+and how it got there, changes how many page faults running it costs: the same
+swnuma bytes ran 30% slower straight from the linker's output than from a
+copy, and after dropping the file from the cache each run of the benchmark
+gave a different figure.
+
+The ratio in bold comes from an interleaved run: the two commands alternate,
+in random order, for the same number of runs, and the ratio is that of their
+medians. Drift on this shared machine then hits both alike; hyperfine, which
+times one command after the other, is reported beside it.
 """
 import glob
 import json
@@ -15,11 +29,17 @@ import sys
 import tarfile
 import tempfile
 import datetime
+import random
+import shutil
+import statistics
+import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SWNUMA = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, ".build/release/swnuma")
+BUILT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, ".build/release/swnuma")
 RUNS = int(os.environ.get("BENCH_RUNS", "300"))
 WORK = tempfile.mkdtemp(prefix="swnuma-bench-")
+SWNUMA = os.path.join(WORK, "swnuma")
+subprocess.run(["install", "-m", "755", BUILT, SWNUMA], check=True)
 
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
@@ -37,6 +57,58 @@ def hyperfine(*commands):
         with open(path) as f:
             rounds.append([(r["mean"] * 1000, r["stddev"] * 1000) for r in json.load(f)["results"]])
     return [sorted((r[i] for r in rounds), key=lambda pair: pair[0])[len(rounds) // 2] for i in range(len(commands))]
+
+
+def program_files(command):
+    """The executable of a command line and, for a dynamic one, its libraries other than libc."""
+    path = shutil.which(command.split()[0]) or command.split()[0]
+    files = [os.path.realpath(path)]
+    ldd = subprocess.run(["ldd", path], capture_output=True, text=True).stdout
+    for line in ldd.splitlines():
+        parts = line.split("=>")
+        if len(parts) == 2 and parts[1].strip().startswith("/") and "libc.so" not in parts[0]:
+            files.append(os.path.realpath(parts[1].split()[0]))
+    return files
+
+
+def settle(*commands):
+    """Reads the commands' files through, so that the page cache holds all of them."""
+    for command in commands:
+        for path in program_files(command):
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+                while os.read(fd, 1 << 20):
+                    pass
+            finally:
+                os.close(fd)
+
+
+def interleaved(first, second, runs=RUNS * 3):
+    """Median wall time in ms of each command, run alternately in random order."""
+    commands = [first.split(), second.split()]
+    for command in commands:
+        command[0] = shutil.which(command[0]) or command[0]
+    null = os.open(os.devnull, os.O_WRONLY)
+    actions = [(os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)]
+    times = [[], []]
+    for round_ in range(20 + runs):
+        for index in random.sample([0, 1], 2):
+            start = time.perf_counter_ns()
+            pid = os.posix_spawn(commands[index][0], commands[index], os.environ, file_actions=actions)
+            os.waitpid(pid, 0)
+            if round_ >= 20:
+                times[index].append(time.perf_counter_ns() - start)
+    os.close(null)
+    return [statistics.median(t) / 1e6 for t in times]
+
+
+def compare(ours, theirs):
+    """hyperfine's mean ± σ for both, and the interleaved median ratio."""
+    settle(ours, theirs)
+    (a, sa), (b, sb) = hyperfine(ours, theirs)
+    ma, mb = interleaved(ours, theirs)
+    return f"{a:.3f} ± {sa:.3f} | {b:.3f} ± {sb:.3f} | {a / b:.2f} | {ma:.3f} / {mb:.3f} | **{ma / mb:.2f}**"
 
 
 def instructions(command):
@@ -76,33 +148,36 @@ lines += [
     "# Benchmarks", "",
     f"Produced by `make bench` (`scripts/bench.py`) on {datetime.date.today()}: {os.cpu_count()} cores, "
     f"kernel {os.uname().release}, Debian numactl {numactl}.",
-    f"swnuma: {output('file', '-b', SWNUMA).split(', BuildID')[0]}, {os.path.getsize(SWNUMA)} bytes.",
-    f"Whole-process wall time from hyperfine (`-N`, 20 warm-up runs, {RUNS} runs), mean ± σ in ms; "
-    "ratio = swnuma / numactl (below 1.0: swnuma is faster). Peak RSS from `/usr/bin/time -f %M` in KiB.",
-    "Both commands of a row run in one hyperfine call on the same machine; each row is the median of "
-    f"{ROUNDS} such calls. Instructions are valgrind callgrind's count for the process itself (not the "
-    "command it executes), which does not depend on the machine's load.", "",
-    "| case | swnuma ms | numactl ms | ratio | swnuma instructions | numactl instructions | swnuma KiB | numactl KiB |",
-    "|---|---|---|---|---|---|---|---|",
+    f"swnuma: {output('file', '-b', SWNUMA).split(', BuildID')[0]}, {os.path.getsize(SWNUMA)} bytes, "
+    "copied with install(1) as an operator would; before each row its file and numactl's (with libnuma) "
+    "are read through, so that the page cache holds all of both.",
+    f"hyperfine columns: whole-process wall time (`-N`, 20 warm-up runs, {RUNS} runs), mean ± σ in ms, "
+    f"both commands in one hyperfine call, each row the median of {ROUNDS} such calls. "
+    f"Interleaved: the two commands alternate in random order, {RUNS * 3} runs each, median ms; "
+    "the ratio in bold is swnuma's median over numactl's (below 1.0: swnuma is faster), the figure that "
+    "drift on this shared machine moves least. Peak RSS from `/usr/bin/time -f %M` in KiB. "
+    "Instructions are valgrind callgrind's count for the process itself (not the command it executes), "
+    "which does not depend on the machine's load.", "",
+    "| case | swnuma ms | numactl ms | hyperfine ratio | interleaved medians ms | ratio | swnuma instructions "
+    "| numactl instructions | swnuma KiB | numactl KiB |",
+    "|---|---|---|---|---|---|---|---|---|---|",
 ]
 for label, args in [("`-H` on this machine", "-H"), ("launch `/bin/true` under `-m 0 -N 0`", "-m 0 -N 0 /bin/true"),
                     ("`-m 0 -N 0 --show` (the launch path without exec)", "-m 0 -N 0 --show"),
                     ("`--show`", "--show")]:
-    (a, sa), (b, sb) = hyperfine(f"{SWNUMA} {args}", f"numactl {args}")
-    lines.append(f"| {label} | {a:.3f} ± {sa:.3f} | {b:.3f} ± {sb:.3f} | **{a / b:.2f}** | "
+    lines.append(f"| {label} | {compare(f'{SWNUMA} {args}', f'numactl {args}')} | "
                  f"{count(f'{SWNUMA} {args}')} | {count(f'numactl {args}')} | "
                  f"{peak_kib(f'{SWNUMA} {args}')} | {peak_kib(f'numactl {args}')} |")
 
 # numastat: swnuma runs as numastat under the name swnuma-numastat.
 numastat_link = os.path.join(WORK, "swnuma-numastat")
-os.symlink(os.path.abspath(SWNUMA), numastat_link)
+os.symlink(SWNUMA, numastat_link)
 sleepers = [subprocess.Popen(["sleep", "600"]) for _ in range(200)]
 try:
     for label, args in [("numastat", ""), ("numastat `-n`", "-n"), ("numastat `-m`", "-m"),
                         ("numastat `-p sleep` (200 processes)", "-p sleep")]:
         ours, theirs = f"{numastat_link} {args}".strip(), f"numastat {args}".strip()
-        (a, sa), (b, sb) = hyperfine(ours, theirs)
-        lines.append(f"| {label} | {a:.3f} ± {sa:.3f} | {b:.3f} ± {sb:.3f} | **{a / b:.2f}** | "
+        lines.append(f"| {label} | {compare(ours, theirs)} | "
                      f"{count(ours)} | {count(theirs)} | {peak_kib(ours)} | {peak_kib(theirs)} |")
 finally:
     for sleeper in sleepers:
@@ -119,12 +194,12 @@ built = subprocess.run(["swiftc", "-O", "-static-executable", floor_swift + ".sw
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
 built = built and subprocess.run(["gcc", "-O2", "-static", floor_c + ".c", "-o", floor_c]).returncode == 0
 if built:
-    (a, sa), (b, sb) = hyperfine(floor_swift, floor_c)
     lines += ["", "## The floor: a program that only executes `/bin/true`", "",
               "What any static Swift launcher pays before doing anything, beside the same program in C "
               "(both `-static`): the Swift runtime's start-up and its larger resident image.", "",
-              "| Swift ms | C ms | ratio | Swift KiB | C KiB |", "|---|---|---|---|---|",
-              f"| {a:.3f} ± {sa:.3f} | {b:.3f} ± {sb:.3f} | **{a / b:.2f}** | {peak_kib(floor_swift)} | {peak_kib(floor_c)} |"]
+              "| Swift ms | C ms | hyperfine ratio | interleaved medians ms | ratio | Swift KiB | C KiB |",
+              "|---|---|---|---|---|---|---|",
+              f"| {compare(floor_swift, floor_c)} | {peak_kib(floor_swift)} | {peak_kib(floor_c)} |"]
 
 lines += ["", "## Growth with nodes and CPUs (swnuma alone)", "",
           "numactl cannot read the generated trees: their cpumaps are wider than this kernel's CPU mask.", "",
