@@ -267,28 +267,32 @@ extension IDSet {
         // 32-bit groups from the least significant (last) one; a 8192-CPU
         // map has 256 of them, mostly zero, on every node.
         var groups = 1
-        for index in start..<end where bytes[index] == UInt8(ascii: ",") { groups += 1 }
+        bytes.withUnsafeBufferPointer { bytes in
+            for index in start..<end where bytes[index] == UInt8(ascii: ",") { groups += 1 }
+        }
         var words64 = [UInt64](repeating: 0, count: (groups + 1) / 2)
         let valid: Bool = bytes.withUnsafeBufferPointer { bytes in
             words64.withUnsafeMutableBufferPointer { words in
                 var group = 0
                 var groupEnd = end
                 while true {
+                    if groupEnd - start >= 8,
+                        UnsafeRawPointer(bytes.baseAddress! + groupEnd - 8).loadUnaligned(as: UInt64.self)
+                            == 0x3030_3030_3030_3030,
+                        groupEnd - 8 == start || bytes[groupEnd - 9] == UInt8(ascii: ",")
+                    {
+                        // "00000000": the common group of a wide map, taken
+                        // whole without looking for its comma byte by byte.
+                        group += 1
+                        if groupEnd - 8 == start { return true }
+                        groupEnd -= 9
+                        if groupEnd == start { return false }
+                        continue
+                    }
                     var groupStart = groupEnd
                     while groupStart > start && bytes[groupStart - 1] != UInt8(ascii: ",") { groupStart -= 1 }
                     let digits = groupEnd - groupStart
                     guard digits > 0, digits <= 8 else { return false }
-                    if digits == 8,
-                        UnsafeRawPointer(bytes.baseAddress! + groupStart).loadUnaligned(as: UInt64.self)
-                            == 0x3030_3030_3030_3030
-                    {
-                        // "00000000": the common group of a wide map.
-                        group += 1
-                        if groupStart == start { return true }
-                        groupEnd = groupStart - 1
-                        if groupEnd == start { return false }
-                        continue
-                    }
                     var value: UInt64 = 0
                     for index in groupStart..<groupEnd {
                         guard let nibble = hexDigit(bytes[index], radix: 16) else { return false }

@@ -232,30 +232,49 @@ extension Topology {
         var result = [Int32](repeating: -1, count: count)
         guard let bytes = root.readAttribute(path) else { return result }
         var unreadable: Int?
+        // One pass over the bytes: a 1024-node machine has a million entries.
         bytes.withUnsafeBufferPointer { bytes in
             result.withUnsafeMutableBufferPointer { result in
                 var column = 0
+                var value = 0
+                var start = -1  // where the current number starts, or -1 between numbers
                 var index = 0
                 while index < bytes.count && column < count {
                     let byte = bytes[index]
-                    if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0 {
-                        index += 1
+                    let digit = byte &- 0x30
+                    if start < 0, digit < 10, index + 2 < bytes.count, bytes[index + 1] &- 0x30 < 10,
+                        bytes[index + 2] == 0x20
+                    {
+                        // The usual entry, two digits and a blank, in one step.
+                        result[column] = Int32(digit) &* 10 &+ Int32(bytes[index + 1] &- 0x30)
+                        column += 1
+                        index += 3
                         continue
                     }
-                    var value = 0
-                    let start = index
-                    while index < bytes.count, bytes[index] &- 0x30 < 10, value <= Int(Int32.max) {
-                        value = value &* 10 &+ Int(bytes[index] &- 0x30)
-                        index += 1
-                    }
-                    let next = index < bytes.count ? bytes[index] : 0x20
-                    guard index > start, next == 0x20 || next == 0x0A || next == 0x09 || next == 0, value <= Int(Int32.max)
-                    else {
-                        unreadable = start
+                    if digit < 10 {
+                        if start < 0 {
+                            start = index
+                            value = 0
+                        }
+                        value = value &* 10 &+ Int(digit)
+                        if value > Int(Int32.max) {
+                            unreadable = start
+                            return
+                        }
+                    } else if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0 {
+                        if start >= 0 {
+                            result[column] = Int32(value)
+                            column += 1
+                            start = -1
+                        }
+                    } else {
+                        unreadable = start >= 0 ? start : index
                         return
                     }
+                    index += 1
+                }
+                if start >= 0 && column < count {
                     result[column] = Int32(value)
-                    column += 1
                 }
             }
         }

@@ -139,35 +139,35 @@ struct ByteText {
     /// `% 4d ` for each of the first `count` distances (unknown ones as 0),
     /// written into one buffer: a 1024-node matrix has a million cells.
     mutating func appendDistanceCells(_ table: [Int32], count: Int) {
+        // Read once, outside the loop: each read of a static checks its
+        // one-time initialisation with a call.
+        let smallColumns = Self.smallColumns
         let cells = [UInt8](unsafeUninitializedCapacity: count * 12) { buffer, initialized in
             var at = 0
-            table.withUnsafeBufferPointer { table in
-                for index in 0..<count {
-                    let value = index < table.count ? Int(max(table[index], 0)) : 0
-                    if value < 1000 {
-                        UnsafeMutableRawPointer(buffer.baseAddress! + at).storeBytes(
-                            of: ByteText.smallColumns[value], as: UInt32.self)
-                        at += 4
-                    } else {
-                        // Four digits or more: the sign space, then the digits.
-                        buffer[at] = 0x20
-                        at += 1
-                        var digits = 0
-                        var rest = value
-                        while rest > 0 {
-                            digits += 1
-                            rest /= 10
-                        }
-                        rest = value
-                        for position in stride(from: at + digits - 1, through: at, by: -1) {
-                            buffer[position] = 0x30 + UInt8(rest % 10)
-                            rest /= 10
-                        }
-                        at += digits
-                    }
+            for index in 0..<count {
+                let value = index < table.count ? Int(max(table[index], 0)) : 0
+                if value < 1000 {
+                    UnsafeMutableRawPointer(buffer.baseAddress! + at).storeBytes(of: smallColumns[value], as: UInt32.self)
+                    at += 4
+                } else {
+                    // Four digits or more: the sign space, then the digits.
                     buffer[at] = 0x20
                     at += 1
+                    var digits = 0
+                    var rest = value
+                    while rest > 0 {
+                        digits += 1
+                        rest /= 10
+                    }
+                    rest = value
+                    for position in stride(from: at + digits - 1, through: at, by: -1) {
+                        buffer[position] = 0x30 + UInt8(rest % 10)
+                        rest /= 10
+                    }
+                    at += digits
                 }
+                buffer[at] = 0x20
+                at += 1
             }
             initialized = at
         }
