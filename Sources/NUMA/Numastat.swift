@@ -104,10 +104,14 @@ public enum NodeStatistics {
         for (column, id) in nodes.enumerated() {
             let folder = "\(nodeFolder)/node\(id)"
             // Lines without a value (blank lines) would be rows with no cells: never shown.
-            for field in Meminfo(bytes: try readBytes(root, "\(folder)/meminfo")).fields {
+            for (position, field) in Meminfo(bytes: try readBytes(root, "\(folder)/meminfo")).fields.enumerated() {
                 let label = field.name
                 let row: Int
-                if let known = result.rows.firstIndex(where: { $0.label == label }) {
+                // Every node's meminfo lists the same fields in the same
+                // order: look where this one was on the first node first.
+                if position < result.rows.count && result.rows[position].label == label {
+                    row = position
+                } else if let known = result.rows.firstIndex(where: { $0.label == label }) {
                     row = known
                 } else if column == 0 {
                     row = result.rows.count

@@ -236,4 +236,39 @@ func numastat(_ fake: FakeRoot, _ arguments: [String], width: String? = "1000", 
         #expect(FixedPoint.format(0, decimals: 2) == "0.00")
         #expect(FixedPoint.format(1e-30, decimals: 2) == "0.00")
     }
+
+    /// FixedPoint against the C library's own `%.*f`, over seeded random
+    /// values of every magnitude numastat can meet and beyond 2^64.
+    @Test func fixedPointMatchesPrintf() {
+        var generator = SeededGenerator(seed: 0x5EED_F1ED)
+        for _ in 0..<20_000 {
+            let magnitude = Double.random(in: -12...80, using: &generator)
+            var value = Double.random(in: 1..<10, using: &generator) * pow(10, magnitude)
+            if Bool.random(using: &generator) { value = value.rounded() }
+            if Int.random(in: 0..<10, using: &generator) == 0 { value = -value }
+            let decimals = Int.random(in: 0...4, using: &generator)
+            let expected = withVaList([Int32(decimals), value]) { arguments in
+                var buffer = [CChar](repeating: 0, count: 512)
+                _ = vsnprintf(&buffer, buffer.count, "%.*f", arguments)
+                return String(cString: buffer)
+            }
+            #expect(FixedPoint.format(value, decimals: decimals) == expected, "\(value) at \(decimals) places")
+        }
+    }
+
+    /// Cells are cut and padded as bytes for ASCII text and as characters
+    /// beyond it; either way the line is the cells' padded texts side by side.
+    @Test func cellsCutAndPadded() {
+        var table = StatTable(columns: 3, leftWidth: 6, dataWidth: 7, decimals: 2)
+        table.add(.header, [.empty, .text("Node 0"), .text("Total")])
+        table.add(.separator, [.rule("-"), .rule("-"), .rule("-")])
+        table.add(.data, [.text("MemTotalLong"), .number(1234.5), .number(123456.789)])
+        table.add(.data, [.text("Café"), .number(-0.004), .empty])
+        table.add(.data, [.text("résumé-long"), .number(7), .text("ünïcødé")])
+        let expected = table.rows.map { row in (0..<3).map { table.pad(row.cells[$0], column: $0) }.joined() + "\n" }
+        #expect(table.render(screenWidth: 80, hideZeros: false) == expected.joined())
+        #expect(expected[2] == "MemTot1234.50123456.\n")
+        #expect(expected[3] == "Café    -0.00       \n")
+        #expect(expected[4] == "résumé   7.00ünïcødé\n")
+    }
 }

@@ -13,11 +13,8 @@ import Testing
     ]
 
     @Test func neverTraps() {
-        var state: UInt64 = 1
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var generator = SeededGenerator(seed: 1)
+        func next(_ bound: Int) -> Int { Int.random(in: 0..<bound, using: &generator) }
         for _ in 0..<20_000 {
             let argv = (0..<next(7)).map { _ in Self.words[next(Self.words.count)] }
             guard let line = try? Scanner.scan(argv) else { continue }
