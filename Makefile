@@ -68,6 +68,9 @@ ORDER_BUILD := swift build -c release -Xswiftc -static-executable $(DIRECT_METAD
 startup-order: test-deps
 	$(ORDER_BUILD)
 	scripts/startup-order.py .build-order/release/swnuma
+	@# The package manager does not see the file as a link input: drop the
+	@# linked binary so that the next build links with the new order.
+	rm -f $(BIN)
 
 test-order: test-deps
 	$(ORDER_BUILD)

@@ -5,8 +5,9 @@
     scripts/startup-order.py --check BINARY   (make test-order)
 
 BINARY is an unstripped release build. Each command below runs once under
-valgrind's callgrind; every function it executes is listed, in the order the
-commands first reach it (launches first: they start services). The release
+valgrind's callgrind; every function it executes is listed, grouped by the
+first command that reaches it (launches first: they start services) and
+sorted within the group, so that the file changes only when the set does. The release
 link (Package.swift) hands the file to lld's --symbol-ordering-file, which
 places those functions side by side at the start of .text. A start-up then
 faults in a few pages of code instead of pages scattered over 5 MB; see
@@ -59,7 +60,7 @@ IFUNC_VARIANT = re.compile(r"^(__\w+?)_(?:sse2|ssse3|sse4_1|sse4_2|avx|avx2|evex
 
 
 def executed(binary, workdir):
-    """Function names in first-execution order over COMMANDS."""
+    """Function names, those of the first command first, then those each later command adds."""
     names, seen = [], set()
     for index, command in enumerate(COMMANDS):
         link = os.path.join(workdir, command[0])
@@ -68,16 +69,18 @@ def executed(binary, workdir):
         out = os.path.join(workdir, f"callgrind.{index}")
         subprocess.run(["valgrind", "--tool=callgrind", "--demangle=no", f"--callgrind-out-file={out}",
                         link, *command[1:]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        new = set()
         with open(out) as f:
             for line in f:
                 match = FUNCTION.match(line)
                 if not match:
                     continue
                 name = re.sub(r"'\d+$", "", match.group(1).strip())  # callgrind's recursion marks
-                if name.startswith("0x") or name in seen:
-                    continue
-                seen.add(name)
-                names.append(name)
+                if not name.startswith("0x") and name not in seen:
+                    new.add(name)
+        # Sorted within each command, so that the file changes only when the set does.
+        names += sorted(new)
+        seen |= new
     return names
 
 
