@@ -103,6 +103,7 @@ public enum NodeStatistics {
         var defaultHugePageSize: Double?
         for (column, id) in nodes.enumerated() {
             let folder = "\(nodeFolder)/node\(id)"
+            var hugePageFolders: [(name: String, kib: UInt64)]?
             // Lines without a value (blank lines) would be rows with no cells: never shown.
             for (position, field) in Meminfo(bytes: try readBytes(root, "\(folder)/meminfo")).fields.enumerated() {
                 let label = field.name
@@ -132,10 +133,20 @@ public enum NodeStatistics {
                         }
                     var recomputed = 0.0
                     if let counter {
-                        if let sizes = root.list("\(folder)/hugepages") {
-                            for name in sizes where name.hasPrefix("hugepages-") && name.hasSuffix("kB") {
-                                guard let kib = UInt64(decimalText: name.dropFirst(10).dropLast(2)),
-                                    let text = root.readAttribute("\(folder)/hugepages/\(name)/\(counter)"),
+                        // The node's huge page sizes, listed once for its three counters.
+                        if hugePageFolders == nil {
+                            hugePageFolders = root.list("\(folder)/hugepages").map { names in
+                                names.compactMap { name in
+                                    guard name.hasPrefix("hugepages-") && name.hasSuffix("kB"),
+                                        let kib = UInt64(decimalText: name.dropFirst(10).dropLast(2))
+                                    else { return nil }
+                                    return (name, kib)
+                                }
+                            }
+                        }
+                        if let sizes = hugePageFolders {
+                            for (name, kib) in sizes {
+                                guard let text = root.readAttribute("\(folder)/hugepages/\(name)/\(counter)"),
                                     let pages = UInt64(decimalText: String(decoding: text, as: UTF8.self).trimmingWhitespaceAndNUL())
                                 else { continue }
                                 recomputed += Double(pages) * Double(kib) * 1024
@@ -146,6 +157,9 @@ public enum NodeStatistics {
                     }
                     if recomputed > 0 {
                         bytes = recomputed
+                    } else if count == 0 {
+                        // No pages of any size: nothing to convert, and no need for the default size.
+                        bytes = 0
                     } else {
                         if defaultHugePageSize == nil { defaultHugePageSize = Double(try hugePageSize(in: root)) }
                         bytes = count * (defaultHugePageSize ?? 0)

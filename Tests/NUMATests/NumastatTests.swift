@@ -35,6 +35,29 @@ private func root(_ files: [String: String]) throws -> SystemRoot {
         #expect(throws: NUMAError.self) { try NodeStatistics.nodeIDs(in: try root(["x": ""])) }
     }
 
+    /// HugePages_ rows count pages of every size from the node's hugepages
+    /// folder; the default size from proc/meminfo is needed only for a
+    /// non-zero count that folder cannot account for.
+    @Test func hugePageRows() throws {
+        let sized = try root([
+            "\(folder)/node0/meminfo": "Node 0 MemTotal: 4096 kB\nNode 0 HugePages_Total: 0\nNode 0 HugePages_Free: 0\n",
+            "\(folder)/node0/hugepages/hugepages-2048kB/nr_hugepages": "3\n",
+            "\(folder)/node0/hugepages/hugepages-2048kB/free_hugepages": "0\n",
+            "\(folder)/node0/hugepages/hugepages-1048576kB/nr_hugepages": "1\n",
+            "\(folder)/node0/hugepages/hugepages-1048576kB/free_hugepages": "0\n",
+        ])
+        let rows = try NodeStatistics.memoryFields(in: sized, nodes: [0]).rows
+        #expect(rows.map(\.label) == ["MemTotal", "HugePages_Total", "HugePages_Free"])
+        #expect(rows[1].values == [Double(3 * 2048 * 1024 + (1 << 30))])
+        #expect(rows[2].values == [0])
+
+        // No proc/meminfo: fine while every count is zero, an error otherwise.
+        let zero = try root(["\(folder)/node0/meminfo": "Node 0 HugePages_Total: 0\n"])
+        #expect(try NodeStatistics.memoryFields(in: zero, nodes: [0]).rows[0].values == [0])
+        let some = try root(["\(folder)/node0/meminfo": "Node 0 HugePages_Total: 2\n"])
+        #expect(throws: NUMAError.self) { try NodeStatistics.memoryFields(in: some, nodes: [0]) }
+    }
+
     @Test func processMemory() throws {
         let root = try root([
             "proc/meminfo": "Hugepagesize: 1024 kB\n",
