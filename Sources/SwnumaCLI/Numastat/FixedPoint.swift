@@ -83,28 +83,33 @@ enum FixedPoint {
         // Digits come least significant first: written from the end of a
         // scratch buffer (a UInt128 has at most 39), then appended in order.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { scratch in
-            var at = scratch.count
             // 64-bit steps where the value fits: 128-bit division is a library call.
-            if let small = UInt64(exactly: value) {
-                var rest = small
-                repeat {
-                    at -= 1
-                    scratch[at] = UInt8(ascii: "0") + UInt8(rest % 10)
-                    rest /= 10
-                } while rest > 0
-            } else {
-                var rest = value
-                repeat {
-                    at -= 1
-                    scratch[at] = UInt8(ascii: "0") + UInt8(rest % 10)
-                    rest /= 10
-                } while rest > 0
-            }
-            let written = scratch.count - at
+            let start =
+                if let small = UInt64(exactly: value) {
+                    writeDigits(small, endingAt: scratch.count, in: scratch)
+                } else {
+                    writeDigits(value, endingAt: scratch.count, in: scratch)
+                }
+            let written = scratch.count - start
             if written < minimumDigits {
                 bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: minimumDigits - written))
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[at...]))
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[start...]))
         }
+    }
+
+    /// Writes the digits of `value` backwards so that they end at `end`;
+    /// returns where they start.
+    private static func writeDigits<Value: FixedWidthInteger & UnsignedInteger>(
+        _ value: Value, endingAt end: Int, in scratch: UnsafeMutableBufferPointer<UInt8>
+    ) -> Int {
+        var at = end
+        var rest = value
+        repeat {
+            at -= 1
+            scratch[at] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        } while rest > 0
+        return at
     }
 }
