@@ -19,7 +19,10 @@ gave a different figure.
 The ratio in bold comes from an interleaved run: the two commands alternate,
 in random order, for the same number of runs, and the ratio is that of their
 medians. Drift on this shared machine then hits both alike; hyperfine, which
-times one command after the other, is reported beside it.
+times one command after the other, is reported beside it. Drift here includes
+the page cache itself: this virtual machine reclaims cached file pages on its
+own (seen at about 2 MB/s with 23 GB free), so pages of either program can
+drop out between runs and come back with a disk read.
 """
 import glob
 import json
