@@ -4,15 +4,16 @@
 SWIFT_BIN ?= /opt/swift/usr/bin
 export PATH := $(SWIFT_BIN):$(PATH)
 
-# A fully static release binary, stripped. Every module asks for generic type
-# metadata ([String], IDSet<NodeKind>, ...) through accessor functions, not by
-# mangled name: the mangled-name path runs the runtime's demangler and a scan
-# of all protocol conformances on first use, a third of a launch's
-# instructions. It is set here, not in Package.swift, because packages that
+# A fully static release binary, with its symbols (the start-up order check
+# reads them; `make install` strips the installed copy). Every module asks for
+# generic type metadata ([String], IDSet<NodeKind>, ...) through accessor
+# functions, not by mangled name: the mangled-name path runs the runtime's
+# demangler and a scan of all protocol conformances on first use, a third of a
+# launch's instructions. It is set here, not in Package.swift, because packages that
 # depend on the NUMA library by version refuse unsafe flags in it.
 # (Package.swift adds the start-up link order; see scripts/startup-order.py.)
 DIRECT_METADATA := -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
-RELEASE_FLAGS := -c release -Xswiftc -static-executable $(DIRECT_METADATA) -Xlinker -s
+RELEASE_FLAGS := -c release -Xswiftc -static-executable $(DIRECT_METADATA)
 BIN := .build/release/swnuma
 
 # Debian packages: libnuma-dev to build; the rest for tests (numactl is the
@@ -60,21 +61,17 @@ test-numastat: test-deps build
 test-vm: test-deps build
 	SWNUMA_BIN=$(CURDIR)/$(BIN) Tests/VM/run.sh
 
-# Rewrite Sources/swnuma/startup.order (the start-up code's link order) from an
-# unstripped release build run under valgrind. Run it after changing what a
-# start-up executes; `make test` says when the file has gone stale.
-ORDER_BUILD := swift build -c release -Xswiftc -static-executable $(DIRECT_METADATA) --scratch-path .build-order --product swnuma
-
-startup-order: test-deps
-	$(ORDER_BUILD)
-	scripts/startup-order.py .build-order/release/swnuma
+# Rewrite Sources/swnuma/startup.order (the start-up code's link order) from the
+# release build run under valgrind. Run it after changing what a start-up
+# executes; `make test` says when the file has gone stale.
+startup-order: test-deps build
+	scripts/startup-order.py $(BIN)
 	@# The package manager does not see the file as a link input: drop the
 	@# linked binary so that the next build links with the new order.
 	rm -f $(BIN)
 
-test-order: test-deps
-	$(ORDER_BUILD)
-	scripts/startup-order.py --check .build-order/release/swnuma
+test-order: test-deps build
+	scripts/startup-order.py --check $(BIN)
 
 vm-shell: test-deps build
 	SWNUMA_BIN=$(CURDIR)/$(BIN) Tests/VM/run.sh --shell $(or $(TOPOLOGY),four)
@@ -92,7 +89,7 @@ docs: deps
 	swift run generate-swnuma-docs
 
 install: build
-	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/swnuma
+	install -D -s -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/swnuma
 	ln -sf swnuma $(DESTDIR)$(PREFIX)/bin/swnuma-numastat
 	ln -sf swnuma $(DESTDIR)$(PREFIX)/bin/swnuma-migratepages
 	install -D -m 0644 man/swnuma.8 $(DESTDIR)$(PREFIX)/share/man/man8/swnuma.8

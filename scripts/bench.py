@@ -7,8 +7,8 @@ Whole-process timing with hyperfine (-N, no shell), peak RSS with
 /usr/bin/time. A benchmark, never a test: nothing here fails on a slow machine.
 Set BENCH_RUNS to change the number of timed runs (default 300).
 
-swnuma is timed as an operator runs it: a copy made by install(1), not the
-file the linker wrote. Before each row, both programs' files (numactl's with
+swnuma is timed as an operator runs it: a stripped copy made by install(1),
+as `make install` makes it, not the file the linker wrote. Before each row, both programs' files (numactl's with
 libnuma) are read through once, so that every page of them is in the page
 cache, as after an install. How much of a program file the page cache holds,
 and how it got there, changes how many page faults running it costs: the same
@@ -42,7 +42,7 @@ BUILT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, ".build/release
 RUNS = int(os.environ.get("BENCH_RUNS", "300"))
 WORK = tempfile.mkdtemp(prefix="swnuma-bench-")
 SWNUMA = os.path.join(WORK, "swnuma")
-subprocess.run(["install", "-m", "755", BUILT, SWNUMA], check=True)
+subprocess.run(["install", "-s", "-m", "755", BUILT, SWNUMA], check=True)
 
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))

@@ -103,7 +103,9 @@ public enum NodeStatistics {
         var defaultHugePageSize: Double?
         for (column, id) in nodes.enumerated() {
             let folder = "\(nodeFolder)/node\(id)"
-            var hugePageFolders: [(name: String, kib: UInt64)]?
+            // The node's huge page sizes, listed once for its three counters:
+            // nil before that, .some(nil) when the folder cannot be listed.
+            var hugePageSizes: [(name: String, kib: UInt64)]??
             // Lines without a value (blank lines) would be rows with no cells: never shown.
             for (position, field) in Meminfo(bytes: try readBytes(root, "\(folder)/meminfo")).fields.enumerated() {
                 let label = field.name
@@ -133,18 +135,17 @@ public enum NodeStatistics {
                         }
                     var recomputed = 0.0
                     if let counter {
-                        // The node's huge page sizes, listed once for its three counters.
-                        if hugePageFolders == nil {
-                            hugePageFolders = root.list("\(folder)/hugepages").map { names in
+                        if hugePageSizes == nil {
+                            hugePageSizes = .some(root.list("\(folder)/hugepages").map { names in
                                 names.compactMap { name in
                                     guard name.hasPrefix("hugepages-") && name.hasSuffix("kB"),
                                         let kib = UInt64(decimalText: name.dropFirst(10).dropLast(2))
                                     else { return nil }
                                     return (name, kib)
                                 }
-                            }
+                            })
                         }
-                        if let sizes = hugePageFolders {
+                        if let sizes = hugePageSizes ?? nil {
                             for (name, kib) in sizes {
                                 guard let text = root.readAttribute("\(folder)/hugepages/\(name)/\(counter)"),
                                     let pages = UInt64(decimalText: String(decoding: text, as: UTF8.self).trimmingWhitespaceAndNUL())

@@ -2,29 +2,29 @@
 /// the exact binary value rounded to `decimals` places, ties to even.
 enum FixedPoint {
     static func format(_ value: Double, decimals: Int) -> String {
-        var bytes: [UInt8] = []
-        append(value, decimals: decimals, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        var text = ByteText(capacity: 32)
+        append(value, decimals: decimals, to: &text)
+        return text.string
     }
 
-    /// Appends the text of ``format(_:decimals:)`` to `bytes`.
-    static func append(_ value: Double, decimals: Int, to bytes: inout [UInt8]) {
+    /// Appends the text of ``format(_:decimals:)`` to `text`.
+    static func append(_ value: Double, decimals: Int, to text: inout ByteText) {
         guard value.isFinite else {
-            bytes.append(contentsOf: (value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf")).utf8)
+            text.append(value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf"))
             return
         }
         var value = value
         if value.sign == .minus {
-            bytes.append(UInt8(ascii: "-"))
+            text.append("-")
             value = -value
         }
         let places = max(0, min(decimals, 18))
         // Beyond 2^127 the value is a whole number wider than 128 bits.
         guard value < 0x1p127 else {
-            appendWide(value, to: &bytes)
+            appendWide(value, to: &text)
             if places > 0 {
-                bytes.append(UInt8(ascii: "."))
-                bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: places))
+                text.append(".")
+                text.append(repeating: UInt8(ascii: "0"), count: places)
             }
             return
         }
@@ -49,15 +49,15 @@ enum FixedPoint {
                 whole += 1
             }
         }
-        appendDecimal(whole, minimumDigits: 1, to: &bytes)
+        text.append(whole)
         guard places > 0 else { return }
-        bytes.append(UInt8(ascii: "."))
-        appendDecimal(digits, minimumDigits: places, to: &bytes)
+        text.append(".")
+        text.append(digits, minimumDigits: places)
     }
 
     /// The exact decimal digits of a finite whole `value` of 2^53 or more:
     /// its significand doubled once per binary place, in base-10^9 limbs.
-    private static func appendWide(_ value: Double, to bytes: inout [UInt8]) {
+    private static func appendWide(_ value: Double, to text: inout ByteText) {
         let base: UInt64 = 1_000_000_000
         var significand = (1 as UInt64) << 52 | value.significandBitPattern
         var limbs: [UInt64] = []  // least significant first
@@ -74,42 +74,7 @@ enum FixedPoint {
             }
             if carry > 0 { limbs.append(carry) }
         }
-        appendDecimal(UInt128(limbs[limbs.count - 1]), minimumDigits: 1, to: &bytes)
-        for limb in limbs.dropLast().reversed() { appendDecimal(UInt128(limb), minimumDigits: 9, to: &bytes) }
-    }
-
-    /// The decimal digits of `value`, with leading zeros up to `minimumDigits`.
-    private static func appendDecimal(_ value: UInt128, minimumDigits: Int, to bytes: inout [UInt8]) {
-        // Digits come least significant first: written from the end of a
-        // scratch buffer (a UInt128 has at most 39), then appended in order.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { scratch in
-            // 64-bit steps where the value fits: 128-bit division is a library call.
-            let start =
-                if let small = UInt64(exactly: value) {
-                    writeDigits(small, endingAt: scratch.count, in: scratch)
-                } else {
-                    writeDigits(value, endingAt: scratch.count, in: scratch)
-                }
-            let written = scratch.count - start
-            if written < minimumDigits {
-                bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: minimumDigits - written))
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[start...]))
-        }
-    }
-
-    /// Writes the digits of `value` backwards so that they end at `end`;
-    /// returns where they start.
-    private static func writeDigits<Value: FixedWidthInteger & UnsignedInteger>(
-        _ value: Value, endingAt end: Int, in scratch: UnsafeMutableBufferPointer<UInt8>
-    ) -> Int {
-        var at = end
-        var rest = value
-        repeat {
-            at -= 1
-            scratch[at] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
-        } while rest > 0
-        return at
+        text.append(limbs[limbs.count - 1])
+        for limb in limbs.dropLast().reversed() { text.append(limb, minimumDigits: 9) }
     }
 }

@@ -109,8 +109,7 @@ struct StatTable: Equatable {
             return "Table has no non-zero data.\n"
         }
 
-        var output: [UInt8] = []
-        output.reserveCapacity(shownRows.count * (widths.reduce(0, +) + 1))
+        var output = ByteText(capacity: shownRows.count * (widths.reduce(0, +) + 1))
         var next = 0
         while next < shownColumns.count {
             var section: [Int] = []
@@ -122,19 +121,19 @@ struct StatTable: Equatable {
                 next += 1
                 if next < shownColumns.count && lineWidth + widths[shownColumns[next]] > screenWidth { break }
             }
-            if !output.isEmpty { output.append(0x0A) }
+            if output.count > 0 { output.append("\n") }
             for row in shownRows {
                 appendPadded(rows[row].cells[0], column: 0, to: &output)
                 for column in section { appendPadded(rows[row].cells[column], column: column, to: &output) }
-                output.append(0x0A)
+                output.append("\n")
             }
         }
-        return String(decoding: output, as: UTF8.self)
+        return output.string
     }
 
     /// ``pad(_:column:)`` appended as bytes, without building a string for
     /// each cell: numastat -m has hundreds of cells.
-    func appendPadded(_ cell: Cell, column: Int, to output: inout [UInt8]) {
+    func appendPadded(_ cell: Cell, column: Int, to output: inout ByteText) {
         let width = widths[column]
         let start = output.count
         switch cell {
@@ -143,25 +142,15 @@ struct StatTable: Equatable {
         case .number(let value):
             FixedPoint.append(value, decimals: decimals, to: &output)
         case .rule(let character) where character.isASCII:
-            output.append(contentsOf: repeatElement(character.asciiValue!, count: max(0, width - 1)))
+            output.append(repeating: character.asciiValue!, count: width - 1)
         case .text(let text) where text.utf8.allSatisfy({ $0 < 0x80 }):
-            output.append(contentsOf: text.utf8)
+            output.append(text)
         default:
             // Text beyond ASCII is cut and measured in characters.
-            output.append(contentsOf: pad(cell, column: column).utf8)
+            output.append(pad(cell, column: column))
             return
         }
-        let length = output.count - start
-        if length > width {
-            output.removeSubrange((start + width)...)
-        } else if length < width {
-            let padding = repeatElement(UInt8(ascii: " "), count: width - length)
-            if column == 0 {
-                output.append(contentsOf: padding)
-            } else {
-                output.insert(contentsOf: padding, at: start)
-            }
-        }
+        output.fitColumn(from: start, width: width, leftAligned: column == 0)
     }
 
     /// A cell cut to its column's width and padded: the left column to the

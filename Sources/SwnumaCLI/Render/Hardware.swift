@@ -72,14 +72,21 @@ package enum HardwareText {
 struct ByteText {
     private(set) var bytes: [UInt8] = []
 
-    init() {
-        bytes.reserveCapacity(4096)
+    init(capacity: Int = 4096) {
+        bytes.reserveCapacity(capacity)
     }
 
     var string: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// How many bytes have been appended.
+    var count: Int { bytes.count }
+
     mutating func append(_ text: String) {
         bytes.append(contentsOf: text.utf8)
+    }
+
+    mutating func append(repeating byte: UInt8, count: Int) {
+        bytes.append(contentsOf: repeatElement(byte, count: max(0, count)))
     }
 
     /// A decimal number, as printf's `%d` writes it.
@@ -92,19 +99,49 @@ struct ByteText {
         }
     }
 
-    mutating func append(_ value: UInt64) {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
+    /// An unsigned decimal number with at least `minimumDigits` digits
+    /// (leading zeros), as printf's `%0*llu` writes it.
+    mutating func append<Value: FixedWidthInteger & UnsignedInteger>(_ value: Value, minimumDigits: Int = 1) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Value.bitWidth / 3 + 1) { scratch in
+            let start = Self.writeDigits(value, endingAt: scratch.count, in: scratch)
+            append(repeating: UInt8(ascii: "0"), count: minimumDigits - (scratch.count - start))
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[start...]))
+        }
+    }
+
+    /// Writes the decimal digits of `value` backwards so that they end at
+    /// `end`; returns where they start.
+    static func writeDigits<Value: FixedWidthInteger & UnsignedInteger>(
+        _ value: Value, endingAt end: Int, in buffer: UnsafeMutableBufferPointer<UInt8>
+    ) -> Int {
+        // 64-bit steps where the value fits: wider division is a library call.
+        if Value.bitWidth > 64, let small = UInt64(exactly: value) {
+            return writeDigits(small, endingAt: end, in: buffer)
+        }
+        var at = end
         var rest = value
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                count += 1
-            } while rest > 0
-            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        repeat {
+            at -= 1
+            buffer[at] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        } while rest > 0
+        return at
+    }
+
+    /// Cuts what was appended since `start` to `width` bytes and pads it with
+    /// blanks to `width`: after it when `leftAligned`, before it otherwise
+    /// (printf's `%-*.*s` and `%*.*s` of ASCII text).
+    mutating func fitColumn(from start: Int, width: Int, leftAligned: Bool) {
+        let length = bytes.count - start
+        if length > width {
+            bytes.removeSubrange((start + width)...)
+        } else if length < width {
+            let padding = repeatElement(UInt8(ascii: " "), count: width - length)
+            if leftAligned {
+                bytes.append(contentsOf: padding)
+            } else {
+                bytes.insert(contentsOf: padding, at: start)
+            }
         }
     }
 
@@ -115,7 +152,7 @@ struct ByteText {
             withUnsafeBytes(of: Self.smallColumns[value]) { bytes.append(contentsOf: $0) }
             return
         }
-        let width = digitCount(value.magnitude) + 1
+        let width = Self.digitCount(value.magnitude) + 1
         for _ in width..<max(width, 4) { bytes.append(0x20) }
         if value < 0 {
             append(value)
@@ -153,17 +190,8 @@ struct ByteText {
                     // Four digits or more: the sign space, then the digits.
                     buffer[at] = 0x20
                     at += 1
-                    var digits = 0
-                    var rest = value
-                    while rest > 0 {
-                        digits += 1
-                        rest /= 10
-                    }
-                    rest = value
-                    for position in stride(from: at + digits - 1, through: at, by: -1) {
-                        buffer[position] = 0x30 + UInt8(rest % 10)
-                        rest /= 10
-                    }
+                    let digits = Self.digitCount(UInt(value))
+                    _ = Self.writeDigits(UInt(value), endingAt: at + digits, in: buffer)
                     at += digits
                 }
                 buffer[at] = 0x20
@@ -188,7 +216,7 @@ struct ByteText {
         append(" MB")
     }
 
-    private func digitCount(_ value: UInt) -> Int {
+    private static func digitCount(_ value: UInt) -> Int {
         var count = 1
         var rest = value
         while rest >= 10 {
