@@ -143,9 +143,17 @@ package enum Scanner {
     }
 
     /// The option a long name or unambiguous prefix of one names.
+    ///
+    /// numactl's own options are matched first: a prefix that names one
+    /// numactl option names it here too, whatever swnuma options share it
+    /// (`--o` stays `--offset` beside any `--o...` of swnuma's), and a prefix
+    /// ambiguous among numactl's options stays ambiguous. Only a prefix that
+    /// matches no numactl option is looked up among swnuma's additions.
     static func lookUp(_ name: Substring, word: String) throws(ScanError) -> OptionSpec {
         if let exact = OptionTable.all.first(where: { $0.long == name }) { return exact }
-        let candidates = name.isEmpty ? [] : OptionTable.all.filter { $0.long.hasPrefix(name) }
+        let matching = name.isEmpty ? [] : OptionTable.all.filter { $0.long.hasPrefix(name) }
+        let numactls = matching.filter(\.fromNumactl)
+        let candidates = numactls.isEmpty ? matching : numactls
         switch candidates.count {
         case 0: throw .unknownLong(word)
         case 1: return candidates[0]

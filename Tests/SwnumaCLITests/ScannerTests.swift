@@ -90,4 +90,37 @@ import Testing
             #expect(spec?.takesValue == takes, "-\(letter)")
         }
     }
+
+    /// numactl 2.0.19's long options in its table order, written out here and
+    /// not taken from swnuma's table, so that an option added to swnuma
+    /// cannot quietly change what a numactl prefix means.
+    static let numactlLongOptions = [
+        "all", "interleave", "weighted-interleave", "preferred", "preferred-many", "membind", "localalloc",
+        "cpunodebind", "cpubind", "physcpubind", "balancing", "show", "hardware", "cpu-compress", "version",
+        "shm", "file", "length", "offset", "shmmode", "huge", "shmid", "strict", "touch", "dump",
+        "dump-nodes", "verify",
+    ]
+
+    @Test func everyNumactlPrefixKeepsItsMeaning() throws {
+        var checked = 0
+        for option in Self.numactlLongOptions {
+            for length in 1...option.count {
+                let prefix = String(option.prefix(length))
+                let matches = Self.numactlLongOptions.filter { $0.hasPrefix(prefix) }
+                let exact = matches.contains(prefix)
+                if exact || matches.count == 1 {
+                    let name = exact ? prefix : matches[0]
+                    let scanned = try Scanner.scan(["--\(prefix)"] + (OptionTable.all.first { $0.long == name }!.takesValue ? ["0"] : []) + ["true"])
+                    let spec = OptionTable.all.first { $0.id == scanned.options.first?.id }
+                    #expect(spec?.long == name, "--\(prefix) must name --\(name)")
+                } else {
+                    #expect(throws: ScanError.self, "--\(prefix) is ambiguous in numactl") {
+                        try Scanner.scan(["--\(prefix)", "0", "true"])
+                    }
+                }
+                checked += 1
+            }
+        }
+        #expect(checked > 150)
+    }
 }
