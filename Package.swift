@@ -11,7 +11,12 @@ let package = Package(
     name: "swnuma",
     products: [
         .library(name: "NUMA", targets: ["NUMA"]),
+        .library(name: "KubeletMemory", targets: ["KubeletMemory"]),
         .executable(name: "swnuma", targets: ["swnuma"]),
+    ],
+    dependencies: [
+        // YAML for kubelet configuration files (KubeletMemory only; NUMA stays dependency-free).
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // libnuma's system-call wrappers (set_mempolicy, get_mempolicy, mbind, migrate_pages).
@@ -22,8 +27,10 @@ let package = Package(
         ),
         // The library: topology from an injectable root, NodeSet/CPUSet, policies. Never prints.
         .target(name: "NUMA", dependencies: ["CNUMA"], swiftSettings: strict),
+        // The kubelet memory manager's rules: reservations, quantities, machine state, checkpoints.
+        .target(name: "KubeletMemory", dependencies: ["NUMA", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         // The command line: option table, scanner, plan, renderers, launch.
-        .target(name: "SwnumaCLI", dependencies: ["NUMA"], swiftSettings: strict),
+        .target(name: "SwnumaCLI", dependencies: ["NUMA", "KubeletMemory"], swiftSettings: strict),
         // The executable: hands argv to SwnumaCLI. Release links put the code a start-up runs
         // side by side (startup.order, written by scripts/startup-order.py), which saves page faults.
         .executableTarget(
@@ -42,6 +49,7 @@ let package = Package(
         // Writes man/swnuma.8 and completions/ from the option table: `swift run generate-swnuma-docs`.
         .executableTarget(name: "generate-swnuma-docs", dependencies: ["SwnumaCLI"], swiftSettings: strict),
         .testTarget(name: "NUMATests", dependencies: ["NUMA"], swiftSettings: strict),
+        .testTarget(name: "KubeletMemoryTests", dependencies: ["KubeletMemory", "NUMA"], swiftSettings: strict),
         .testTarget(name: "SwnumaCLITests", dependencies: ["SwnumaCLI", "NUMA"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
