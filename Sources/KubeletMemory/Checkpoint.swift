@@ -47,9 +47,9 @@ public struct Checkpoint: Hashable, Sendable {
 
     /// Reads a checkpoint file's bytes.
     public static func parse(_ bytes: [UInt8]) throws(CheckpointError) -> Checkpoint {
-        let json: JSONValue
+        let json: JSONDocument
         do {
-            json = try JSONValue.parse(bytes)
+            json = try JSONDocument.parse(bytes)
         } catch {
             throw CheckpointError(error.description)
         }
@@ -57,9 +57,9 @@ public struct Checkpoint: Hashable, Sendable {
         if let data = json["data"] {
             guard case .string(let text) = data else { throw CheckpointError("json: cannot unmarshal data: not a string") }
             let stored = try unsigned(json["dataChecksum"] ?? .number("0"), field: "dataChecksum")
-            let inner: JSONValue
+            let inner: JSONDocument
             do {
-                inner = try JSONValue.parse(Array(text.utf8))
+                inner = try JSONDocument.parse(Array(text.utf8))
             } catch {
                 throw CheckpointError("failed to deserialize memory manager checkpoint data: \(error.description)")
             }
@@ -78,7 +78,7 @@ public struct Checkpoint: Hashable, Sendable {
         return checkpoint
     }
 
-    static func decode(_ json: JSONValue, format: Format) throws(CheckpointError) -> Checkpoint {
+    static func decode(_ json: JSONDocument, format: Format) throws(CheckpointError) -> Checkpoint {
         var policy = ""
         if let value = json["policyName"] {
             switch value {
@@ -122,7 +122,7 @@ public struct Checkpoint: Hashable, Sendable {
             storedChecksum: 0, computedChecksum: 0, legacyChecksumValid: nil)
     }
 
-    static func memoryBlocks(_ value: JSONValue?) throws(CheckpointError) -> [MemoryBlock] {
+    static func memoryBlocks(_ value: JSONDocument?) throws(CheckpointError) -> [MemoryBlock] {
         var result: [MemoryBlock] = []
         for item in try elements(value, field: "blocks") {
             var type = ""
@@ -137,12 +137,12 @@ public struct Checkpoint: Hashable, Sendable {
 
     // MARK: JSON helpers (Go's decoding rules: null leaves a field empty)
 
-    static func members(_ value: JSONValue?, field: String) throws(CheckpointError) -> [(String, JSONValue)] {
+    static func members(_ value: JSONDocument?, field: String) throws(CheckpointError) -> [(String, JSONDocument)] {
         switch value {
         case nil, .null?: return []
         case .object(let members)?:
             // A repeated key keeps its last value.
-            var result: [(String, JSONValue)] = []
+            var result: [(String, JSONDocument)] = []
             for (key, item) in members {
                 if let index = result.firstIndex(where: { $0.0 == key }) { result[index].1 = item } else { result.append((key, item)) }
             }
@@ -151,7 +151,7 @@ public struct Checkpoint: Hashable, Sendable {
         }
     }
 
-    static func elements(_ value: JSONValue?, field: String) throws(CheckpointError) -> [JSONValue] {
+    static func elements(_ value: JSONDocument?, field: String) throws(CheckpointError) -> [JSONDocument] {
         switch value {
         case nil, .null?: return []
         case .array(let items)?: return items
@@ -159,13 +159,13 @@ public struct Checkpoint: Hashable, Sendable {
         }
     }
 
-    static func ints(_ value: JSONValue?, field: String) throws(CheckpointError) -> [Int] {
+    static func ints(_ value: JSONDocument?, field: String) throws(CheckpointError) -> [Int] {
         var result: [Int] = []
         for item in try elements(value, field: field) { result.append(try signed(item, field: field)) }
         return result
     }
 
-    static func unsigned(_ value: JSONValue, field: String) throws(CheckpointError) -> UInt64 {
+    static func unsigned(_ value: JSONDocument, field: String) throws(CheckpointError) -> UInt64 {
         if value == .null { return 0 }
         guard case .number(let text) = value, let number = UInt64(text) else {
             throw CheckpointError("json: cannot unmarshal \(field) value into a uint64")
@@ -173,7 +173,7 @@ public struct Checkpoint: Hashable, Sendable {
         return number
     }
 
-    static func signed(_ value: JSONValue, field: String) throws(CheckpointError) -> Int {
+    static func signed(_ value: JSONDocument, field: String) throws(CheckpointError) -> Int {
         if value == .null { return 0 }
         guard case .number(let text) = value, let number = Int(text) else {
             throw CheckpointError("json: cannot unmarshal \(field) value into an int")
@@ -186,7 +186,7 @@ public struct Checkpoint: Hashable, Sendable {
     /// The text the kubelet hashes for a v1 or v2 checkpoint: Go's `spew`
     /// `%#v` of `*state.MemoryManagerCheckpoint` with a zero checksum, map
     /// keys sorted, nil maps and slices as `<nil>`.
-    public static func goRendering(_ json: JSONValue, withPodEntries: Bool) throws(CheckpointError) -> String {
+    public static func goRendering(_ json: JSONDocument, withPodEntries: Bool) throws(CheckpointError) -> String {
         var out = "(*state.MemoryManagerCheckpoint){PolicyName:(string)"
         if case .string(let text) = json["policyName"] ?? .null { out += text }
         out += " MachineState:(state.NUMANodeMap)"
@@ -224,13 +224,13 @@ public struct Checkpoint: Hashable, Sendable {
 
     /// A map: `map[k:v k:v]`, `<nil>` for null (and for an absent field the kubelet does not pre-fill).
     static func renderMap(
-        _ value: JSONValue?, emptyWhenAbsent: Bool, sortNumeric: Bool, _ render: (JSONValue) throws(CheckpointError) -> String
+        _ value: JSONDocument?, emptyWhenAbsent: Bool, sortNumeric: Bool, _ render: (JSONDocument) throws(CheckpointError) -> String
     ) throws(CheckpointError) -> String {
         guard let value else { return emptyWhenAbsent ? "map[]" : "<nil>" }
         if value == .null { return "<nil>" }
         var items = try members(value, field: "map")
         if sortNumeric {
-            var keyed: [(Int, JSONValue)] = []
+            var keyed: [(Int, JSONDocument)] = []
             for (key, item) in items {
                 guard let id = goAtoi(key).flatMap({ Int(exactly: $0) }) else { throw CheckpointError("json: cannot unmarshal key \"\(key)\" into an int") }
                 keyed.append((id, item))
@@ -244,12 +244,12 @@ public struct Checkpoint: Hashable, Sendable {
         return "map[" + parts.joined(separator: " ") + "]"
     }
 
-    static func renderInts(_ value: JSONValue?, field: String) throws(CheckpointError) -> String {
+    static func renderInts(_ value: JSONDocument?, field: String) throws(CheckpointError) -> String {
         guard let value, value != .null else { return "<nil>" }
         return "[" + (try ints(value, field: field)).map(String.init).joined(separator: " ") + "]"
     }
 
-    static func renderBlocks(_ value: JSONValue?) throws(CheckpointError) -> String {
+    static func renderBlocks(_ value: JSONDocument?) throws(CheckpointError) -> String {
         guard let value, value != .null else { return "<nil>" }
         var parts: [String] = []
         for item in try elements(value, field: "blocks") {

@@ -129,7 +129,10 @@ extension KubeletSettings {
     ///
     /// - Throws: ``KubeletInputError`` when the configuration file cannot be
     ///   read or is not a KubeletConfiguration.
-    public static func load(arguments: [String], root: SystemRoot) throws(KubeletInputError) -> KubeletSettings {
+    /// - Parameter relativeRoot: where a relative `--config` path is read
+    ///   from (the current folder, for a command line typed by the user);
+    ///   `root` when nil.
+    public static func load(arguments: [String], root: SystemRoot, relativeRoot: SystemRoot? = nil) throws(KubeletInputError) -> KubeletSettings {
         var settings = KubeletSettings()
         let (flags, stray) = scanFlags(arguments)
         if let word = stray.first {
@@ -140,9 +143,10 @@ extension KubeletSettings {
         if let config = flags.last(where: { $0.name == "config" }) {
             let path = config.value ?? ""
             settings.configFile = path
-            let relative = path.hasPrefix("/") ? String(path.dropFirst()) : path
-            guard let bytes = root.readBytes(relative) else {
-                throw KubeletInputError("cannot read the kubelet configuration file '\(root.resolve(relative))'")
+            let base = path.hasPrefix("/") ? root : relativeRoot ?? root
+            let relative = path.hasPrefix("/") ? String(path.drop(while: { $0 == "/" })) : path
+            guard !path.isEmpty, let bytes = base.readBytes(relative) else {
+                throw KubeletInputError("cannot read the kubelet configuration file '\(base.resolve(relative))'")
             }
             try settings.readConfigFile(String(decoding: bytes, as: UTF8.self), path: path)
         }

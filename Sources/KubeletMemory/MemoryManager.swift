@@ -243,6 +243,9 @@ public enum MemoryManagerRules {
             }
         case "Static":
             if !findings.contains(where: { $0.severity == .refusal }) {
+                let sums = sumErrors(machine: machine, allocatable: allocatable.byType, reservations: settings.reservedMemory)
+                findings += sums.map { $0.finding(allocatable: allocatable) }
+                if sums.isEmpty {
                 do throws(RuleError) {
                     let reserved = try systemReservedMemory(machine: machine, allocatable: allocatable.byType, reservations: settings.reservedMemory)
                     report.reserved = reserved
@@ -256,6 +259,7 @@ public enum MemoryManagerRules {
                     }
                 } catch {
                     findings.append(error.finding(allocatable: allocatable))
+                }
                 }
             }
             findings += beyondTheKubelet(settings, machine: machine)
@@ -352,15 +356,23 @@ public enum MemoryManagerRules {
         return result
     }
 
-    /// The per-type sums of the reservations against Node Allocatable.
+    /// The per-type sums of the reservations against Node Allocatable: the
+    /// first refusal the kubelet meets (it stops there).
     public static func validateReservedMemory(
         machine: MachineMemory, allocatable: [String: Quantity], reservations: [MemoryReservation]
     ) throws(RuleError) {
+        if let first = sumErrors(machine: machine, allocatable: allocatable, reservations: reservations).first { throw first }
+    }
+
+    /// Every refusal of the per-type sums: a reservation on a node that does
+    /// not exist (the first one), else every type whose sum differs, `memory`
+    /// first. The kubelet reports one of them; swnuma reports them all.
+    public static func sumErrors(machine: MachineMemory, allocatable: [String: Quantity], reservations: [MemoryReservation]) -> [RuleError] {
         var totals: [String: Quantity] = [:]
         let ids = Set(machine.nodes.map(\.id))
         for reservation in reservations {
             guard ids.contains(Int(reservation.numaNode)) else {
-                throw .unknownNode(reservation.numaNode, existing: machine.nodes.map(\.id))
+                return [.unknownNode(reservation.numaNode, existing: machine.nodes.map(\.id))]
             }
             for (name, quantity) in reservation.limits {
                 guard let running = totals[name] else {
@@ -370,19 +382,21 @@ public enum MemoryManagerRules {
                 do throws(QuantityError) {
                     totals[name] = try quantity.adding(running)
                 } catch {
-                    throw .tooLarge(error.description)
+                    return [.tooLarge(error.description)]
                 }
             }
         }
         var types = Set(totals.keys)
         for type in allocatable.keys where MemoryResource.isSupported(type) { types.insert(type) }
+        var errors: [RuleError] = []
         for type in types.sorted(by: typeOrder) {
             let target = allocatable[type] ?? .zero
             let total = totals[type] ?? .zero
             if total.nanos != target.nanos {
-                throw .unequal(type: type, reserved: total, allocatable: target)
+                errors.append(.unequal(type: type, reserved: total, allocatable: target))
             }
         }
+        return errors
     }
 
     /// `memory` first, then huge page types by name.

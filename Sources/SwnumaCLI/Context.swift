@@ -40,6 +40,9 @@ struct Context {
     }
 
     mutating func perform(_ invocation: Invocation) -> Outcome {
+        if case .kubelet(let request) = invocation.action {
+            return KubeletCommand.perform(request, root: root, json: invocation.json)
+        }
         // A malformed --require is a usage error, found before anything else.
         var requirements: [Requirement] = []
         for text in invocation.requirements {
@@ -119,7 +122,7 @@ struct Context {
             break
         case .sharedMemory:
             return performSharedMemory(invocation, outcome: outcome)
-        case .help, .version:
+        case .help, .version, .kubelet:
             break
         }
         return outcome

@@ -6,6 +6,8 @@ package enum HelpText {
         "swnuma --show [--json]",
         "swnuma --require expr... [--json]",
         "swnuma [shm options] --shm keyfile | --file path [policy] [--touch] [--dump]",
+        "swnuma [--root dir] [--json] --kubelet-check | --kubelet-suggest [kubelet args...]",
+        "swnuma [--root dir] [--json] --kubelet-state [checkpoint]",
     ]
 
     package static func render() -> String {
@@ -28,7 +30,8 @@ package enum HelpText {
             Sizes take k, m or g suffixes.
 
             Exit status: the command's own; 0 for --hardware, --show, --version and
-            --help; 1 for a usage error or a refused policy; 3 when a --require fails.
+            --help; 1 for a usage error or a refused policy; 3 when a --require fails
+            or a kubelet configuration or checkpoint would be refused.
 
             """
         return out

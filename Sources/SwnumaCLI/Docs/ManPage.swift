@@ -30,6 +30,7 @@ package enum ManPage {
         exitStatus(&page)
         examples(&page)
         otherModes(&page)
+        KubeletManual.section(&page)
         differences(&page)
 
         page.macro("Sh SEE ALSO")
@@ -122,6 +123,7 @@ package enum ManPage {
         page.macro("Op Ar policy")
         page.macro("Op Fl T")
         page.macro("Op Fl d")
+        KubeletManual.synopsis(&page)
     }
 
     static func description(_ page: inout MdocWriter) {
@@ -172,6 +174,9 @@ package enum ManPage {
         if let short = spec.short { head += "Fl \(short) , " }
         head += "Fl \\-\(spec.long)"
         if spec.takesValue { head += " Ns = Ns Ar \(spec.valueName)" }
+        if let rest = spec.rest {
+            head += rest.hasSuffix("...") ? " Op Ar \(rest.dropLast(3)) ..." : " Op Ar \(rest)"
+        }
         return head
     }
 
@@ -217,8 +222,8 @@ package enum ManPage {
     static func outputs(_ page: inout MdocWriter) {
         page.macro("Sh JSON OUTPUT")
         page.text("""
-            With --json, --hardware, --show and --require print one JSON document on standard output \
-            instead of text.
+            With --json, --hardware, --show, --require, --kubelet-check, --kubelet-suggest and --kubelet-state \
+            print one JSON document on standard output instead of text.
             """)
         page.macro("Sh REQUIREMENTS")
         page.text("""
@@ -266,7 +271,7 @@ package enum ManPage {
         page.macro("It 1")
         page.text("A usage error, a refused policy or binding, or a command that cannot be executed.")
         page.macro("It 3")
-        page.text("A --require that does not hold.")
+        page.text("A --require that does not hold; with --kubelet-check, --kubelet-suggest or --kubelet-state, a configuration or checkpoint the kubelet would refuse, or one that is wrong for this machine.")
         page.macro("El")
     }
 

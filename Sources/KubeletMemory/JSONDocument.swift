@@ -1,15 +1,15 @@
 /// A JSON document as read for a checkpoint: objects keep their keys in
 /// order (a repeated key's last value wins on lookup, as in Go), numbers keep
 /// their text so that 64-bit values stay exact.
-public indirect enum JSONValue: Hashable, Sendable {
+public indirect enum JSONDocument: Hashable, Sendable {
     case null
     case bool(Bool)
     case number(String)
     case string(String)
-    case array([JSONValue])
-    case object([(String, JSONValue)])
+    case array([JSONDocument])
+    case object([(String, JSONDocument)])
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    public static func == (lhs: JSONDocument, rhs: JSONDocument) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
         case (.bool(let a), .bool(let b)): a == b
@@ -36,13 +36,13 @@ public indirect enum JSONValue: Hashable, Sendable {
     }
 
     /// The value of `key` in an object (the last one when repeated), nil when absent or not an object.
-    public subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> JSONDocument? {
         guard case .object(let members) = self else { return nil }
         return members.last { $0.0 == key }?.1
     }
 
     /// Parses a whole document.
-    public static func parse(_ bytes: [UInt8]) throws(JSONError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(JSONError) -> JSONDocument {
         var parser = JSONParser(bytes: bytes)
         parser.skipBlanks()
         let value = try parser.value(depth: 0)
@@ -68,13 +68,13 @@ private struct JSONParser {
         while at < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[at]) { at += 1 }
     }
 
-    mutating func value(depth: Int) throws(JSONError) -> JSONValue {
+    mutating func value(depth: Int) throws(JSONError) -> JSONDocument {
         guard depth < 512 else { throw JSONError("JSON nested too deeply") }
         guard at < bytes.count else { throw JSONError("unexpected end of JSON input") }
         switch bytes[at] {
         case UInt8(ascii: "{"):
             at += 1
-            var members: [(String, JSONValue)] = []
+            var members: [(String, JSONDocument)] = []
             skipBlanks()
             if at < bytes.count, bytes[at] == UInt8(ascii: "}") {
                 at += 1
@@ -101,7 +101,7 @@ private struct JSONParser {
             }
         case UInt8(ascii: "["):
             at += 1
-            var items: [JSONValue] = []
+            var items: [JSONDocument] = []
             skipBlanks()
             if at < bytes.count, bytes[at] == UInt8(ascii: "]") {
                 at += 1
