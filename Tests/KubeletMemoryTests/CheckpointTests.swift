@@ -77,7 +77,7 @@ import Testing
     }
 
     @Test func goRenderingOfNilsAndOrder() throws {
-        let json = try JSONValue.parse(Array(#"{"policyName":"Static","machineState":{"10":{"memoryMap":null},"2":{"cells":null,"memoryMap":{"memory":null}}},"entries":{"b":{"c":null},"a":{}}}"#.utf8))
+        let json = try JSONDocument.parse(Array(#"{"policyName":"Static","machineState":{"10":{"memoryMap":null},"2":{"cells":null,"memoryMap":{"memory":null}}},"entries":{"b":{"c":null},"a":{}}}"#.utf8))
         #expect(
             try Checkpoint.goRendering(json, withPodEntries: false)
                 == "(*state.MemoryManagerCheckpoint){PolicyName:(string)Static MachineState:(state.NUMANodeMap)map[2:<*>{NumberOfAssignments:(int)0 MemoryMap:(map[v1.ResourceName]*state.MemoryTable)map[memory:<nil>] Cells:([]int)<nil>} 10:<*>{NumberOfAssignments:(int)0 MemoryMap:(map[v1.ResourceName]*state.MemoryTable)<nil> Cells:([]int)<nil>}] Entries:(state.ContainerMemoryAssignments)map[a:map[] b:map[c:<nil>]] Checksum:(checksum.Checksum)0}"
