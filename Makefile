@@ -25,7 +25,7 @@ TEST_DEPS := numactl qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zs
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-vm vm-shell startup-order test-order bench clean
+.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-kubelet test-vm vm-shell startup-order test-order bench clean
 
 all: build
 
@@ -37,11 +37,12 @@ test-deps: deps
 
 build: deps
 	swift build $(RELEASE_FLAGS) --product swnuma
+	swift build $(RELEASE_FLAGS) --product swnuma-kubelet
 
 run: build
 	$(BIN) -H
 
-test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-docs test-install test-order test-vm
+test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-kubelet test-docs test-install test-order test-vm
 
 test-unit: deps
 	swift test
@@ -57,6 +58,9 @@ test-json: test-deps build
 
 test-numastat: test-deps build
 	Tests/Numastat/run.sh $(BIN)
+
+test-kubelet: test-deps build
+	Tests/Kubelet/run.sh $(BIN)
 
 test-vm: test-deps build
 	SWNUMA_BIN=$(CURDIR)/$(BIN) Tests/VM/run.sh
@@ -90,6 +94,7 @@ docs: deps
 
 install: build
 	install -D -s -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/swnuma
+	install -D -s -m 0755 $(BIN)-kubelet $(DESTDIR)$(PREFIX)/bin/swnuma-kubelet
 	ln -sf swnuma $(DESTDIR)$(PREFIX)/bin/swnuma-numastat
 	ln -sf swnuma $(DESTDIR)$(PREFIX)/bin/swnuma-migratepages
 	install -D -m 0644 man/swnuma.8 $(DESTDIR)$(PREFIX)/share/man/man8/swnuma.8
@@ -98,7 +103,7 @@ install: build
 	install -D -m 0644 completions/swnuma.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/swnuma.fish
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/swnuma
+	rm -f $(DESTDIR)$(PREFIX)/bin/swnuma $(DESTDIR)$(PREFIX)/bin/swnuma-kubelet
 	rm -f $(DESTDIR)$(PREFIX)/bin/swnuma-numastat $(DESTDIR)$(PREFIX)/bin/swnuma-migratepages
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man8/swnuma.8
 	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/swnuma

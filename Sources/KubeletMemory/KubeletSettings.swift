@@ -263,7 +263,8 @@ extension KubeletSettings {
         do {
             node = try Yams.compose(yaml: text)
         } catch {
-            throw KubeletInputError("'\(path)' is not YAML or JSON: \(error)")
+            let reason = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+            throw KubeletInputError("'\(path)' is not YAML or JSON: \(reason)")
         }
         guard let node, node.mapping != nil else {
             throw KubeletInputError("'\(path)' is not a KubeletConfiguration: it holds no mapping")

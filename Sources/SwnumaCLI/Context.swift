@@ -40,9 +40,6 @@ struct Context {
     }
 
     mutating func perform(_ invocation: Invocation) -> Outcome {
-        if case .kubelet(let request) = invocation.action {
-            return KubeletCommand.perform(request, root: root, json: invocation.json)
-        }
         // A malformed --require is a usage error, found before anything else.
         var requirements: [Requirement] = []
         for text in invocation.requirements {

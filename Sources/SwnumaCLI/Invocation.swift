@@ -45,6 +45,11 @@ package struct KubeletRequest: Equatable, Sendable {
     package var mode: Mode
     /// The kubelet's arguments (check, suggest) or the checkpoint file (state); empty for the running kubelet's.
     package var arguments: [String]
+
+    package init(mode: Mode, arguments: [String]) {
+        self.mode = mode
+        self.arguments = arguments
+    }
 }
 
 /// A command line turned into a plan: validated against numactl's ordering

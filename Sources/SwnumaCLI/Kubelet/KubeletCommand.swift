@@ -1,4 +1,5 @@
 internal import KubeletMemory
+internal import SwnumaCLI
 internal import NUMA
 
 /// `--kubelet-check`, `--kubelet-suggest` and `--kubelet-state`: the

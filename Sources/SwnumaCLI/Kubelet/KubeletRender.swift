@@ -1,4 +1,5 @@
 internal import KubeletMemory
+internal import SwnumaCLI
 
 /// Text for `--kubelet-check`, `--kubelet-suggest` and `--kubelet-state`.
 enum KubeletText {

@@ -1,7 +1,9 @@
-internal import KubeletMemory
-
 /// The man page's part on the kubelet memory manager modes.
 enum KubeletManual {
+    /// The Kubernetes release whose rules swnuma-kubelet implements (its
+    /// `MemoryManagerRules.kubernetesVersion`; Tests/Kubelet checks they agree).
+    static let kubernetesVersion = "1.34"
+
     static func synopsis(_ page: inout MdocWriter) {
         page.macro("Nm")
         page.macro("Op Fl \\-root Ar dir")
@@ -20,7 +22,7 @@ enum KubeletManual {
         page.text("""
             --kubelet-check, --kubelet-suggest and --kubelet-state apply the rules of the kubelet's memory manager \
             (--memory-manager-policy=Static) to this topology, before a kubelet restart finds them broken. \
-            The rules are those of Kubernetes \(MemoryManagerRules.kubernetesVersion): \
+            The rules are those of Kubernetes \(kubernetesVersion): \
             the --reserved-memory syntax (';' between nodes, NODE:TYPE=QUANTITY, ',' between types, the flag repeatable), \
             resource quantities with their suffixes and exponents, \
             the types memory and hugepages-SIZE, no zero and no duplicate entries, \
@@ -43,6 +45,8 @@ enum KubeletManual {
             """)
         page.macro("Pp")
         page.text("""
+            These modes are carried out by swnuma-kubelet, installed beside swnuma, which swnuma executes with its own arguments: \
+            it reads YAML, and the start-up cost of that stays out of every other command. \
             --kubelet-check prints one line per finding: what the kubelet would say, in its own words, and what to change; \
             then the machine state the static policy would start with. \
             Beyond the kubelet, it names reservations larger than a node's memory or huge page pool, \
