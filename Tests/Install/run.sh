@@ -20,6 +20,7 @@ not_ok() {
 
 files=(
     "bin/swnuma"
+    "bin/swnuma-kubelet"
     "share/man/man8/swnuma.8"
     "share/bash-completion/completions/swnuma"
     "share/zsh/vendor-completions/_swnuma"
@@ -43,6 +44,9 @@ done
 if "$root/bin/swnuma-numastat" -V | grep -q '^swnuma-numastat '; then ok; else not_ok "installed swnuma-numastat -V"; fi
 if "$root/bin/swnuma-migratepages" --help | grep -q '^Usage: swnuma-migratepages '; then ok; else
     not_ok "installed swnuma-migratepages --help"
+fi
+if "$root/bin/swnuma" --root "$repo/Tests/Fixtures/sysfs/vm-two" --kubelet-check --v=2 | grep -q '^verdict: '; then ok; else
+    not_ok "installed swnuma runs the installed swnuma-kubelet"
 fi
 if cmp -s "$repo/man/swnuma.8" "$root/share/man/man8/swnuma.8"; then ok; else not_ok "installed man page is man/swnuma.8"; fi
 if MANPAGER=cat man -l "$root/share/man/man8/swnuma.8" 2> /dev/null | grep -q 'SWNUMA(8)'; then ok; else

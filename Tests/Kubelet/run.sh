@@ -197,6 +197,25 @@ printf '{"policyName":' > "$work/state"
 expect state-malformed 1 "is not a memory manager checkpoint" -- --root "$two" --kubelet-state "$work/state"
 expect state-two-files 1 "one too many" -- --kubelet-state a b
 
+# --- a real process named kubelet on this machine, found through /proc
+if command -v gcc > /dev/null && [ -z "$(pgrep -x kubelet)" ]; then
+    printf '#include <unistd.h>\nint main(void) { pause(); return 0; }\n' > "$work/pause.c"
+    mkdir -p "$work/live"
+    if gcc -o "$work/live/kubelet" "$work/pause.c" 2> /dev/null; then
+        "$work/live/kubelet" --config "$work/kubelet.yaml" --memory-manager-policy=None --v=2 &
+        live=$!
+        sleep 0.2
+        expect live-kubelet 0 "kubelet: kubelet pid $live, config $work/kubelet.yaml" -- --kubelet-check
+        grep -q "memory manager policy: None" "$work/out" && passed=$((passed + 1)) || fail live-kubelet-flags "the flag after --config does not override it"
+        kill "$live"
+        wait "$live" 2> /dev/null
+    else
+        echo "kubelet: live process SKIPPED: gcc cannot build a stand-in"
+    fi
+else
+    echo "kubelet: live process SKIPPED: no gcc, or a kubelet is running here"
+fi
+
 # --- the man page names the Kubernetes release whose rules the JSON reports
 rules=$("$swnuma" --root "$two" --json --kubelet-suggest "${static[@]}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["kubernetes_rules"])')
 grep -q "Kubernetes $rules" "$repo/man/swnuma.8" && passed=$((passed + 1)) || fail man-version "man/swnuma.8 does not name Kubernetes $rules"
