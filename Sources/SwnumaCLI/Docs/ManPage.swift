@@ -269,7 +269,7 @@ package enum ManPage {
         page.macro("It 0")
         page.text("After --hardware, --show, --version or --help.")
         page.macro("It 1")
-        page.text("A usage error, a refused policy or binding, or a command that cannot be executed.")
+        page.text("A usage error, a refused policy or binding, or a command that cannot be executed; for --kubelet-check, --kubelet-suggest and --kubelet-state, a file that cannot be read or no kubelet to check.")
         page.macro("It 3")
         page.text("A --require that does not hold; with --kubelet-check, --kubelet-suggest or --kubelet-state, a configuration or checkpoint the kubelet would refuse, or one that is wrong for this machine.")
         page.macro("El")
