@@ -12,7 +12,8 @@ public struct RunningKubelet: Hashable, Sendable {
     }
 
     /// The kubelet processes under `root`: those whose `comm` is `kubelet`
-    /// or whose program name ends in `/kubelet`, by pid.
+    /// or whose program name ends in `/kubelet`, by pid. For a script named
+    /// kubelet, the interpreter and the script's path are not arguments.
     public static func find(in root: SystemRoot) -> [RunningKubelet] {
         guard let names = root.list("proc") else { return [] }
         var found: [RunningKubelet] = []
@@ -25,7 +26,12 @@ public struct RunningKubelet: Hashable, Sendable {
             let comm = root.readText("proc/\(name)/comm").map { $0.split(separator: "\n").first.map(String.init) ?? "" }
             let base = program.split(separator: "/").last.map(String.init) ?? program
             guard comm == "kubelet" || base == "kubelet" else { continue }
-            found.append(RunningKubelet(pid: pid, arguments: Array(words.dropFirst())))
+            var arguments = Array(words.dropFirst())
+            // A script named kubelet runs as `INTERPRETER .../kubelet ARGS`.
+            if base != "kubelet", let script = arguments.first, script.split(separator: "/").last == "kubelet" {
+                arguments.removeFirst()
+            }
+            found.append(RunningKubelet(pid: pid, arguments: arguments))
         }
         return found.sorted { $0.pid < $1.pid }
     }

@@ -172,6 +172,13 @@ expect running-kubelet-json 0 '"pid": 4242' -- --root "$node" --json --kubelet-c
 schema running-kubelet-json check
 "$swnuma" --root "$node" --json --kubelet-check > "$work/check.json"
 expect no-checkpoint 1 "cannot read the memory manager checkpoint" -- --root "$node" --kubelet-state
+# A script named kubelet: its interpreter and path are not kubelet arguments.
+script="$work/script"
+cp -r "$two" "$script"
+mkdir -p "$script/proc/99"
+printf 'kubelet\n' > "$script/proc/99/comm"
+printf '/bin/sh\0/usr/local/bin/kubelet\0--memory-manager-policy=Static\0--reserved-memory=1:memory=100Mi\0' > "$script/proc/99/cmdline"
+expect running-script 0 "would accept" -- --root "$script" --kubelet-check
 
 for format in v1 v2 v3; do
     python3 "$here/checkpoint.py" "$work/check.json" $format "$node/srv/kubelet/memory_manager_state" container=pod-a/db/memory/33554432/0 container=pod-b/web/memory/1048576/1
