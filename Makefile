@@ -41,7 +41,7 @@ build: deps
 run: build
 	$(BIN) -H
 
-test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-docs test-install test-order test-vm
+test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-docs test-docc test-install test-order test-vm
 
 test-unit: deps
 	swift test
@@ -110,3 +110,9 @@ test-docs: test-deps build
 
 test-install: build
 	Tests/Install/run.sh $(PREFIX)
+
+# The NUMA library's documentation (Sources/NUMA/NUMA.docc): docc builds it
+# without a warning, and every public declaration has a `///` comment.
+.PHONY: test-docc
+test-docc: test-deps
+	Tests/DocC/run.sh

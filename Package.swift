@@ -13,6 +13,11 @@ let package = Package(
         .library(name: "NUMA", targets: ["NUMA"]),
         .executable(name: "swnuma", targets: ["swnuma"]),
     ],
+    dependencies: [
+        // `swift package generate-documentation --target NUMA` (the NUMA.docc catalog; `make docs-check`).
+        // A command plugin: nothing of it is built or linked unless documentation is generated.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+    ],
     targets: [
         // libnuma's system-call wrappers (set_mempolicy, get_mempolicy, mbind, migrate_pages).
         .systemLibrary(
