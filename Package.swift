@@ -15,7 +15,7 @@ let package = Package(
     ],
     dependencies: [
         // `swift package generate-documentation --target NUMA` (the NUMA.docc catalog; `make docs-check`).
-        // A command plugin: nothing of it is built or linked unless documentation is generated.
+        // Command plugins only: nothing of it is linked into NUMA or swnuma, and `make build` does not compile it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
