@@ -14,7 +14,7 @@ let package = Package(
         .executable(name: "swnuma", targets: ["swnuma"]),
     ],
     dependencies: [
-        // `swift package generate-documentation --target NUMA` (the NUMA.docc catalog; `make docs-check`).
+        // `swift package generate-documentation --target NUMA` (the NUMA.docc catalog; `make test-docc`).
         // Command plugins only: nothing of it is linked into NUMA or swnuma, and `make build` does not compile it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
