@@ -18,9 +18,9 @@ BIN := .build/release/swnuma
 
 # Debian packages: libnuma-dev to build; the rest for tests (numactl is the
 # oracle, qemu/busybox the multi-node guests, mandoc/zsh/fish/bash-completion
-# check the man page and completions, hyperfine the benchmarks).
+# check the man page and completions, jq its examples, hyperfine the benchmarks).
 BUILD_DEPS := libnuma-dev pkg-config
-TEST_DEPS := numactl qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind
+TEST_DEPS := numactl qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind jq
 
 PREFIX ?= /usr/local
 DESTDIR ?=

@@ -37,9 +37,9 @@ package enum ManPage {
         page.macro("Xr sched_setaffinity 2 ,")
         page.macro("Xr set_mempolicy 2 ,")
         page.macro("Xr numa 7 ,")
+        page.macro("Xr numactl 8 ,")
         page.macro("Xr swnuma-migratepages 8 ,")
-        page.macro("Xr swnuma-numastat 8 ,")
-        page.macro("Xr numactl 8")
+        page.macro("Xr swnuma-numastat 8")
 
         if !notYetAvailable.isEmpty {
             page.macro("Sh CAVEATS")

@@ -157,7 +157,7 @@ package enum ModeCompletions {
             done
           done
           _alternative \
-            "ids:node id:_sequence -d compadd - ${ids[*]}" \
+            "ids:node id:_sequence compadd - ${ids[*]}" \
             'keywords:keyword:(all)'
         }
 

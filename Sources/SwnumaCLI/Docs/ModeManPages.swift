@@ -78,9 +78,9 @@ package enum NumastatManPage {
             (numastat prints its usage on standard error with exit 1); -V and --version print swnuma's version.
             """)
         page.macro("Sh SEE ALSO")
+        page.macro("Xr numastat 8 ,")
         page.macro("Xr swnuma 8 ,")
-        page.macro("Xr swnuma-migratepages 8 ,")
-        page.macro("Xr numastat 8")
+        page.macro("Xr swnuma-migratepages 8")
         return page.output
     }
 }
@@ -135,9 +135,9 @@ package enum MigratepagesManPage {
             """)
         page.macro("Sh SEE ALSO")
         page.macro("Xr migrate_pages 2 ,")
+        page.macro("Xr migratepages 8 ,")
         page.macro("Xr swnuma 8 ,")
-        page.macro("Xr swnuma-numastat 8 ,")
-        page.macro("Xr migratepages 8")
+        page.macro("Xr swnuma-numastat 8")
         return page.output
     }
 }

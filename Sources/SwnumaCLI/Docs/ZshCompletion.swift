@@ -35,9 +35,9 @@ package enum ZshCompletion {
               # all and same start a list; a single node (--preferred) takes neither.
               [[ $kind == node ]] || keywords=(all)
               [[ $kind == nodes ]] && keywords+=(same)
-              # -d: an id already in the list is not offered again.
+              # _sequence leaves out an id already in the list.
               _alternative \
-                "ids:${kind%s} id:_sequence -d compadd - ${ids[*]}" \
+                "ids:${kind%s} id:_sequence compadd - ${ids[*]}" \
                 "keywords:keyword:(${keywords[*]})"
             }
 
