@@ -85,6 +85,15 @@ if command -v jq > /dev/null; then
     fi
 fi
 
+# The README names every Debian package `make run`/`make test` install, the
+# numactl version "byte for byte" means, and numactl's programs swnuma leaves alone.
+for package in $(sed -n 's/^\(BUILD\|TEST\)_DEPS := //p' Makefile); do
+    contains "README names the package $package" README.md "\`$package\`"
+done
+for text in 'numactl 2.0.19' '2.0.16' 'exits 1' 'memhog' 'numademo' 'migspeed' 'share/swnuma/schema/'; do
+    contains "README tells $text" README.md "$text"
+done
+
 # The completion scripts parse.
 for name in swnuma swnuma-numastat swnuma-migratepages; do
     check "bash -n $name" bash -n "completions/$name.bash"

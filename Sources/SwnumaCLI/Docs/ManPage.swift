@@ -414,6 +414,8 @@ package enum ManPage {
             "Messages: swnuma's usage text and diagnostics are its own; a refusal is one line on standard error naming the offending word, with nothing on standard output.",
             "-h and --help print help on standard output and exit 0; numactl treats -h as an unknown option.",
             "--version prints swnuma and its version rather than numactl's version number.",
+            "Output that cannot be written (a full disk) is an error: one line on standard error, exit 1; numactl exits 0. A reader that closed the pipe is not an error.",
+            "Bare swnuma prints its usage on standard error and exits 1, as numactl does; a word after a <nodes> or <cpus> option that is not one is named with its option.",
         ]
         page.macro("Bl -bullet")
         for item in items {
