@@ -44,7 +44,8 @@ package enum HelpText {
               swnuma -H --json | jq '.nodes[] | {id, free: .memory.free_bytes}'
 
             Exit status: the command's own; 0 for --hardware, --show, --version and
-            --help; 1 for a usage error or a refused policy; 3 when a --require fails.
+            --help; 1 for a usage error, a refused policy, a command that cannot be
+            executed or output that cannot be written; 3 when a --require fails.
 
             """
         return out
