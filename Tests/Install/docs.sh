@@ -152,7 +152,7 @@ fi
 zsh_shows() {
     local line=$1 pattern
     shift
-    timeout 30 zsh "$here/completion-zsh.zsh" "$repo" "$bin_dir" "$line" > "$work/zsh.txt" 2>&1
+    timeout 30 zsh "$here/completion-zsh.zsh" "$repo" "${zsh_bin_dir:-$bin_dir}" "$line" > "$work/zsh.txt" 2>&1
     for pattern in "$@"; do
         if grep -qE -- "$pattern" "$work/zsh.txt"; then
             passed=$((passed + 1))
@@ -194,6 +194,10 @@ zsh_shows "swnuma --root $fixture -m " "^0 +1 +2 +3 +all +same *$"
 zsh_shows "swnuma --root $fixture -C " "^0 +1 +2 +all *$"
 zsh_shows "swnuma -- ech" "swnuma -- echo"
 zsh_shows "swnuma -m 0 -- ls --almost-al" "swnuma -m 0 -- ls --almost-all"
+zsh_shows "swnuma-numastat --vers" "swnuma-numastat --version"
+zsh_shows "swnuma-migratepages --he" "swnuma-migratepages --help"
+# Node ids from the swnuma beside it: here one reading the fixture.
+zsh_bin_dir=$work/bin zsh_shows "swnuma-migratepages 1 0," "^1 +2 +3 *$"
 
 echo "docs: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
