@@ -76,7 +76,11 @@ extension Invocation {
     /// before every `<nodes>`/`<cpus>`; `--hardware`, `--balancing`,
     /// `--version`, `--shm` and `--file` before the policy; shared-memory
     /// options on the right side of `--shm`/`--file`; a command where one is needed.
-    package static func plan(_ line: ScannedLine) throws(UsageError) -> Invocation {
+    ///
+    /// `scanError` is where the scan of the command line stopped, if it did:
+    /// the options before it are checked first, in order (a `<nodes>` that is
+    /// not one is named before the unknown option after it), then it is thrown.
+    package static func plan(_ line: ScannedLine, scanError: ScanError? = nil) throws(UsageError) -> Invocation {
         var plan = Invocation()
         var policyOption: ScannedOption?
         var spec: String?
@@ -109,15 +113,33 @@ extension Invocation {
             return previous
         }
 
+        /// Refuses a `<nodes>`/`<cpus>` value that is not one by its form
+        /// (`-C ls`: a forgotten argument), naming the word and the option.
+        func checkForm(_ option: ScannedOption) throws(UsageError) {
+            let value = option.value ?? ""
+            let cpus = OptionTable.spec(option.id).value == .cpus
+            if !cpus && value == "same" { return }
+            let problem =
+                cpus
+                ? CPUSet.syntaxProblem(in: value, devices: false) : NodeSet.syntaxProblem(in: value, devices: true)
+            if let problem {
+                let kind = cpus ? "<cpus>" : "<nodes>"
+                throw UsageError("\(option.spelling) needs \(kind); '\(value)' is not \(kind) (\(problem))")
+            }
+        }
+
         for option in line.options {
             switch option.id {
             case .all:
                 if sawSpec { throw UsageError("--all/-a must come before every <nodes> and <cpus> option") }
                 all = true
             case .interleave, .weightedInterleave, .preferred, .preferredMany, .membind, .localalloc:
+                // numactl parses the nodes of all but -m before it looks for a second policy.
+                if option.id != .membind && option.id != .localalloc { try checkForm(option) }
                 if let policy = policyOption {
                     throw UsageError("conflicting memory policies \(name(policy)) and \(name(option)): give one")
                 }
+                if option.id == .membind { try checkForm(option) }
                 policyOption = option
                 let kind = policyKind(option.id)
                 var nodeSpec: String?
@@ -155,6 +177,7 @@ extension Invocation {
                 if let pre = lastPreShared {
                     throw UsageError("\(name(option)) cannot follow the shared-memory option \(name(pre))")
                 }
+                try checkForm(option)
                 sawSpec = true
                 sawCPUBinding = true
                 if option.id == .physcpubind {
@@ -195,6 +218,7 @@ extension Invocation {
                 plan.requirements.append(option.value ?? "")
             }
         }
+        if let scanError { throw UsageError(scanError.description) }
 
         if hardware {
             plan.action = .hardware
