@@ -8,15 +8,23 @@ public enum AtomicFile {
     /// (`.NAME.XXXXXX`, a name node-feature-discovery and most directory
     /// watchers skip), which is flushed to disk, given `mode`, and renamed
     /// over `path`; the folder is then flushed too. On any failure the
-    /// temporary file is removed and `path` is left as it was.
+    /// temporary file is removed and `path` is left as it was. A `path` that
+    /// exists and is not a regular file (a device, a folder, a symbolic link)
+    /// is refused: renaming over it would replace it.
     ///
     /// - Returns: whether the file was written.
     /// - Throws: ``NUMAError`` (``NUMAError/Code/systemCall``) naming the path and the failed step.
     @discardableResult
     public static func replace(_ path: String, with contents: String, mode: UInt32 = 0o644) throws(NUMAError) -> Bool {
         let bytes = Array(contents.utf8)
-        if case .success(let old) = Syscalls.readFile(path, limit: bytes.count + 1), old == bytes {
-            return false
+        switch Syscalls.isRegularFile(path) {
+        case false?:
+            // Renaming over a device, a folder or a link would replace it with a plain file.
+            throw NUMAError(.invalidArgument, "cannot write '\(path)': it exists and is not a regular file")
+        case true?:
+            if case .success(let old) = Syscalls.readFile(path, limit: bytes.count + 1), old == bytes { return false }
+        case nil:
+            break
         }
         let slash = path.lastIndex(of: "/")
         let folder = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."

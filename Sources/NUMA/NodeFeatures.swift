@@ -261,11 +261,19 @@ extension NodeFeatures {
             }
             text += "\(label.name)=\(label.value)\n"
         }
+        guard text.utf8.count <= NodeFeatures.maximumFileSize else {
+            throw NUMAError(
+                .invalidArgument,
+                "the feature file would be \(text.utf8.count) bytes; NFD reads none larger than \(NodeFeatures.maximumFileSize)")
+        }
         return text
     }
 
     /// The time now, in seconds since the epoch: the base of an expiry.
     public static var now: Int64 { Syscalls.epochSeconds }
+
+    /// The largest feature file NFD reads, in bytes.
+    public static let maximumFileSize = 65536
 
     /// A UTC time as RFC 3339 (`2026-12-01T13:15:00Z`); nil outside the years 1970 to 9999.
     public static func rfc3339(epochSeconds: Int64) -> String? {

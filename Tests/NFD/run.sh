@@ -201,5 +201,28 @@ fi
 PATH=$(dirname "$swnuma"):$PATH SWNUMA_ROOT=$fixtures/vm-two "$fact" > "$work/fact.json" 2> /dev/null
 if python3 -c 'import json, sys; assert len(json.load(open(sys.argv[1]))["nodes"]) == 2' "$work/fact.json" 2> /dev/null; then pass; else fail ansible-fact-path "swnuma on PATH not found"; fi
 
+# The playbook's assertions, evaluated on the fact of two guests: vm-two has
+# two nodes with CPUs and memory but 154 MiB on node 1; vm-four has a node
+# with CPUs and no memory.
+if python3 -c 'import jinja2' 2> /dev/null; then
+    for case in "vm-two True True False" "vm-four True False False"; do
+        set -- $case
+        SWNUMA=$swnuma SWNUMA_ROOT=$fixtures/$1 "$fact" > "$work/fact.json"
+        got=$(python3 - "$repo/deploy/ansible/numa-check.yml" "$work/fact.json" <<'EOF'
+import json, sys, jinja2
+text = open(sys.argv[1]).read()
+block = text.split("that:\n", 1)[1].split("fail_msg", 1)[0]
+expressions = [line.strip()[2:] for line in block.splitlines() if line.strip().startswith("- ")]
+fact = json.load(open(sys.argv[2]))
+env = jinja2.Environment()
+print(" ".join(str(bool(env.compile_expression(e)(ansible_local={"swnuma": fact}))) for e in expressions))
+EOF
+)
+        if [ "$got" = "$2 $3 $4" ]; then pass; else fail "playbook-$1" "assertions gave '$got', expected '$2 $3 $4'"; fi
+    done
+else
+    echo "nfd: playbook assertions SKIPPED: python3-jinja2 is not installed"
+fi
+
 echo "nfd: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -195,11 +195,25 @@ import Testing
         #expect {
             try AtomicFile.replace(folder + "/missing/labels", with: "a=1\n")
         } throws: { error in "\(error)".contains("cannot create a temporary file in '\(folder)/missing'") }
-        // A folder in the way: the rename fails and the temporary file goes.
         try FileManager.default.createDirectory(atPath: folder + "/labels/inner", withIntermediateDirectories: true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["labels"])
+        // A folder or a symbolic link in the way is refused before anything is written.
         #expect {
             try AtomicFile.replace(folder + "/labels", with: "a=1\n")
-        } throws: { error in "\(error)".contains("rename failed") }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["labels"])
+        } throws: { error in "\(error)".contains("not a regular file") }
+        try FileManager.default.createSymbolicLink(atPath: folder + "/link", withDestinationPath: "/dev/null")
+        #expect {
+            try AtomicFile.replace(folder + "/link", with: "a=1\n")
+        } throws: { error in "\(error)".contains("not a regular file") }
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder + "/link") == "/dev/null")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["labels", "link"])
+    }
+
+    @Test func fileSizeLimit() throws {
+        let many = (0..<1100).map { NodeFeatures.Label(name: "example.com/label-\($0)-" + String(repeating: "x", count: 40), value: "true") }
+        #expect {
+            try NodeFeatures(labels: many).render()
+        } throws: { error in "\(error)".contains("NFD reads none larger than 65536") }
+        #expect(try NodeFeatures(labels: Array(many.prefix(900))).render().utf8.count <= 65536)
     }
 }

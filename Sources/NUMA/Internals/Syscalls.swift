@@ -301,6 +301,14 @@ enum Syscalls {
         return .success(())
     }
 
+    /// Whether `path` is missing (nil), a regular file (true) or anything else,
+    /// a symbolic link included (false), as `lstat(2)` sees it.
+    static func isRegularFile(_ path: String) -> Bool? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return errno == ENOENT ? nil : false }
+        return (info.st_mode & S_IFMT) == S_IFREG
+    }
+
     /// `fchmod(2)`.
     static func setMode(_ fd: Int32, _ mode: UInt32) -> Result<Void, Errno> {
         retrying { fchmod(fd, mode_t(mode)) } == 0 ? .success(()) : .failure(Errno.current)
