@@ -12,7 +12,9 @@
 public struct NodeFeatures: Hashable, Sendable {
     /// One label: its full name and its value.
     public struct Label: Hashable, Sendable {
+        /// The name as written in the file: with a `prefix/`, or bare for NFD to prefix.
         public var name: String
+        /// The value: a number, `true` or `false`.
         public var value: String
 
         public init(name: String, value: String) {
