@@ -29,46 +29,46 @@ fail() {
 }
 pass() { passed=$((passed + 1)); }
 
-# check_labels NAME FILE: every line a comment or a valid name=value.
+# check_labels FILE...: every line of every file is a comment or a valid
+# name=value; one line "FILE: problem" per fault (one python for all files).
 check_labels() {
-    local problems
-    problems=$(python3 - "$2" <<'EOF'
+    python3 - "$@" <<'EOF'
 import re, sys
 prefix_part = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 name_rule = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
 value_rule = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$")
-seen = set()
-count = 0
-for line in open(sys.argv[1]).read().split("\n")[:-1]:
-    if line.startswith("#"):
-        continue
-    if "=" not in line:
-        print("no '=':", line); continue
-    name, value = line.split("=", 1)
-    prefix, _, bare = name.rpartition("/")
-    if "/" in prefix:
-        print("two slashes:", name)
-    if prefix:
-        parts = prefix.split(".")
-        if len(prefix) > 253 or not all(re.fullmatch(prefix_part, p) for p in parts):
-            print("bad prefix:", name)
-        if (prefix == "kubernetes.io" or prefix.endswith(".kubernetes.io")) and not (
-                prefix.endswith("feature.node.kubernetes.io") or prefix.endswith("profile.node.kubernetes.io")):
-            print("namespace NFD refuses:", name)
-    if len(bare) > 63 or not name_rule.match(bare):
-        print("bad name:", name)
-    if len(value) > 63 or not value_rule.match(value):
-        print("bad value:", line)
-    if name in seen:
-        print("twice:", name)
-    seen.add(name)
-    count += 1
-if count < 5:
-    print("only", count, "labels")
+for path in sys.argv[1:]:
+    def problem(*words):
+        print(path + ":", *words)
+    seen = set()
+    count = 0
+    for line in open(path).read().split("\n")[:-1]:
+        if line.startswith("#"):
+            continue
+        if "=" not in line:
+            problem("no '=':", line); continue
+        name, value = line.split("=", 1)
+        prefix, _, bare = name.rpartition("/")
+        if "/" in prefix:
+            problem("two slashes:", name)
+        if prefix:
+            parts = prefix.split(".")
+            if len(prefix) > 253 or not all(re.fullmatch(prefix_part, p) for p in parts):
+                problem("bad prefix:", name)
+            if (prefix == "kubernetes.io" or prefix.endswith(".kubernetes.io")) and not (
+                    prefix.endswith("feature.node.kubernetes.io") or prefix.endswith("profile.node.kubernetes.io")):
+                problem("namespace NFD refuses:", name)
+        if len(bare) > 63 or not name_rule.match(bare):
+            problem("bad name:", name)
+        if len(value) > 63 or not value_rule.match(value):
+            problem("bad value:", line)
+        if name in seen:
+            problem("twice:", name)
+        seen.add(name)
+        count += 1
+    if count < 5:
+        problem("only", count, "labels")
 EOF
-)
-    if [ -n "$problems" ]; then fail "$1" "$(echo "$problems" | head -3 | tr '\n' ' ')"; return; fi
-    pass
 }
 
 # --- labels of every captured guest and corpus dump
@@ -85,14 +85,19 @@ if [ -d "$corpus/sysfs" ]; then
 else
     echo "nfd: corpus dumps SKIPPED: no corpus at $corpus/sysfs"
 fi
+files=()
 for root in "${roots[@]}"; do
     name=$(basename "$root")
     if ! "$swnuma" --root "$root" --nfd-features --expiry 1h --label "vendor.example/two-nodes=nodes>=2" \
-        --label "node0-cpus=node(0).cpus>=1" > "$work/labels" 2> "$work/err"; then
+        --label "node0-cpus=node(0).cpus>=1" > "$work/labels-$name" 2> "$work/err"; then
         fail "labels-$name" "exit status $?: $(head -1 "$work/err")"
         continue
     fi
-    check_labels "labels-$name" "$work/labels"
+    files+=("$work/labels-$name")
+done
+check_labels "${files[@]}" > "$work/problems"
+for file in "${files[@]}"; do
+    if grep -q "^$file:" "$work/problems"; then fail "$(basename "$file")" "$(grep "^$file:" "$work/problems" | head -3 | tr '\n' ' ')"; else pass; fi
 done
 
 # --- --label true and false, and a refused name writes nothing
