@@ -185,7 +185,7 @@ package enum OptionTable {
             valueName: "expr", fromNumactl: false),
         row(.nfdFeatures, "nfd-features", nil, .none, .swnuma,
             "Print NUMA labels for node-feature-discovery",
-            "Print a feature file for node-feature-discovery's local source: one name=value line per NUMA label (see NODE FEATURE LABELS), to be placed in /etc/kubernetes/node-feature-discovery/features.d/. A name or value that breaks Kubernetes' label rules is refused before anything is written.",
+            "Print a feature file for node-feature-discovery's local source: one name=value line per NUMA label (see NODE FEATURE LABELS), to be placed in /etc/kubernetes/node-feature-discovery/features.d/. A name or value that breaks Kubernetes' label rules is refused before anything is written. With --require, the file is printed or written only when every requirement holds (exit 3 otherwise).",
             fromNumactl: false),
         row(.label, "label", nil, .expression, .swnuma,
             "With --nfd-features, add NAME=true|false from a --require expression",

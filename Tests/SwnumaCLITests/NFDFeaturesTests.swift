@@ -85,6 +85,16 @@ import Testing
         #expect(Array(names.suffix(3)) == ["yes", "no", "missing-node"])
     }
 
+    @Test func requireGatesTheFile() throws {
+        let root = Self.fixtures.appendingPathComponent("vm-two").path
+        let failing = run(["--root", root, "--nfd-features", "--require", "nodes>5"])
+        #expect(failing.status == 3)
+        #expect(failing.stdout.isEmpty)
+        let holding = run(["--root", root, "--nfd-features", "--require", "nodes>=2"])
+        #expect(holding.status == 0)
+        #expect(holding.stdout.contains("\(NodeFeatures.prefix)nodes=2\n"))
+    }
+
     @Test func expiryDirectiveComesBeforeTheLabels() throws {
         let root = Self.fixtures.appendingPathComponent("vm-two").path
         let before = NodeFeatures.now
