@@ -43,7 +43,7 @@ build: deps
 run: build
 	$(BIN) -H
 
-test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-nfd test-docs test-install test-order test-vm
+test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-nfd test-docs test-docc test-install test-order test-vm
 
 test-unit: deps
 	swift test
@@ -117,3 +117,9 @@ test-docs: test-deps build
 
 test-install: build
 	Tests/Install/run.sh $(PREFIX)
+
+# The NUMA library's documentation (Sources/NUMA/NUMA.docc): docc builds it
+# without a warning, and every public declaration has a `///` comment.
+.PHONY: test-docc
+test-docc: test-deps
+	Tests/DocC/run.sh

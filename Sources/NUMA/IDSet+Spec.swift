@@ -16,6 +16,15 @@ public struct SpecRules<Kind: IDKind>: Sendable {
     /// nil where devices are not accepted (`<cpus>`).
     public var resolveDevice: (@Sendable (String) throws(NUMAError) -> IDSet<Kind>)?
 
+    /// Rules over the ids that `existing` and `allowed` hold.
+    ///
+    /// - Parameters:
+    ///   - existing: the ids that exist on the machine.
+    ///   - allowed: the ids the argument may name, usually a subset of `existing`.
+    ///   - refusal: the clause for an existing id outside `allowed`; nil for
+    ///     `<noun> N is not allowed`.
+    ///   - resolveDevice: resolves a device form, such as
+    ///     ``DeviceAffinity/nodes(for:root:)``; nil to refuse devices.
     public init(
         existing: IDSet<Kind>, allowed: IDSet<Kind>,
         refusal: (@Sendable (Int) -> String)? = nil,

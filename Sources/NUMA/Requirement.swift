@@ -70,11 +70,17 @@ public struct Requirement: Hashable, Sendable, CustomStringConvertible {
 
     /// A comparison operator.
     public enum Comparison: String, Hashable, Sendable, CaseIterable {
+        /// `>=`: the value is at least the limit.
         case atLeast = ">="
+        /// `>`: the value is greater than the limit.
         case greater = ">"
+        /// `<=`: the value is at most the limit.
         case atMost = "<="
+        /// `<`: the value is less than the limit.
         case less = "<"
+        /// `==`: the value is the limit.
         case equal = "=="
+        /// `!=`: the value is not the limit.
         case notEqual = "!="
 
         /// Whether `actual` compared with `limit` holds.
@@ -99,6 +105,7 @@ public struct Requirement: Hashable, Sendable, CustomStringConvertible {
         /// What was found, in words: `node 1 has 12.0 GiB free`, `node 7 does not exist`.
         public var message: String
 
+        /// A result with the given values; ``Requirement/evaluate(in:)`` makes them.
         public init(holds: Bool, actual: UInt64?, message: String) {
             self.holds = holds
             self.actual = actual
@@ -106,13 +113,17 @@ public struct Requirement: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// What is measured.
     public var quantity: Quantity
+    /// How the measured value is compared with ``limit``.
     public var comparison: Comparison
     /// The number compared with, suffix applied.
     public var limit: UInt64
     /// The expression as written.
     public var text: String
 
+    /// The requirement that `quantity` compared with `limit` holds; `text` is
+    /// the expression as written, nil for ``canonical``.
     public init(_ quantity: Quantity, _ comparison: Comparison, _ limit: UInt64, text: String? = nil) {
         self.quantity = quantity
         self.comparison = comparison

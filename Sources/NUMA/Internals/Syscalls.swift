@@ -395,9 +395,14 @@ extension Errno {
         String(cString: strerror(rawValue))
     }
 
+    /// `EINVAL`: an argument is not valid.
     public static var invalidArgument: Errno { Errno(rawValue: EINVAL) }
+    /// `EPERM`: the operation is not permitted.
     public static var notPermitted: Errno { Errno(rawValue: EPERM) }
+    /// `ENOSYS`: the kernel does not implement the system call.
     public static var notImplemented: Errno { Errno(rawValue: ENOSYS) }
+    /// `ENOENT`: no such file or folder.
     public static var noSuchFile: Errno { Errno(rawValue: ENOENT) }
+    /// `ESRCH`: no such process.
     public static var noSuchProcess: Errno { Errno(rawValue: ESRCH) }
 }
