@@ -17,6 +17,7 @@ public struct NodeFeatures: Hashable, Sendable {
         /// The value: a number, `true` or `false`.
         public var value: String
 
+        /// A label with its name as written in the file and its value.
         public init(name: String, value: String) {
             self.name = name
             self.value = value
@@ -70,6 +71,7 @@ public struct NodeFeatures: Hashable, Sendable {
     /// The labels, in catalog order.
     public var labels: [Label]
 
+    /// Labels as given, for writing with ``render(expiry:)``.
     public init(labels: [Label]) {
         self.labels = labels
     }
