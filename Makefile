@@ -18,9 +18,11 @@ BIN := .build/release/swnuma
 
 # Debian packages: libnuma-dev to build; the rest for tests (numactl is the
 # oracle, qemu/busybox the multi-node guests, mandoc/zsh/fish/bash-completion
-# check the man page and completions, jq its examples, hyperfine the benchmarks).
+# check the man page and completions, jq its examples, hyperfine the benchmarks,
+# systemd and man-db `systemd-analyze verify` of deploy/systemd, python3-jinja2
+# the Ansible playbook's assertions).
 BUILD_DEPS := libnuma-dev pkg-config
-TEST_DEPS := numactl qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind jq
+TEST_DEPS := numactl qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind jq systemd man-db python3-jinja2
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -29,7 +31,7 @@ DESTDIR ?=
 NAMES := swnuma swnuma-numastat swnuma-migratepages
 SCHEMAS := hardware.schema.json show.schema.json require.schema.json cpuset.schema.json
 
-.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-vm vm-shell startup-order test-order bench clean
+.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-nfd test-vm vm-shell startup-order test-order bench clean
 
 all: build
 
@@ -45,7 +47,7 @@ build: deps
 run: build
 	$(BIN) -H
 
-test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-docs test-docc test-install test-order test-vm
+test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-nfd test-docs test-docc test-install test-order test-vm
 
 test-unit: deps
 	swift test
@@ -61,6 +63,11 @@ test-json: test-deps build
 
 test-numastat: test-deps build
 	Tests/Numastat/run.sh $(BIN)
+
+# --nfd-features over every captured guest and corpus dump, atomic --output,
+# deploy/systemd and deploy/ansible.
+test-nfd: test-deps build
+	Tests/NFD/run.sh $(BIN)
 
 test-vm: test-deps build
 	SWNUMA_BIN=$(CURDIR)/$(BIN) Tests/VM/run.sh

@@ -5,6 +5,7 @@ package enum HelpText {
         "swnuma --hardware [--cpu-compress] [--json]",
         "swnuma --show [--json]",
         "swnuma --require expr... [--json]",
+        "swnuma --nfd-features [--label name=expr]... [--expiry duration] [--output file]",
         "swnuma [shm options] --shm keyfile | --file path [policy] [--touch] [--dump]",
     ]
 

@@ -32,6 +32,8 @@ package enum Action: Equatable, Sendable {
     case launch([String])
     /// Shared-memory mode: act on a region, then exit.
     case sharedMemory
+    /// Print or write node-feature-discovery labels (``nfdOptions``).
+    case nfdFeatures
 }
 
 /// A command line turned into a plan: validated against numactl's ordering
@@ -51,6 +53,8 @@ package struct Invocation: Equatable, Sendable {
     /// ``sharedMemoryOptions`` at its place); it is not in ``steps``, which
     /// act on the process.
     package var sharedMemoryPolicy: Step?
+    /// `--label`, `--expiry` and `--output`, in order, for ``Action/nfdFeatures``.
+    package var nfdOptions: [ScannedOption] = []
 }
 
 /// A command line that breaks the rules; printed with a usage hint, exit 1.
@@ -92,6 +96,7 @@ extension Invocation {
         var strict = false
         var hardware = false
         var lastPreShared: ScannedOption?
+        var nfdFeatures = false
         // --json may follow a terminal --show (see Scanner), so it is read up front.
         plan.json = line.options.contains { $0.id == .json }
 
@@ -216,9 +221,35 @@ extension Invocation {
                 plan.json = true
             case .require:
                 plan.requirements.append(option.value ?? "")
+            case .nfdFeatures:
+                nfdFeatures = true
+            case .label, .expiry, .output:
+                plan.nfdOptions.append(option)
             }
         }
         if let scanError { throw UsageError(scanError.description) }
+
+        if nfdFeatures {
+            if hardware { throw UsageError("--hardware and --nfd-features cannot be combined: give one") }
+            if let policy = policyOption { throw UsageError("\(name(policy)) cannot be combined with --nfd-features") }
+            if let step = line.options.first(where: { [.cpunodebind, .cpubind, .physcpubind].contains($0.id) }) {
+                throw UsageError("\(name(step)) cannot be combined with --nfd-features")
+            }
+            if let shared = plan.sharedMemoryOptions.first {
+                throw UsageError("\(name(shared)) cannot be combined with --nfd-features")
+            }
+            if plan.json { throw UsageError("--json cannot be combined with --nfd-features: the feature file is text") }
+            if !line.command.isEmpty {
+                throw UsageError("unexpected '\(line.command[0])': --nfd-features runs no command")
+            }
+            // Names, expressions and durations are refused here, before anything is read or written.
+            _ = try NFDFeaturesMode.request(plan.nfdOptions)
+            plan.action = .nfdFeatures
+            return plan
+        }
+        if let option = plan.nfdOptions.first {
+            throw UsageError("\(name(option)) needs --nfd-features")
+        }
 
         if hardware {
             plan.action = .hardware
