@@ -18,6 +18,9 @@ let package = Package(
     dependencies: [
         // YAML for kubelet configuration files (KubeletMemory only; NUMA stays dependency-free).
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // `swift package generate-documentation --target NUMA` (the NUMA.docc catalog; `make test-docc`).
+        // Command plugins only: nothing of it is linked into NUMA or swnuma, and `make build` does not compile it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // libnuma's system-call wrappers (set_mempolicy, get_mempolicy, mbind, migrate_pages).

@@ -59,6 +59,11 @@ enum KubeletManual {
             """)
         page.macro("Pp")
         page.text("""
+            With --json, each prints one JSON document instead; their schemas, kubelet-check.schema.json, \
+            kubelet-suggest.schema.json and kubelet-state.schema.json, are installed beside the others.
+            """)
+        page.macro("Pp")
+        page.text("""
             Where the kubelet reports one refusal picked in map order, swnuma reports every one. \
             A checkpoint's containers are replayed in pod and container name order; \
             the kubelet's own order is random, which matters only for blocks spread over several nodes.
