@@ -20,7 +20,7 @@ BIN := .build/release/swnuma
 # oracle, qemu/busybox the multi-node guests, mandoc/zsh/fish/bash-completion
 # check the man page and completions, hyperfine the benchmarks).
 BUILD_DEPS := libnuma-dev pkg-config
-TEST_DEPS := numactl qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind
+TEST_DEPS := numactl hwdata qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -57,6 +57,7 @@ test-json: test-deps build
 
 test-numastat: test-deps build
 	Tests/Numastat/run.sh $(BIN)
+	Tests/Corpus/numastat.sh $(BIN)
 
 test-vm: test-deps build
 	SWNUMA_BIN=$(CURDIR)/$(BIN) Tests/VM/run.sh
