@@ -51,6 +51,7 @@ test-corpus: build
 
 test-cli: build
 	Tests/CLI/run.sh $(BIN)
+	Tests/Devices/run.sh $(BIN)
 
 test-json: test-deps build
 	Tests/JSON/run.sh $(BIN)

@@ -12,8 +12,8 @@
 /// for device in inventory.devices(onNode: 1) { print(device.name, device.pciAddress ?? "-") }
 /// ```
 ///
-/// Virtual devices (`lo`, bridges, loop and RAM disks), partitions and PCI
-/// bridges are left out.
+/// Virtual devices (`lo`, bridges, loop and RAM disks), partitions and the
+/// PCI functions of the platform's plumbing (``plumbing``) are left out.
 public struct DeviceInventory: Sendable, Equatable {
     /// What a device is.
     public enum Kind: String, Sendable, CaseIterable {
@@ -125,7 +125,7 @@ public struct DeviceInventory: Sendable, Equatable {
         for device in found { if let address = device.pciAddress { claimed.insert(address) } }
         for (name, path) in members("sys/bus/pci/devices") where !claimed.contains(name) {
             var device = entry(.pci, name, path)
-            guard let code = device.pciClass, code >> 16 != 0x06 else { continue }  // bridges
+            guard let code = device.pciClass, !plumbing.contains(UInt8(truncatingIfNeeded: code >> 16)) else { continue }
             if code >> 16 == 0x03 { device.kind = .gpu }
             found.append(device)
         }
@@ -138,6 +138,11 @@ public struct DeviceInventory: Sendable, Equatable {
         }
         return DeviceInventory(devices: found)
     }
+
+    /// PCI classes of the platform's own plumbing, not listed as devices:
+    /// memory controllers (0x05), bridges (0x06), system peripherals such as
+    /// DMA engines and I/O APICs (0x08), and performance counters (0x11).
+    public static let plumbing: Set<UInt8> = [0x05, 0x06, 0x08, 0x11]
 
     /// The nearest PCI function in a device path (`0000:00:1c.0/0000:03:00.0/net/eth0`
     /// gives `0000:03:00.0`), with its folder.

@@ -50,7 +50,7 @@ enum DevicesText {
         }
         if let model = device.model { text += ": \(model)" }
         if device.node == nil {
-            text += device.nodeFile.map { "  (\($0) is -1: the kernel does not know)" } ?? "  (no numa_node)"
+            text += device.nodeFile.map { "  (the kernel does not know: \($0) is -1)" } ?? "  (no numa_node above it)"
         }
         return text
     }
