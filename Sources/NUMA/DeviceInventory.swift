@@ -56,6 +56,7 @@ public struct DeviceInventory: Sendable, Equatable {
     /// Every device found, ordered by node (unknown last), kind and name.
     public var devices: [Device]
 
+    /// An inventory of the given devices, in the given order.
     public init(devices: [Device]) {
         self.devices = devices
     }

@@ -77,6 +77,7 @@ import Testing
             "sys/devices/pci0000:00/0000:00:04.0/numa_node": "0\n",
             "sys/devices/pci0000:00/0000:00:04.0/virtio1/block/vda/dev": "252:0\n",
             "sys/devices/pci0000:00/0000:00:04.0/virtio1/block/vda/vda1/dev": "252:1\n",
+            "sys/devices/pci0000:00/0000:00:04.0/virtio1/block/vda/vda1/partition": "1\n",
             // a NIC whose function the kernel knows no node for
             "sys/devices/pci0000:00/0000:00:05.0/numa_node": "-1\n",
             "sys/devices/pci0000:00/0000:00:05.0/virtio2/net/eth1/ifindex": "3\n",
@@ -124,6 +125,32 @@ import Testing
         #expect(message("netdev:lo") == "cannot read the NUMA node of network interface 'lo': no numa_node in sys/devices/virtual/net/lo or a folder above it")
         // A link that loops is no interface at all.
         #expect(message("netdev:loop") == "no network interface 'loop' (sys/class/net/loop)")
+    }
+
+    @Test func inventoryFindsTheNodesTheSpecsFind() throws {
+        let names = PCIIDs(parsing: Array("""
+            # comment
+            1af4  Red Hat, Inc.
+            \t1000  Virtio network device
+            C 02  Network controller
+            \t00  Ethernet controller
+
+            """.utf8))
+        // The tree has class links but no PCI class files: names need a class.
+        let inventory = DeviceInventory.read(from: root, names: names)
+        let byName = Dictionary(uniqueKeysWithValues: inventory.devices.map { ($0.name, $0) })
+        #expect(byName["eth0"]?.node == 1 && byName["eth0"]?.pciAddress == "0000:20:00.0")
+        #expect(byName["eth0"]?.nodeFile == "sys/devices/pci0000:20/0000:20:00.0/numa_node")
+        #expect(byName["vda"]?.node == 0 && byName["vda"]?.kind == .block)
+        #expect(byName["eth1"]?.node == nil && byName["eth1"]?.nodeFile == "sys/devices/pci0000:00/0000:00:05.0/numa_node")
+        #expect(byName["lo"] == nil && byName["vda1"] == nil)
+        #expect(inventory.devices(onNode: 1).map(\.name) == ["eth0"])
+        #expect(inventory.withoutNode.map(\.name) == ["eth1"])
+        #expect(names.className(0x020000) == "Ethernet controller")
+        #expect(names.className(0x028000) == "Network controller")
+        #expect(names.model(vendor: 0x1af4, device: 0x1000) == "Red Hat, Inc. Virtio network device")
+        #expect(names.model(vendor: 0x1af4, device: 0x1041) == "Red Hat, Inc.")
+        #expect(names.model(vendor: 0x8086, device: 0x1000) == nil)
     }
 
     @Test func canonicalPathsStayInTheRoot() {
