@@ -111,6 +111,8 @@ package enum NumastatCommand {
         NUMASTAT_WIDTH sets the width tables fold to (default: the terminal's; into a
         pipe or a file tables are not folded).
         SWNUMA_ROOT reads sys/ and proc/ under another root.
+        Exit status 0; 1 for a usage error, an unreadable node file, or a PID
+        with no process (said on stderr; the other tables are printed).
 
         """
     }
