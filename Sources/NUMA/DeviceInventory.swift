@@ -31,6 +31,7 @@ public struct DeviceInventory: Sendable, Equatable {
 
     /// One device.
     public struct Device: Sendable, Equatable {
+        /// What the device is.
         public var kind: Kind
         /// The kernel's name: `eth0`, `nvme0n1`, `card0`, `dax0.0`, or the PCI
         /// address for ``Kind/pci``.

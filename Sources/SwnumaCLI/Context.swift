@@ -52,7 +52,9 @@ struct Context {
         var outcome = Outcome()
         for warning in invocation.warnings { outcome.complain(warning) }
         let hardwareDocument = invocation.json && (invocation.action == .hardware || invocation.action == .devices)
-        if hardwareDocument || requirements.contains(where: \.quantity.needsHugePages) {
+        if hardwareDocument || requirements.contains(where: \.quantity.needsHugePages)
+            || invocation.action == .nfdFeatures
+        {
             topologyOptions = .hugePages
         } else if invocation.action != .hardware && invocation.action != .devices && requirements.isEmpty {
             // Launches and --show need each node's CPUs; memory is read only when asked (nodesWithMemory).
@@ -132,6 +134,8 @@ struct Context {
             break
         case .sharedMemory:
             return performSharedMemory(invocation, outcome: outcome)
+        case .nfdFeatures:
+            return NFDFeaturesMode.perform(invocation, context: &self, outcome: outcome)
         case .help, .version:
             break
         }
