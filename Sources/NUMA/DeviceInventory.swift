@@ -74,8 +74,10 @@ public struct DeviceInventory: Sendable, Equatable {
 
     /// Reads the devices under `root`.
     ///
-    /// - Parameter names: class, vendor and device names; by default the
-    ///   `pci.ids` of the root, else of the running system, if any.
+    /// - Parameters:
+    ///   - root: the system or snapshot to read `sys/` from.
+    ///   - names: class, vendor and device names; by default the `pci.ids`
+    ///     of the root, else of the running system, if any.
     public static func read(from root: SystemRoot, names: PCIIDs? = nil) -> DeviceInventory {
         let names = names ?? PCIIDs.load(for: root)
         var found: [Device] = []
