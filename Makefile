@@ -22,7 +22,7 @@ BIN := .build/release/swnuma
 # systemd and man-db `systemd-analyze verify` of deploy/systemd, python3-jinja2
 # the Ansible playbook's assertions).
 BUILD_DEPS := libnuma-dev pkg-config
-TEST_DEPS := numactl qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind jq systemd man-db python3-jinja2
+TEST_DEPS := numactl hwdata qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind jq systemd man-db python3-jinja2
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -59,12 +59,14 @@ test-corpus: build
 
 test-cli: build
 	Tests/CLI/run.sh $(BIN)
+	Tests/Devices/run.sh $(BIN)
 
 test-json: test-deps build
 	Tests/JSON/run.sh $(BIN)
 
 test-numastat: test-deps build
 	Tests/Numastat/run.sh $(BIN)
+	Tests/Corpus/numastat.sh $(BIN)
 
 test-kubelet: test-deps build
 	Tests/Kubelet/run.sh $(BIN)

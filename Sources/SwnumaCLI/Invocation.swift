@@ -26,6 +26,8 @@ package enum Action: Equatable, Sendable {
     case show
     /// Print the hardware inventory.
     case hardware
+    /// Print the devices of each node (`--devices` without `--hardware`).
+    case devices
     /// Run `--require` checks and exit 0 or 3.
     case check
     /// Replace the process with the command.
@@ -61,6 +63,8 @@ package struct Invocation: Equatable, Sendable {
     package var action: Action = .help
     package var cpuCompress = false
     package var json = false
+    /// `--devices`: list each node's devices (after `--hardware`'s output when both are given).
+    package var devices = false
     package var root: String?
     package var requirements: [String] = []
     /// Warnings to print before acting (numactl prints them too).
@@ -237,6 +241,9 @@ extension Invocation {
                 plan.root = option.value
             case .json:
                 plan.json = true
+            case .devices:
+                try mustPrecedePolicy(option)
+                plan.devices = true
             case .require:
                 plan.requirements.append(option.value ?? "")
             case .kubeletCheck, .kubeletSuggest, .kubeletState:
@@ -267,6 +274,7 @@ extension Invocation {
                 throw UsageError("\(name(shared)) cannot be combined with --nfd-features")
             }
             if plan.json { throw UsageError("--json cannot be combined with --nfd-features: the feature file is text") }
+            if plan.devices { throw UsageError("--devices cannot be combined with --nfd-features: give one") }
             if !line.command.isEmpty {
                 throw UsageError("unexpected '\(line.command[0])': --nfd-features runs no command")
             }
@@ -281,6 +289,10 @@ extension Invocation {
 
         if hardware {
             plan.action = .hardware
+            return plan
+        }
+        if plan.devices {
+            plan.action = .devices
             return plan
         }
         if attached {

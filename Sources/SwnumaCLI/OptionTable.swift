@@ -11,6 +11,7 @@ package enum OptionID: String, CaseIterable, Sendable {
     case root, json, require
     case nfdFeatures, label, expiry, output
     case kubeletCheck, kubeletSuggest, kubeletState
+    case devices
 }
 
 /// What an option's value is, which decides how it is parsed and completed.
@@ -181,6 +182,10 @@ package enum OptionTable {
         row(.json, "json", nil, .none, .swnuma,
             "With --hardware, --show, --require or --kubelet-*, print JSON",
             "Print one JSON document on standard output instead of text.",
+            fromNumactl: false),
+        row(.devices, "devices", nil, .none, .swnuma,
+            "List each node's network, block, GPU, DAX and PCI devices",
+            "For each node, list the devices attached to it: network interfaces, disks, GPUs, DAX devices and other PCI functions, with their PCI address and class (named from pci.ids when the hwdata package is installed), found as netdev: and block: find them. Devices whose node the kernel does not know are listed last. With --hardware, after its output; with --json, a devices array in the --hardware document.",
             fromNumactl: false),
         row(.require, "require", nil, .expression, .swnuma,
             "Check the topology; launch only when it holds",

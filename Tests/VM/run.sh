@@ -124,6 +124,16 @@ topology_env() {
                 nodes[++nnodes] = nid
                 ncpus[nid] = expand(cpus)
                 nmem[nid] = mem
+            } else if (opt == "-device") {
+                dbus = ""; dnode = ""; did = ""
+                for (i = 2; i <= n; i++) {
+                    split(kv[i], p, "=")
+                    if (p[1] == "bus") dbus = p[2]
+                    if (p[1] == "id") did = p[2]
+                    if (p[1] == "numa_node") dnode = p[2]
+                }
+                if (kv[1] ~ /^pxb/) pxbnode[did] = dnode
+                else if (dbus in pxbnode) pxbdevs = pxbdevs " " kv[1] ":" pxbnode[dbus]
             } else if (opt == "-numa" && kv[1] == "dist") {
                 for (i = 2; i <= n; i++) {
                     split(kv[i], p, "=")
@@ -169,6 +179,7 @@ topology_env() {
             printf "CPUONLY=\x27%s\x27\n", substr(cpuonly, 2)
             printf "MEMONLY=\x27%s\x27\n", substr(memonly, 2)
             printf "ALLCPUS=\x27%s\x27\n", substr(allcpus, 2)
+            printf "PXB_DEVICES=\x27%s\x27\n", substr(pxbdevs, 2)
         }
     '
 }

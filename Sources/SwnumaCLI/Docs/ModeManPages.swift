@@ -62,7 +62,8 @@ package enum NumastatManPage {
         page.macro("Sh EXIT STATUS")
         page.text("""
             0 on success, also when a process cannot be read or a pattern matches none; \
-            1 for a usage error, an unreadable node file, or output that could not be written.
+            1 for a usage error, an unreadable node file, a pid with no process (said on standard error; \
+            the tables of the others are printed), or output that could not be written.
             """)
         page.macro("Sh EXAMPLES")
         page.macro("Bd -literal -offset indent")
@@ -74,6 +75,8 @@ package enum NumastatManPage {
         page.text("""
             swnuma-numastat works without a node 0 (numastat 2.0.19 needs node0/numastat), and -s with a node id sorts \
             on that node's column when node ids have gaps (numastat picks a column by position). \
+            A pid with no process is named on standard error and left out of the tables, exit 1 \
+            (numastat prints a table for "(null)", or none, and exits 0). \
             Diagnostics are one line on standard error; --help prints help on standard output with exit 0 \
             (numastat prints its usage on standard error with exit 1); -V and --version print swnuma's version.
             """)
