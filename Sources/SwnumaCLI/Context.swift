@@ -51,7 +51,9 @@ struct Context {
         }
         var outcome = Outcome()
         for warning in invocation.warnings { outcome.complain(warning) }
-        if (invocation.json && invocation.action == .hardware) || requirements.contains(where: \.quantity.needsHugePages) {
+        var drawing = false
+        if case .draw = invocation.action { drawing = true }
+        if (invocation.json && invocation.action == .hardware) || drawing || requirements.contains(where: \.quantity.needsHugePages) {
             topologyOptions = .hugePages
         } else if invocation.action != .hardware && requirements.isEmpty {
             // Launches and --show need each node's CPUs; memory is read only when asked (nodesWithMemory).
@@ -119,6 +121,13 @@ struct Context {
             break
         case .sharedMemory:
             return performSharedMemory(invocation, outcome: outcome)
+        case .process(let words):
+            let report = ProcessView.gather(words, root: root, topology: topology)
+            for problem in report.problems { outcome.complain(problem.message) }
+            outcome.stdout += invocation.json ? ProcessView.renderJSON(report) : ProcessView.renderText(report)
+            if report.processes.isEmpty { outcome.status = 1 }
+        case .draw(let target):
+            return performDraw(target, outcome: outcome)
         case .help, .version:
             break
         }
