@@ -19,14 +19,18 @@ enum SVGDrawing {
         let gridHeight = rows * boxHeight + (rows - 1) * gap
         let top = margin + 34
 
-        // The heat map: cells shrink with the node count, down to 6 pixels.
-        let cell = count == 0 ? 0 : max(6, min(36, 520 / max(count, 1)))
+        // The heat map: cells shrink with the node count, down to 6 pixels,
+        // as tall as the grid of boxes where that is room enough.
+        let cell = count == 0 ? 0 : max(6, min(36, (max(400, gridHeight) - 60) / count))
         let labelEvery = cell >= 14 ? 1 : (count + 15) / 16
         let mapSide = cell * count
         let mapLeft = margin + gridWidth + 50 + 30
         let mapTop = top + 40
-        let width = mapLeft + mapSide + margin + 10
-        let height = max(top + gridHeight, mapTop + mapSide + 70) + margin + 30
+        // Wide enough for the map's title and scale too.
+        let width = max(mapLeft + mapSide, mapLeft + 250, margin + 700) + margin
+        // The legend goes under both the grid and the map's scale.
+        let legendY = max(top + gridHeight, mapTop + mapSide + 50) + 22
+        let height = legendY + margin
 
         var svg = """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -48,10 +52,11 @@ enum SVGDrawing {
         }
 
         // Legend under the grid.
-        let legendY = top + gridHeight + 22
         svg += legendSwatch(margin, legendY, fill: "#eef4fb", stroke: "#3b6ea5", dash: false, "CPUs and memory")
         svg += legendSwatch(margin + 150, legendY, fill: "#f2f2f2", stroke: "#888888", dash: true, "CPUs only, no memory")
         svg += legendSwatch(margin + 320, legendY, fill: "#eef8ee", stroke: "#3d8b3d", dash: false, "memory only, no CPUs")
+        svg += "<rect x=\"\(margin + 480)\" y=\"\(legendY - 10)\" width=\"14\" height=\"12\" fill=\"#d9822b\" stroke=\"#777777\"/>\n"
+        svg += text(margin + 500, legendY, "memory in use (bar: whole node)", size: 11)
 
         svg += heatMap(picture, left: mapLeft, top: mapTop, cell: cell, labelEvery: labelEvery)
         svg += "</svg>\n"
@@ -120,7 +125,11 @@ enum SVGDrawing {
             return out + text(left - 30, top, "unknown: the kernel gave no distance matrix", fill: "#777777")
         }
         let labelSize = max(8, min(12, cell - 2))
-        for (column, node) in picture.nodes.enumerated() where column % labelEvery == 0 {
+        // Column labels sit side by side: skip some when the widest does not fit a cell.
+        let digits = String(picture.nodes.last?.id ?? 0).count
+        var columnEvery = labelEvery
+        while cell * columnEvery < digits * labelSize * 7 / 10 + 4 { columnEvery *= 2 }
+        for (column, node) in picture.nodes.enumerated() where column % columnEvery == 0 {
             out += text(left + column * cell + cell / 2, top - 6, "\(node.id)", size: labelSize, anchor: "middle")
         }
         for (row, from) in picture.nodes.enumerated() {

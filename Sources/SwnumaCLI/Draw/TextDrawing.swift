@@ -21,7 +21,7 @@ enum TextDrawing {
             }
             start += perRow
         }
-        out += "CPUs only: dotted box (╭┄╮); memory only: double box (╔═╗)\n"
+        out += "█ memory in use, ░ free; CPUs only: dotted box (╭┄╮); memory only: double box (╔═╗)\n"
         out += matrix(picture, width: width)
         return out
     }
