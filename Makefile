@@ -18,14 +18,15 @@ BIN := .build/release/swnuma
 
 # Debian packages: libnuma-dev to build; the rest for tests (numactl is the
 # oracle, qemu/busybox the multi-node guests, mandoc/zsh/fish/bash-completion
-# check the man page and completions, hyperfine the benchmarks).
+# check the man page and completions, hyperfine the benchmarks, libxml2-utils
+# and librsvg2-bin validate and render --draw's SVG).
 BUILD_DEPS := libnuma-dev pkg-config
-TEST_DEPS := numactl qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind
+TEST_DEPS := numactl qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind libxml2-utils librsvg2-bin
 
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-vm vm-shell startup-order test-order bench clean
+.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-draw test-vm vm-shell startup-order test-order bench clean
 
 all: build
 
@@ -41,7 +42,7 @@ build: deps
 run: build
 	$(BIN) -H
 
-test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-docs test-install test-order test-vm
+test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-draw test-docs test-install test-order test-vm
 
 test-unit: deps
 	swift test
@@ -57,6 +58,9 @@ test-json: test-deps build
 
 test-numastat: test-deps build
 	Tests/Numastat/run.sh $(BIN)
+
+test-draw: test-deps build
+	Tests/Draw/run.sh $(BIN)
 
 test-vm: test-deps build
 	SWNUMA_BIN=$(CURDIR)/$(BIN) Tests/VM/run.sh

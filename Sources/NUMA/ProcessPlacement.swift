@@ -147,7 +147,8 @@ public struct ProcessPlacement: Hashable, Sendable {
                 placement.notes.append("\(path): \(error.description)")
             }
         case .failure(let errno):
-            if errno == .noSuchFile || errno == .noSuchProcess { return .vanished(pid: pid) }
+            // Gone between the reads; a snapshot may simply lack the file.
+            if errno == .noSuchProcess || !root.isDirectory(folder) { return .vanished(pid: pid) }
             placement.notes.append("cannot read \(path): \(errno)")
         }
         return .read(placement)

@@ -74,14 +74,12 @@ struct MachinePicture {
         }
         distances = topology.nodes.map { row in topology.nodes.map { topology.distance(from: row.id, to: $0.id) } }
         hasDistances = topology.hasDistances
+        let known = distances.joined().compactMap { $0 }
+        if let low = known.min(), let high = known.max() { distanceRange = (low, high) }
     }
 
     /// The known distances' smallest and largest values.
-    var distanceRange: (low: Int, high: Int)? {
-        let known = distances.joined().compactMap { $0 }
-        guard let low = known.min(), let high = known.max() else { return nil }
-        return (low, high)
-    }
+    var distanceRange: (low: Int, high: Int)?
 
     /// Where a distance sits between the smallest and largest, 0...1.
     func heat(_ distance: Int) -> Double {

@@ -2,9 +2,10 @@
 /// (`--draw` alone): as many boxes on a row as `width` columns hold, then
 /// the distance matrix as shades, one character per pair of nodes.
 enum TextDrawing {
-    static let boxWidth = 30
-
+    /// - Parameter width: the columns to fit, at least 40.
     static func render(_ picture: MachinePicture, width: Int) -> String {
+        let width = max(40, width)
+        let boxWidth = 30
         let inner = boxWidth - 2
         let perRow = max(1, (width + 1) / (boxWidth + 1))
         let boxes = picture.nodes.map { box($0, inner: inner) }
@@ -21,7 +22,7 @@ enum TextDrawing {
             }
             start += perRow
         }
-        out += "█ memory in use, ░ free; CPUs only: dotted box (╭┄╮); memory only: double box (╔═╗)\n"
+        out += "memory: █ in use, ░ free\n╭┄╮ CPUs only, ╔═╗ memory only\n"
         out += matrix(picture, width: width)
         return out
     }
@@ -70,17 +71,23 @@ enum TextDrawing {
             return out
         }
         let shades = ["·", "░", "▒", "▓", "█"]
-        for (row, id) in ids.enumerated() {
-            var line = id.leftPadding(label) + " "
-            for distance in picture.distances[row] {
-                guard let distance else {
-                    line += "?"
-                    continue
+        // Columns in slices as wide as the terminal leaves room for.
+        let perLine = max(8, width - label - 1)
+        for first in stride(from: 0, to: ids.count, by: perLine) {
+            let last = min(first + perLine, ids.count) - 1
+            if perLine < ids.count { out += "to nodes \(ids[first])-\(ids[last]):\n" }
+            for (row, id) in ids.enumerated() {
+                var line = id.leftPadding(label) + " "
+                for distance in picture.distances[row][first...last] {
+                    guard let distance else {
+                        line += "?"
+                        continue
+                    }
+                    let level = Int((picture.heat(distance) * Double(shades.count - 1)).rounded())
+                    line += shades[max(0, min(shades.count - 1, level))]
                 }
-                let level = Int((picture.heat(distance) * Double(shades.count - 1)).rounded())
-                line += shades[max(0, min(shades.count - 1, level))]
+                out += line + "\n"
             }
-            out += line + "\n"
         }
         out += "· \(range.low) … █ \(range.high)\n"
         return out
