@@ -61,7 +61,8 @@ public struct ProcessPlacement: Hashable, Sendable {
         public var mappings: Int
         /// Bytes per node, ascending node ids, nodes with pages only.
         public var nodes: [NodeBytes]
-        /// Bytes on nodes outside ``NumaMaps/MappingPolicy/confinedTo``.
+        /// Anonymous and huge page bytes on nodes outside
+        /// ``NumaMaps/MappingPolicy/confinedTo`` or `Mems_allowed`.
         public var outside: UInt64
     }
 
@@ -75,11 +76,15 @@ public struct ProcessPlacement: Hashable, Sendable {
         public var total: UInt64
         /// Bytes on nodes none of its threads last ran on.
         public var remote: UInt64
-        /// Bytes outside what their mapping's policy allows (bind and
-        /// interleave nodes), or outside `Mems_allowed`.
+        /// Anonymous and huge page bytes outside what their mapping's
+        /// policy allows (bind and interleave nodes), or outside `Mems_allowed`.
         public var outsidePolicy: UInt64
-        /// Bytes on nodes outside `Mems_allowed`.
+        /// Anonymous and huge page bytes on nodes outside `Mems_allowed`.
         public var outsideMemsAllowed: UInt64
+        /// File bytes that would count as outside: page cache, which whoever
+        /// first read the file placed, under that reader's policy. Counted
+        /// apart, since the process's policy never placed them.
+        public var outsidePolicyFile: UInt64
     }
 
     /// What reading a process gave.
@@ -164,7 +169,8 @@ public struct ProcessPlacement: Hashable, Sendable {
         numaMaps bytes: [UInt8], running: NodeSet, memsAllowed: NodeSet?,
         hugePageSize: () throws(NUMAError) -> UInt64
     ) throws(NUMAError) -> Memory {
-        var memory = Memory(nodes: [], policies: [], total: 0, remote: 0, outsidePolicy: 0, outsideMemsAllowed: 0)
+        var memory = Memory(
+            nodes: [], policies: [], total: 0, remote: 0, outsidePolicy: 0, outsideMemsAllowed: 0, outsidePolicyFile: 0)
         func add(_ bytes: UInt64, node: Int, backing: NumaMaps.Backing, to list: inout [NodeBytes]) {
             if let index = list.firstIndex(where: { $0.node == node }) {
                 list[index].add(bytes, backing)
@@ -191,11 +197,14 @@ public struct ProcessPlacement: Hashable, Sendable {
                 memory.total = memory.total.saturatingAdding(amount)
                 if !running.contains(entry.node) { memory.remote = memory.remote.saturatingAdding(amount) }
                 let outsideMems = memsAllowed.map { !$0.contains(entry.node) } ?? false
-                if outsideMems { memory.outsideMemsAllowed = memory.outsideMemsAllowed.saturatingAdding(amount) }
-                if outsideMems || (confined.map { !$0.contains(entry.node) } ?? false) {
-                    memory.outsidePolicy = memory.outsidePolicy.saturatingAdding(amount)
-                    memory.policies[p].outside = memory.policies[p].outside.saturatingAdding(amount)
+                guard outsideMems || (confined.map { !$0.contains(entry.node) } ?? false) else { continue }
+                if mapping.backing == .file {
+                    memory.outsidePolicyFile = memory.outsidePolicyFile.saturatingAdding(amount)
+                    continue
                 }
+                if outsideMems { memory.outsideMemsAllowed = memory.outsideMemsAllowed.saturatingAdding(amount) }
+                memory.outsidePolicy = memory.outsidePolicy.saturatingAdding(amount)
+                memory.policies[p].outside = memory.policies[p].outside.saturatingAdding(amount)
             }
         }
         memory.nodes.sort { $0.node < $1.node }

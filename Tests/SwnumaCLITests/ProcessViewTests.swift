@@ -26,6 +26,7 @@ func processSnapshot(extra: [String: String] = [:]) throws -> FakeRoot {
             7f3000000000 default file=/dev/hugepages/x huge dirty=2 N1=2 kernelpagesize_kB=2048
             7f4000000000 bind=static:0 anon=1 N0=1 kernelpagesize_kB=4
             7ffd00000000 default stack anon=3 dirty=3 N1=3 kernelpagesize_kB=4
+            7f5000000000 bind:1 file=/lib/libc.so mapped=3 N0=3 kernelpagesize_kB=4
 
             """,
     ]
@@ -61,21 +62,24 @@ func stat(_ pid: Int, comm: String, processor: Int) -> String {
         let memory = try #require(p.memory)
         let kib: UInt64 = 1024
         #expect(memory.nodes.map(\.node) == [0, 1, 2])
-        // Node 0: 10 file pages; 40 + 4 + 1 anonymous pages.
-        #expect(memory.nodes[0].file == 40 * kib)
+        // Node 0: 10 + 3 file pages; 40 + 4 + 1 anonymous pages.
+        #expect(memory.nodes[0].file == 52 * kib)
         #expect(memory.nodes[0].anonymous == 180 * kib)
         // Node 1: 60 + 4 + 3 anonymous pages, two 2 MiB huge pages.
         #expect(memory.nodes[1].anonymous == 268 * kib)
         #expect(memory.nodes[1].huge == 4096 * kib)
         #expect(memory.nodes[2].anonymous == 20 * kib)
-        #expect(memory.total == (40 + 180 + 268 + 4096 + 20) * kib)
+        #expect(memory.total == (52 + 180 + 268 + 4096 + 20) * kib)
         // Remote: everything on nodes 0 and 2, where no thread runs.
-        #expect(memory.remote == (40 + 180 + 20) * kib)
-        // Outside: bind:1's 40 pages on node 0; node 2 is outside Mems_allowed.
+        #expect(memory.remote == (52 + 180 + 20) * kib)
+        // Outside: bind:1's 40 anonymous pages on node 0; node 2 is outside
+        // Mems_allowed. bind:1's file pages on node 0 are page cache, apart.
         #expect(memory.outsidePolicy == (160 + 20) * kib)
         #expect(memory.outsideMemsAllowed == 20 * kib)
+        #expect(memory.outsidePolicyFile == 12 * kib)
         let policies = Dictionary(uniqueKeysWithValues: memory.policies.map { ($0.text, $0) })
         #expect(policies["bind:1"]?.outside == 160 * kib)
+        #expect(policies["bind:1"]?.mappings == 2)
         #expect(policies["bind:1"]?.policy.mode == .bind)
         #expect(policies["prefer (many):1-2"]?.policy.mode == .preferredMany)
         #expect(policies["prefer (many):1-2"]?.policy.nodes == NodeSet([1, 2]))
@@ -91,9 +95,12 @@ func stat(_ pid: Int, comm: String, processor: Int) -> String {
         let text = outcome.stdout
         #expect(text.hasPrefix("100 (db) db --config /etc/db.conf\n"))
         #expect(text.contains("  threads      2 threads, last ran on cpus 2-3 (node 1)\n"))
-        #expect(text.contains("  remote       5.2% on nodes its threads do not run on (240.0 KiB)\n"))
-        #expect(text.contains("bind:1: 160.0 KiB on node 0, 240.0 KiB on node 1 (400.0 KiB), 1 mapping, 160.0 KiB outside\n"))
-        #expect(text.contains("  outside      3.9% outside what its policies allow (180.0 KiB), 20.0 KiB outside Mems_allowed\n"))
+        #expect(text.contains("  remote       5.5% on nodes its threads do not run on (252.0 KiB)\n"))
+        #expect(text.contains("bind:1: 172.0 KiB on node 0, 240.0 KiB on node 1 (412.0 KiB), 2 mappings, 160.0 KiB outside\n"))
+        #expect(
+            text.contains(
+                "  outside      3.9% outside what its policies allow (180.0 KiB), 20.0 KiB outside Mems_allowed; and 12.0 KiB of file pages, page cache its first reader placed\n"
+            ))
     }
 
     @Test func json() throws {
@@ -105,7 +112,8 @@ func stat(_ pid: Int, comm: String, processor: Int) -> String {
         #expect(process["pid"] as? Int == 100)
         #expect(process["running_nodes"] as? [Int] == [1])
         let memory = try #require(process["memory"] as? [String: Any])
-        #expect(memory["remote_bytes"] as? Int == 240 * 1024)
+        #expect(memory["remote_bytes"] as? Int == 252 * 1024)
+        #expect(memory["outside_policy_file_bytes"] as? Int == 12 * 1024)
         #expect(memory["outside_policy_bytes"] as? Int == 180 * 1024)
     }
 

@@ -99,6 +99,9 @@ enum ProcessView {
                 "\(share(memory.remote, of: memory.total)) on nodes its threads do not run on (\(bytes(memory.remote)))")
             var outside = "\(share(memory.outsidePolicy, of: memory.total)) outside what its policies allow (\(bytes(memory.outsidePolicy)))"
             if memory.outsideMemsAllowed > 0 { outside += ", \(bytes(memory.outsideMemsAllowed)) outside Mems_allowed" }
+            if memory.outsidePolicyFile > 0 {
+                outside += "; and \(bytes(memory.outsidePolicyFile)) of file pages, page cache its first reader placed"
+            }
             line("outside", outside)
         }
         for note in p.notes { line("note", note) }
@@ -164,6 +167,7 @@ enum ProcessView {
                 ("remote_bytes", .uint(m.remote)),
                 ("outside_policy_bytes", .uint(m.outsidePolicy)),
                 ("outside_mems_allowed_bytes", .uint(m.outsideMemsAllowed)),
+                ("outside_policy_file_bytes", .uint(m.outsidePolicyFile)),
                 ("nodes", .array(m.nodes.map(nodeBytes))),
                 (
                     "policies",
