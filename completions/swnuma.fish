@@ -198,7 +198,7 @@ complete -c swnuma -n __swnuma_in_options -s d -l dump -d 'Print the policy of e
 complete -c swnuma -n __swnuma_in_options -s D -l dump-nodes -d 'Print the node of each part of the region'
 complete -c swnuma -n __swnuma_in_options -s V -l verify -d 'Check the region\'s pages against the policy'
 complete -c swnuma -n __swnuma_in_options -l root -x -a '(__fish_complete_directories)' -d 'Read the topology from a snapshot folder instead of /'
-complete -c swnuma -n __swnuma_in_options -l json -d 'With --hardware, --show or --require, print JSON'
+complete -c swnuma -n __swnuma_in_options -l json -d 'With --hardware, --show, --require or --process, print JSON'
 complete -c swnuma -n __swnuma_in_options -l require -x -d 'Check the topology; launch only when it holds'
 complete -c swnuma -n __swnuma_in_options -l process -x -d 'Show where a running process\'s memory is against where it runs'
 complete -c swnuma -n __swnuma_in_options -l draw -r -F -d 'Draw the machine: an SVG file, or boxes on the terminal'

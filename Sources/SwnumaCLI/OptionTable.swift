@@ -178,7 +178,7 @@ package enum OptionTable {
             "Read sys/ and proc/ under the folder, a snapshot of another machine, instead of the running system. Also set by SWNUMA_ROOT. Policies and commands are refused under a snapshot.",
             valueName: "dir", fromNumactl: false),
         row(.json, "json", nil, .none, .swnuma,
-            "With --hardware, --show or --require, print JSON",
+            "With --hardware, --show, --require or --process, print JSON",
             "Print one JSON document on standard output instead of text.",
             fromNumactl: false),
         row(.require, "require", nil, .expression, .swnuma,
