@@ -162,6 +162,9 @@ extension Invocation {
                 plan.action = .version
                 return plan
             case .show:
+                if !plan.processes.isEmpty || plan.draw != nil {
+                    throw UsageError("\(plan.processes.isEmpty ? "--draw" : "--process") cannot be combined with --show")
+                }
                 plan.action = .show
                 return plan
             case .help:

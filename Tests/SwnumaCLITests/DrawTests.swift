@@ -84,6 +84,14 @@ func drawTopology(_ count: Int) -> Topology {
         }
     }
 
+    /// The hook for the device inventory: device lines appear in both pictures.
+    @Test func deviceLinesAreDrawn() {
+        var picture = MachinePicture(drawTopology(2))
+        picture.nodes[1].devices = ["eth0 0000:3b:00.0 <net>"]
+        #expect(SVGDrawing.render(picture).contains(">eth0 0000:3b:00.0 &lt;net&gt;</text>"))
+        #expect(TextDrawing.render(picture, width: 80).contains("│ eth0 0000:3b:00.0 <net>"))
+    }
+
     @Test func escapesText() {
         #expect(SVGDrawing.escape("a<b & \"c\"\u{1}") == "a&lt;b &amp; &quot;c&quot;?")
     }

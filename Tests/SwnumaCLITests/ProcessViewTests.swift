@@ -189,6 +189,8 @@ func stat(_ pid: Int, comm: String, processor: Int) -> String {
             (["--process", "1", "-H"], "--process cannot be combined with --hardware"),
             (["--process", "1", "ls"], "unexpected 'ls': --process runs no command"),
             (["--process", "1", "--draw"], "--process and --draw are separate views: give one"),
+            (["--process", "1", "--show"], "--process cannot be combined with --show"),
+            (["--draw", "--show"], "--draw cannot be combined with --show"),
         ] {
             let outcome = SwnumaCommand.run(arguments, environmentRoot: nil)
             #expect(outcome.status == 1, "\(arguments)")

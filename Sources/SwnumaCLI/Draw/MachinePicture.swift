@@ -22,8 +22,9 @@ struct MachinePicture {
         var memoryFree: UInt64?
         /// Huge page sizes with pages, as `2 MiB: 10 of 512 free`.
         var hugePages: [String]
-        /// One line per device attached to the node (empty until a device
-        /// inventory is available to the CLI; see ``devices(_:)``).
+        /// One line per device attached to the node. Nothing fills it yet:
+        /// it is where the device inventory (`--devices`) goes once the
+        /// library has one; both renderers already draw these lines.
         var devices: [String]
 
         /// The used share of memory, 0...1, when known.
