@@ -21,7 +21,7 @@ BIN := .build/release/swnuma
 # check the man page and completions, hyperfine the benchmarks, libxml2-utils
 # and librsvg2-bin validate and render --draw's SVG).
 BUILD_DEPS := libnuma-dev pkg-config
-TEST_DEPS := numactl qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind libxml2-utils librsvg2-bin
+TEST_DEPS := numactl hwdata qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind libxml2-utils librsvg2-bin
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -52,12 +52,14 @@ test-corpus: build
 
 test-cli: build
 	Tests/CLI/run.sh $(BIN)
+	Tests/Devices/run.sh $(BIN)
 
 test-json: test-deps build
 	Tests/JSON/run.sh $(BIN)
 
 test-numastat: test-deps build
 	Tests/Numastat/run.sh $(BIN)
+	Tests/Corpus/numastat.sh $(BIN)
 
 test-draw: test-deps build
 	Tests/Draw/run.sh $(BIN)

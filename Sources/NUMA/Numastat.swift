@@ -16,8 +16,8 @@ public enum NodeStatistics {
     /// The calling process's id.
     public static var ownProcessID: Int32 { Syscalls.processID }
 
-    /// The columns of the terminal on file descriptor `fd`, or nil when it is
-    /// not a terminal.
+    /// The columns of the terminal on file descriptor `fd`: nil when it is
+    /// not a terminal, 0 when it is one that does not tell its width.
     ///
     /// The corresponding system call is `ioctl(2)` with `TIOCGWINSZ`.
     public static func terminalColumns(_ fd: Int32) -> Int? { Syscalls.terminalColumns(fd) }

@@ -26,6 +26,8 @@ package enum Action: Equatable, Sendable {
     case show
     /// Print the hardware inventory.
     case hardware
+    /// Print the devices of each node (`--devices` without `--hardware`).
+    case devices
     /// Run `--require` checks and exit 0 or 3.
     case check
     /// Replace the process with the command.
@@ -55,6 +57,8 @@ package struct Invocation: Equatable, Sendable {
     package var action: Action = .help
     package var cpuCompress = false
     package var json = false
+    /// `--devices`: list each node's devices (after `--hardware`'s output when both are given).
+    package var devices = false
     package var root: String?
     package var requirements: [String] = []
     /// Warnings to print before acting (numactl prints them too).
@@ -212,6 +216,9 @@ extension Invocation {
                 plan.root = option.value
             case .json:
                 plan.json = true
+            case .devices:
+                try mustPrecedePolicy(option)
+                plan.devices = true
             case .require:
                 plan.requirements.append(option.value ?? "")
             case .process:
@@ -232,12 +239,20 @@ extension Invocation {
         }
 
         if !plan.processes.isEmpty || plan.draw != nil {
+            if plan.devices && !plan.processes.isEmpty {
+                throw UsageError("--process cannot be combined with --devices")
+            }
+            // --draw draws the devices anyway: --devices beside it changes nothing.
             try planView(&plan, line: line, hardware: hardware, policy: policyOption, binding: sawCPUBinding || attached)
             return plan
         }
 
         if hardware {
             plan.action = .hardware
+            return plan
+        }
+        if plan.devices {
+            plan.action = .devices
             return plan
         }
         if attached {

@@ -8,7 +8,7 @@ package enum OptionID: String, CaseIterable, Sendable {
     case cpunodebind, cpubind, physcpubind, balancing
     case show, hardware, cpuCompress, version, help
     case shm, file, length, offset, shmmode, huge, shmid, strict, touch, dump, dumpNodes, verify
-    case root, json, require
+    case root, json, require, devices
     case process, draw
 }
 
@@ -181,6 +181,10 @@ package enum OptionTable {
             "With --hardware, --show, --require or --process, print JSON",
             "Print one JSON document on standard output instead of text.",
             fromNumactl: false),
+        row(.devices, "devices", nil, .none, .swnuma,
+            "List each node's network, block, GPU, DAX and PCI devices",
+            "For each node, list the devices attached to it: network interfaces, disks, GPUs, DAX devices and other PCI functions, with their PCI address and class (named from pci.ids when the hwdata package is installed), found as netdev: and block: find them. Devices whose node the kernel does not know are listed last. With --hardware, after its output; with --json, a devices array in the --hardware document.",
+            fromNumactl: false),
         row(.require, "require", nil, .expression, .swnuma,
             "Check the topology; launch only when it holds",
             "Check a requirement on the topology before anything else. Alone, exit 0 when every requirement holds and 3 when one does not; before a command, launch it only when all hold. Repeatable.",
@@ -191,7 +195,7 @@ package enum OptionTable {
             valueName: "pid|name", fromNumactl: false),
         row(.draw, "draw", nil, .path, .swnuma,
             "Draw the machine: an SVG file, or boxes on the terminal",
-            "Draw the nodes (CPUs, memory and free share, huge pages) and the distance matrix. --draw=FILE, or --draw FILE when FILE ends in .svg, writes an SVG picture to FILE; --draw - writes it to standard output. --draw alone prints boxes of box-drawing characters, as wide as the terminal, or 80 columns (COLUMNS when set) when standard output is not a terminal. Any other word after --draw is a command, which --draw refuses.",
+            "Draw the nodes (CPUs, memory and free share, huge pages, devices) and the distance matrix. --draw=FILE, or --draw FILE when FILE ends in .svg, writes an SVG picture to FILE; --draw - writes it to standard output. --draw alone prints boxes of box-drawing characters, as wide as the terminal, or 80 columns (COLUMNS when set) when standard output is not a terminal. Any other word after --draw is a command, which --draw refuses.",
             valueName: "file.svg", fromNumactl: false, valueIsOptional: true),
     ]
 

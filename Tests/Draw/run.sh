@@ -75,6 +75,22 @@ for entry in "${roots[@]}"; do
     [ -n "${SWNUMA_DRAW_KEEP:-}" ] && mkdir -p "$SWNUMA_DRAW_KEEP" && cp "$svg" "$work/$name.png" "$SWNUMA_DRAW_KEEP/"
 done
 
+# Devices in the boxes: the corpus's 32em64t dump has NICs on both nodes and
+# an NVMe whose node the kernel does not know.
+dump="$corpus/sysfs/32em64t-2n8c+dax+nvme+mic+dimms.tar.bz2"
+if [ -f "$dump" ]; then
+    mkdir -p "$work/devices"
+    tar -xjf "$dump" -C "$work/devices"
+    root=$(find "$work/devices" -maxdepth 3 -type d -name sys -print -quit)
+    "$swnuma" --root "${root%/sys}" --draw - > "$work/devices.svg" 2> "$work/err"
+    if grep -q '>eth0 (network, 02:00.0)</text>' "$work/devices.svg" && grep -q '>ib0 (network, 82:00.0)</text>' "$work/devices.svg" &&
+        grep -q '1 device(s) on no known node' "$work/devices.svg" && xmllint --noout "$work/devices.svg"; then
+        ok
+    else
+        fail draw.devices "$(grep -o '>[a-z0-9.]* ([a-z]*[^<]*)</text>' "$work/devices.svg" | head -5 | tr '\n' ' ') $(head -c 300 "$work/err")"
+    fi
+fi
+
 # Refusals: one line on stderr, nothing on stdout, exit 1.
 refuse() {
     local name=$1

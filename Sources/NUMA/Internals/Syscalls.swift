@@ -65,6 +65,14 @@ enum Syscalls {
         return String(cString: resolved)
     }
 
+    /// The target of a symbolic link as written, or nil when `path` is not one.
+    static func readLink(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink(path, &buffer, buffer.count)
+        guard count > 0, count < buffer.count else { return nil }
+        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// The value of an environment variable.
     static func environment(_ name: String) -> String? {
         getenv(name).map { String(cString: $0) }
@@ -297,7 +305,7 @@ enum Syscalls {
     static func terminalColumns(_ fd: Int32) -> Int? {
         guard isatty(fd) == 1 else { return nil }
         let columns = swnuma_terminal_columns(fd)
-        return columns > 0 ? Int(columns) : nil
+        return columns > 0 ? Int(columns) : 0
     }
 
     // MARK: Processes

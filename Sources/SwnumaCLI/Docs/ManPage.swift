@@ -70,9 +70,10 @@ package enum ManPage {
             any other word selects every process whose name or command line contains it); \
             -v: one table per process; -c: narrow columns without decimals; \
             -s: rows sorted on the Total column, -s2 on node 2's; -z: rows and columns of zeros left out. \
-            Tables fold into sections to fit NUMASTAT_WIDTH columns if set, else the terminal's width, \
-            else 80. SWNUMA_ROOT reads another root's sys/ and proc/. \
-            Exit status 0, or 1 for a usage error or an unreadable node file.
+            Tables fold into sections to fit NUMASTAT_WIDTH columns if set, else, on a terminal, \
+            the terminal's width; into a pipe or a file they are not folded (numastat's width there \
+            is 10,000,000), so scripts read one table. SWNUMA_ROOT reads another root's sys/ and proc/. \
+            Exit status 0, or 1 for a usage error, an unreadable node file or a pid with no process.
             """)
         page.macro("Ss migratepages")
         page.macro("Nm swnuma-migratepages")
@@ -88,6 +89,7 @@ package enum ManPage {
         page.macro("Bl -bullet")
         for item in [
             "numastat works without a node 0 (2.0.19 needs node0/numastat), -s with a node id sorts on that node's column when ids have gaps (2.0.19 picks a column by position), and tables fold to the real terminal width on a terminal.",
+            "numastat names a pid with no process (null) in its tables and exits 0; swnuma-numastat says there is no such process on stderr, leaves it out of the tables and exits 1.",
             "migratepages refuses a pid too large for a process id (2.0.19 wraps 4294967296 to 0, itself), and reports pages the kernel could not move as a failure, exit 1 (2.0.19 exits 0).",
             "Diagnostics are swnuma's own, one line on standard error prefixed with the name swnuma was invoked as; --help prints help on standard output with exit 0 (2.0.19 prints its usage on standard error with exit 1); numastat -V prints swnuma-numastat and swnuma's version.",
         ] {

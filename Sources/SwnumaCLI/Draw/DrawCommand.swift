@@ -13,7 +13,8 @@ extension Context {
         var outcome = outcome
         let topology = self.topology
         for warning in topology.warnings { outcome.complain("warning: \(warning)") }
-        let picture = MachinePicture(topology)
+        var picture = MachinePicture(topology)
+        picture.addDevices(DeviceInventory.read(from: root))
         switch target {
         case .terminal:
             outcome.stdout += TextDrawing.render(picture, width: Self.drawingWidth())

@@ -22,9 +22,7 @@ struct MachinePicture {
         var memoryFree: UInt64?
         /// Huge page sizes with pages, as `2 MiB: 10 of 512 free`.
         var hugePages: [String]
-        /// One line per device attached to the node. Nothing fills it yet:
-        /// it is where the device inventory (`--devices`) goes once the
-        /// library has one; both renderers already draw these lines.
+        /// One line per device attached to the node (``addDevices(_:)``).
         var devices: [String]
 
         /// The used share of memory, 0...1, when known.
@@ -51,6 +49,36 @@ struct MachinePicture {
     }
 
     var nodes: [Node]
+    /// Devices whose node the kernel does not know, or that name a node
+    /// the machine does not have.
+    var unplacedDevices = 0
+    /// At most this many device lines in a box; then `+ N more`.
+    static let devicesPerBox = 6
+
+    /// Puts each device in its node's box: `eth0 (network, 02:00.0)`.
+    mutating func addDevices(_ inventory: DeviceInventory) {
+        for device in inventory.devices {
+            guard let node = device.node, let index = nodes.firstIndex(where: { $0.id == node }) else {
+                unplacedDevices += 1
+                continue
+            }
+            // PCI addresses without the usual domain 0000: eth0 (network, 02:00.0).
+            func short(_ address: String) -> String {
+                address.hasPrefix("0000:") ? String(address.dropFirst(5)) : address
+            }
+            let address = device.pciAddress.map(short)
+            let line =
+                device.kind == .pci
+                ? "\(short(device.name)) (pci)"
+                : "\(device.name) (\(device.kind.rawValue)" + (address.map { ", \($0)" } ?? "") + ")"
+            nodes[index].devices.append(line)
+        }
+        for index in nodes.indices where nodes[index].devices.count > Self.devicesPerBox {
+            let more = nodes[index].devices.count - (Self.devicesPerBox - 1)
+            nodes[index].devices = Array(nodes[index].devices.prefix(Self.devicesPerBox - 1)) + ["+ \(more) more devices"]
+        }
+    }
+
     /// Distances, row by row in node order; nil where unknown.
     var distances: [[Int?]]
     var hasDistances: Bool

@@ -30,7 +30,7 @@ enum SVGDrawing {
         let width = max(mapLeft + mapSide, mapLeft + 250, margin + 700) + margin
         // The legend goes under both the grid and the map's scale.
         let legendY = max(top + gridHeight, mapTop + mapSide + 50) + 22
-        let height = legendY + margin
+        let height = legendY + margin + (picture.unplacedDevices > 0 ? 20 : 0)
 
         var svg = """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -58,6 +58,12 @@ enum SVGDrawing {
         svg += "<rect x=\"\(margin + 480)\" y=\"\(legendY - 10)\" width=\"14\" height=\"12\" fill=\"#d9822b\" stroke=\"#777777\"/>\n"
         svg += text(margin + 500, legendY, "memory in use (bar: whole node)", size: 11)
 
+        if picture.unplacedDevices > 0 {
+            svg += text(
+                margin, legendY + 20,
+                "\(picture.unplacedDevices) device(s) on no known node: swnuma --devices lists them", size: 11,
+                fill: "#777777")
+        }
         svg += heatMap(picture, left: mapLeft, top: mapTop, cell: cell, labelEvery: labelEvery)
         svg += "</svg>\n"
         return svg
@@ -75,7 +81,7 @@ enum SVGDrawing {
         var lines = wrap(node.cpuText, width: 36, maxLines: 3)
         lines.append(node.memoryText)
         lines += node.hugePages
-        lines += node.devices
+        lines += node.devices.map { $0.count > 38 ? String($0.prefix(37)) + "…" : $0 }
         return lines
     }
 

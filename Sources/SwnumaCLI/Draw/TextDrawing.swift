@@ -23,6 +23,9 @@ enum TextDrawing {
             start += perRow
         }
         out += "memory: █ in use, ░ free\n╭┄╮ CPUs only, ╔═╗ memory only\n"
+        if picture.unplacedDevices > 0 {
+            out += "\(picture.unplacedDevices) device(s) on no known node\n"
+        }
         out += matrix(picture, width: width)
         return out
     }
