@@ -54,7 +54,9 @@ struct Context {
         var drawing = false
         if case .draw = invocation.action { drawing = true }
         let hardwareDocument = invocation.json && (invocation.action == .hardware || invocation.action == .devices)
-        if hardwareDocument || drawing || requirements.contains(where: \.quantity.needsHugePages) {
+        if hardwareDocument || drawing || requirements.contains(where: \.quantity.needsHugePages)
+            || invocation.action == .nfdFeatures
+        {
             topologyOptions = .hugePages
         } else if invocation.action != .hardware && invocation.action != .devices && requirements.isEmpty {
             // Launches and --show need each node's CPUs; memory is read only when asked (nodesWithMemory).
@@ -141,6 +143,8 @@ struct Context {
             if report.processes.isEmpty { outcome.status = 1 }
         case .draw(let target):
             return performDraw(target, outcome: outcome)
+        case .nfdFeatures:
+            return NFDFeaturesMode.perform(invocation, context: &self, outcome: outcome)
         case .help, .version:
             break
         }

@@ -34,6 +34,8 @@ package enum Action: Equatable, Sendable {
     case launch([String])
     /// Shared-memory mode: act on a region, then exit.
     case sharedMemory
+    /// Print or write node-feature-discovery labels (``nfdOptions``).
+    case nfdFeatures
     /// Show running processes (`--process`): the words as given.
     case process([String])
     /// Draw the machine (`--draw`).
@@ -73,6 +75,8 @@ package struct Invocation: Equatable, Sendable {
     package var processes: [String] = []
     /// Where `--draw` draws, when given.
     package var draw: DrawTarget?
+    /// `--label`, `--expiry` and `--output`, in order, for ``Action/nfdFeatures``.
+    package var nfdOptions: [ScannedOption] = []
 }
 
 /// A command line that breaks the rules; printed with a usage hint, exit 1.
@@ -98,7 +102,11 @@ extension Invocation {
     /// before every `<nodes>`/`<cpus>`; `--hardware`, `--balancing`,
     /// `--version`, `--shm` and `--file` before the policy; shared-memory
     /// options on the right side of `--shm`/`--file`; a command where one is needed.
-    package static func plan(_ line: ScannedLine) throws(UsageError) -> Invocation {
+    ///
+    /// `scanError` is where the scan of the command line stopped, if it did:
+    /// the options before it are checked first, in order (a `<nodes>` that is
+    /// not one is named before the unknown option after it), then it is thrown.
+    package static func plan(_ line: ScannedLine, scanError: ScanError? = nil) throws(UsageError) -> Invocation {
         var plan = Invocation()
         var policyOption: ScannedOption?
         var spec: String?
@@ -110,6 +118,7 @@ extension Invocation {
         var strict = false
         var hardware = false
         var lastPreShared: ScannedOption?
+        var nfdFeatures = false
         // --json may follow a terminal --show (see Scanner), so it is read up front.
         plan.json = line.options.contains { $0.id == .json }
 
@@ -131,15 +140,33 @@ extension Invocation {
             return previous
         }
 
+        /// Refuses a `<nodes>`/`<cpus>` value that is not one by its form
+        /// (`-C ls`: a forgotten argument), naming the word and the option.
+        func checkForm(_ option: ScannedOption) throws(UsageError) {
+            let value = option.value ?? ""
+            let cpus = OptionTable.spec(option.id).value == .cpus
+            if !cpus && value == "same" { return }
+            let problem =
+                cpus
+                ? CPUSet.syntaxProblem(in: value, devices: false) : NodeSet.syntaxProblem(in: value, devices: true)
+            if let problem {
+                let kind = cpus ? "<cpus>" : "<nodes>"
+                throw UsageError("\(option.spelling) needs \(kind); '\(value)' is not \(kind) (\(problem))")
+            }
+        }
+
         for option in line.options {
             switch option.id {
             case .all:
                 if sawSpec { throw UsageError("--all/-a must come before every <nodes> and <cpus> option") }
                 all = true
             case .interleave, .weightedInterleave, .preferred, .preferredMany, .membind, .localalloc:
+                // numactl parses the nodes of all but -m before it looks for a second policy.
+                if option.id != .membind && option.id != .localalloc { try checkForm(option) }
                 if let policy = policyOption {
                     throw UsageError("conflicting memory policies \(name(policy)) and \(name(option)): give one")
                 }
+                if option.id == .membind { try checkForm(option) }
                 policyOption = option
                 let kind = policyKind(option.id)
                 var nodeSpec: String?
@@ -180,6 +207,7 @@ extension Invocation {
                 if let pre = lastPreShared {
                     throw UsageError("\(name(option)) cannot follow the shared-memory option \(name(pre))")
                 }
+                try checkForm(option)
                 sawSpec = true
                 sawCPUBinding = true
                 if option.id == .physcpubind {
@@ -235,7 +263,34 @@ extension Invocation {
                 case "": throw UsageError("--draw=: the file name is empty")
                 case let path?: plan.draw = .file(path)
                 }
+            case .nfdFeatures:
+                nfdFeatures = true
+            case .label, .expiry, .output:
+                plan.nfdOptions.append(option)
             }
+        }
+        if let scanError { throw UsageError(scanError.description) }
+
+        if nfdFeatures {
+            if hardware { throw UsageError("--hardware and --nfd-features cannot be combined: give one") }
+            if let policy = policyOption { throw UsageError("\(name(policy)) cannot be combined with --nfd-features") }
+            if let step = line.options.first(where: { [.cpunodebind, .cpubind, .physcpubind].contains($0.id) }) {
+                throw UsageError("\(name(step)) cannot be combined with --nfd-features")
+            }
+            if let shared = plan.sharedMemoryOptions.first {
+                throw UsageError("\(name(shared)) cannot be combined with --nfd-features")
+            }
+            if plan.json { throw UsageError("--json cannot be combined with --nfd-features: the feature file is text") }
+            if !line.command.isEmpty {
+                throw UsageError("unexpected '\(line.command[0])': --nfd-features runs no command")
+            }
+            // Names, expressions and durations are refused here, before anything is read or written.
+            _ = try NFDFeaturesMode.request(plan.nfdOptions)
+            plan.action = .nfdFeatures
+            return plan
+        }
+        if let option = plan.nfdOptions.first {
+            throw UsageError("\(name(option)) needs --nfd-features")
         }
 
         if !plan.processes.isEmpty || plan.draw != nil {
