@@ -110,7 +110,9 @@ fi
 # --process --json of a process that keeps still, against its numa_maps.
 sleep 60 &
 sleeper=$!
-sleep 0.2
+# Until the child has become sleep, its maps are the shell's and still change.
+for _ in $(seq 50); do [ "$(cat "/proc/$sleeper/comm" 2> /dev/null)" = sleep ] && break; sleep 0.1; done
+sleep 0.1
 run "live process --json" 0 --process "$sleeper" --json && verify "live process --json" process "$work/out" "$sleeper"
 kill "$sleeper" 2> /dev/null
 wait "$sleeper" 2> /dev/null
