@@ -266,67 +266,24 @@ public enum NodeStatistics {
         var memory = ProcessMemory(
             bytes: Array(repeating: Array(repeating: 0, count: nodes.count), count: categories),
             elsewhere: Array(repeating: 0, count: categories))
-        var defaultHugePageSize: UInt64?
-        // numa_maps can be megabytes with thousands of mappings: parsed as
-        // bytes, token by token, without making strings.
-        var tokens: [Range<Int>] = []
-        var start = 0
-        while start < bytes.count {
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            defer { start = end + 1 }
-            tokens.removeAll(keepingCapacity: true)
-            var at = start
-            while at < end {
-                while at < end && (bytes[at] == 0x20 || bytes[at] == 0x09) { at += 1 }
-                let tokenStart = at
-                while at < end && bytes[at] != 0x20 && bytes[at] != 0x09 { at += 1 }
-                if at > tokenStart { tokens.append(tokenStart..<at) }
-            }
-            var category = ProcessMemory.Category.private
-            for token in tokens {
-                if hasPrefix(bytes, token, "huge") { category = .huge; break }
-                if hasPrefix(bytes, token, "heap") { category = .heap; break }
-                if hasPrefix(bytes, token, "stack") { category = .stack; break }
-            }
-            var pageBytes = UInt64(pageSize)
-            if let token = tokens.first(where: { hasPrefix(bytes, $0, "kernelpagesize_kB=") }),
-                let kib = UInt64(decimalBytes: bytes[token.lowerBound + 18..<token.upperBound])
-            {
-                pageBytes = kib &* 1024
-            } else if category == .huge {
-                if defaultHugePageSize == nil { defaultHugePageSize = UInt64(try hugePageSize(in: root)) }
-                pageBytes = defaultHugePageSize ?? pageBytes
-            }
-            for token in tokens where bytes[token.lowerBound] == UInt8(ascii: "N") {
-                let body = token.lowerBound + 1..<token.upperBound
-                guard let equals = bytes[body].firstIndex(of: UInt8(ascii: "=")),
-                    let node = UInt64(decimalBytes: bytes[body.lowerBound..<equals]), node <= UInt64(Int.max),
-                    let pages = UInt64(decimalBytes: bytes[equals + 1..<body.upperBound])
-                else {
-                    let text = String(decoding: bytes[token], as: UTF8.self)
-                    throw NUMAError(.invalidArgument, "\(root.resolve(path)): cannot read the node count '\(text)'")
-                }
-                let amount = pages &* pageBytes
-                if let index = nodes.firstIndex(of: Int(node)) {
-                    memory.bytes[category.rawValue][index] &+= amount
-                } else {
-                    memory.elsewhere[category.rawValue] &+= amount
+        do {
+            try NumaMaps.forEachMapping(in: bytes, hugePageSize: { () throws(NUMAError) in UInt64(try hugePageSize(in: root)) }) {
+                mapping in
+                let category = mapping.category.rawValue
+                for entry in mapping.pages {
+                    let amount = mapping.bytes(entry)
+                    if let index = nodes.firstIndex(of: entry.node) {
+                        memory.bytes[category][index] = memory.bytes[category][index].saturatingAdding(amount)
+                    } else {
+                        memory.elsewhere[category] = memory.elsewhere[category].saturatingAdding(amount)
+                    }
                 }
             }
+        } catch where error.code == .invalidArgument && error.message.hasPrefix("cannot read the node count") {
+            throw NUMAError(.invalidArgument, "\(root.resolve(path)): \(error.message)")
         }
         return memory
     }
-
-    /// Whether the token `range` of `bytes` starts with `prefix`.
-    private static func hasPrefix(_ bytes: [UInt8], _ range: Range<Int>, _ prefix: StaticString) -> Bool {
-        let count = prefix.utf8CodeUnitCount
-        guard range.count >= count else { return false }
-        let start = prefix.utf8Start
-        for offset in 0..<count where bytes[range.lowerBound + offset] != start[offset] { return false }
-        return true
-    }
-
 
     // MARK: Reading
 

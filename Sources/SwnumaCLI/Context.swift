@@ -51,8 +51,10 @@ struct Context {
         }
         var outcome = Outcome()
         for warning in invocation.warnings { outcome.complain(warning) }
+        var drawing = false
+        if case .draw = invocation.action { drawing = true }
         let hardwareDocument = invocation.json && (invocation.action == .hardware || invocation.action == .devices)
-        if hardwareDocument || requirements.contains(where: \.quantity.needsHugePages)
+        if hardwareDocument || drawing || requirements.contains(where: \.quantity.needsHugePages)
             || invocation.action == .nfdFeatures
         {
             topologyOptions = .hugePages
@@ -134,6 +136,13 @@ struct Context {
             break
         case .sharedMemory:
             return performSharedMemory(invocation, outcome: outcome)
+        case .process(let words):
+            let report = ProcessView.gather(words, root: root, topology: topology)
+            for problem in report.problems { outcome.complain(problem.message) }
+            outcome.stdout += invocation.json ? ProcessView.renderJSON(report) : ProcessView.renderText(report)
+            if report.processes.isEmpty { outcome.status = 1 }
+        case .draw(let target):
+            return performDraw(target, outcome: outcome)
         case .nfdFeatures:
             return NFDFeaturesMode.perform(invocation, context: &self, outcome: outcome)
         case .help, .version, .kubelet:
