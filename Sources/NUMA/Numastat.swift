@@ -26,11 +26,11 @@ public enum NodeStatistics {
     ///
     /// - Throws: ``NUMAError`` when the folder cannot be listed or has no node.
     public static func nodeIDs(in root: SystemRoot) throws(NUMAError) -> [Int] {
-        let path = root.resolve(nodeFolder)
+        let path = root.display(nodeFolder)
         let names: [String]
-        switch Syscalls.listDirectory(path) {
+        switch root.listing(nodeFolder) {
         case .success(let list): names = list
-        case .failure(let errno): throw NUMAError(.systemCall, "cannot list \(path)", errno: errno)
+        case .failure(let error): throw error
         }
         let ids = names.compactMap { name -> Int? in
             guard name.hasPrefix("node") else { return nil }
@@ -332,10 +332,6 @@ public enum NodeStatistics {
     }
 
     private static func readBytes(_ root: SystemRoot, _ relative: String, attribute: Bool = true) throws(NUMAError) -> [UInt8] {
-        let path = root.resolve(relative)
-        switch Syscalls.readFile(path, limit: 1 << 26, shortReadIsEnd: attribute && relative.hasPrefix("sys/")) {
-        case .success(let bytes): return bytes
-        case .failure(let errno): throw NUMAError(.systemCall, "cannot read \(path)", errno: errno)
-        }
+        try root.read(relative, limit: 1 << 26, attribute: attribute && relative.hasPrefix("sys/")).get()
     }
 }
