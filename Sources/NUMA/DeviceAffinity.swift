@@ -42,11 +42,11 @@ public enum DeviceAffinity {
         var text = Substring(address)
         var function = 0
         if let dot = text.lastIndex(of: ".") {
-            guard let value = Int(text[text.index(after: dot)...], radix: 16), value < 8 else { throw invalid }
+            guard let value = plainHex(text[text.index(after: dot)...]), value < 8 else { throw invalid }
             function = value
             text = text[..<dot]
         }
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { Int($0, radix: 16) }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { plainHex($0) }
         guard parts.count == 2 || parts.count == 3, parts.allSatisfy({ $0 != nil }) else { throw invalid }
         let numbers = parts.compactMap { $0 }
         let segment = numbers.count == 3 ? numbers[0] : 0
@@ -99,15 +99,21 @@ public enum DeviceAffinity {
         var nodes = NodeSet()
         for token in text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" }) {
             if token.hasPrefix("-") {
-                throw NUMAError(.notAllowed, "the kernel does not know the NUMA node of \(what) (numa_node is \(token))")
+                throw NUMAError(.notAllowed, "the kernel does not know the NUMA node of \(what) (numa_node is \(escapedForDisplay(token)))")
             }
-            guard let node = Int(decimal: token), node < NodeSet.limit else {
-                throw NUMAError(.notAllowed, "cannot parse the NUMA node of \(what): '\(token)'")
+            guard let node = Int(decimal: token), node < NodeKind.kernelLimit else {
+                throw NUMAError(.notAllowed, "cannot parse the NUMA node of \(what): '\(escapedForDisplay(token))'")
             }
             nodes.insertID(node)
         }
         guard !nodes.isEmpty else { throw NUMAError(.notAllowed, "the NUMA node of \(what) is empty") }
         return nodes
+    }
+
+    /// Hexadecimal digits only (no sign, no prefix), at most 8 of them, or nil.
+    private static func plainHex(_ text: Substring) -> Int? {
+        guard !text.isEmpty, text.utf8.count <= 8, text.utf8.allSatisfy({ hexDigit($0, radix: 16) != nil }) else { return nil }
+        return Int(text, radix: 16)
     }
 
     private static func hex(_ value: Int, _ width: Int) -> String {

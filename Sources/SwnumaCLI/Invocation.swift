@@ -174,6 +174,10 @@ extension Invocation {
                 if option.id == .shmmode, !isOctal(option.value ?? "") {
                     throw UsageError("invalid mode '\(option.value ?? "")' for \(name(option)): expected an octal number")
                 }
+                // A file mode has 12 bits: a larger number would wrap into a valid-looking mode.
+                if option.id == .shmmode, let mode = UInt32(option.value ?? "", radix: 8), mode > 0o7777 {
+                    throw UsageError("invalid mode '\(option.value ?? "")' for \(name(option)): larger than 7777")
+                }
                 lastPreShared = option
                 plan.sharedMemoryOptions.append(option)
             case .shmid:
