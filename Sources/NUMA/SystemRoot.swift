@@ -21,7 +21,8 @@ public struct SystemRoot: Hashable, Sendable {
 
     /// A root at `path`. A path that resolves to `/` is the live root.
     ///
-    /// - Throws: ``NUMAError`` when `path` is not a folder.
+    /// - Throws: ``NUMAError`` when `path` is not a folder, or is a folder
+    ///   with neither `sys/` nor `proc/`.
     public init(path: String) throws(NUMAError) {
         guard !path.isEmpty, Syscalls.isDirectory(path) else {
             throw NUMAError(.invalidArgument, "root '\(path)' is not a folder")
@@ -30,6 +31,11 @@ public struct SystemRoot: Hashable, Sendable {
         var trimmed = path
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         self.init(uncheckedPath: trimmed, isLive: resolved == "/")
+        // An empty folder (or any without sys/ and proc/) would read as a
+        // one-node machine with nothing known: refused instead.
+        guard isLive || isDirectory("sys") || isDirectory("proc") else {
+            throw NUMAError(.invalidArgument, "root '\(escapedForDisplay(path))' has neither sys/ nor proc/: not a system snapshot")
+        }
     }
 
     private init(uncheckedPath: String, isLive: Bool) {
