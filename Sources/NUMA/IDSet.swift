@@ -388,6 +388,13 @@ extension IDSet {
         }
     }
 
+    /// The set when every id is below the kernel's limit (``IDKind/kernelLimit``),
+    /// else nil: a file that names more CPUs or nodes than Linux can have is
+    /// not a real machine's, and is not turned into an endless list.
+    package var withinKernelLimit: Self? {
+        (last ?? -1) < Kind.kernelLimit ? self : nil
+    }
+
     /// The set as a hexadecimal mask in the `cpumap` format, at least `minimumWords` 32-bit words wide.
     public func mask(minimumWords: Int = 1) -> String {
         var words32: [UInt32] = []
