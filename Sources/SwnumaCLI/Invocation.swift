@@ -175,7 +175,7 @@ extension Invocation {
                     throw UsageError("invalid mode '\(option.value ?? "")' for \(name(option)): expected an octal number")
                 }
                 // A file mode has 12 bits: a larger number would wrap into a valid-looking mode.
-                if option.id == .shmmode, let mode = UInt32(option.value ?? "", radix: 8), mode > 0o7777 {
+                if option.id == .shmmode, UInt64(option.value ?? "", radix: 8).map({ $0 > 0o7777 }) ?? false {
                     throw UsageError("invalid mode '\(option.value ?? "")' for \(name(option)): larger than 7777")
                 }
                 lastPreShared = option
