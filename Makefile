@@ -25,7 +25,7 @@ TEST_DEPS := numactl qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zs
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-vm vm-shell startup-order test-order bench clean
+.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-hostile test-vm vm-shell startup-order test-order bench clean
 
 all: build
 
@@ -41,7 +41,7 @@ build: deps
 run: build
 	$(BIN) -H
 
-test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-docs test-install test-order test-vm
+test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-hostile test-docs test-install test-order test-vm
 
 test-unit: deps
 	swift test
@@ -57,6 +57,11 @@ test-json: test-deps build
 
 test-numastat: test-deps build
 	Tests/Numastat/run.sh $(BIN)
+
+# Hostile snapshots under --root: no hang, trap, escape from the root, or more
+# than 1 s of CPU or 200 MB (needs /usr/bin/time, Debian package 'time').
+test-hostile: test-deps build
+	Tests/Hostile/run.sh $(BIN)
 
 test-vm: test-deps build
 	SWNUMA_BIN=$(CURDIR)/$(BIN) Tests/VM/run.sh
