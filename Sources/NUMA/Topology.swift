@@ -356,8 +356,8 @@ extension Topology {
             var end = start
             while end < bytes.count, end < start + 20, !isPadding(bytes[end]) { end += 1 }
             let token = escapedForDisplay(bytes: bytes[start..<max(end, start + 1)])
-            warnings.add("\(root.display(path)) has an unreadable entry '\(token)': its distances are unknown")
-            return [Int32](repeating: -1, count: count)
+            warnings.add("\(root.display(path)) has an unreadable entry '\(token)': the distances from it on are unknown")
+            return result
         }
         if entries < count {
             warnings.add("\(root.display(path)) has \(entries) distances for \(count) nodes: the rest are unknown")
