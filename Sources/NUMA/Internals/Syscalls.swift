@@ -162,16 +162,20 @@ enum Syscalls {
     /// The names in a folder under a root, without `.` and `..`, in no
     /// particular order; confined to the root as ``openUnder(root:live:_:flags:)`` is.
     static func listDirectory(root: String, live: Bool, _ relative: String) -> Result<[String], Errno> {
-        let fd: Int32
-        switch openUnder(root: root, live: live, relative, flags: O_RDONLY | O_DIRECTORY | O_NONBLOCK) {
-        case .success(let value): fd = value
-        case .failure(let error): return .failure(error)
+        let folder: OpaquePointer?
+        if live {
+            // What it always was under the live root: opendir(3), no extra call.
+            folder = opendir("/" + relative)
+        } else {
+            let fd: Int32
+            switch openUnder(root: root, live: false, relative, flags: O_RDONLY | O_DIRECTORY | O_NONBLOCK) {
+            case .success(let value): fd = value
+            case .failure(let error): return .failure(error)
+            }
+            folder = fdopendir(fd)
+            if folder == nil { close(fd) }
         }
-        guard let dir = fdopendir(fd) else {
-            let error = Errno.current
-            close(fd)
-            return .failure(error)
-        }
+        guard let dir = folder else { return .failure(Errno.current) }
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
