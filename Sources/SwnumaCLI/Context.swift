@@ -99,7 +99,7 @@ struct Context {
             for warning in topology.warnings { outcome.complain("warning: \(warning)") }
             if invocation.json {
                 outcome.stdout += HardwareJSON.render(
-                    topology, onlineCPUs: root.readText("sys/devices/system/cpu/online").flatMap { CPUSet(list: $0)?.withinKernelLimit },
+                    topology, onlineCPUs: root.readAttribute("sys/devices/system/cpu/online").flatMap { CPUSet(listBytes: $0, limit: CPUKind.kernelLimit) },
                     limits: limits, cpuset: Cpuset.read(from: root))
             } else {
                 outcome.stdout += HardwareText.render(topology, compressCPUs: invocation.cpuCompress)
