@@ -63,7 +63,8 @@ public struct Topology: Hashable, Sendable {
         /// `sys/devices/system/node`.
         case sysfs
         /// The root has no node folder (a kernel built without NUMA): one node 0
-        /// with every CPU and all memory, at distance 10 from itself.
+        /// with every CPU and all memory, at distance 10 from itself; no node
+        /// (and a warning) when neither the CPUs nor the memory can be read.
         case singleNodeFallback
     }
 
@@ -142,7 +143,8 @@ extension Topology {
     /// each node's `cpumap` (any width) or else `cpulist`; memory from its
     /// `meminfo`; distances from its `distance`, whose entries are taken in the
     /// order of the existing nodes. A root without a node folder gives one
-    /// node 0 (``Source/singleNodeFallback``).
+    /// node 0 (``Source/singleNodeFallback``); a node folder that exists but
+    /// cannot be listed (a file, a link loop) gives no node, with a warning.
     public static func load(from root: SystemRoot, options: LoadOptions = []) -> Topology {
         var warnings = Warnings()
         let entries: [String]
@@ -151,8 +153,12 @@ extension Topology {
             entries = names
         case .failure(let error):
             // Only a missing folder means a kernel without NUMA; a folder that
-            // is a file, a link loop or unreadable is said, not guessed around.
-            if error.errno?.rawValue != Errno.noSuchFile.rawValue { warnings.add(error.description) }
+            // is a file, a link loop or unreadable is said, and no node is
+            // made up in its place.
+            guard error.errno?.rawValue == Errno.noSuchFile.rawValue else {
+                warnings.add("\(error.description): no node is known")
+                return Topology(nodes: [], source: .sysfs, warnings: warnings.lines)
+            }
             return singleNode(from: root, warnings: &warnings)
         }
         let ids = nodeIDs(entries, root: root, warnings: &warnings)
@@ -231,6 +237,7 @@ extension Topology {
         let meminfo = readMeminfo(root, "proc/meminfo", warnings: &warnings)
         if cpus == nil && meminfo.total == nil {
             warnings.add("\(root.display(nodeFolder)), \(root.display(cpuFolder)) and \(root.display("proc/meminfo")) cannot be read: nothing is known of this machine")
+            return Topology(nodes: [], source: .singleNodeFallback, warnings: warnings.lines)
         }
         let node = Node(
             id: 0, cpus: cpus ?? [], memoryTotal: meminfo.total, memoryFree: meminfo.free, distances: [10])
