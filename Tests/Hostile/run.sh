@@ -115,6 +115,13 @@ every base "$root"
 check "base -H output" 0 "$bin" --root "$root" -H
 must base-has-four-nodes out '^available: 4 nodes \(0-3\)$'
 mustnot base-no-warning err 'warning'
+check "base -H --json" 0 "$bin" --root "$root" -H --json
+must base-json-four-nodes out '"id": 3'
+check "base --require" 0 "$bin" --root "$root" --require 'nodes>=4' --require 'hugepages(2M).total>=0'
+for mode in "" -m -n "-p 4242"; do
+    check "base numastat $mode" 0 env SWNUMA_ROOT="$root" "$work/numastat" $mode
+    must "base numastat $mode table" out '[Nn]ode ?3'
+done
 
 # --- Reads confined to the root -------------------------------------------
 fresh links-out
