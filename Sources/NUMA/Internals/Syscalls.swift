@@ -122,6 +122,25 @@ enum Syscalls {
             let type = info.st_mode & S_IFMT
             guard type == S_IFREG else { return .failure(.notRegular(kind: fileKind(type))) }
         }
+        return readAll(fd, limit: limit, shortReadIsEnd: shortReadIsEnd)
+    }
+
+    /// Reads a whole file named by an absolute path (the running system's
+    /// own, or one the user named), up to `limit` bytes; a longer file is
+    /// EFBIG, never returned cut.
+    static func readFile(_ path: String, limit: Int, shortReadIsEnd: Bool = false) -> Result<[UInt8], Errno> {
+        let fd = retrying { open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
+        guard fd >= 0 else { return .failure(Errno.current) }
+        defer { close(fd) }
+        switch readAll(fd, limit: limit, shortReadIsEnd: shortReadIsEnd) {
+        case .success(let bytes): return .success(bytes)
+        case .failure(.system(let error)): return .failure(error)
+        case .failure: return .failure(Errno(rawValue: EFBIG))
+        }
+    }
+
+    /// The bytes of an open file to its end, retrying on EINTR; more than `limit` is ``FileFailure/tooLarge(limit:)``.
+    private static func readAll(_ fd: Int32, limit: Int, shortReadIsEnd: Bool) -> Result<[UInt8], FileFailure> {
         var bytes: [UInt8] = []
         var chunk = 8192
         // One byte past the limit tells a file cut at the limit from one that ends there.
