@@ -13,6 +13,11 @@ let package = Package(
         .library(name: "NUMA", targets: ["NUMA"]),
         .executable(name: "swnuma", targets: ["swnuma"]),
     ],
+    dependencies: [
+        // `swift package generate-documentation --target NUMA` (the NUMA.docc catalog; `make test-docc`).
+        // Command plugins only: nothing of it is linked into NUMA or swnuma, and `make build` does not compile it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+    ],
     targets: [
         // libnuma's system-call wrappers (set_mempolicy, get_mempolicy, mbind, migrate_pages).
         .systemLibrary(

@@ -9,6 +9,14 @@
 ///
 /// The corresponding libnuma function is `resolve_affinity`.
 public enum DeviceAffinity {
+    /// The nodes the device named by `spec` is attached to, read under `root`.
+    ///
+    /// - Parameters:
+    ///   - spec: a device form with its prefix, such as `netdev:eth0` or
+    ///     `pci:0000:3b:00.0`.
+    ///   - root: where `sys/` is read (and `proc/net/` for `ip:`).
+    /// - Throws: ``NUMAError`` when the spec is malformed, the device does not
+    ///   exist, or its node cannot be read or is not known to the kernel.
     public static func nodes(for spec: String, root: SystemRoot) throws(NUMAError) -> NodeSet {
         guard let colon = spec.firstIndex(of: ":") else {
             throw NUMAError(.invalidArgument, "'\(spec)' is not a device")

@@ -68,15 +68,19 @@ public enum SwnumaCommand {
     ///
     /// - Parameter environmentRoot: the value of `SWNUMA_ROOT`, if set.
     package static func run(_ arguments: [String], environmentRoot: String?) -> Outcome {
+        if arguments.isEmpty {
+            // As numactl: bare, the program shows how it is used.
+            var outcome = Outcome(status: 1)
+            outcome.stderr = "Usage: " + HelpText.usageLines.joined(separator: "\n       ") + "\n"
+            outcome.stderr += "Try '\(name) --help' for more information.\n"
+            return outcome
+        }
         let invocation: Invocation
         do {
-            invocation = try Invocation.plan(try Scanner.scan(arguments))
-        } catch let error as ScanError {
-            return .usage(error.description)
-        } catch let error as UsageError {
-            return .usage(error.message)
+            let (line, scanError) = Scanner.scanPartially(arguments)
+            invocation = try Invocation.plan(line, scanError: scanError)
         } catch {
-            return .usage("\(error)")
+            return .usage(error.message)
         }
 
         switch invocation.action {

@@ -51,7 +51,9 @@ struct Context {
         }
         var outcome = Outcome()
         for warning in invocation.warnings { outcome.complain(warning) }
-        if (invocation.json && invocation.action == .hardware) || requirements.contains(where: \.quantity.needsHugePages) {
+        if (invocation.json && invocation.action == .hardware) || requirements.contains(where: \.quantity.needsHugePages)
+            || invocation.action == .nfdFeatures
+        {
             topologyOptions = .hugePages
         } else if invocation.action != .hardware && requirements.isEmpty {
             // Launches and --show need each node's CPUs; memory is read only when asked (nodesWithMemory).
@@ -119,6 +121,8 @@ struct Context {
             break
         case .sharedMemory:
             return performSharedMemory(invocation, outcome: outcome)
+        case .nfdFeatures:
+            return NFDFeaturesMode.perform(invocation, context: &self, outcome: outcome)
         case .help, .version:
             break
         }

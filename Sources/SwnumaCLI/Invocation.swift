@@ -32,6 +32,8 @@ package enum Action: Equatable, Sendable {
     case launch([String])
     /// Shared-memory mode: act on a region, then exit.
     case sharedMemory
+    /// Print or write node-feature-discovery labels (``nfdOptions``).
+    case nfdFeatures
 }
 
 /// A command line turned into a plan: validated against numactl's ordering
@@ -51,6 +53,8 @@ package struct Invocation: Equatable, Sendable {
     /// ``sharedMemoryOptions`` at its place); it is not in ``steps``, which
     /// act on the process.
     package var sharedMemoryPolicy: Step?
+    /// `--label`, `--expiry` and `--output`, in order, for ``Action/nfdFeatures``.
+    package var nfdOptions: [ScannedOption] = []
 }
 
 /// A command line that breaks the rules; printed with a usage hint, exit 1.
@@ -76,7 +80,11 @@ extension Invocation {
     /// before every `<nodes>`/`<cpus>`; `--hardware`, `--balancing`,
     /// `--version`, `--shm` and `--file` before the policy; shared-memory
     /// options on the right side of `--shm`/`--file`; a command where one is needed.
-    package static func plan(_ line: ScannedLine) throws(UsageError) -> Invocation {
+    ///
+    /// `scanError` is where the scan of the command line stopped, if it did:
+    /// the options before it are checked first, in order (a `<nodes>` that is
+    /// not one is named before the unknown option after it), then it is thrown.
+    package static func plan(_ line: ScannedLine, scanError: ScanError? = nil) throws(UsageError) -> Invocation {
         var plan = Invocation()
         var policyOption: ScannedOption?
         var spec: String?
@@ -88,6 +96,7 @@ extension Invocation {
         var strict = false
         var hardware = false
         var lastPreShared: ScannedOption?
+        var nfdFeatures = false
         // --json may follow a terminal --show (see Scanner), so it is read up front.
         plan.json = line.options.contains { $0.id == .json }
 
@@ -109,15 +118,33 @@ extension Invocation {
             return previous
         }
 
+        /// Refuses a `<nodes>`/`<cpus>` value that is not one by its form
+        /// (`-C ls`: a forgotten argument), naming the word and the option.
+        func checkForm(_ option: ScannedOption) throws(UsageError) {
+            let value = option.value ?? ""
+            let cpus = OptionTable.spec(option.id).value == .cpus
+            if !cpus && value == "same" { return }
+            let problem =
+                cpus
+                ? CPUSet.syntaxProblem(in: value, devices: false) : NodeSet.syntaxProblem(in: value, devices: true)
+            if let problem {
+                let kind = cpus ? "<cpus>" : "<nodes>"
+                throw UsageError("\(option.spelling) needs \(kind); '\(value)' is not \(kind) (\(problem))")
+            }
+        }
+
         for option in line.options {
             switch option.id {
             case .all:
                 if sawSpec { throw UsageError("--all/-a must come before every <nodes> and <cpus> option") }
                 all = true
             case .interleave, .weightedInterleave, .preferred, .preferredMany, .membind, .localalloc:
+                // numactl parses the nodes of all but -m before it looks for a second policy.
+                if option.id != .membind && option.id != .localalloc { try checkForm(option) }
                 if let policy = policyOption {
                     throw UsageError("conflicting memory policies \(name(policy)) and \(name(option)): give one")
                 }
+                if option.id == .membind { try checkForm(option) }
                 policyOption = option
                 let kind = policyKind(option.id)
                 var nodeSpec: String?
@@ -155,6 +182,7 @@ extension Invocation {
                 if let pre = lastPreShared {
                     throw UsageError("\(name(option)) cannot follow the shared-memory option \(name(pre))")
                 }
+                try checkForm(option)
                 sawSpec = true
                 sawCPUBinding = true
                 if option.id == .physcpubind {
@@ -197,7 +225,34 @@ extension Invocation {
                 plan.json = true
             case .require:
                 plan.requirements.append(option.value ?? "")
+            case .nfdFeatures:
+                nfdFeatures = true
+            case .label, .expiry, .output:
+                plan.nfdOptions.append(option)
             }
+        }
+        if let scanError { throw UsageError(scanError.description) }
+
+        if nfdFeatures {
+            if hardware { throw UsageError("--hardware and --nfd-features cannot be combined: give one") }
+            if let policy = policyOption { throw UsageError("\(name(policy)) cannot be combined with --nfd-features") }
+            if let step = line.options.first(where: { [.cpunodebind, .cpubind, .physcpubind].contains($0.id) }) {
+                throw UsageError("\(name(step)) cannot be combined with --nfd-features")
+            }
+            if let shared = plan.sharedMemoryOptions.first {
+                throw UsageError("\(name(shared)) cannot be combined with --nfd-features")
+            }
+            if plan.json { throw UsageError("--json cannot be combined with --nfd-features: the feature file is text") }
+            if !line.command.isEmpty {
+                throw UsageError("unexpected '\(line.command[0])': --nfd-features runs no command")
+            }
+            // Names, expressions and durations are refused here, before anything is read or written.
+            _ = try NFDFeaturesMode.request(plan.nfdOptions)
+            plan.action = .nfdFeatures
+            return plan
+        }
+        if let option = plan.nfdOptions.first {
+            throw UsageError("\(name(option)) needs --nfd-features")
         }
 
         if hardware {

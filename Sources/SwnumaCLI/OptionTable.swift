@@ -9,6 +9,7 @@ package enum OptionID: String, CaseIterable, Sendable {
     case show, hardware, cpuCompress, version, help
     case shm, file, length, offset, shmmode, huge, shmid, strict, touch, dump, dumpNodes, verify
     case root, json, require
+    case nfdFeatures, label, expiry, output
 }
 
 /// What an option's value is, which decides how it is parsed and completed.
@@ -168,8 +169,7 @@ package enum OptionTable {
             "Print the node each run of pages of the region is on."),
         row(.verify, "verify", "V", .none, .shm,
             "Check the region's pages against the policy",
-            "Touch the region and check that every page follows the policy set before it.",
-            hidden: true),
+            "Touch the region and check that every page follows the policy set before it."),
         row(.root, "root", nil, .directory, .swnuma,
             "Read the topology from a snapshot folder instead of /",
             "Read sys/ and proc/ under the folder, a snapshot of another machine, instead of the running system. Also set by SWNUMA_ROOT. Policies and commands are refused under a snapshot.",
@@ -182,6 +182,22 @@ package enum OptionTable {
             "Check the topology; launch only when it holds",
             "Check a requirement on the topology before anything else. Alone, exit 0 when every requirement holds and 3 when one does not; before a command, launch it only when all hold. Repeatable.",
             valueName: "expr", fromNumactl: false),
+        row(.nfdFeatures, "nfd-features", nil, .none, .swnuma,
+            "Print NUMA labels for node-feature-discovery",
+            "Print a feature file for node-feature-discovery's local source: one name=value line per NUMA label (see NODE FEATURE LABELS), to be placed in /etc/kubernetes/node-feature-discovery/features.d/. A name or value that breaks Kubernetes' label rules is refused before anything is written. With --require, the file is printed or written only when every requirement holds (exit 3 otherwise).",
+            fromNumactl: false),
+        row(.label, "label", nil, .expression, .swnuma,
+            "With --nfd-features, add NAME=true|false from a --require expression",
+            "With --nfd-features, add the label NAME, true when the --require expression EXPR holds and false when it does not: --label db-ready='node(0).free>=64G'. NAME is written as given; node-feature-discovery prefixes a name without a prefix/ with feature.node.kubernetes.io/. Repeatable.",
+            valueName: "name=expr", fromNumactl: false),
+        row(.expiry, "expiry", nil, .number, .swnuma,
+            "With --nfd-features, labels expire after this duration (1h30m)",
+            "With --nfd-features, write the directive # +expiry-time= with the time (UTC, RFC 3339) this duration from now, after which node-feature-discovery drops the labels unless the file is refreshed. A duration is one or more whole numbers each followed by s, m, h or d: 90s, 30m, 1h30m, 7d; from 1s to 3650d. As the time moves, each run rewrites the file.",
+            valueName: "duration", fromNumactl: false),
+        row(.output, "output", nil, .path, .swnuma,
+            "With --nfd-features, write the file atomically instead of to stdout",
+            "With --nfd-features, write the feature file to this path instead of standard output: through a hidden temporary file in the same folder, flushed and renamed over the path, so that a reader never sees a partial file. When the file already holds exactly the same text it is left untouched.",
+            valueName: "file", fromNumactl: false),
     ]
 
     /// The row for `id`.

@@ -63,24 +63,45 @@ package enum Scanner {
     static let terminal: [OptionID] = [.show, .version, .help]
 
     package static func scan(_ arguments: [String]) throws(ScanError) -> ScannedLine {
+        let (line, error) = scanPartially(arguments)
+        if let error { throw error }
+        return line
+    }
+
+    /// Like ``scan(_:)``, but on an error also returns the options read
+    /// before it, so that the plan can check them first, in order, as
+    /// numactl does (`-i redis-server --port 1` is about `redis-server`).
+    package static func scanPartially(_ arguments: [String]) -> (line: ScannedLine, error: ScanError?) {
         var line = ScannedLine()
+        do {
+            try scan(arguments, into: &line)
+            return (line, nil)
+        } catch {
+            return (line, error)
+        }
+    }
+
+    private static func scan(_ arguments: [String], into line: inout ScannedLine) throws(ScanError) {
         var index = 0
         while index < arguments.count {
             let word = arguments[index]
             index += 1
             if word == "--" {
                 line.command = Array(arguments[index...])
-                return line
+                return
             }
             if word.hasPrefix("--") {
                 let option = try scanLong(word, arguments, &index)
                 line.options.append(option)
-                if terminal.contains(option.id) { return finishTerminal(line, rest: arguments[index...]) }
+                if terminal.contains(option.id) {
+                    line = finishTerminal(line, rest: arguments[index...])
+                    return
+                }
                 continue
             }
             guard word.hasPrefix("-"), word.count > 1 else {
                 line.command = Array(arguments[(index - 1)...])
-                return line
+                return
             }
             var rest = Substring(word.dropFirst())
             while let letter = rest.first {
@@ -101,10 +122,12 @@ package enum Scanner {
                     }
                 }
                 line.options.append(ScannedOption(spec.id, value, spelling: "-\(letter)"))
-                if terminal.contains(spec.id) { return finishTerminal(line, rest: arguments[index...]) }
+                if terminal.contains(spec.id) {
+                    line = finishTerminal(line, rest: arguments[index...])
+                    return
+                }
             }
         }
-        return line
     }
 
     /// After a terminal option the rest is ignored, but for a `--json` word before any `--`.

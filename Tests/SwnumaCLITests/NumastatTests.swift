@@ -222,6 +222,9 @@ func numastat(_ fake: FakeRoot, _ arguments: [String], width: String? = "1000", 
         #expect(NumastatCommand.parse(["-x", "-V"]) == .usage("unknown option '-x'"))
         #expect(NumastatCommand.parse(["-p"]) == .usage("option '-p' needs a PID or a pattern"))
         #expect(NumastatCommand.parse(["--width"]) == .usage("unknown option '--width'"))
+        #expect(NumastatCommand.parse(["--version"]) == .version)
+        #expect(NumastatCommand.parse(["-m", "--v"]) == .version)
+        #expect(NumastatCommand.parse(["--version=1"]) == .usage("option '--version' takes no value"))
     }
 
     @Test func fixedPoint() {

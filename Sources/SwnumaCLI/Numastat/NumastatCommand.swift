@@ -31,8 +31,9 @@ package enum NumastatCommand {
     }
 
     /// Reads the command line as numastat's getopt does (`cmnp:s::vVz?` and
-    /// `--help`): options and words may be mixed, `--` ends the options, and
-    /// `-V`, `-?` and `--help` act where they appear.
+    /// `--help`, plus swnuma's `--version`): options and words may be mixed,
+    /// `--` ends the options, and `-V`, `-?`, `--help` and `--version` act
+    /// where they appear.
     static func parse(_ arguments: [String]) -> Parsed {
         var request = Request()
         request.legacy = arguments.isEmpty
@@ -46,9 +47,11 @@ package enum NumastatCommand {
             }
             if argument.hasPrefix("--") {
                 let name = argument.dropFirst(2).prefix { $0 != "=" }
-                guard !name.isEmpty, "help".hasPrefix(name) else { return .usage("unknown option '\(argument)'") }
-                guard !argument.contains("=") else { return .usage("option '--help' takes no value") }
-                return .help
+                // --help and swnuma's --version, or a prefix of one (--h, --v).
+                let long = ["help", "version"].first { !name.isEmpty && $0.hasPrefix(name) }
+                guard let long else { return .usage("unknown option '\(argument)'") }
+                guard !argument.contains("=") else { return .usage("option '--\(long)' takes no value") }
+                return long == "help" ? .help : .version
             }
             guard argument.hasPrefix("-"), argument.count > 1 else {
                 request.processes.append(argument)
@@ -104,7 +107,7 @@ package enum NumastatCommand {
                           name or command line contains PATTERN (also as plain words)
           -s[NODE]        sort rows on the Total column, or on node NODE's (attached: -s2)
           -v              one table per process
-          -V              print the version
+          -V, --version   print the version
           -z              leave out rows and columns of zeros
           --help          print this help
 
