@@ -29,9 +29,10 @@ DESTDIR ?=
 # The names swnuma is installed under, each with a man page and completions,
 # and the JSON Schemas of --json output (installed in share/swnuma/schema/).
 NAMES := swnuma swnuma-numastat swnuma-migratepages
-SCHEMAS := hardware.schema.json show.schema.json require.schema.json cpuset.schema.json
+SCHEMAS := hardware.schema.json show.schema.json require.schema.json cpuset.schema.json \
+    kubelet-check.schema.json kubelet-suggest.schema.json kubelet-state.schema.json
 
-.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-nfd test-hostile test-vm vm-shell startup-order test-order bench clean
+.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-nfd test-kubelet test-hostile test-vm vm-shell startup-order test-order bench clean
 
 all: build
 
@@ -43,11 +44,12 @@ test-deps: deps
 
 build: deps
 	swift build $(RELEASE_FLAGS) --product swnuma
+	swift build $(RELEASE_FLAGS) --product swnuma-kubelet
 
 run: build
 	$(BIN) -H
 
-test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-nfd test-hostile test-docs test-docc test-install test-order test-vm
+test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-nfd test-kubelet test-hostile test-docs test-docc test-install test-order test-vm
 
 test-unit: deps
 	swift test
@@ -68,6 +70,9 @@ test-numastat: test-deps build
 # than 1 s of CPU or 200 MB (needs /usr/bin/time, Debian package 'time').
 test-hostile: test-deps build
 	Tests/Hostile/run.sh $(BIN)
+
+test-kubelet: test-deps build
+	Tests/Kubelet/run.sh $(BIN)
 
 # --nfd-features over every captured guest and corpus dump, atomic --output,
 # deploy/systemd and deploy/ansible.
@@ -106,6 +111,7 @@ docs: deps
 
 install: build
 	install -D -s -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/swnuma
+	install -D -s -m 0755 $(BIN)-kubelet $(DESTDIR)$(PREFIX)/bin/swnuma-kubelet
 	ln -sf swnuma $(DESTDIR)$(PREFIX)/bin/swnuma-numastat
 	ln -sf swnuma $(DESTDIR)$(PREFIX)/bin/swnuma-migratepages
 	for name in $(NAMES); do \
@@ -119,7 +125,7 @@ install: build
 	done
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/swnuma
+	rm -f $(DESTDIR)$(PREFIX)/bin/swnuma $(DESTDIR)$(PREFIX)/bin/swnuma-kubelet
 	rm -f $(DESTDIR)$(PREFIX)/bin/swnuma-numastat $(DESTDIR)$(PREFIX)/bin/swnuma-migratepages
 	for name in $(NAMES); do \
 	    rm -f $(DESTDIR)$(PREFIX)/share/man/man8/$$name.8 \

@@ -123,7 +123,7 @@ struct Context {
             return performSharedMemory(invocation, outcome: outcome)
         case .nfdFeatures:
             return NFDFeaturesMode.perform(invocation, context: &self, outcome: outcome)
-        case .help, .version:
+        case .help, .version, .kubelet:
             break
         }
         return outcome

@@ -7,6 +7,8 @@ package enum HelpText {
         "swnuma --require expr... [--json]",
         "swnuma --nfd-features [--label name=expr]... [--expiry duration] [--output file]",
         "swnuma [shm options] --shm keyfile | --file path [policy] [--touch] [--dump]",
+        "swnuma [--root dir] [--json] --kubelet-check | --kubelet-suggest [kubelet args...]",
+        "swnuma [--root dir] [--json] --kubelet-state [checkpoint]",
     ]
 
     package static func render() -> String {
@@ -46,7 +48,8 @@ package enum HelpText {
 
             Exit status: the command's own; 0 for --hardware, --show, --version and
             --help; 1 for a usage error, a refused policy, a command that cannot be
-            executed or output that cannot be written; 3 when a --require fails.
+            executed or output that cannot be written; 3 when a --require fails
+            or a kubelet configuration or checkpoint would be refused.
 
             """
         return out

@@ -34,6 +34,24 @@ package enum Action: Equatable, Sendable {
     case sharedMemory
     /// Print or write node-feature-discovery labels (``nfdOptions``).
     case nfdFeatures
+    /// Check, suggest or show a kubelet's memory manager settings and state.
+    case kubelet(KubeletRequest)
+}
+
+/// A `--kubelet-check`, `--kubelet-suggest` or `--kubelet-state` and the words after it.
+package struct KubeletRequest: Equatable, Sendable {
+    package enum Mode: String, Equatable, Sendable {
+        case check, suggest, state
+    }
+
+    package var mode: Mode
+    /// The kubelet's arguments (check, suggest) or the checkpoint file (state); empty for the running kubelet's.
+    package var arguments: [String]
+
+    package init(mode: Mode, arguments: [String]) {
+        self.mode = mode
+        self.arguments = arguments
+    }
 }
 
 /// A command line turned into a plan: validated against numactl's ordering
@@ -225,6 +243,16 @@ extension Invocation {
                 plan.json = true
             case .require:
                 plan.requirements.append(option.value ?? "")
+            case .kubeletCheck, .kubeletSuggest, .kubeletState:
+                if !plan.steps.isEmpty || attached || hardware || !plan.requirements.isEmpty || lastPreShared != nil {
+                    throw UsageError("\(name(option)) cannot be combined with a policy, a binding, --hardware, --require or shared memory")
+                }
+                let mode: KubeletRequest.Mode = option.id == .kubeletCheck ? .check : option.id == .kubeletSuggest ? .suggest : .state
+                if mode == .state, option.rest.count > 1 {
+                    throw UsageError("\(name(option)) takes at most one checkpoint file; '\(option.rest[1])' is one too many")
+                }
+                plan.action = .kubelet(KubeletRequest(mode: mode, arguments: option.rest))
+                return plan
             case .nfdFeatures:
                 nfdFeatures = true
             case .label, .expiry, .output:

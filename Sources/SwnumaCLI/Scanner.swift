@@ -5,11 +5,14 @@ package struct ScannedOption: Equatable, Sendable {
     package var value: String?
     /// The option as the user spelled it: `-m`, `--mem`, `--membind`.
     package var spelling: String
+    /// For an option that takes the rest of the line, the words after it.
+    package var rest: [String]
 
-    package init(_ id: OptionID, _ value: String? = nil, spelling: String) {
+    package init(_ id: OptionID, _ value: String? = nil, spelling: String, rest: [String] = []) {
         self.id = id
         self.value = value
         self.spelling = spelling
+        self.rest = rest
     }
 }
 
@@ -91,7 +94,14 @@ package enum Scanner {
                 return
             }
             if word.hasPrefix("--") {
-                let option = try scanLong(word, arguments, &index)
+                var option = try scanLong(word, arguments, &index)
+                if OptionTable.spec(option.id).rest != nil {
+                    // Every word after it is its own (a kubelet's command line), as after a command.
+                    option.rest = (option.value.map { [$0] } ?? []) + arguments[index...]
+                    option.value = nil
+                    line.options.append(option)
+                    return
+                }
                 line.options.append(option)
                 if terminal.contains(option.id) {
                     line = finishTerminal(line, rest: arguments[index...])
@@ -153,6 +163,7 @@ package enum Scanner {
         }
         let spec = try lookUp(name, word: word)
         let spelling = "--\(name)"
+        if spec.rest != nil { return ScannedOption(spec.id, value, spelling: spelling) }
         if spec.takesValue {
             if value == nil {
                 guard index < arguments.count else { throw .missingValue(spelling) }

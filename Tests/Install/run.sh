@@ -18,7 +18,7 @@ not_ok() {
     echo "not ok $1"
 }
 
-files=("bin/swnuma")
+files=("bin/swnuma" "bin/swnuma-kubelet")
 for name in swnuma swnuma-numastat swnuma-migratepages; do
     files+=(
         "share/man/man8/$name.8"
@@ -27,7 +27,8 @@ for name in swnuma swnuma-numastat swnuma-migratepages; do
         "share/fish/vendor_completions.d/$name.fish"
     )
 done
-schemas=(hardware.schema.json show.schema.json require.schema.json cpuset.schema.json)
+schemas=(hardware.schema.json show.schema.json require.schema.json cpuset.schema.json
+    kubelet-check.schema.json kubelet-suggest.schema.json kubelet-state.schema.json)
 for schema in "${schemas[@]}"; do files+=("share/swnuma/schema/$schema"); done
 
 if make -s -C "$repo" install DESTDIR="$destdir" PREFIX="$prefix" > "$destdir.log" 2>&1; then ok; else
@@ -47,6 +48,9 @@ done
 if "$root/bin/swnuma-numastat" -V | grep -q '^swnuma-numastat '; then ok; else not_ok "installed swnuma-numastat -V"; fi
 if "$root/bin/swnuma-migratepages" --help | grep -q '^Usage: swnuma-migratepages '; then ok; else
     not_ok "installed swnuma-migratepages --help"
+fi
+if "$root/bin/swnuma" --root "$repo/Tests/Fixtures/sysfs/vm-two" --kubelet-check --v=2 | grep -q '^verdict: '; then ok; else
+    not_ok "installed swnuma runs the installed swnuma-kubelet"
 fi
 for mode in numastat migratepages; do
     for flag in -V --version; do

@@ -223,6 +223,10 @@ enum Syscalls {
     }
 
     /// The canonical absolute form of `path`, or nil when it does not resolve.
+    static func isExecutable(_ path: String) -> Bool {
+        access(path, X_OK) == 0 && !isDirectory(path)
+    }
+
     static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }

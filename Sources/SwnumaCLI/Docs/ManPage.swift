@@ -32,6 +32,7 @@ package enum ManPage {
         exitStatus(&page)
         examples(&page)
         otherModes(&page)
+        KubeletManual.section(&page)
         differences(&page)
 
         page.macro("Sh SEE ALSO")
@@ -131,6 +132,7 @@ package enum ManPage {
         page.macro("Op Ar policy")
         page.macro("Op Fl T")
         page.macro("Op Fl d")
+        KubeletManual.synopsis(&page)
     }
 
     static func description(_ page: inout MdocWriter) {
@@ -191,6 +193,9 @@ package enum ManPage {
         if let short = spec.short { head += "Fl \(short) , " }
         head += "Fl \\-\(spec.long)"
         if spec.takesValue { head += " Ns = Ns Ar \(spec.valueName)" }
+        if let rest = spec.rest {
+            head += rest.hasSuffix("...") ? " Op Ar \(rest.dropLast(3)) ..." : " Op Ar \(rest)"
+        }
         return head
     }
 
@@ -397,9 +402,9 @@ package enum ManPage {
         page.macro("It 0")
         page.text("After --hardware, --show, --version or --help.")
         page.macro("It 1")
-        page.text("A usage error, a refused policy or binding, a command that cannot be executed (as numactl; not 126 or 127 as a shell), or output that could not be written.")
+        page.text("A usage error, a refused policy or binding, a command that cannot be executed (as numactl; not 126 or 127 as a shell), or output that could not be written; for --kubelet-check, --kubelet-suggest and --kubelet-state, a file that cannot be read or no kubelet to check.")
         page.macro("It 3")
-        page.text("A --require that does not hold.")
+        page.text("A --require that does not hold; with --kubelet-check, --kubelet-suggest or --kubelet-state, a configuration or checkpoint the kubelet would refuse, or one that is wrong for this machine.")
         page.macro("El")
     }
 
