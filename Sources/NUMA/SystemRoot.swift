@@ -21,8 +21,7 @@ public struct SystemRoot: Hashable, Sendable {
 
     /// A root at `path`. A path that resolves to `/` is the live root.
     ///
-    /// - Throws: ``NUMAError`` when `path` is not a folder, or is a folder
-    ///   with neither `sys/` nor `proc/`.
+    /// - Throws: ``NUMAError`` when `path` is not a folder.
     public init(path: String) throws(NUMAError) {
         guard !path.isEmpty, Syscalls.isDirectory(path) else {
             throw NUMAError(.invalidArgument, "root '\(path)' is not a folder")
@@ -31,11 +30,21 @@ public struct SystemRoot: Hashable, Sendable {
         var trimmed = path
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         self.init(uncheckedPath: trimmed, isLive: resolved == "/")
-        // An empty folder (or any without sys/ and proc/) would read as a
-        // one-node machine with nothing known: refused instead.
-        guard isLive || isDirectory("sys") || isDirectory("proc") else {
+    }
+
+    /// A root at `path` given as a machine's snapshot (`--root`,
+    /// `SWNUMA_ROOT`): ``init(path:)``, and the folder must hold `sys/` or
+    /// `proc/`, since an empty folder would read as a one-node machine with
+    /// nothing known.
+    ///
+    /// - Throws: ``NUMAError`` when `path` is not a folder, or is a folder
+    ///   with neither `sys/` nor `proc/`.
+    public static func snapshot(_ path: String) throws(NUMAError) -> SystemRoot {
+        let root = try SystemRoot(path: path)
+        guard root.isLive || root.isDirectory("sys") || root.isDirectory("proc") else {
             throw NUMAError(.invalidArgument, "root '\(escapedForDisplay(path))' has neither sys/ nor proc/: not a system snapshot")
         }
+        return root
     }
 
     private init(uncheckedPath: String, isLive: Bool) {

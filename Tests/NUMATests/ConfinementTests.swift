@@ -107,7 +107,8 @@ import Testing
     @Test func anEmptyFolderIsNotARoot() throws {
         let empty = base.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
-        #expect(throws: NUMAError.self) { try SystemRoot(path: empty.path) }
+        #expect(throws: NUMAError.self) { try SystemRoot.snapshot(empty.path) }
+        #expect(try SystemRoot.snapshot(rootURL.path).path == rootURL.path)
     }
 }
 
