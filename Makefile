@@ -33,7 +33,7 @@ NAMES := swnuma swnuma-numastat swnuma-migratepages
 SCHEMAS := hardware.schema.json show.schema.json require.schema.json cpuset.schema.json process.schema.json \
     kubelet-check.schema.json kubelet-suggest.schema.json kubelet-state.schema.json
 
-.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-draw test-nfd test-kubelet test-vm vm-shell startup-order test-order bench clean
+.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-draw test-nfd test-kubelet test-hostile test-vm vm-shell startup-order test-order bench clean
 
 all: build
 
@@ -50,7 +50,7 @@ build: deps
 run: build
 	$(BIN) -H
 
-test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-draw test-nfd test-kubelet test-docs test-docc test-install test-order test-vm
+test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-draw test-nfd test-kubelet test-hostile test-docs test-docc test-install test-order test-vm
 
 test-unit: deps
 	swift test
@@ -68,6 +68,11 @@ test-json: test-deps build
 test-numastat: test-deps build
 	Tests/Numastat/run.sh $(BIN)
 	Tests/Corpus/numastat.sh $(BIN)
+
+# Hostile snapshots under --root: no hang, trap, escape from the root, or more
+# than 1 s of CPU or 200 MB (needs /usr/bin/time, Debian package 'time').
+test-hostile: test-deps build
+	Tests/Hostile/run.sh $(BIN)
 
 test-kubelet: test-deps build
 	Tests/Kubelet/run.sh $(BIN)

@@ -84,8 +84,8 @@ public struct Cpuset: Hashable, Sendable {
             var current = path
             while true {
                 let folder = join(point, current)
-                let cpus = root.readText("\(folder)/\(cpusFile)", limit: 1 << 20).flatMap { CPUSet(list: $0) }
-                let mems = root.readText("\(folder)/\(memsFile)", limit: 1 << 20).flatMap { NodeSet(list: $0) }
+                let cpus = root.readText("\(folder)/\(cpusFile)", limit: 1 << 20).flatMap { CPUSet(listBytes: Array($0.utf8), limit: CPUKind.kernelLimit) }
+                let mems = root.readText("\(folder)/\(memsFile)", limit: 1 << 20).flatMap { NodeSet(listBytes: Array($0.utf8), limit: NodeKind.kernelLimit) }
                 if cpus != nil || mems != nil {
                     return Cpuset(path: current, version: version, cpus: cpus, mems: mems)
                 }

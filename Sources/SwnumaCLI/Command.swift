@@ -137,7 +137,7 @@ public enum SwnumaCommand {
         let root: SystemRoot
         do {
             if let path = invocation.root ?? environmentRoot.flatMap({ $0.isEmpty ? nil : $0 }) {
-                root = try SystemRoot(path: path)
+                root = try SystemRoot.snapshot(path)
             } else {
                 root = .live
             }

@@ -106,7 +106,7 @@ struct Context {
             let inventory = invocation.devices ? DeviceInventory.read(from: root) : nil
             if invocation.json {
                 var document = HardwareJSON.document(
-                    topology, onlineCPUs: root.readText("sys/devices/system/cpu/online").flatMap { CPUSet(list: $0) },
+                    topology, onlineCPUs: root.readAttribute("sys/devices/system/cpu/online").flatMap { CPUSet(listBytes: $0, limit: CPUKind.kernelLimit) },
                     limits: limits, cpuset: Cpuset.read(from: root))
                 if let inventory, case .object(var fields) = document {
                     fields.append(("devices", DevicesJSON.array(inventory)))

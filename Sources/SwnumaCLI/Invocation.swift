@@ -245,6 +245,10 @@ extension Invocation {
                 if option.id == .shmmode, !isOctal(option.value ?? "") {
                     throw UsageError("invalid mode '\(option.value ?? "")' for \(name(option)): expected an octal number")
                 }
+                // A file mode has 12 bits: a larger number would wrap into a valid-looking mode.
+                if option.id == .shmmode, UInt64(option.value ?? "", radix: 8).map({ $0 > 0o7777 }) ?? false {
+                    throw UsageError("invalid mode '\(option.value ?? "")' for \(name(option)): larger than 7777")
+                }
                 lastPreShared = option
                 plan.sharedMemoryOptions.append(option)
             case .shmid:
