@@ -142,10 +142,12 @@ public enum NumaMaps {
                 backing = .file
             }
             // The policy: the word after the address, two words for the
-            // kernel's "prefer (many)" and "weighted interleave".
+            // kernel's "prefer (many)" and "weighted interleave". A word with
+            // `=` there is a count (`N0=1`, `anon=3`), not a policy, and is
+            // read as one, as numastat reads every word of the line.
             var policyText = "default"
             var firstData = 1
-            if tokens.count > 1 {
+            if tokens.count > 1, !bytes[tokens[1]].contains(UInt8(ascii: "=")) {
                 policyText = String(decoding: bytes[tokens[1]], as: UTF8.self)
                 firstData = 2
                 if tokens.count > 2,
@@ -172,7 +174,7 @@ public enum NumaMaps {
                     let node = UInt64(decimalBytes: bytes[body.lowerBound..<equals]), node <= UInt64(Int.max),
                     let count = UInt64(decimalBytes: bytes[equals + 1..<body.upperBound])
                 else {
-                    let text = String(decoding: bytes[token], as: UTF8.self)
+                    let text = escapedForDisplay(bytes: bytes[token])
                     throw NUMAError(.invalidArgument, "cannot read the node count '\(text)'")
                 }
                 pages.append(NodePages(node: Int(node), pages: count))

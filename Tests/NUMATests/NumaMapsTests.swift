@@ -46,4 +46,11 @@ import Testing
         let saturated = try mappings("1000 default N0=18446744073709551615 kernelpagesize_kB=8\n")
         #expect(saturated[0].bytes(saturated[0].pages[0]) == UInt64.max)
     }
+
+    @Test func aCountAfterTheAddressIsACountNotAPolicy() throws {
+        let found = try mappings("1000 N0=3 N1=4 kernelpagesize_kB=4\n2000 anon=1 N1=1 kernelpagesize_kB=4\n")
+        #expect(found[0].policyText == "default")
+        #expect(found[0].pages == [NumaMaps.NodePages(node: 0, pages: 3), NumaMaps.NodePages(node: 1, pages: 4)])
+        #expect(found[1].pages == [NumaMaps.NodePages(node: 1, pages: 1)])
+    }
 }
