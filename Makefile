@@ -25,7 +25,7 @@ TEST_DEPS := numactl qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zs
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-vm vm-shell startup-order test-order bench clean
+.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-vm vm-shell startup-order test-order bench clean fuzz fuzz-build test-fuzz
 
 all: build
 
@@ -41,7 +41,7 @@ build: deps
 run: build
 	$(BIN) -H
 
-test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-docs test-install test-order test-vm
+test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-fuzz test-docs test-install test-order test-vm
 
 test-unit: deps
 	swift test
@@ -77,7 +77,20 @@ vm-shell: test-deps build
 	SWNUMA_BIN=$(CURDIR)/$(BIN) Tests/VM/run.sh --shell $(or $(TOPOLOGY),four)
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz
+
+# libFuzzer targets (Tests/Fuzz): `make fuzz` fuzzes each for FUZZ_SECONDS;
+# `make test` runs each once over its saved corpus and the malformed command lines.
+FUZZ_SECONDS ?= 60
+
+fuzz-build: deps
+	Tests/Fuzz/build.sh
+
+fuzz: fuzz-build
+	Tests/Fuzz/run.sh --seconds $(FUZZ_SECONDS)
+
+test-fuzz: fuzz-build build
+	Tests/Fuzz/run.sh --corpus
 
 bench: test-deps build
 	scripts/bench.py $(BIN)

@@ -1,0 +1,64 @@
+#!/bin/sh
+# Runs the libFuzzer targets of .build-fuzz/swnuma-fuzz (built by build.sh).
+#
+#   Tests/Fuzz/run.sh --corpus [TARGET...]      one pass over Tests/Fuzz/corpus/<target>/ (make test)
+#   Tests/Fuzz/run.sh --seconds N [TARGET...]   fuzz each target for N seconds (make fuzz)
+#
+# Timed runs grow a working corpus in .build-fuzz/corpus/<target>/ (seeded
+# from the saved one), write crashing, slow or memory-hungry inputs to
+# .build-fuzz/findings/, and append "target seconds executions" to
+# .build-fuzz/fuzz-stats.txt. Exit status 1 when any target finds something.
+set -u
+cd "$(dirname "$0")/../.."
+out=.build-fuzz
+binary=$out/swnuma-fuzz
+all="nodes cpus cpumap cpulist meminfo distance numastat hugepages numa_maps status cgroup mountinfo routes require scanner"
+
+mode=${1:-}
+seconds=0
+case "$mode" in
+--corpus) shift ;;
+--seconds) seconds=${2:?--seconds needs a number}; shift 2 ;;
+*) echo "usage: $0 --corpus|--seconds N [TARGET...]" >&2; exit 2 ;;
+esac
+targets=${*:-$all}
+[ -x "$binary" ] || { echo "$binary is missing: run Tests/Fuzz/build.sh" >&2; exit 2; }
+
+# The Swift runtime's backtracer waits on a crashed fuzzer; libFuzzer prints its own trace.
+export SWIFT_BACKTRACE=enable=no
+# Every input must finish in 2 s (a hostile file must not take longer) and within 1 GB.
+limits="-timeout=2 -rss_limit_mb=1024 -malloc_limit_mb=512"
+failed=""
+mkdir -p "$out/findings" "$out/logs"
+for target in $targets; do
+    seeds=Tests/Fuzz/corpus/$target
+    [ -d "$seeds" ] || { echo "no corpus for target '$target' ($seeds)" >&2; failed="$failed $target"; continue; }
+    log=$out/logs/$target.log
+    if [ "$seconds" = 0 ]; then
+        # -runs=0: run every saved input once, mutate nothing.
+        # shellcheck disable=SC2086
+        SWNUMA_FUZZ_TARGET=$target "$binary" $limits -runs=0 -artifact_prefix="$out/findings/$target-" "$seeds" >"$log" 2>&1
+        status=$?
+        count=$(find "$seeds" -type f | wc -l)
+        if [ $status = 0 ]; then echo "ok   $target ($count inputs)"; else echo "FAIL $target: see $log"; failed="$failed $target"; fi
+    else
+        work=$out/corpus/$target
+        mkdir -p "$work"
+        # shellcheck disable=SC2086
+        SWNUMA_FUZZ_TARGET=$target "$binary" $limits -max_total_time="$seconds" -print_final_stats=1 \
+            -artifact_prefix="$out/findings/$target-" "$work" "$seeds" >"$log" 2>&1
+        status=$?
+        runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+        echo "$target $seconds ${runs:-?}" >>"$out/fuzz-stats.txt"
+        if [ $status = 0 ]; then
+            echo "ok   $target: ${runs:-?} executions in ${seconds}s"
+        else
+            echo "FAIL $target after ${runs:-?} executions: see $log and $out/findings/$target-*"
+            failed="$failed $target"
+        fi
+    fi
+done
+if [ -n "$failed" ]; then
+    echo "fuzz targets with findings:$failed" >&2
+    exit 1
+fi
