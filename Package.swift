@@ -13,6 +13,10 @@ let package = Package(
         .library(name: "NUMA", targets: ["NUMA"]),
         .executable(name: "swnuma", targets: ["swnuma"]),
     ],
+    dependencies: [
+        // Property-based tests only (SwnumaCLITests); no product depends on it.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
     targets: [
         // libnuma's system-call wrappers (set_mempolicy, get_mempolicy, mbind, migrate_pages).
         .systemLibrary(
@@ -42,7 +46,10 @@ let package = Package(
         // Writes man/swnuma.8 and completions/ from the option table: `swift run generate-swnuma-docs`.
         .executableTarget(name: "generate-swnuma-docs", dependencies: ["SwnumaCLI"], swiftSettings: strict),
         .testTarget(name: "NUMATests", dependencies: ["NUMA"], swiftSettings: strict),
-        .testTarget(name: "SwnumaCLITests", dependencies: ["SwnumaCLI", "NUMA"], swiftSettings: strict),
+        .testTarget(
+            name: "SwnumaCLITests",
+            dependencies: ["SwnumaCLI", "NUMA", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -171,8 +171,17 @@ extension Invocation {
                 plan.sharedMemoryOptions.append(option)
             case .length, .offset, .shmmode, .huge:
                 if attached { throw UsageError("\(name(option)) must come before --shm/--file") }
+                // numactl wraps a negative or too large size; swnuma refuses it.
+                if option.id == .length || option.id == .offset, checkedSize(option.value ?? "") == nil {
+                    throw UsageError(
+                        "invalid size '\(option.value ?? "")' for \(name(option)): negative or more than 64 bits")
+                }
                 if option.id == .shmmode, !isOctal(option.value ?? "") {
                     throw UsageError("invalid mode '\(option.value ?? "")' for \(name(option)): expected an octal number")
+                }
+                // A file mode has 12 bits: a larger number would wrap into a valid-looking mode.
+                if option.id == .shmmode, UInt64(option.value ?? "", radix: 8).map({ $0 > 0o7777 }) ?? false {
+                    throw UsageError("invalid mode '\(option.value ?? "")' for \(name(option)): larger than 7777")
                 }
                 lastPreShared = option
                 plan.sharedMemoryOptions.append(option)

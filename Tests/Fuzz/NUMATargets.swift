@@ -274,9 +274,12 @@ final class Snapshot: @unchecked Sendable {
     private var made: [(path: String, isFolder: Bool)] = []
 
     private init() {
-        var template = Array("/tmp/swnuma-fuzz-XXXXXX".utf8CString)
+        // tmpfs when there is one: every input writes and removes files.
+        var folder = "/dev/shm"
+        if access(folder, W_OK) != 0 { folder = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp" }
+        var template = Array("\(folder)/swnuma-fuzz-XXXXXX".utf8CString)
         let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        guard created != nil else { fatalError("cannot make a folder in /tmp") }
+        guard created != nil else { fatalError("cannot make a folder in \(folder)") }
         path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         root = try! SystemRoot(path: path)
         atexit { Snapshot.shared.removeAll() }
