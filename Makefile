@@ -25,7 +25,7 @@ TEST_DEPS := numactl qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zs
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-vm vm-shell startup-order test-order bench clean fuzz fuzz-build test-fuzz
+.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-vm vm-shell startup-order test-order bench clean fuzz fuzz-build test-fuzz test-malformed
 
 all: build
 
@@ -41,7 +41,7 @@ build: deps
 run: build
 	$(BIN) -H
 
-test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-fuzz test-docs test-install test-order test-vm
+test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-fuzz test-malformed test-docs test-install test-order test-vm
 
 test-unit: deps
 	swift test
@@ -80,7 +80,7 @@ clean:
 	rm -rf .build .build-fuzz
 
 # libFuzzer targets (Tests/Fuzz): `make fuzz` fuzzes each for FUZZ_SECONDS;
-# `make test` runs each once over its saved corpus and the malformed command lines.
+# `make test` runs each once over its saved corpus.
 FUZZ_SECONDS ?= 60
 
 fuzz-build: deps
@@ -89,8 +89,12 @@ fuzz-build: deps
 fuzz: fuzz-build
 	Tests/Fuzz/run.sh --seconds $(FUZZ_SECONDS)
 
-test-fuzz: fuzz-build build
+test-fuzz: fuzz-build
 	Tests/Fuzz/run.sh --corpus
+
+# Malformed command lines of swnuma, numastat and migratepages (Tests/CLI/malformed.txt).
+test-malformed: build
+	Tests/CLI/malformed.sh $(BIN)
 
 bench: test-deps build
 	scripts/bench.py $(BIN)

@@ -6,8 +6,8 @@
 #
 # Timed runs grow a working corpus in .build-fuzz/corpus/<target>/ (seeded
 # from the saved one), write crashing, slow or memory-hungry inputs to
-# .build-fuzz/findings/, and append "target seconds executions" to
-# .build-fuzz/fuzz-stats.txt. Exit status 1 when any target finds something.
+# .build-fuzz/findings/ and go on, and append "target seconds executions
+# findings" to .build-fuzz/fuzz-stats.txt. Exit status 1 when any target finds something.
 set -u
 cd "$(dirname "$0")/../.."
 out=.build-fuzz
@@ -45,16 +45,21 @@ for target in $targets; do
     else
         work=$out/corpus/$target
         mkdir -p "$work"
+        before=$(ls "$out/findings" | grep -c "^$target-")
+        # Fork mode keeps fuzzing after a finding (each is saved in findings/).
         # shellcheck disable=SC2086
-        SWNUMA_FUZZ_TARGET=$target "$binary" $limits -max_total_time="$seconds" -print_final_stats=1 \
+        SWNUMA_FUZZ_TARGET=$target "$binary" $limits -max_total_time="$seconds" -fork=1 \
+            -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
             -artifact_prefix="$out/findings/$target-" "$work" "$seeds" >"$log" 2>&1
         status=$?
-        runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-        echo "$target $seconds ${runs:-?}" >>"$out/fuzz-stats.txt"
-        if [ $status = 0 ]; then
+        # Fork mode's progress lines start with "#<executions>:".
+        runs=$(sed -n 's/^#\([0-9][0-9]*\):.*/\1/p' "$log" | tail -1)
+        found=$(($(ls "$out/findings" | grep -c "^$target-") - before))
+        echo "$target $seconds ${runs:-?} $found" >>"$out/fuzz-stats.txt"
+        if [ $status = 0 ] && [ "$found" = 0 ]; then
             echo "ok   $target: ${runs:-?} executions in ${seconds}s"
         else
-            echo "FAIL $target after ${runs:-?} executions: see $log and $out/findings/$target-*"
+            echo "FAIL $target: $found finding(s) in ${runs:-?} executions: see $log and $out/findings/$target-*"
             failed="$failed $target"
         fi
     fi
