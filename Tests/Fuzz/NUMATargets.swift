@@ -98,7 +98,7 @@ package enum FuzzTargets {
         let fields = Meminfo(bytes: data)
         _ = fields.bytes("MemTotal")
         _ = fields.bytes("MemFree")
-        let root = Snapshot.shared
+        let root = FuzzSnapshot.shared
         root.reset()
         root.folder("sys/devices/system/node/node0")
         root.write("sys/devices/system/node/node0/meminfo", data)
@@ -108,7 +108,7 @@ package enum FuzzTargets {
     }
 
     static func distance(_ data: [UInt8]) {
-        let root = Snapshot.shared
+        let root = FuzzSnapshot.shared
         root.reset()
         for id in [0, 1, 2, 5] {
             root.folder("sys/devices/system/node/node\(id)")
@@ -125,7 +125,7 @@ package enum FuzzTargets {
 
     static func numastat(_ data: [UInt8]) {
         let files = parts(data, 2)
-        let root = Snapshot.shared
+        let root = FuzzSnapshot.shared
         root.reset()
         for (index, id) in [0, 2].enumerated() {
             root.folder("sys/devices/system/node/node\(id)")
@@ -140,7 +140,7 @@ package enum FuzzTargets {
     /// `free_hugepages`, the node's meminfo, `proc/meminfo`.
     static func hugepages(_ data: [UInt8]) {
         let files = parts(data, 5)
-        let root = Snapshot.shared
+        let root = FuzzSnapshot.shared
         root.reset()
         let node = "sys/devices/system/node/node0"
         root.folder(node)
@@ -163,7 +163,7 @@ package enum FuzzTargets {
     /// Parts: `proc/1/numa_maps`, `proc/meminfo`.
     static func numaMaps(_ data: [UInt8]) {
         let files = parts(data, 2)
-        let root = Snapshot.shared
+        let root = FuzzSnapshot.shared
         root.reset()
         root.folder("proc")
         root.folder("proc/1")
@@ -175,7 +175,7 @@ package enum FuzzTargets {
     }
 
     static func status(_ data: [UInt8]) {
-        let root = Snapshot.shared
+        let root = FuzzSnapshot.shared
         root.reset()
         root.folder("proc")
         root.folder("proc/1")
@@ -191,7 +191,7 @@ package enum FuzzTargets {
     /// hierarchy at `/sys/fs/cgroup/cpuset`.
     static func cgroup(_ data: [UInt8]) {
         let files = parts(data, 8)
-        let root = Snapshot.shared
+        let root = FuzzSnapshot.shared
         root.reset()
         root.folder("proc")
         root.folder("proc/self")
@@ -210,7 +210,7 @@ package enum FuzzTargets {
     }
 
     static func mountinfo(_ data: [UInt8]) {
-        let root = Snapshot.shared
+        let root = FuzzSnapshot.shared
         root.reset()
         root.folder("proc")
         root.folder("proc/self")
@@ -224,7 +224,7 @@ package enum FuzzTargets {
     /// looked up (4 bytes for IPv4, 16 for IPv6; others try both fixed ones).
     static func routes(_ data: [UInt8]) {
         let files = parts(data, 3)
-        let root = Snapshot.shared
+        let root = FuzzSnapshot.shared
         root.reset()
         root.folder("proc")
         root.folder("proc/net")
@@ -265,8 +265,8 @@ package enum FuzzTargets {
 }
 
 /// A private snapshot folder the targets write their inputs into.
-final class Snapshot: @unchecked Sendable {
-    static let shared = Snapshot()
+final class FuzzSnapshot: @unchecked Sendable {
+    static let shared = FuzzSnapshot()
 
     let path: String
     let root: SystemRoot
@@ -282,7 +282,7 @@ final class Snapshot: @unchecked Sendable {
         guard created != nil else { fatalError("cannot make a folder in \(folder)") }
         path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         root = try! SystemRoot(path: path)
-        atexit { Snapshot.shared.removeAll() }
+        atexit { FuzzSnapshot.shared.removeAll() }
     }
 
     func reset() {
