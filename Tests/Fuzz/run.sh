@@ -45,10 +45,13 @@ for target in $targets; do
     else
         work=$out/corpus/$target
         mkdir -p "$work"
+        # Keywords of the format, where there is a dictionary for it.
+        dict=""
+        [ -f "Tests/Fuzz/dictionaries/$target.dict" ] && dict="-dict=Tests/Fuzz/dictionaries/$target.dict"
         before=$(ls "$out/findings" | grep -c "^$target-")
         # Fork mode keeps fuzzing after a finding (each is saved in findings/).
         # shellcheck disable=SC2086
-        SWNUMA_FUZZ_TARGET=$target "$binary" $limits -max_total_time="$seconds" -fork=1 \
+        SWNUMA_FUZZ_TARGET=$target "$binary" $limits $dict -max_total_time="$seconds" -fork=1 \
             -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
             -artifact_prefix="$out/findings/$target-" "$work" "$seeds" >"$log" 2>&1
         status=$?
