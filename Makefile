@@ -18,14 +18,21 @@ BIN := .build/release/swnuma
 
 # Debian packages: libnuma-dev to build; the rest for tests (numactl is the
 # oracle, qemu/busybox the multi-node guests, mandoc/zsh/fish/bash-completion
-# check the man page and completions, hyperfine the benchmarks).
+# check the man page and completions, jq its examples, hyperfine the benchmarks,
+# systemd and man-db `systemd-analyze verify` of deploy/systemd, python3-jinja2
+# the Ansible playbook's assertions).
 BUILD_DEPS := libnuma-dev pkg-config
-TEST_DEPS := numactl qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind
+TEST_DEPS := numactl hwdata qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind jq systemd man-db python3-jinja2
 
 PREFIX ?= /usr/local
 DESTDIR ?=
+# The names swnuma is installed under, each with a man page and completions,
+# and the JSON Schemas of --json output (installed in share/swnuma/schema/).
+NAMES := swnuma swnuma-numastat swnuma-migratepages
+SCHEMAS := hardware.schema.json show.schema.json require.schema.json cpuset.schema.json \
+    kubelet-check.schema.json kubelet-suggest.schema.json kubelet-state.schema.json
 
-.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-vm vm-shell startup-order test-order bench clean fuzz fuzz-build test-fuzz test-malformed
+.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-nfd test-kubelet test-vm vm-shell startup-order test-order bench clean fuzz fuzz-build test-fuzz test-malformed
 
 all: build
 
@@ -37,11 +44,12 @@ test-deps: deps
 
 build: deps
 	swift build $(RELEASE_FLAGS) --product swnuma
+	swift build $(RELEASE_FLAGS) --product swnuma-kubelet
 
 run: build
 	$(BIN) -H
 
-test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-fuzz test-malformed test-docs test-install test-order test-vm
+test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-fuzz test-malformed test-nfd test-kubelet test-docs test-docc test-install test-order test-vm
 
 test-unit: deps
 	swift test
@@ -51,12 +59,22 @@ test-corpus: build
 
 test-cli: build
 	Tests/CLI/run.sh $(BIN)
+	Tests/Devices/run.sh $(BIN)
 
 test-json: test-deps build
 	Tests/JSON/run.sh $(BIN)
 
 test-numastat: test-deps build
 	Tests/Numastat/run.sh $(BIN)
+	Tests/Corpus/numastat.sh $(BIN)
+
+test-kubelet: test-deps build
+	Tests/Kubelet/run.sh $(BIN)
+
+# --nfd-features over every captured guest and corpus dump, atomic --output,
+# deploy/systemd and deploy/ansible.
+test-nfd: test-deps build
+	Tests/NFD/run.sh $(BIN)
 
 test-vm: test-deps build
 	SWNUMA_BIN=$(CURDIR)/$(BIN) Tests/VM/run.sh
@@ -107,23 +125,39 @@ docs: deps
 
 install: build
 	install -D -s -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/swnuma
+	install -D -s -m 0755 $(BIN)-kubelet $(DESTDIR)$(PREFIX)/bin/swnuma-kubelet
 	ln -sf swnuma $(DESTDIR)$(PREFIX)/bin/swnuma-numastat
 	ln -sf swnuma $(DESTDIR)$(PREFIX)/bin/swnuma-migratepages
-	install -D -m 0644 man/swnuma.8 $(DESTDIR)$(PREFIX)/share/man/man8/swnuma.8
-	install -D -m 0644 completions/swnuma.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/swnuma
-	install -D -m 0644 completions/_swnuma $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_swnuma
-	install -D -m 0644 completions/swnuma.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/swnuma.fish
+	for name in $(NAMES); do \
+	    install -D -m 0644 man/$$name.8 $(DESTDIR)$(PREFIX)/share/man/man8/$$name.8 && \
+	    install -D -m 0644 completions/$$name.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$name && \
+	    install -D -m 0644 completions/_$$name $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_$$name && \
+	    install -D -m 0644 completions/$$name.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/$$name.fish || exit 1; \
+	done
+	for schema in $(SCHEMAS); do \
+	    install -D -m 0644 docs/schema/$$schema $(DESTDIR)$(PREFIX)/share/swnuma/schema/$$schema || exit 1; \
+	done
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/swnuma
+	rm -f $(DESTDIR)$(PREFIX)/bin/swnuma $(DESTDIR)$(PREFIX)/bin/swnuma-kubelet
 	rm -f $(DESTDIR)$(PREFIX)/bin/swnuma-numastat $(DESTDIR)$(PREFIX)/bin/swnuma-migratepages
-	rm -f $(DESTDIR)$(PREFIX)/share/man/man8/swnuma.8
-	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/swnuma
-	rm -f $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_swnuma
-	rm -f $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/swnuma.fish
+	for name in $(NAMES); do \
+	    rm -f $(DESTDIR)$(PREFIX)/share/man/man8/$$name.8 \
+	        $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$name \
+	        $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_$$name \
+	        $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/$$name.fish; \
+	done
+	for schema in $(SCHEMAS); do rm -f $(DESTDIR)$(PREFIX)/share/swnuma/schema/$$schema; done
+	-rmdir $(DESTDIR)$(PREFIX)/share/swnuma/schema $(DESTDIR)$(PREFIX)/share/swnuma 2> /dev/null
 
 test-docs: test-deps build
 	Tests/Install/docs.sh $(BIN)
 
 test-install: build
 	Tests/Install/run.sh $(PREFIX)
+
+# The NUMA library's documentation (Sources/NUMA/NUMA.docc): docc builds it
+# without a warning, and every public declaration has a `///` comment.
+.PHONY: test-docc
+test-docc: test-deps
+	Tests/DocC/run.sh

@@ -11,9 +11,16 @@ let package = Package(
     name: "swnuma",
     products: [
         .library(name: "NUMA", targets: ["NUMA"]),
+        .library(name: "KubeletMemory", targets: ["KubeletMemory"]),
         .executable(name: "swnuma", targets: ["swnuma"]),
+        .executable(name: "swnuma-kubelet", targets: ["swnuma-kubelet"]),
     ],
     dependencies: [
+        // YAML for kubelet configuration files (KubeletMemory only; NUMA stays dependency-free).
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // `swift package generate-documentation --target NUMA` (the NUMA.docc catalog; `make test-docc`).
+        // Command plugins only: nothing of it is linked into NUMA or swnuma, and `make build` does not compile it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // Property-based tests only (SwnumaCLITests); no product depends on it.
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
@@ -26,8 +33,16 @@ let package = Package(
         ),
         // The library: topology from an injectable root, NodeSet/CPUSet, policies. Never prints.
         .target(name: "NUMA", dependencies: ["CNUMA"], swiftSettings: strict),
+        // The kubelet memory manager's rules: reservations, quantities, machine state, checkpoints.
+        .target(name: "KubeletMemory", dependencies: ["NUMA", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         // The command line: option table, scanner, plan, renderers, launch.
-        .target(name: "SwnumaCLI", dependencies: ["NUMA"], swiftSettings: strict),
+        .target(name: "SwnumaCLI", dependencies: ["NUMA"], exclude: ["Kubelet"], swiftSettings: strict),
+        // --kubelet-check/-suggest/-state, in a program of their own that swnuma executes: YAML
+        // brings Foundation, whose start-up code -H and launches must not run.
+        .target(
+            name: "SwnumaKubelet", dependencies: ["SwnumaCLI", "KubeletMemory", "NUMA"], path: "Sources/SwnumaCLI/Kubelet",
+            swiftSettings: strict),
+        .executableTarget(name: "swnuma-kubelet", dependencies: ["SwnumaKubelet"], swiftSettings: strict),
         // The executable: hands argv to SwnumaCLI. Release links put the code a start-up runs
         // side by side (startup.order, written by scripts/startup-order.py), which saves page faults.
         .executableTarget(
@@ -46,6 +61,7 @@ let package = Package(
         // Writes man/swnuma.8 and completions/ from the option table: `swift run generate-swnuma-docs`.
         .executableTarget(name: "generate-swnuma-docs", dependencies: ["SwnumaCLI"], swiftSettings: strict),
         .testTarget(name: "NUMATests", dependencies: ["NUMA"], swiftSettings: strict),
+        .testTarget(name: "KubeletMemoryTests", dependencies: ["KubeletMemory", "NUMA"], swiftSettings: strict),
         .testTarget(
             name: "SwnumaCLITests",
             dependencies: ["SwnumaCLI", "NUMA", .product(name: "PropertyBased", package: "swift-property-based")],

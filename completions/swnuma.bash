@@ -10,14 +10,14 @@ _swnuma_long()
 {
     local name=$1 entry
     long= kind=
-    for entry in interleave:nodes weighted-interleave:nodes preferred:node preferred-many:nodes membind:nodes localalloc:none balancing:none cpunodebind:nodes cpubind:nodes physcpubind:cpus all:none hardware:none cpu-compress:none show:none version:none help:none shm:path file:path length:size offset:size shmmode:mode shmid:number huge:none strict:none touch:none dump:none dump-nodes:none verify:none root:root json:none require:expression; do
+    for entry in interleave:nodes weighted-interleave:nodes preferred:node preferred-many:nodes membind:nodes localalloc:none balancing:none cpunodebind:nodes cpubind:nodes physcpubind:cpus all:none hardware:none cpu-compress:none show:none version:none help:none shm:path file:path length:size offset:size shmmode:mode shmid:number huge:none strict:none touch:none dump:none dump-nodes:none verify:none root:root json:none devices:none require:expression nfd-features:none label:expression expiry:number output:path kubelet-check:none kubelet-suggest:none kubelet-state:none; do
         if [[ ${entry%:*} == "$name" ]]; then
             long=${entry%:*} kind=${entry#*:}
             return
         fi
     done
     [[ -n $name ]] || return
-    for entry in interleave:nodes weighted-interleave:nodes preferred:node preferred-many:nodes membind:nodes localalloc:none balancing:none cpunodebind:nodes cpubind:nodes physcpubind:cpus all:none hardware:none cpu-compress:none show:none version:none help:none shm:path file:path length:size offset:size shmmode:mode shmid:number huge:none strict:none touch:none dump:none dump-nodes:none verify:none root:root json:none require:expression; do
+    for entry in interleave:nodes weighted-interleave:nodes preferred:node preferred-many:nodes membind:nodes localalloc:none balancing:none cpunodebind:nodes cpubind:nodes physcpubind:cpus all:none hardware:none cpu-compress:none show:none version:none help:none shm:path file:path length:size offset:size shmmode:mode shmid:number huge:none strict:none touch:none dump:none dump-nodes:none verify:none root:root json:none devices:none require:expression nfd-features:none label:expression expiry:number output:path kubelet-check:none kubelet-suggest:none kubelet-state:none; do
         if [[ ${entry%:*} == "$name"* ]]; then
             if [[ -n $long ]]; then
                 long= kind=
@@ -73,17 +73,30 @@ _swnuma_ids()
 # prefix what comes before it in the word (an attached short option: -m).
 _swnuma_value()
 {
-    local kind=$1 value=$2 prefix=$3 lead ids
+    local kind=$1 value=$2 prefix=$3 lead ids item n seen=" "
+    local -a offer=()
     case $kind in
         nodes | node | cpus)
             _swnuma_ids "$kind"
-            # Lists: complete the item after the last comma, ! or +.
+            # Lists: complete the item after the last comma, ! or +,
+            # leaving out the ids already in the list.
             lead=${value%"${value##*[,!+]}"}
-            if [[ -z $lead ]]; then
-                ids+=(all)
-                [[ $kind == cpus ]] || ids+=(same)
+            for item in ${lead//[,!+]/ }; do
+                if [[ $item =~ ^([0-9]+)-([0-9]+)$ ]]; then
+                    for ((n = BASH_REMATCH[1]; n <= BASH_REMATCH[2]; n++)); do seen+="$n "; done
+                else
+                    seen+="$item "
+                fi
+            done
+            for n in "${ids[@]}"; do
+                [[ $seen == *" $n "* ]] || offer+=("$n")
+            done
+            # all and same start a list; a single node (--preferred) takes neither.
+            if [[ -z $lead && $kind != node ]]; then
+                offer+=(all)
+                [[ $kind == cpus ]] || offer+=(same)
             fi
-            COMPREPLY=($(compgen -P "$prefix$lead" -W "${ids[*]}" -- "${value#"$lead"}"))
+            COMPREPLY=($(compgen -P "$prefix$lead" -W "${offer[*]}" -- "${value#"$lead"}"))
             ;;
         path)
             [[ -z $prefix ]] && _filedir
@@ -101,7 +114,7 @@ _swnuma()
 
     # Read the words before the cursor as swnuma does: options up to "--" or
     # the first word that is not an option, which starts the command.
-    local longs="--interleave --weighted-interleave --preferred --preferred-many --membind --localalloc --balancing --cpunodebind --cpubind --physcpubind --all --hardware --cpu-compress --show --version --help --shm --file --length --offset --shmmode --shmid --huge --strict --touch --dump --dump-nodes --verify --root --json --require"
+    local longs="--interleave --weighted-interleave --preferred --preferred-many --membind --localalloc --balancing --cpunodebind --cpubind --physcpubind --all --hardware --cpu-compress --show --version --help --shm --file --length --offset --shmmode --shmid --huge --strict --touch --dump --dump-nodes --verify --root --json --devices --require --nfd-features --label --expiry --output --kubelet-check --kubelet-suggest --kubelet-state"
     local shorts="-i -w -p -P -m -l -b -N -c -C -a -H -s -h -S -f -L -o -M -I -u -t -T -d -D -V"
     # Options after which swnuma reads nothing more.
     local terminal=" show version help -s -h "
@@ -121,7 +134,11 @@ _swnuma()
             --*)
                 name=${word:2}
                 _swnuma_long "${name%%=*}"
-                [[ $terminal == *" $long "* ]] && return
+                if [[ $terminal == *" $long "* ]]; then
+                    # Only swnuma's --json is read after --show.
+                    [[ $long == show ]] && COMPREPLY=($(compgen -W "--json" -- "$cur"))
+                    return
+                fi
                 if [[ $word == *=* ]]; then
                     [[ $long == root ]] && root=${word#*=}
                 elif [[ -n $kind && $kind != none ]]; then
@@ -131,7 +148,10 @@ _swnuma()
             -?*)
                 for ((j = 1; j < ${#word}; j++)); do
                     _swnuma_short "${word:j:1}"
-                    [[ $terminal == *" -${word:j:1} "* ]] && return
+                    if [[ $terminal == *" -${word:j:1} "* ]]; then
+                        [[ ${word:j:1} == s ]] && COMPREPLY=($(compgen -W "--json" -- "$cur"))
+                        return
+                    fi
                     if [[ -n $kind && $kind != none ]]; then
                         ((j + 1 < ${#word})) || expect=$kind
                         break

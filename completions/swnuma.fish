@@ -6,7 +6,7 @@
 # Prints the long option a name without dashes names (in full, or a prefix
 # naming one option, as swnuma accepts), then its value's kind.
 function __swnuma_long -a name
-    set -l entries interleave:nodes weighted-interleave:nodes preferred:node preferred-many:nodes membind:nodes localalloc:none balancing:none cpunodebind:nodes cpubind:nodes physcpubind:cpus all:none hardware:none cpu-compress:none show:none version:none help:none shm:path file:path length:size offset:size shmmode:mode shmid:number huge:none strict:none touch:none dump:none dump-nodes:none verify:none root:root json:none require:expression
+    set -l entries interleave:nodes weighted-interleave:nodes preferred:node preferred-many:nodes membind:nodes localalloc:none balancing:none cpunodebind:nodes cpubind:nodes physcpubind:cpus all:none hardware:none cpu-compress:none show:none version:none help:none shm:path file:path length:size offset:size shmmode:mode shmid:number huge:none strict:none touch:none dump:none dump-nodes:none verify:none root:root json:none devices:none require:expression nfd-features:none label:expression expiry:number output:path kubelet-check:none kubelet-suggest:none kubelet-state:none
     set -l found
     for entry in $entries
         set -l parts (string split -m 1 : -- $entry)
@@ -71,6 +71,7 @@ function __swnuma_scan
                 set -l info (__swnuma_long (string replace -r '=.*' '' -- (string sub -s 3 -- $word)))
                 if contains -- "$info[1]" show version help
                     set state done
+                    test "$info[1]" = show; and set state show
                     break
                 end
                 if string match -q -- '*=*' $word
@@ -84,6 +85,7 @@ function __swnuma_scan
                 for i in (seq $count)
                     if contains -- $letters[$i] s h
                         set state done
+                        test $letters[$i] = s; and set state show
                         break
                     end
                     set -l kind (__swnuma_short $letters[$i])
@@ -92,7 +94,7 @@ function __swnuma_scan
                         break
                     end
                 end
-                test "$state" = done; and break
+                contains -- $state done show; and break
             case '*'
                 set state command $word $tokens
                 break
@@ -153,21 +155,40 @@ function __swnuma_ids -a kind
     end
     set -l value (string replace -r '^--[^=]*=' '' -- (commandline -ct))
     set -l lead (string match -r '^.*[,!+]' -- $value)
+    # The ids already in the list are not offered again.
+    set -l seen
+    for item in (string split -n , -- (string replace -a -r '[!+]' '' -- $lead))
+        set -l bounds (string split - -- $item)
+        if string match -qr '^[0-9]+$' -- $bounds[1]; and string match -qr '^[0-9]+$' -- $bounds[-1]
+            set -a seen (seq $bounds[1] $bounds[-1])
+        else
+            set -a seen $item
+        end
+    end
     set -l noun node
     test $kind = cpus; and set noun CPU
-    printf "$lead%s\t$noun\n" $ids
-    if test -z "$lead"
+    for id in $ids
+        contains -- $id $seen; or printf "$lead%s\t$noun\n" $id
+    end
+    # all and same start a list; a single node (--preferred) takes neither.
+    if test -z "$lead" -a $kind != node
         printf '%s\tkeyword\n' all
         test $kind = cpus; or printf '%s\tkeyword\n' same
     end
 end
 
-# True after an option that ends what swnuma reads: nothing to complete.
+# True after an option that ends what swnuma reads: nothing to complete
+# but --json after --show.
 function __swnuma_done
-    test (__swnuma_scan)[2] = done
+    contains -- (__swnuma_scan)[2] done show
+end
+
+function __swnuma_after_show
+    test (__swnuma_scan)[2] = show
 end
 
 complete -c swnuma -n __swnuma_done -f
+complete -c swnuma -n __swnuma_after_show -a --json -d 'With --hardware, --show, --require or --kubelet-*, print JSON'
 complete -c swnuma -n __swnuma_in_command -x -a '(__swnuma_complete_command)'
 complete -c swnuma -n __swnuma_in_options -s i -l interleave -x -a '(__swnuma_ids nodes)' -d 'Interleave memory allocations across nodes'
 complete -c swnuma -n __swnuma_in_options -s w -l weighted-interleave -x -a '(__swnuma_ids nodes)' -d 'Interleave by the weights in /sys/kernel/mm/mempolicy/weighted_interleave'
@@ -198,5 +219,13 @@ complete -c swnuma -n __swnuma_in_options -s d -l dump -d 'Print the policy of e
 complete -c swnuma -n __swnuma_in_options -s D -l dump-nodes -d 'Print the node of each part of the region'
 complete -c swnuma -n __swnuma_in_options -s V -l verify -d 'Check the region\'s pages against the policy'
 complete -c swnuma -n __swnuma_in_options -l root -x -a '(__fish_complete_directories)' -d 'Read the topology from a snapshot folder instead of /'
-complete -c swnuma -n __swnuma_in_options -l json -d 'With --hardware, --show or --require, print JSON'
+complete -c swnuma -n __swnuma_in_options -l json -d 'With --hardware, --show, --require or --kubelet-*, print JSON'
+complete -c swnuma -n __swnuma_in_options -l devices -d 'List each node\'s network, block, GPU, DAX and PCI devices'
 complete -c swnuma -n __swnuma_in_options -l require -x -d 'Check the topology; launch only when it holds'
+complete -c swnuma -n __swnuma_in_options -l nfd-features -d 'Print NUMA labels for node-feature-discovery'
+complete -c swnuma -n __swnuma_in_options -l label -x -d 'With --nfd-features, add NAME=true|false from a --require expression'
+complete -c swnuma -n __swnuma_in_options -l expiry -x -d 'With --nfd-features, labels expire after this duration (1h30m)'
+complete -c swnuma -n __swnuma_in_options -l output -r -F -d 'With --nfd-features, write the file atomically instead of to stdout'
+complete -c swnuma -n __swnuma_in_options -l kubelet-check -d 'Check a kubelet\'s memory manager settings against this topology'
+complete -c swnuma -n __swnuma_in_options -l kubelet-suggest -d 'Print the --reserved-memory that balances a kubelet\'s Node Allocatable'
+complete -c swnuma -n __swnuma_in_options -l kubelet-state -d 'Show and verify the kubelet memory manager\'s checkpoint'

@@ -226,6 +226,12 @@ for name in ["128arm-2pa2n8cluster4co", "64amd64-4s2n4ca2co", "48amd64-4pa2n6c-s
     (m, s), = hyperfine(f"{SWNUMA} --root {root} -H")
     lines.append(f"| corpus `{name}` | {count} | | {m:.3f} ± {s:.3f} | {peak_kib(f'{SWNUMA} --root {root} -H')} |")
 
+lines += ["", "## Kubelet memory manager check (swnuma alone)", "", "| command | ms | peak KiB |", "|---|---|---|"]
+kubelet = (f"{SWNUMA} --root {os.path.join(REPO, 'Tests/Fixtures/sysfs/vm-two')} --kubelet-check "
+           "--memory-manager-policy=Static --reserved-memory 0:memory=100Mi")
+(m, s), = hyperfine(kubelet)
+lines.append(f"| `--kubelet-check` on vm-two (swnuma executes swnuma-kubelet) | {m:.3f} ± {s:.3f} | {peak_kib(kubelet)} |")
+
 text = "\n".join(lines) + "\n"
 with open(os.path.join(REPO, "BENCHMARKS.md"), "w") as f:
     f.write(text)

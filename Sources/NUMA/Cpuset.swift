@@ -27,6 +27,8 @@ public struct Cpuset: Hashable, Sendable {
     /// The nodes the cgroup grants; nil when unreadable.
     public var mems: NodeSet?
 
+    /// A cpuset with the given values, for callers and tests that build one
+    /// without reading it; ``read(from:)`` reads the process's own.
     public init(path: String, version: Int, cpus: CPUSet?, mems: NodeSet?) {
         self.path = path
         self.version = version

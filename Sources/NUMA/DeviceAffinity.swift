@@ -9,6 +9,14 @@
 ///
 /// The corresponding libnuma function is `resolve_affinity`.
 public enum DeviceAffinity {
+    /// The nodes the device named by `spec` is attached to, read under `root`.
+    ///
+    /// - Parameters:
+    ///   - spec: a device form with its prefix, such as `netdev:eth0` or
+    ///     `pci:0000:3b:00.0`.
+    ///   - root: where `sys/` is read (and `proc/net/` for `ip:`).
+    /// - Throws: ``NUMAError`` when the spec is malformed, the device does not
+    ///   exist, or its node cannot be read or is not known to the kernel.
     public static func nodes(for spec: String, root: SystemRoot) throws(NUMAError) -> NodeSet {
         guard let colon = spec.firstIndex(of: ":") else {
             throw NUMAError(.invalidArgument, "'\(spec)' is not a device")
@@ -31,10 +39,27 @@ public enum DeviceAffinity {
             throw NUMAError(.invalidArgument, "invalid \(deviceClass) device name '\(name)'")
         }
         let label = deviceClass == "net" ? "network interface" : "\(deviceClass) device"
-        guard root.isDirectory("sys/class/\(deviceClass)/\(device)") else {
-            throw NUMAError(.notAllowed, "no \(label) '\(device)' (sys/class/\(deviceClass)/\(device))")
+        let folder = "sys/class/\(deviceClass)/\(device)"
+        // The folder as the root's own links lead (a snapshot's absolute links
+        // point into the snapshot, not into this machine's /sys).
+        guard root.isDirectory(SysfsDevice.canonical(folder, root: root) ?? folder) else {
+            throw NUMAError(.notAllowed, "no \(label) '\(device)' (\(folder))")
         }
-        return try numaNode("sys/class/\(deviceClass)/\(device)/device/numa_node", what: "\(label) '\(device)'", root: root)
+        let what = "\(label) '\(device)'"
+        return try numaNode(try nodeFile(of: folder, fallbacks: ["\(folder)/device/numa_node"], what: what, root: root),
+                            what: what, root: root)
+    }
+
+    /// The `numa_node` file that tells the node of the device at `folder`:
+    /// the device's own, or that of the first folder above it that has one
+    /// (a virtio NIC's node is on its PCI function), up to `sys/devices`. A
+    /// `fallbacks` file that can be read serves when the walk finds none (a
+    /// snapshot whose class folders are copies, not links).
+    static func nodeFile(of folder: String, fallbacks: [String], what: String, root: SystemRoot) throws(NUMAError) -> String {
+        let device = SysfsDevice.canonical(folder, root: root)
+        if let device, let file = SysfsDevice.nodeFile(above: device, root: root) { return file }
+        for candidate in fallbacks where root.readAttribute(candidate) != nil { return candidate }
+        throw NUMAError(.notAllowed, "cannot read the NUMA node of \(what): no numa_node in \(device ?? folder) or a folder above it")
     }
 
     static func pci(_ address: String, root: SystemRoot) throws(NUMAError) -> NodeSet {
@@ -71,12 +96,12 @@ public enum DeviceAffinity {
         guard root.isDirectory(folder) else {
             throw NUMAError(.notAllowed, "'\(path)' is on device \(info.major):\(info.minor), which sysfs does not list (\(folder))")
         }
-        // A partition's numa_node lives with its whole disk, one folder up.
-        for candidate in ["\(folder)/device/numa_node", "\(folder)/../device/numa_node"]
-        where root.readText(candidate) != nil {
-            return try numaNode(candidate, what: "the device of '\(path)'", root: root)
-        }
-        throw NUMAError(.notAllowed, "the device of '\(path)' (\(info.major):\(info.minor)) has no NUMA node in sysfs")
+        // A partition's folder is inside its disk's, so the walk up finds the
+        // disk's device; without links, its numa_node is one folder up.
+        let what = "the device of '\(path)' (\(info.major):\(info.minor))"
+        let file = try nodeFile(
+            of: folder, fallbacks: ["\(folder)/device/numa_node", "\(folder)/../device/numa_node"], what: what, root: root)
+        return try numaNode(file, what: what, root: root)
     }
 
     static func ip(_ host: String, root: SystemRoot) throws(NUMAError) -> NodeSet {
@@ -93,21 +118,15 @@ public enum DeviceAffinity {
 
     /// Reads a `numa_node` file: the node(s), or an error when the kernel does not know.
     static func numaNode(_ path: String, what: String, root: SystemRoot) throws(NUMAError) -> NodeSet {
-        guard let text = root.readText(path) else {
+        switch SysfsDevice.readNode(path, root: root) {
+        case .nodes(let nodes): return nodes
+        case .unknown(let value):
+            throw NUMAError(.notAllowed, "the kernel does not know the NUMA node of \(what) (\(path) is \(value))")
+        case .unreadable:
             throw NUMAError(.notAllowed, "cannot read the NUMA node of \(what) (\(path))")
+        case .invalid(let token):
+            throw NUMAError(.notAllowed, "cannot parse the NUMA node of \(what) in \(path): '\(token)'")
         }
-        var nodes = NodeSet()
-        for token in text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" }) {
-            if token.hasPrefix("-") {
-                throw NUMAError(.notAllowed, "the kernel does not know the NUMA node of \(what) (numa_node is \(token))")
-            }
-            guard let node = Int(decimal: token), node < NodeSet.limit else {
-                throw NUMAError(.notAllowed, "cannot parse the NUMA node of \(what): '\(token)'")
-            }
-            nodes.insertID(node)
-        }
-        guard !nodes.isEmpty else { throw NUMAError(.notAllowed, "the NUMA node of \(what) is empty") }
-        return nodes
     }
 
     private static func hex(_ value: Int, _ width: Int) -> String {

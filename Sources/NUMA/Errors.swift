@@ -3,8 +3,10 @@
 /// ``description`` is the C library's text (`strerror(3)`), the text numactl
 /// and most Linux tools print after a failed system call.
 public struct Errno: Error, Hashable, Sendable, RawRepresentable, CustomStringConvertible {
+    /// The C library's `errno` value, such as `EINVAL` (22).
     public let rawValue: Int32
 
+    /// The error with the C library's `errno` value `rawValue`.
     public init(rawValue: Int32) {
         self.rawValue = rawValue
     }
@@ -35,18 +37,23 @@ public struct NUMAError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let snapshot = Code(storage: .snapshot)
     }
 
+    /// The category of the error.
     public var code: Code
     /// The sentence, without a trailing period and without the error number's text.
     public var message: String
     /// The operating system's error, when a system call failed.
     public var errno: Errno?
 
+    /// An error of category `code` that says `message`, with the operating
+    /// system's `errno` when a system call failed.
     public init(_ code: Code, _ message: String, errno: Errno? = nil) {
         self.code = code
         self.message = message
         self.errno = errno
     }
 
+    /// The message, followed by the error number's text when there is one:
+    /// `set_mempolicy: Invalid argument`.
     public var description: String {
         errno.map { "\(message): \($0)" } ?? message
     }

@@ -16,6 +16,15 @@ public struct SpecRules<Kind: IDKind>: Sendable {
     /// nil where devices are not accepted (`<cpus>`).
     public var resolveDevice: (@Sendable (String) throws(NUMAError) -> IDSet<Kind>)?
 
+    /// Rules over the ids that `existing` and `allowed` hold.
+    ///
+    /// - Parameters:
+    ///   - existing: the ids that exist on the machine.
+    ///   - allowed: the ids the argument may name, usually a subset of `existing`.
+    ///   - refusal: the clause for an existing id outside `allowed`; nil for
+    ///     `<noun> N is not allowed`.
+    ///   - resolveDevice: resolves a device form, such as
+    ///     ``DeviceAffinity/nodes(for:root:)``; nil to refuse devices.
     public init(
         existing: IDSet<Kind>, allowed: IDSet<Kind>,
         refusal: (@Sendable (Int) -> String)? = nil,
@@ -55,6 +64,28 @@ extension IDSet {
         var parser = SpecParser<Kind>(spec: spec, rules: rules)
         return try parser.parse()
     }
+
+    /// Why `spec` is not a `<nodes>`/`<cpus>` argument by its form alone, or
+    /// nil when its form is right (whether its ids exist is not checked).
+    ///
+    /// Runs the grammar of ``parse(_:rules:)`` without a system: numbers are
+    /// not looked up, devices are not resolved. `devices` says whether device
+    /// forms are allowed (`<nodes>`). The reason is the clause after the
+    /// spec: `expected a number at 'ls'`.
+    package static func syntaxProblem(in spec: String, devices: Bool) -> String? {
+        let anyDevice: @Sendable (String) throws(NUMAError) -> IDSet<Kind> = { (_: String) throws(NUMAError) -> IDSet<Kind> in
+            IDSet<Kind>()
+        }
+        let rules = SpecRules<Kind>(existing: IDSet<Kind>(), allowed: IDSet<Kind>(), resolveDevice: devices ? anyDevice : nil)
+        var parser = SpecParser<Kind>(spec: spec, rules: rules, syntaxOnly: true)
+        do throws(NUMAError) {
+            _ = try parser.parse()
+            return nil
+        } catch {
+            let prefix = SpecParser<Kind>.invalidPrefix(spec)
+            return error.message.hasPrefix(prefix) ? String(error.message.dropFirst(prefix.count)) : error.message
+        }
+    }
 }
 
 private struct SpecParser<Kind: IDKind> {
@@ -63,18 +94,23 @@ private struct SpecParser<Kind: IDKind> {
     let bytes: [UInt8]
     var position = 0
     var relative = false
+    /// Checks the form only: numbers are not looked up in the rules' sets.
+    let syntaxOnly: Bool
 
-    init(spec: String, rules: SpecRules<Kind>) {
+    init(spec: String, rules: SpecRules<Kind>, syntaxOnly: Bool = false) {
         self.spec = spec
         self.rules = rules
         self.bytes = Array(spec.utf8)
+        self.syntaxOnly = syntaxOnly
     }
 
     var noun: String { Kind.noun }
     var rest: String { String(decoding: bytes[position...], as: UTF8.self) }
 
+    static func invalidPrefix(_ spec: String) -> String { "invalid <\(Kind.noun)s> '\(spec)': " }
+
     func invalid(_ why: String) -> NUMAError {
-        NUMAError(.invalidArgument, "invalid <\(noun)s> '\(spec)': \(why)")
+        NUMAError(.invalidArgument, Self.invalidPrefix(spec) + why)
     }
 
     mutating func parse() throws(NUMAError) -> IDSet<Kind> {
@@ -146,7 +182,7 @@ private struct SpecParser<Kind: IDKind> {
 
     /// An id from a number: relative numbers pick the n-th allowed id.
     func id(_ value: Int, whole item: String) throws(NUMAError) -> Int {
-        guard relative else { return value }
+        guard relative, !syntaxOnly else { return value }
         guard let member = rules.allowed.member(at: value) else {
             let count = rules.allowed.count
             throw NUMAError(
@@ -158,7 +194,7 @@ private struct SpecParser<Kind: IDKind> {
     }
 
     func check(_ id: Int) throws(NUMAError) {
-        guard !rules.allowed.contains(id) else { return }
+        guard !syntaxOnly, !rules.allowed.contains(id) else { return }
         guard rules.existing.contains(id) else {
             let known = rules.existing.isEmpty ? "there are none" : "\(noun)s are \(rules.existing)"
             throw NUMAError(.notAllowed, "\(noun) \(id) does not exist; \(known)")

@@ -9,11 +9,13 @@ public protocol IDKind: Sendable {
 
 /// Marks an ``IDSet`` of NUMA node ids.
 public enum NodeKind: IDKind {
+    /// `node`.
     public static let noun = "node"
 }
 
 /// Marks an ``IDSet`` of CPU ids.
 public enum CPUKind: IDKind {
+    /// `cpu`.
     public static let noun = "cpu"
 }
 
@@ -163,11 +165,18 @@ public struct IDSet<Kind: IDKind>: Hashable, Sendable {
 }
 
 extension IDSet: SetAlgebra {
+    /// The ids in this set, in `other`, or in both.
     public func union(_ other: Self) -> Self { combined(with: other, |) }
+    /// The ids in both this set and `other`.
     public func intersection(_ other: Self) -> Self { combined(with: other, &) }
+    /// The ids in exactly one of this set and `other`.
     public func symmetricDifference(_ other: Self) -> Self { combined(with: other, ^) }
+    /// The ids of this set that are not in `other`.
     public func subtracting(_ other: Self) -> Self { combined(with: other) { $0 & ~$1 } }
 
+    /// Adds `id` unless the set has it already.
+    ///
+    /// - Precondition: `id` is in `0..<IDSet.limit`.
     @discardableResult
     public mutating func insert(_ id: Int) -> (inserted: Bool, memberAfterInsert: Int) {
         if contains(id) { return (false, id) }
@@ -175,6 +184,7 @@ extension IDSet: SetAlgebra {
         return (true, id)
     }
 
+    /// Removes `id` and returns it, or returns nil when the set does not have it.
     @discardableResult
     public mutating func remove(_ id: Int) -> Int? {
         guard contains(id) else { return nil }
@@ -183,13 +193,19 @@ extension IDSet: SetAlgebra {
         return id
     }
 
+    /// Adds `id`; returns it when the set had it already, else nil.
+    ///
+    /// - Precondition: `id` is in `0..<IDSet.limit`.
     @discardableResult
     public mutating func update(with id: Int) -> Int? {
         insert(id).inserted ? nil : id
     }
 
+    /// Adds the ids of `other`.
     public mutating func formUnion(_ other: Self) { self = union(other) }
+    /// Keeps only the ids that are also in `other`.
     public mutating func formIntersection(_ other: Self) { self = intersection(other) }
+    /// Keeps the ids in exactly one of this set and `other`.
     public mutating func formSymmetricDifference(_ other: Self) { self = symmetricDifference(other) }
 }
 
@@ -205,6 +221,7 @@ extension IDSet: Sequence {
             current = words.first ?? 0
         }
 
+        /// The next larger id, or nil after the last.
         public mutating func next() -> Int? {
             while current == 0 {
                 index += 1
@@ -217,11 +234,16 @@ extension IDSet: Sequence {
         }
     }
 
+    /// An iterator over the ids in ascending order.
     public func makeIterator() -> Iterator { Iterator(words: words) }
+    /// The number of ids: exact, not an estimate.
     public var underestimatedCount: Int { count }
 }
 
 extension IDSet: ExpressibleByArrayLiteral {
+    /// A set from a literal: `let nodes: NodeSet = [0, 2]`.
+    ///
+    /// - Precondition: every id is in `0..<IDSet.limit`.
     public init(arrayLiteral elements: Int...) {
         self.init(elements)
     }

@@ -9,9 +9,13 @@ public enum PageMigration {
     ///
     /// The corresponding system call is `migrate_pages(2)`.
     ///
-    /// - Parameter maskBits: the width of the kernel's node masks, from
-    ///   ``ProcessLimits/nodeMaskBits``; nil to use a width large enough for
-    ///   the highest node.
+    /// - Parameters:
+    ///   - pid: the process whose pages move.
+    ///   - from: the nodes the pages are on.
+    ///   - to: the nodes they move to.
+    ///   - maskBits: the width of the kernel's node masks, from
+    ///     ``ProcessLimits/nodeMaskBits``; nil to use a width large enough for
+    ///     the highest node.
     /// - Throws: ``NUMAError`` with the system call's ``Errno`` (no such
     ///   process, not permitted, an empty or disallowed target set).
     public static func migrate(pid: Int32, from: NodeSet, to: NodeSet, maskBits: Int? = nil) throws(NUMAError) -> Int {

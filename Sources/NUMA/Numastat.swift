@@ -16,8 +16,8 @@ public enum NodeStatistics {
     /// The calling process's id.
     public static var ownProcessID: Int32 { Syscalls.processID }
 
-    /// The columns of the terminal on file descriptor `fd`, or nil when it is
-    /// not a terminal.
+    /// The columns of the terminal on file descriptor `fd`: nil when it is
+    /// not a terminal, 0 when it is one that does not tell its width.
     ///
     /// The corresponding system call is `ioctl(2)` with `TIOCGWINSZ`.
     public static func terminalColumns(_ fd: Int32) -> Int? { Syscalls.terminalColumns(fd) }
@@ -49,6 +49,7 @@ public enum NodeStatistics {
         /// One value per node, aligned with the node ids; nil where a node lacks the field.
         public var values: [Double?]
 
+        /// A row named `label` with one value per node.
         public init(label: String, values: [Double?]) {
             self.label = label
             self.values = values
@@ -82,6 +83,7 @@ public enum NodeStatistics {
 
     /// Each node's `meminfo` fields in bytes, in the order of the first node's file.
     public struct MemoryFields: Hashable, Sendable {
+        /// One row per field, named as in the file (`MemTotal`), values in bytes.
         public var rows: [Row]
         /// Fields that could not be placed or scaled as numastat would: one
         /// sentence each, for the caller to present.
@@ -236,6 +238,7 @@ public enum NodeStatistics {
     public struct ProcessMemory: Hashable, Sendable {
         /// The kinds of mapping numastat tells apart.
         public enum Category: Int, CaseIterable, Sendable {
+            /// Huge pages, heap, stack and other private mappings, in numastat's order.
             case huge, heap, stack, `private`
         }
 

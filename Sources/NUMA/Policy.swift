@@ -7,6 +7,7 @@ public struct ProcessLimits: Hashable, Sendable {
     /// The width of the kernel's node masks in bits, from the `Mems_allowed` line; nil when unknown.
     public var nodeMaskBits: Int?
 
+    /// Limits with the given values; ``read(from:pid:)`` reads a process's own.
     public init(cpusAllowed: CPUSet? = nil, memsAllowed: NodeSet? = nil, nodeMaskBits: Int? = nil) {
         self.cpusAllowed = cpusAllowed
         self.memsAllowed = memsAllowed
@@ -56,15 +57,25 @@ public struct ProcessLimits: Hashable, Sendable {
 public struct MemoryPolicy: Hashable, Sendable {
     /// The policy mode; `rawValue` is the kernel's `MPOL_*` number.
     public struct Mode: RawRepresentable, Hashable, Sendable {
+        /// The kernel's `MPOL_*` number.
         public let rawValue: Int32
+        /// The mode with the kernel's `MPOL_*` number `rawValue`, known to swnuma or not.
         public init(rawValue: Int32) { self.rawValue = rawValue }
 
+        /// `MPOL_DEFAULT`: no policy of its own; a thread allocates on its local node, a memory range follows the thread's policy.
         public static let `default` = Mode(rawValue: 0)
+        /// `MPOL_PREFERRED`: allocate on one node, falling back to others (`--preferred`).
         public static let preferred = Mode(rawValue: 1)
+        /// `MPOL_BIND`: allocate only on the nodes (`--membind`).
         public static let bind = Mode(rawValue: 2)
+        /// `MPOL_INTERLEAVE`: allocate page by page round-robin over the nodes (`--interleave`).
         public static let interleave = Mode(rawValue: 3)
+        /// `MPOL_LOCAL`: allocate on the node of the CPU that asks (`--localalloc`).
         public static let local = Mode(rawValue: 4)
+        /// `MPOL_PREFERRED_MANY`: allocate on any of the nodes, falling back to others (`--preferred-many`).
         public static let preferredMany = Mode(rawValue: 5)
+        /// `MPOL_WEIGHTED_INTERLEAVE`: interleave by the weights of
+        /// `/sys/kernel/mm/mempolicy/weighted_interleave` (`--weighted-interleave`).
         public static let weightedInterleave = Mode(rawValue: 6)
 
         /// The name numactl uses, or nil for a mode it has no name for.
@@ -84,7 +95,9 @@ public struct MemoryPolicy: Hashable, Sendable {
 
     /// Mode flags (`MPOL_F_*`), carried in the high bits of the mode.
     public struct Flags: OptionSet, Hashable, Sendable {
+        /// The flag bits, as the kernel ORs them into the mode.
         public let rawValue: Int32
+        /// The flags of the bits of `rawValue`.
         public init(rawValue: Int32) { self.rawValue = rawValue }
         /// `MPOL_F_NUMA_BALANCING`: let NUMA balancing move pages within a bind set.
         public static let numaBalancing = Flags(rawValue: 1 << 13)
@@ -95,10 +108,16 @@ public struct MemoryPolicy: Hashable, Sendable {
         static let all: Flags = [.numaBalancing, .relativeNodes, .staticNodes]
     }
 
+    /// How pages are placed.
     public var mode: Mode
+    /// How the nodes are taken when the cpuset changes, and NUMA balancing.
     public var flags: Flags
+    /// The nodes of the policy; empty for ``Mode/default`` and ``Mode/local``.
     public var nodes: NodeSet
 
+    /// A policy of `mode` over `nodes`.
+    ///
+    /// Nothing is checked or applied until ``apply(maskBits:)``.
     public init(_ mode: Mode, flags: Flags = [], nodes: NodeSet = []) {
         self.mode = mode
         self.flags = flags
@@ -190,5 +209,15 @@ public enum Launcher {
     /// - Precondition: `arguments` is not empty.
     public static func execute(_ arguments: [String]) -> Errno {
         Syscalls.execute(arguments)
+    }
+
+    /// The running program's own path (`/proc/self/exe` resolved), or nil.
+    public static var executablePath: String? {
+        Syscalls.realPath("/proc/self/exe")
+    }
+
+    /// Whether `path` is a file this process may execute.
+    public static func isExecutable(_ path: String) -> Bool {
+        Syscalls.isExecutable(path)
     }
 }

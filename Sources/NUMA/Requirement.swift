@@ -16,14 +16,15 @@
 ///     pages       := "free" | "total"                 huge pages of that size (a count)
 ///     comparison  := ">=" | ">" | "<=" | "<" | "==" | "!="
 ///     number      := digits [suffix]                  64, 64G, 512K
-///     size        := digits [suffix]                  a page size in bytes: 2M, 1G, 2048K
+///                  | digits "." digits suffix         1.5G: exact bytes, rounded down
+///     size        := number                           a page size in bytes: 2M, 1G, 2048K
 ///     suffix      := "K" | "M" | "G" | "T"            powers of 1024, either case
 ///     id          := digits                           a node id
 ///
 /// Blanks may stand between tokens. Names are lower case. Numbers are
 /// decimal. A node that does not exist makes a requirement about it fail;
-/// so does a value that cannot be read. A page size no node offers counts
-/// as zero pages.
+/// so does a value that cannot be read, such as the pages of a huge page
+/// size the node (or, summed, every node) does not offer.
 ///
 /// Examples: `nodes>=2`, `node(1).free >= 64G`, `hugepages(1G).free>=8`,
 /// `node(0).hugepages(2M).total==1024`, `node(0).distance(1)<=21`.
@@ -70,11 +71,17 @@ public struct Requirement: Hashable, Sendable, CustomStringConvertible {
 
     /// A comparison operator.
     public enum Comparison: String, Hashable, Sendable, CaseIterable {
+        /// `>=`: the value is at least the limit.
         case atLeast = ">="
+        /// `>`: the value is greater than the limit.
         case greater = ">"
+        /// `<=`: the value is at most the limit.
         case atMost = "<="
+        /// `<`: the value is less than the limit.
         case less = "<"
+        /// `==`: the value is the limit.
         case equal = "=="
+        /// `!=`: the value is not the limit.
         case notEqual = "!="
 
         /// Whether `actual` compared with `limit` holds.
@@ -99,6 +106,7 @@ public struct Requirement: Hashable, Sendable, CustomStringConvertible {
         /// What was found, in words: `node 1 has 12.0 GiB free`, `node 7 does not exist`.
         public var message: String
 
+        /// A result with the given values; ``Requirement/evaluate(in:)`` makes them.
         public init(holds: Bool, actual: UInt64?, message: String) {
             self.holds = holds
             self.actual = actual
@@ -106,13 +114,17 @@ public struct Requirement: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// What is measured.
     public var quantity: Quantity
+    /// How the measured value is compared with ``limit``.
     public var comparison: Comparison
     /// The number compared with, suffix applied.
     public var limit: UInt64
     /// The expression as written.
     public var text: String
 
+    /// The requirement that `quantity` compared with `limit` holds; `text` is
+    /// the expression as written, nil for ``canonical``.
     public init(_ quantity: Quantity, _ comparison: Comparison, _ limit: UInt64, text: String? = nil) {
         self.quantity = quantity
         self.comparison = comparison
@@ -210,6 +222,16 @@ private struct RequirementParser {
             if isLetter(c) || isDigit(c) {
                 while position < characters.count, isLetter(characters[position]) || isDigit(characters[position]) {
                     position += 1
+                }
+                // A decimal number: `1.5G`. A '.' after a number is part of
+                // it only when a digit follows (`node(1).free` keeps its '.').
+                if isDigit(c), position + 1 < characters.count, characters[position] == ".",
+                    isDigit(characters[position + 1])
+                {
+                    position += 1
+                    while position < characters.count, isLetter(characters[position]) || isDigit(characters[position]) {
+                        position += 1
+                    }
                 }
                 let text = String(characters[start..<position])
                 tokens.append(Token(kind: isDigit(c) ? .number : .name, text: text, position: start + 1))
@@ -349,9 +371,31 @@ private struct RequirementParser {
         return id
     }
 
-    /// Digits with an optional K, M, G or T suffix (powers of 1024).
+    /// Digits with an optional K, M, G or T suffix (powers of 1024); with a
+    /// suffix, a decimal fraction too (`1.5G`), exact in integers and rounded
+    /// down to a whole number.
     func number(_ token: Token, what: String) throws(NUMAError) -> UInt64 {
         var digits = Substring(token.text)
+        var fraction: Substring = ""
+        if let dot = digits.firstIndex(of: ".") {
+            fraction = digits[digits.index(after: dot)...]
+            digits = digits[..<dot]
+        }
+        if !fraction.isEmpty {
+            // `1.5G`: the suffix is on the fraction, not the whole part.
+            if let last = fraction.last, !last.isNumber {
+                guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                    throw error("invalid \(what) '\(token.text)'", at: token, hint: "expected digits with an optional K, M, G or T")
+                }
+                guard let whole = UInt64(decimalText: digits) else {
+                    throw error("\(what) '\(token.text)' is too large", at: token)
+                }
+                return try decimal(token, what: what, whole: whole, fraction: fraction.dropLast(), suffix: last)
+            }
+            throw error(
+                "\(what) '\(token.text)' has a fraction without a suffix", at: token,
+                hint: "a fraction needs K, M, G or T (1.5G); counts are whole numbers")
+        }
         var shift: UInt64 = 0
         if let last = digits.last, !last.isNumber {
             switch last {
@@ -371,6 +415,41 @@ private struct RequirementParser {
         }
         guard value <= UInt64.max >> shift else { throw error("\(what) '\(token.text)' is too large", at: token) }
         return value << shift
+    }
+
+    /// `whole.fraction` times the suffix's power of 1024, rounded down, in
+    /// integers only: the fraction's binary digits come from doubling its
+    /// decimal digits, one per bit of the shift.
+    func decimal(_ token: Token, what: String, whole: UInt64, fraction: Substring, suffix: Character) throws(NUMAError)
+        -> UInt64
+    {
+        let shift: UInt64
+        switch suffix {
+        case "k", "K": shift = 10
+        case "m", "M": shift = 20
+        case "g", "G": shift = 30
+        case "t", "T": shift = 40
+        default: throw error("invalid \(what) '\(token.text)'", at: token, hint: "expected digits with an optional K, M, G or T")
+        }
+        guard fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw error("invalid \(what) '\(token.text)'", at: token, hint: "expected digits with an optional K, M, G or T")
+        }
+        guard whole <= UInt64.max >> shift else { throw error("\(what) '\(token.text)' is too large", at: token) }
+        var decimalDigits = fraction.map { ($0.asciiValue ?? 0x30) - UInt8(ascii: "0") }
+        var bits: UInt64 = 0
+        for _ in 0..<shift {
+            // Double the fraction; what carries past the point is the next bit.
+            var carry: UInt8 = 0
+            for index in decimalDigits.indices.reversed() {
+                let doubled = decimalDigits[index] * 2 + carry
+                decimalDigits[index] = doubled % 10
+                carry = doubled / 10
+            }
+            bits = bits << 1 | UInt64(carry)
+        }
+        let (value, overflow) = (whole << shift).addingReportingOverflow(bits)
+        guard !overflow else { throw error("\(what) '\(token.text)' is too large", at: token) }
+        return value
     }
 }
 
@@ -423,6 +502,18 @@ extension Requirement {
                 nodes = [node]
             } else {
                 nodes = topology.nodes
+            }
+            // A size no node offers has no count to read (not zero pages).
+            guard nodes.contains(where: { $0.hugePages.contains { $0.pageSize == size } }) else {
+                var sizes = Set<UInt64>()
+                for node in nodes { for pages in node.hugePages { sizes.insert(pages.pageSize) } }
+                let offered = sizes.sorted().map(Requirement.sizeName).joined(separator: ", ")
+                let whose = id.map { "node \($0)" } ?? "the machine"
+                return (
+                    nil,
+                    "\(whose) has no \(sizeName) huge pages; "
+                        + (sizes.isEmpty ? "it has no huge page sizes" : "its huge page sizes are \(offered)")
+                )
             }
             var sum: UInt64 = 0
             for node in nodes {

@@ -5,7 +5,7 @@
 /// outlives it, with the policies set on it (tmpfs, hugetlbfs and System V
 /// segments keep a policy per page of the object, not per mapping).
 ///
-/// Offsets in ``policyRuns()`` and ``nodeRuns()`` count from the start of the
+/// Offsets in ``policyRuns(maskBits:)`` and ``nodeRuns()`` count from the start of the
 /// file or segment, not from the start of the region.
 public final class SharedRegion {
     /// What the region is a part of.
@@ -24,6 +24,7 @@ public final class SharedRegion {
         case segment(keyFile: String, id: Int32, mode: UInt32, size: UInt64)
     }
 
+    /// The file or segment the region is a part of.
     public let source: Source
     /// Where the region starts in the file or segment, in bytes.
     public let offset: UInt64

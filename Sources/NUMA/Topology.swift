@@ -29,6 +29,7 @@ public struct Topology: Hashable, Sendable {
         /// Whether the node has memory (unknown counts as having memory).
         public var hasMemory: Bool { memoryTotal.map { $0 > 0 } ?? true }
 
+        /// A node with the given values; unknown values are nil, unknown distances nil entries.
         public init(
             id: Int, cpus: CPUSet = [], memoryTotal: UInt64? = nil, memoryFree: UInt64? = nil,
             distances: [Int?] = [], hugePages: [HugePages] = []
@@ -51,6 +52,7 @@ public struct Topology: Hashable, Sendable {
         /// `free_hugepages`, nil when unknown.
         public var free: UInt64?
 
+        /// The counts of pages of `pageSize` bytes; nil when unknown.
         public init(pageSize: UInt64, total: UInt64?, free: UInt64?) {
             self.pageSize = pageSize
             self.total = total
@@ -69,7 +71,9 @@ public struct Topology: Hashable, Sendable {
 
     /// What to read beyond nodes, CPUs, memory and distances.
     public struct LoadOptions: OptionSet, Hashable, Sendable {
+        /// The option bits.
         public let rawValue: Int
+        /// The options of the bits of `rawValue`.
         public init(rawValue: Int) { self.rawValue = rawValue }
         /// Per-node huge page counts.
         public static let hugePages = LoadOptions(rawValue: 1)
@@ -86,6 +90,9 @@ public struct Topology: Hashable, Sendable {
     /// One line for each value that could not be read or made no sense.
     public var warnings: [String]
 
+    /// A topology of `nodes`, in ascending id order; ``load(from:options:)`` reads a machine's.
+    ///
+    /// Each node's ``Node/distances`` are aligned with `nodes`.
     public init(nodes: [Node], source: Source = .sysfs, warnings: [String] = []) {
         self.nodes = nodes
         self.source = source
@@ -314,11 +321,15 @@ struct Warnings {
 public struct Meminfo: Sendable {
     /// A field: its name, its number, and whether the number is in kB.
     public struct Field: Hashable, Sendable {
+        /// The key without its colon or node prefix: `MemTotal`.
         public var name: String
+        /// The number as written.
         public var value: UInt64
+        /// Whether `kB` follows the number.
         public var inKB: Bool
     }
 
+    /// The fields that parse, in file order.
     public private(set) var fields: [Field] = []
 
     /// Parses the text of a meminfo file; lines that do not parse are skipped.

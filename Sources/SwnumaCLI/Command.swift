@@ -9,19 +9,26 @@ package struct Outcome: Equatable, Sendable {
     /// When set, the caller writes the output and then executes this command.
     package var launch: [String]?
 
+    package init(stdout: String = "", stderr: String = "", status: Int32 = 0, launch: [String]? = nil) {
+        self.stdout = stdout
+        self.stderr = stderr
+        self.status = status
+        self.launch = launch
+    }
+
     /// Adds one diagnostic line, `swnuma: <text>`, to stderr.
-    mutating func complain(_ text: String) {
+    package mutating func complain(_ text: String) {
         stderr += "\(SwnumaCommand.name): \(text)\n"
     }
 
-    static func usage(_ message: String) -> Outcome {
+    package static func usage(_ message: String) -> Outcome {
         var outcome = Outcome(status: 1)
         outcome.complain(message)
         outcome.stderr += "Try '\(SwnumaCommand.name) --help' for more information.\n"
         return outcome
     }
 
-    static func failure(_ message: String, status: Int32 = 1) -> Outcome {
+    package static func failure(_ message: String, status: Int32 = 1) -> Outcome {
         var outcome = Outcome(status: status)
         outcome.complain(message)
         return outcome
@@ -59,6 +66,32 @@ public enum SwnumaCommand {
         Terminal.exit(outcome.status)
     }
 
+    /// The program that carries out `--kubelet-*`: `swnuma-kubelet` beside
+    /// this executable, given the same arguments. It is a program of its own
+    /// because it reads YAML, which brings Foundation and its start-up code;
+    /// swnuma's other commands do not pay for that.
+    static func kubeletHelper(_ arguments: [String]) -> Outcome {
+        let helper = kubeletHelperPath
+        guard Launcher.isExecutable(helper) else {
+            return .failure("the kubelet modes need \(helper), installed beside swnuma (make install)")
+        }
+        return Outcome(launch: [helper] + arguments)
+    }
+
+    /// Writes an outcome and exits with its status: the end of swnuma's helper programs.
+    package static func finish(_ outcome: Outcome) -> Never {
+        Terminal.write(outcome.stdout, to: 1)
+        Terminal.write(outcome.stderr, to: 2)
+        Terminal.exit(outcome.status)
+    }
+
+    /// Where `swnuma-kubelet` is: beside the running executable.
+    package static var kubeletHelperPath: String {
+        let executable = Launcher.executablePath ?? "/usr/local/bin/swnuma"
+        let folder = executable.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        return (folder.isEmpty ? "" : folder) + "/swnuma-kubelet"
+    }
+
     static func environmentRoot() -> String? {
         SystemRoot.environmentValue
     }
@@ -68,15 +101,19 @@ public enum SwnumaCommand {
     ///
     /// - Parameter environmentRoot: the value of `SWNUMA_ROOT`, if set.
     package static func run(_ arguments: [String], environmentRoot: String?) -> Outcome {
+        if arguments.isEmpty {
+            // As numactl: bare, the program shows how it is used.
+            var outcome = Outcome(status: 1)
+            outcome.stderr = "Usage: " + HelpText.usageLines.joined(separator: "\n       ") + "\n"
+            outcome.stderr += "Try '\(name) --help' for more information.\n"
+            return outcome
+        }
         let invocation: Invocation
         do {
-            invocation = try Invocation.plan(try Scanner.scan(arguments))
-        } catch let error as ScanError {
-            return .usage(error.description)
-        } catch let error as UsageError {
-            return .usage(error.message)
+            let (line, scanError) = Scanner.scanPartially(arguments)
+            invocation = try Invocation.plan(line, scanError: scanError)
         } catch {
-            return .usage("\(error)")
+            return .usage(error.message)
         }
 
         switch invocation.action {
@@ -84,6 +121,8 @@ public enum SwnumaCommand {
             return Outcome(stdout: HelpText.render())
         case .version:
             return Outcome(stdout: "\(name) \(version)\n")
+        case .kubelet:
+            return kubeletHelper(arguments)
         default:
             break
         }

@@ -51,9 +51,12 @@ struct Context {
         }
         var outcome = Outcome()
         for warning in invocation.warnings { outcome.complain(warning) }
-        if (invocation.json && invocation.action == .hardware) || requirements.contains(where: \.quantity.needsHugePages) {
+        let hardwareDocument = invocation.json && (invocation.action == .hardware || invocation.action == .devices)
+        if hardwareDocument || requirements.contains(where: \.quantity.needsHugePages)
+            || invocation.action == .nfdFeatures
+        {
             topologyOptions = .hugePages
-        } else if invocation.action != .hardware && requirements.isEmpty {
+        } else if invocation.action != .hardware && invocation.action != .devices && requirements.isEmpty {
             // Launches and --show need each node's CPUs; memory is read only when asked (nodesWithMemory).
             topologyOptions = [.skipDistances, .skipMemory]
         }
@@ -94,15 +97,27 @@ struct Context {
         }
 
         switch invocation.action {
-        case .hardware:
+        case .hardware, .devices:
             let topology = self.topology
             for warning in topology.warnings { outcome.complain("warning: \(warning)") }
+            // Devices are read only when asked for: -H pays nothing for them.
+            let inventory = invocation.devices ? DeviceInventory.read(from: root) : nil
             if invocation.json {
-                outcome.stdout += HardwareJSON.render(
+                var document = HardwareJSON.document(
                     topology, onlineCPUs: root.readText("sys/devices/system/cpu/online").flatMap { CPUSet(list: $0) },
                     limits: limits, cpuset: Cpuset.read(from: root))
+                if let inventory, case .object(var fields) = document {
+                    fields.append(("devices", DevicesJSON.array(inventory)))
+                    document = .object(fields)
+                }
+                outcome.stdout += document.render()
             } else {
-                outcome.stdout += HardwareText.render(topology, compressCPUs: invocation.cpuCompress)
+                if invocation.action == .hardware {
+                    outcome.stdout += HardwareText.render(topology, compressCPUs: invocation.cpuCompress)
+                }
+                if let inventory {
+                    outcome.stdout += DevicesText.render(inventory, nodes: topology.nodes.map(\.id))
+                }
             }
         case .show:
             do {
@@ -119,7 +134,9 @@ struct Context {
             break
         case .sharedMemory:
             return performSharedMemory(invocation, outcome: outcome)
-        case .help, .version:
+        case .nfdFeatures:
+            return NFDFeaturesMode.perform(invocation, context: &self, outcome: outcome)
+        case .help, .version, .kubelet:
             break
         }
         return outcome

@@ -5,7 +5,10 @@ package enum HelpText {
         "swnuma --hardware [--cpu-compress] [--json]",
         "swnuma --show [--json]",
         "swnuma --require expr... [--json]",
+        "swnuma --nfd-features [--label name=expr]... [--expiry duration] [--output file]",
         "swnuma [shm options] --shm keyfile | --file path [policy] [--touch] [--dump]",
+        "swnuma [--root dir] [--json] --kubelet-check | --kubelet-suggest [kubelet args...]",
+        "swnuma [--root dir] [--json] --kubelet-state [checkpoint]",
     ]
 
     package static func render() -> String {
@@ -27,8 +30,26 @@ package enum HelpText {
               previous <nodes>), netdev:DEV, ip:HOST, file:PATH, block:DEV, pci:BUS:DEV.
             Sizes take k, m or g suffixes.
 
+            Order: options act left to right and stop at the first word that is not an
+              option (or --): that word is the command. --all comes before the <nodes>
+              and <cpus> it widens; --hardware, --balancing, --version, --shm and --file
+              come before the memory policy; --length, --offset, --shmmode and --huge
+              come before --shm/--file, and --touch, --dump and --verify after them.
+
+            --require EXPR: VALUE OP NUMBER, e.g. 'node(1).free>=64G'. VALUE is nodes,
+              cpus, node(N).size, node(N).free (bytes), node(N).cpus, node(N).distance(M),
+              [node(N).]hugepages(SIZE).free|.total (pages of SIZE: 2M, 1G). OP is >=, >,
+              <=, <, == or !=. NUMBER is decimal, with K, M, G or T (powers of 1024, 1.5G
+              too). A node or page size the machine lacks makes it fail (exit 3).
+
+            --json: one JSON document on stdout (byte counts exact, null when unknown);
+              schemas in share/swnuma/schema/ of the install prefix (see swnuma(8)):
+              swnuma -H --json | jq '.nodes[] | {id, free: .memory.free_bytes}'
+
             Exit status: the command's own; 0 for --hardware, --show, --version and
-            --help; 1 for a usage error or a refused policy; 3 when a --require fails.
+            --help; 1 for a usage error, a refused policy, a command that cannot be
+            executed or output that cannot be written; 3 when a --require fails
+            or a kubelet configuration or checkpoint would be refused.
 
             """
         return out

@@ -26,12 +26,34 @@ package enum Action: Equatable, Sendable {
     case show
     /// Print the hardware inventory.
     case hardware
+    /// Print the devices of each node (`--devices` without `--hardware`).
+    case devices
     /// Run `--require` checks and exit 0 or 3.
     case check
     /// Replace the process with the command.
     case launch([String])
     /// Shared-memory mode: act on a region, then exit.
     case sharedMemory
+    /// Print or write node-feature-discovery labels (``nfdOptions``).
+    case nfdFeatures
+    /// Check, suggest or show a kubelet's memory manager settings and state.
+    case kubelet(KubeletRequest)
+}
+
+/// A `--kubelet-check`, `--kubelet-suggest` or `--kubelet-state` and the words after it.
+package struct KubeletRequest: Equatable, Sendable {
+    package enum Mode: String, Equatable, Sendable {
+        case check, suggest, state
+    }
+
+    package var mode: Mode
+    /// The kubelet's arguments (check, suggest) or the checkpoint file (state); empty for the running kubelet's.
+    package var arguments: [String]
+
+    package init(mode: Mode, arguments: [String]) {
+        self.mode = mode
+        self.arguments = arguments
+    }
 }
 
 /// A command line turned into a plan: validated against numactl's ordering
@@ -41,6 +63,8 @@ package struct Invocation: Equatable, Sendable {
     package var action: Action = .help
     package var cpuCompress = false
     package var json = false
+    /// `--devices`: list each node's devices (after `--hardware`'s output when both are given).
+    package var devices = false
     package var root: String?
     package var requirements: [String] = []
     /// Warnings to print before acting (numactl prints them too).
@@ -51,6 +75,8 @@ package struct Invocation: Equatable, Sendable {
     /// ``sharedMemoryOptions`` at its place); it is not in ``steps``, which
     /// act on the process.
     package var sharedMemoryPolicy: Step?
+    /// `--label`, `--expiry` and `--output`, in order, for ``Action/nfdFeatures``.
+    package var nfdOptions: [ScannedOption] = []
 }
 
 /// A command line that breaks the rules; printed with a usage hint, exit 1.
@@ -76,7 +102,11 @@ extension Invocation {
     /// before every `<nodes>`/`<cpus>`; `--hardware`, `--balancing`,
     /// `--version`, `--shm` and `--file` before the policy; shared-memory
     /// options on the right side of `--shm`/`--file`; a command where one is needed.
-    package static func plan(_ line: ScannedLine) throws(UsageError) -> Invocation {
+    ///
+    /// `scanError` is where the scan of the command line stopped, if it did:
+    /// the options before it are checked first, in order (a `<nodes>` that is
+    /// not one is named before the unknown option after it), then it is thrown.
+    package static func plan(_ line: ScannedLine, scanError: ScanError? = nil) throws(UsageError) -> Invocation {
         var plan = Invocation()
         var policyOption: ScannedOption?
         var spec: String?
@@ -88,6 +118,7 @@ extension Invocation {
         var strict = false
         var hardware = false
         var lastPreShared: ScannedOption?
+        var nfdFeatures = false
         // --json may follow a terminal --show (see Scanner), so it is read up front.
         plan.json = line.options.contains { $0.id == .json }
 
@@ -109,15 +140,33 @@ extension Invocation {
             return previous
         }
 
+        /// Refuses a `<nodes>`/`<cpus>` value that is not one by its form
+        /// (`-C ls`: a forgotten argument), naming the word and the option.
+        func checkForm(_ option: ScannedOption) throws(UsageError) {
+            let value = option.value ?? ""
+            let cpus = OptionTable.spec(option.id).value == .cpus
+            if !cpus && value == "same" { return }
+            let problem =
+                cpus
+                ? CPUSet.syntaxProblem(in: value, devices: false) : NodeSet.syntaxProblem(in: value, devices: true)
+            if let problem {
+                let kind = cpus ? "<cpus>" : "<nodes>"
+                throw UsageError("\(option.spelling) needs \(kind); '\(value)' is not \(kind) (\(problem))")
+            }
+        }
+
         for option in line.options {
             switch option.id {
             case .all:
                 if sawSpec { throw UsageError("--all/-a must come before every <nodes> and <cpus> option") }
                 all = true
             case .interleave, .weightedInterleave, .preferred, .preferredMany, .membind, .localalloc:
+                // numactl parses the nodes of all but -m before it looks for a second policy.
+                if option.id != .membind && option.id != .localalloc { try checkForm(option) }
                 if let policy = policyOption {
                     throw UsageError("conflicting memory policies \(name(policy)) and \(name(option)): give one")
                 }
+                if option.id == .membind { try checkForm(option) }
                 policyOption = option
                 let kind = policyKind(option.id)
                 var nodeSpec: String?
@@ -155,6 +204,7 @@ extension Invocation {
                 if let pre = lastPreShared {
                     throw UsageError("\(name(option)) cannot follow the shared-memory option \(name(pre))")
                 }
+                try checkForm(option)
                 sawSpec = true
                 sawCPUBinding = true
                 if option.id == .physcpubind {
@@ -200,13 +250,58 @@ extension Invocation {
                 plan.root = option.value
             case .json:
                 plan.json = true
+            case .devices:
+                try mustPrecedePolicy(option)
+                plan.devices = true
             case .require:
                 plan.requirements.append(option.value ?? "")
+            case .kubeletCheck, .kubeletSuggest, .kubeletState:
+                if !plan.steps.isEmpty || attached || hardware || !plan.requirements.isEmpty || lastPreShared != nil {
+                    throw UsageError("\(name(option)) cannot be combined with a policy, a binding, --hardware, --require or shared memory")
+                }
+                let mode: KubeletRequest.Mode = option.id == .kubeletCheck ? .check : option.id == .kubeletSuggest ? .suggest : .state
+                if mode == .state, option.rest.count > 1 {
+                    throw UsageError("\(name(option)) takes at most one checkpoint file; '\(option.rest[1])' is one too many")
+                }
+                plan.action = .kubelet(KubeletRequest(mode: mode, arguments: option.rest))
+                return plan
+            case .nfdFeatures:
+                nfdFeatures = true
+            case .label, .expiry, .output:
+                plan.nfdOptions.append(option)
             }
+        }
+        if let scanError { throw UsageError(scanError.description) }
+
+        if nfdFeatures {
+            if hardware { throw UsageError("--hardware and --nfd-features cannot be combined: give one") }
+            if let policy = policyOption { throw UsageError("\(name(policy)) cannot be combined with --nfd-features") }
+            if let step = line.options.first(where: { [.cpunodebind, .cpubind, .physcpubind].contains($0.id) }) {
+                throw UsageError("\(name(step)) cannot be combined with --nfd-features")
+            }
+            if let shared = plan.sharedMemoryOptions.first {
+                throw UsageError("\(name(shared)) cannot be combined with --nfd-features")
+            }
+            if plan.json { throw UsageError("--json cannot be combined with --nfd-features: the feature file is text") }
+            if plan.devices { throw UsageError("--devices cannot be combined with --nfd-features: give one") }
+            if !line.command.isEmpty {
+                throw UsageError("unexpected '\(line.command[0])': --nfd-features runs no command")
+            }
+            // Names, expressions and durations are refused here, before anything is read or written.
+            _ = try NFDFeaturesMode.request(plan.nfdOptions)
+            plan.action = .nfdFeatures
+            return plan
+        }
+        if let option = plan.nfdOptions.first {
+            throw UsageError("\(name(option)) needs --nfd-features")
         }
 
         if hardware {
             plan.action = .hardware
+            return plan
+        }
+        if plan.devices {
+            plan.action = .devices
             return plan
         }
         if attached {

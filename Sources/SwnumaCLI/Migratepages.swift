@@ -12,12 +12,15 @@ package enum MigratepagesCommand {
         to invert and +N relative to the allowed nodes, as for swnuma --membind.
         PID is decimal, 0x hexadecimal or 0-prefixed octal.
 
-          -h, --help    print this help
+          -h, --help       print this help
+          -V, --version    print the version
 
         Exit status: 0 when every page was moved; 1 otherwise.
 
         """
     }
+
+    static let versionText = "swnuma-migratepages \(SwnumaCommand.version)\n"
 
     /// Runs migratepages and never returns.
     package static func main(program: String, _ arguments: [String]) -> Never {
@@ -47,14 +50,19 @@ package enum MigratepagesCommand {
             }
             if argument.hasPrefix("--") {
                 let name = argument.dropFirst(2).prefix { $0 != "=" }
-                guard !name.isEmpty, "help".hasPrefix(name) else { return usage("unknown option '\(argument)'") }
-                guard !argument.contains("=") else { return usage("option '--help' takes no value") }
-                return Outcome(stdout: helpText(program))
+                // --help and swnuma's --version, or a prefix of one (--h, --v).
+                let long = ["help", "version"].first { !name.isEmpty && $0.hasPrefix(name) }
+                guard let long else { return usage("unknown option '\(argument)'") }
+                guard !argument.contains("=") else { return usage("option '--\(long)' takes no value") }
+                return Outcome(stdout: long == "help" ? helpText(program) : versionText)
             }
             if argument.hasPrefix("-") && argument.count > 1 {
                 let letter = argument.dropFirst().first!
-                guard letter == "h" else { return usage("unknown option '-\(letter)'") }
-                return Outcome(stdout: helpText(program))
+                switch letter {
+                case "h": return Outcome(stdout: helpText(program))
+                case "V": return Outcome(stdout: versionText)
+                default: return usage("unknown option '-\(letter)'")
+                }
             }
             words.append(argument)
         }

@@ -9,6 +9,9 @@ package enum OptionID: String, CaseIterable, Sendable {
     case show, hardware, cpuCompress, version, help
     case shm, file, length, offset, shmmode, huge, shmid, strict, touch, dump, dumpNodes, verify
     case root, json, require
+    case nfdFeatures, label, expiry, output
+    case kubeletCheck, kubeletSuggest, kubeletState
+    case devices
 }
 
 /// What an option's value is, which decides how it is parsed and completed.
@@ -63,12 +66,15 @@ package struct OptionSpec: Sendable {
     package let fromNumactl: Bool
     /// Left out of `--help` (still in the man page).
     package let hidden: Bool
+    /// For an option that takes every word after it (`--kubelet-check
+    /// KUBELET-ARGS...`), the name of those words; nil otherwise.
+    package let rest: String?
 
     package var takesValue: Bool { value != .none }
 
     /// The option as written in help: `-m, --membind=nodes`.
     package var synopsis: String {
-        let longForm = "--\(long)" + (takesValue ? "=\(valueName)" : "")
+        let longForm = "--\(long)" + (takesValue ? "=\(valueName)" : "") + (rest.map { " [\($0)]" } ?? "")
         return short.map { "-\($0), \(longForm)" } ?? longForm
     }
 
@@ -168,20 +174,51 @@ package enum OptionTable {
             "Print the node each run of pages of the region is on."),
         row(.verify, "verify", "V", .none, .shm,
             "Check the region's pages against the policy",
-            "Touch the region and check that every page follows the policy set before it.",
-            hidden: true),
+            "Touch the region and check that every page follows the policy set before it."),
         row(.root, "root", nil, .directory, .swnuma,
             "Read the topology from a snapshot folder instead of /",
             "Read sys/ and proc/ under the folder, a snapshot of another machine, instead of the running system. Also set by SWNUMA_ROOT. Policies and commands are refused under a snapshot.",
             valueName: "dir", fromNumactl: false),
         row(.json, "json", nil, .none, .swnuma,
-            "With --hardware, --show or --require, print JSON",
+            "With --hardware, --show, --require or --kubelet-*, print JSON",
             "Print one JSON document on standard output instead of text.",
+            fromNumactl: false),
+        row(.devices, "devices", nil, .none, .swnuma,
+            "List each node's network, block, GPU, DAX and PCI devices",
+            "For each node, list the devices attached to it: network interfaces, disks, GPUs, DAX devices and other PCI functions, with their PCI address and class (named from pci.ids when the hwdata package is installed), found as netdev: and block: find them. Devices whose node the kernel does not know are listed last. With --hardware, after its output; with --json, a devices array in the --hardware document.",
             fromNumactl: false),
         row(.require, "require", nil, .expression, .swnuma,
             "Check the topology; launch only when it holds",
             "Check a requirement on the topology before anything else. Alone, exit 0 when every requirement holds and 3 when one does not; before a command, launch it only when all hold. Repeatable.",
             valueName: "expr", fromNumactl: false),
+        row(.nfdFeatures, "nfd-features", nil, .none, .swnuma,
+            "Print NUMA labels for node-feature-discovery",
+            "Print a feature file for node-feature-discovery's local source: one name=value line per NUMA label (see NODE FEATURE LABELS), to be placed in /etc/kubernetes/node-feature-discovery/features.d/. A name or value that breaks Kubernetes' label rules is refused before anything is written. With --require, the file is printed or written only when every requirement holds (exit 3 otherwise).",
+            fromNumactl: false),
+        row(.label, "label", nil, .expression, .swnuma,
+            "With --nfd-features, add NAME=true|false from a --require expression",
+            "With --nfd-features, add the label NAME, true when the --require expression EXPR holds and false when it does not: --label db-ready='node(0).free>=64G'. NAME is written as given; node-feature-discovery prefixes a name without a prefix/ with feature.node.kubernetes.io/. Repeatable.",
+            valueName: "name=expr", fromNumactl: false),
+        row(.expiry, "expiry", nil, .number, .swnuma,
+            "With --nfd-features, labels expire after this duration (1h30m)",
+            "With --nfd-features, write the directive # +expiry-time= with the time (UTC, RFC 3339) this duration from now, after which node-feature-discovery drops the labels unless the file is refreshed. A duration is one or more whole numbers each followed by s, m, h or d: 90s, 30m, 1h30m, 7d; from 1s to 3650d. As the time moves, each run rewrites the file.",
+            valueName: "duration", fromNumactl: false),
+        row(.output, "output", nil, .path, .swnuma,
+            "With --nfd-features, write the file atomically instead of to stdout",
+            "With --nfd-features, write the feature file to this path instead of standard output: through a hidden temporary file in the same folder, flushed and renamed over the path, so that a reader never sees a partial file. When the file already holds exactly the same text it is left untouched.",
+            valueName: "file", fromNumactl: false),
+        row(.kubeletCheck, "kubelet-check", nil, .none, .swnuma,
+            "Check a kubelet's memory manager settings against this topology",
+            "Check the memory manager settings of a kubelet command line (every word after the option; --config FILE is read as a KubeletConfiguration, YAML or JSON) against the topology, by the kubelet's own rules: --reserved-memory syntax and quantities, types, zero and duplicate entries, nodes that exist, per-type sums equal to Node Allocatable (kube-reserved + system-reserved + the hard eviction threshold for memory.available), a non-zero memory reservation under the Static policy. Beyond the kubelet: reservations that exceed a node's memory or huge page pool, reservations on nodes without CPUs or memory, reservations the None policy ignores. Without arguments, checks the kubelet running under the root (its /proc/PID/cmdline and configuration file). Exit 0 when the kubelet would accept the settings, 3 when it would refuse them or they are unsafe, 1 when the settings cannot be read.",
+            fromNumactl: false, rest: "KUBELET-ARGS..."),
+        row(.kubeletSuggest, "kubelet-suggest", nil, .none, .swnuma,
+            "Print the --reserved-memory that balances a kubelet's Node Allocatable",
+            "Print the --reserved-memory flags and the reservedMemory: YAML that balance the kubelet's Node Allocatable memory reservation, split across the nodes with memory in proportion to their size and summing exactly to the byte. The kubelet's arguments follow the option, as for --kubelet-check.",
+            fromNumactl: false, rest: "KUBELET-ARGS..."),
+        row(.kubeletState, "kubelet-state", nil, .none, .swnuma,
+            "Show and verify the kubelet memory manager's checkpoint",
+            "Show the memory manager's checkpoint (FILE, or memory_manager_state in the running kubelet's --root-dir, by default var/lib/kubelet/memory_manager_state under the root): policy, per node and type the total, system-reserved, allocatable, reserved and free memory, node groups, and the containers' blocks; verify its checksum as the kubelet does, and compare it with the machine state the kubelet would compute now. Exit 0 when the kubelet would start with it, 3 when it would refuse it, 1 when it cannot be read.",
+            fromNumactl: false, rest: "FILE"),
     ]
 
     /// The row for `id`.
@@ -195,10 +232,10 @@ package enum OptionTable {
     private static func row(
         _ id: OptionID, _ long: String, _ short: Character?, _ value: ValueKind, _ group: OptionGroup,
         _ summary: String, _ details: String, valueName: String? = nil, fromNumactl: Bool = true,
-        hidden: Bool = false
+        hidden: Bool = false, rest: String? = nil
     ) -> OptionSpec {
         OptionSpec(
             id: id, long: long, short: short, value: value, valueName: valueName ?? value.rawValue, group: group,
-            summary: summary, details: details, fromNumactl: fromNumactl, hidden: hidden)
+            summary: summary, details: details, fromNumactl: fromNumactl, hidden: hidden, rest: rest)
     }
 }

@@ -5,11 +5,14 @@ package struct ScannedOption: Equatable, Sendable {
     package var value: String?
     /// The option as the user spelled it: `-m`, `--mem`, `--membind`.
     package var spelling: String
+    /// For an option that takes the rest of the line, the words after it.
+    package var rest: [String]
 
-    package init(_ id: OptionID, _ value: String? = nil, spelling: String) {
+    package init(_ id: OptionID, _ value: String? = nil, spelling: String, rest: [String] = []) {
         self.id = id
         self.value = value
         self.spelling = spelling
+        self.rest = rest
     }
 }
 
@@ -63,24 +66,52 @@ package enum Scanner {
     static let terminal: [OptionID] = [.show, .version, .help]
 
     package static func scan(_ arguments: [String]) throws(ScanError) -> ScannedLine {
+        let (line, error) = scanPartially(arguments)
+        if let error { throw error }
+        return line
+    }
+
+    /// Like ``scan(_:)``, but on an error also returns the options read
+    /// before it, so that the plan can check them first, in order, as
+    /// numactl does (`-i redis-server --port 1` is about `redis-server`).
+    package static func scanPartially(_ arguments: [String]) -> (line: ScannedLine, error: ScanError?) {
         var line = ScannedLine()
+        do {
+            try scan(arguments, into: &line)
+            return (line, nil)
+        } catch {
+            return (line, error)
+        }
+    }
+
+    private static func scan(_ arguments: [String], into line: inout ScannedLine) throws(ScanError) {
         var index = 0
         while index < arguments.count {
             let word = arguments[index]
             index += 1
             if word == "--" {
                 line.command = Array(arguments[index...])
-                return line
+                return
             }
             if word.hasPrefix("--") {
-                let option = try scanLong(word, arguments, &index)
+                var option = try scanLong(word, arguments, &index)
+                if OptionTable.spec(option.id).rest != nil {
+                    // Every word after it is its own (a kubelet's command line), as after a command.
+                    option.rest = (option.value.map { [$0] } ?? []) + arguments[index...]
+                    option.value = nil
+                    line.options.append(option)
+                    return
+                }
                 line.options.append(option)
-                if terminal.contains(option.id) { return finishTerminal(line, rest: arguments[index...]) }
+                if terminal.contains(option.id) {
+                    line = finishTerminal(line, rest: arguments[index...])
+                    return
+                }
                 continue
             }
             guard word.hasPrefix("-"), word.count > 1 else {
                 line.command = Array(arguments[(index - 1)...])
-                return line
+                return
             }
             var rest = Substring(word.dropFirst())
             while let letter = rest.first {
@@ -101,10 +132,12 @@ package enum Scanner {
                     }
                 }
                 line.options.append(ScannedOption(spec.id, value, spelling: "-\(letter)"))
-                if terminal.contains(spec.id) { return finishTerminal(line, rest: arguments[index...]) }
+                if terminal.contains(spec.id) {
+                    line = finishTerminal(line, rest: arguments[index...])
+                    return
+                }
             }
         }
-        return line
     }
 
     /// After a terminal option the rest is ignored, but for a `--json` word before any `--`.
@@ -130,6 +163,7 @@ package enum Scanner {
         }
         let spec = try lookUp(name, word: word)
         let spelling = "--\(name)"
+        if spec.rest != nil { return ScannedOption(spec.id, value, spelling: spelling) }
         if spec.takesValue {
             if value == nil {
                 guard index < arguments.count else { throw .missingValue(spelling) }

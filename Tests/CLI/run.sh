@@ -66,7 +66,15 @@ ok cluster-Hs 0 -- -Hs
 grep -q '^policy: ' "$work/out" && passed=$((passed + 1)) || fail cluster-Hs-shows "-Hs did not show the policy"
 
 # --- usage errors (numactl refuses these too)
-refused no-arguments 'no command' --
+# bare swnuma: the short usage on stderr, as numactl prints its usage
+"$swnuma" > "$work/out" 2> "$work/err"
+rc=$?
+if [ "$rc" -eq 1 ] && [ ! -s "$work/out" ] && head -1 "$work/err" | grep -q '^Usage: swnuma \[options\]' \
+    && grep -q -- '--hardware' "$work/err" && tail -1 "$work/err" | grep -q "^Try 'swnuma --help'"; then
+    passed=$((passed + 1))
+else
+    fail no-arguments "expected the usage on stderr and exit 1 (got $rc)"
+fi
 refused no-command-after-policy 'no command' -- -m 0
 refused double-dash-only 'no command' -- --
 refused unknown-short "'-x'" -- -x
@@ -89,6 +97,26 @@ refused dump-without-shm '--dump' -- -d true
 refused touch-without-shm '--touch' -- -T true
 refused bad-shmmode "'9'" -- -M 9 true
 refused bad-shmid "'x'" -- -I x true
+
+# --- a word after a <nodes>/<cpus> option that is not one (a forgotten
+# argument) is named with its option, before what follows it is looked at
+# names NAME TEXT: the last command's first stderr line contains TEXT.
+names() {
+    if head -1 "$work/err" | grep -qF -- "$2"; then passed=$((passed + 1)); else fail "$1" "first stderr line does not name '$2'"; fi
+}
+refused forgotten-interleave "'redis-server' is not <nodes>" -- -i redis-server --port 1
+names forgotten-interleave-option "-i needs <nodes>"
+refused forgotten-membind "'true' is not <nodes>" -- --membind true
+names forgotten-membind-option "--membind needs <nodes>"
+refused forgotten-physcpubind "'ls' is not <cpus>" -- -C ls
+names forgotten-physcpubind-option "-C needs <cpus>"
+refused forgotten-cpunodebind "'./worker' is not <nodes>" -- --cpunodebind ./worker --flag
+refused forgotten-preferred "'db' is not <nodes>" -- -p db
+refused forgotten-attached "'x' is not <nodes>" -- -m0 -ix true
+refused bad-spec-before-unknown-option "'0,,1'" -- -m 0,,1 --bogus
+refused unknown-option-after-good-spec "'--port'" -- -m 0 --port 1
+refused bad-spec-before-conflict "'x' is not <nodes>" -- -m 0 -i x true
+refused bad-spec-before-version "'ls' is not <cpus>" -- -C ls --version
 
 # --- <nodes> and <cpus>
 refused node-does-not-exist 'node 5 does not exist' -- -m 5 true
@@ -304,6 +332,73 @@ if command -v numactl > /dev/null; then
 fi
 shmcleanup
 trap 'rm -rf "$work"' EXIT
+
+# --- a failed write of stdout: one line on stderr, exit 1, in every mode
+# that writes; a reader that closed the pipe is not an error
+swnuma_path=$(cd "$(dirname "$swnuma")" && pwd)/$(basename "$swnuma")
+ln -sf "$swnuma_path" "$work/swnuma-numastat"
+ln -sf "$swnuma_path" "$work/swnuma-migratepages"
+full_fails() {
+    local name=$1
+    shift
+    "$@" > /dev/full 2> "$work/err"
+    local rc=$?
+    if [ "$rc" -eq 1 ] && [ "$(wc -l < "$work/err")" -eq 1 ] \
+        && grep -q 'cannot write to standard output: No space left on device$' "$work/err"; then
+        passed=$((passed + 1))
+    else
+        : > "$work/out"
+        fail "full-$name" "exit $rc, expected 1 with one line naming the failed write"
+    fi
+}
+full_fails hardware "$swnuma" -H
+full_fails hardware-json "$swnuma" --json -H
+full_fails show "$swnuma" --show
+full_fails show-json "$swnuma" --show --json
+full_fails require-json "$swnuma" --require 'nodes>=1' --json
+full_fails help "$swnuma" --help
+full_fails version "$swnuma" --version
+full_fails dump "$swnuma" -L 16k --file "/dev/shm/swnuma-cli-$$-full" -m 0 --dump
+rm -f "/dev/shm/swnuma-cli-$$-full"
+full_fails numastat "$work/swnuma-numastat"
+full_fails numastat-m "$work/swnuma-numastat" -m
+full_fails numastat-V "$work/swnuma-numastat" -V
+full_fails migratepages-help "$work/swnuma-migratepages" --help
+full_fails migratepages-version "$work/swnuma-migratepages" --version
+head -1 "$work/err" | grep -q '^swnuma-migratepages: ' && passed=$((passed + 1)) || fail full-program-name "the line does not name swnuma-migratepages"
+# Nothing written: nothing failed.
+"$swnuma" --require 'nodes>=1' > /dev/full 2> "$work/err" && [ ! -s "$work/err" ] && passed=$((passed + 1)) \
+    || fail full-nothing-written "--require alone wrote nothing, yet failed"
+# A closed pipe (SIGPIPE ignored, so the write fails with EPIPE): no message.
+{ sleep 0.3; (trap '' PIPE; "$swnuma" -H 2> "$work/err"; echo $? > "$work/rc"); } | true
+[ "$(cat "$work/rc")" = 0 ] && [ ! -s "$work/err" ] && passed=$((passed + 1)) || fail epipe "a closed pipe was reported"
+
+# --- --require: a huge page size the machine lacks does not hold; decimal sizes
+four=$repo/Tests/Fixtures/sysfs/vm-four
+require_rc() {
+    local name=$1 rc=$2
+    shift 2
+    "$swnuma" --root "$four" "$@" > "$work/out" 2> "$work/err"
+    local got=$?
+    if [ "$got" -eq "$rc" ]; then passed=$((passed + 1)); else fail "$name" "exit $got, expected $rc"; fi
+}
+require_rc require-absent-size 3 --require 'hugepages(3M).total==0'
+names require-absent-size-lists "the machine has no 3M huge pages; its huge page sizes are 2M, 1G"
+require_rc require-4k-is-not-a-huge-page 3 --require 'hugepages(4K).free>=0'
+require_rc require-node-absent-size 3 --require 'node(1).hugepages(16G).total<1'
+names require-node-absent-size-lists "node 1 has no 16G huge pages; its huge page sizes are 2M, 1G"
+require_rc require-present-size 0 --require 'hugepages(2M).total>=0'
+require_rc require-absent-json 3 --json --require 'hugepages(3M).total==0'
+grep -q '"actual": null' "$work/out" && passed=$((passed + 1)) || fail require-absent-json-null "actual is not null"
+# node 0 of vm-four has 150200 kB free: 146.6796875M exactly.
+require_rc require-decimal-exact 0 --require 'node(0).free==146.6796875M'
+require_rc require-decimal-above 3 --require 'node(0).free>=146.68M'
+require_rc require-decimal-below 0 --require 'node(0).free>=0.143G'
+require_rc require-decimal-rounds-down 0 --require 'node(0).free>=146.67968751M'
+require_rc require-decimal-without-suffix 1 --require 'nodes>=1.5'
+names require-decimal-without-suffix-says "fraction without a suffix"
+require_rc require-decimal-too-large 1 --require 'node(0).free>=16777216.5T'
+names require-decimal-too-large-says "is too large"
 
 # --- side by side with numactl on this machine (2.0.16: 3-wide distance columns)
 if command -v numactl > /dev/null; then

@@ -15,6 +15,12 @@ fi
 export PATH="$bin_dir:$PATH"
 unset SWNUMA_ROOT
 fixture=$repo/Tests/Fixtures/sysfs/vm-four
+links=$(mktemp -d)
+trap 'rm -rf "$links"' EXIT
+# A swnuma that reads the fixture, for the names that take no --root.
+fake_swnuma=$links/fake-swnuma
+printf '#!/bin/sh\nexec "%s" --root "%s" "$@"\n' "$bin_dir/swnuma" "$fixture" > "$fake_swnuma"
+chmod +x "$fake_swnuma"
 passed=0
 failed=0
 
@@ -83,10 +89,16 @@ includes "swnuma -m 0 -" --localalloc
 offers "swnuma --root $fixture -m " 0 1 2 3 all same
 offers "swnuma --root $fixture --membind " 0 1 2 3 all same
 offers "swnuma --root=$fixture --membind=" 0 1 2 3 all same
-offers "swnuma --root $fixture -p " 0 1 2 3 all same
+# --preferred takes one node: neither all nor same.
+offers "swnuma --root $fixture -p " 0 1 2 3
+offers "swnuma --root $fixture --preferred=" 0 1 2 3
 offers "swnuma --root $fixture -N 1" 1
-offers "swnuma --root $fixture --interleave 1," 1,0 1,1 1,2 1,3
-offers "swnuma --root $fixture -m0," -m0,0 -m0,1 -m0,2 -m0,3
+# An id already in the list is not offered again.
+offers "swnuma --root $fixture --interleave 1," 1,0 1,2 1,3
+offers "swnuma --root $fixture -m0," -m0,1 -m0,2 -m0,3
+offers "swnuma --root=$fixture --membind=0," 0,1 0,2 0,3
+offers "swnuma --root $fixture -m 0-2," 0-2,3
+offers "swnuma --root $fixture -C 0,2," 0,2,1
 offers "swnuma --ro $fixture --cpunodebind !" '!0' '!1' '!2' '!3'
 offers "swnuma --root $fixture -a -C " 0 1 2 all
 offers "swnuma --root $fixture -aC " 0 1 2 all
@@ -99,8 +111,11 @@ includes "swnuma --file $repo/Tests/Fixtures/sysfs/vm-four/hardware.g" "$repo/Te
 offers "swnuma --length "
 
 # Nothing after an option that ends what swnuma reads.
-offers "swnuma --root $fixture --show "
-offers "swnuma -s "
+offers "swnuma --root $fixture --show " --json
+offers "swnuma -s " --json
+offers "swnuma -Hs --j" --json
+offers "swnuma --version "
+offers "swnuma --help "
 
 # The command and its arguments.
 includes "swnuma ech" echo
@@ -110,6 +125,52 @@ includes "swnuma --membind=0 --cpunodebind 0 ech" echo
 includes "swnuma --root $fixture -m 0 -- ech" echo
 includes "swnuma -m 0 -- ls --almost-al" --almost-all
 offers "swnuma -- echo --mem"
+
+# swnuma-numastat and swnuma-migratepages: their own completions.
+# shellcheck source=../../completions/swnuma-numastat.bash
+source "$repo/completions/swnuma-numastat.bash"
+# shellcheck source=../../completions/swnuma-migratepages.bash
+source "$repo/completions/swnuma-migratepages.bash"
+ln -sf "$bin_dir/swnuma" "$links/swnuma-migratepages"
+ln -sf "$fake_swnuma" "$links/swnuma"
+# complete_as FUNCTION LINE: as complete_line, for another command's function.
+complete_as() {
+    local function=$1
+    COMP_LINE=$2
+    COMP_POINT=${#COMP_LINE}
+    read -ra COMP_WORDS <<< "$2"
+    [[ $2 == *" " ]] && COMP_WORDS+=("")
+    COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+    COMPREPLY=()
+    "$function" "${COMP_WORDS[0]}" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+}
+# offers_as FUNCTION LINE WORD...: exactly these words are offered.
+offers_as() {
+    local function=$1 line=$2
+    shift 2
+    complete_as "$function" "$line"
+    local got want
+    got=$(sorted "${COMPREPLY[@]}")
+    want=$(sorted "$@")
+    if [ "$got" = "$want" ]; then passed=$((passed + 1)); else
+        failed=$((failed + 1))
+        echo "not ok: '$line': offered [$got], expected [$want]"
+    fi
+}
+offers_as _swnuma_numastat "swnuma-numastat --v" --version
+offers_as _swnuma_numastat "swnuma-numastat -" -c -m -n -p -s -v -V -z --help --version
+complete_as _swnuma_numastat "swnuma-numastat -p $$"
+[[ " ${COMPREPLY[*]} " == *" $$ "* ]] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "not ok: numastat -p does not offer pid $$"; }
+offers_as _swnuma_migratepages "swnuma-migratepages --h" --help
+offers_as _swnuma_migratepages "swnuma-migratepages -" -h -V --help --version
+complete_as _swnuma_migratepages "swnuma-migratepages $$"
+[[ " ${COMPREPLY[*]} " == *" $$ "* ]] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "not ok: migratepages does not offer pid $$"; }
+# Node ids come from the swnuma beside swnuma-migratepages (here a wrapper
+# reading the fixture).
+PATH="$links:$PATH" offers_as _swnuma_migratepages "swnuma-migratepages 1 " 0 1 2 3 all
+PATH="$links:$PATH" offers_as _swnuma_migratepages "swnuma-migratepages 1 0,1," 0,1,2 0,1,3
+PATH="$links:$PATH" offers_as _swnuma_migratepages "swnuma-migratepages 1 0 " 0 1 2 3 all
+PATH="$links:$PATH" offers_as _swnuma_migratepages "swnuma-migratepages 1 0 1 "
 
 echo "completion-bash: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

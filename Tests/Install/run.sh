@@ -18,13 +18,18 @@ not_ok() {
     echo "not ok $1"
 }
 
-files=(
-    "bin/swnuma"
-    "share/man/man8/swnuma.8"
-    "share/bash-completion/completions/swnuma"
-    "share/zsh/vendor-completions/_swnuma"
-    "share/fish/vendor_completions.d/swnuma.fish"
-)
+files=("bin/swnuma" "bin/swnuma-kubelet")
+for name in swnuma swnuma-numastat swnuma-migratepages; do
+    files+=(
+        "share/man/man8/$name.8"
+        "share/bash-completion/completions/$name"
+        "share/zsh/vendor-completions/_$name"
+        "share/fish/vendor_completions.d/$name.fish"
+    )
+done
+schemas=(hardware.schema.json show.schema.json require.schema.json cpuset.schema.json
+    kubelet-check.schema.json kubelet-suggest.schema.json kubelet-state.schema.json)
+for schema in "${schemas[@]}"; do files+=("share/swnuma/schema/$schema"); done
 
 if make -s -C "$repo" install DESTDIR="$destdir" PREFIX="$prefix" > "$destdir.log" 2>&1; then ok; else
     not_ok "make install"
@@ -44,14 +49,38 @@ if "$root/bin/swnuma-numastat" -V | grep -q '^swnuma-numastat '; then ok; else n
 if "$root/bin/swnuma-migratepages" --help | grep -q '^Usage: swnuma-migratepages '; then ok; else
     not_ok "installed swnuma-migratepages --help"
 fi
-if cmp -s "$repo/man/swnuma.8" "$root/share/man/man8/swnuma.8"; then ok; else not_ok "installed man page is man/swnuma.8"; fi
-if MANPAGER=cat man -l "$root/share/man/man8/swnuma.8" 2> /dev/null | grep -q 'SWNUMA(8)'; then ok; else
-    not_ok "installed man page renders"
+if "$root/bin/swnuma" --root "$repo/Tests/Fixtures/sysfs/vm-two" --kubelet-check --v=2 | grep -q '^verdict: '; then ok; else
+    not_ok "installed swnuma runs the installed swnuma-kubelet"
 fi
-for pair in "swnuma.bash:share/bash-completion/completions/swnuma" "_swnuma:share/zsh/vendor-completions/_swnuma" \
-    "swnuma.fish:share/fish/vendor_completions.d/swnuma.fish"; do
-    if cmp -s "$repo/completions/${pair%%:*}" "$root/${pair#*:}"; then ok; else not_ok "installed ${pair#*:}"; fi
+for mode in numastat migratepages; do
+    for flag in -V --version; do
+        if [ "$("$root/bin/swnuma-$mode" $flag)" = "swnuma-$mode $("$root/bin/swnuma" --version | cut -d' ' -f2)" ]; then ok; else
+            not_ok "installed swnuma-$mode $flag"
+        fi
+    done
 done
+for name in swnuma swnuma-numastat swnuma-migratepages; do
+    if cmp -s "$repo/man/$name.8" "$root/share/man/man8/$name.8"; then ok; else not_ok "installed man page is man/$name.8"; fi
+    title=$(echo "$name" | tr a-z A-Z)
+    if MANPAGER=cat man -l "$root/share/man/man8/$name.8" 2> /dev/null | grep -q "^$title(8)"; then ok; else
+        not_ok "installed man page $name.8 renders"
+    fi
+    for pair in "$name.bash:share/bash-completion/completions/$name" "_$name:share/zsh/vendor-completions/_$name" \
+        "$name.fish:share/fish/vendor_completions.d/$name.fish"; do
+        if cmp -s "$repo/completions/${pair%%:*}" "$root/${pair#*:}"; then ok; else not_ok "installed ${pair#*:}"; fi
+    done
+done
+for schema in "${schemas[@]}"; do
+    if cmp -s "$repo/docs/schema/$schema" "$root/share/swnuma/schema/$schema"; then ok; else
+        not_ok "installed share/swnuma/schema/$schema"
+    fi
+done
+# The installed man page says where the schemas are.
+if MANPAGER=cat MANWIDTH=200 man -l "$root/share/man/man8/swnuma.8" 2> /dev/null | grep -q "share/swnuma/schema/"; then
+    ok
+else
+    not_ok "swnuma.8 names share/swnuma/schema/"
+fi
 
 if make -s -C "$repo" uninstall DESTDIR="$destdir" PREFIX="$prefix" > /dev/null 2>&1; then ok; else not_ok "make uninstall"; fi
 for file in "${files[@]}" bin/swnuma-numastat bin/swnuma-migratepages; do

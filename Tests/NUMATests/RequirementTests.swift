@@ -63,7 +63,6 @@ import Testing
         ("nodes>=64GB", "invalid number '64GB' at position 8"),
         ("nodes>=6x4", "invalid number '6x4' at position 8"),
         ("nodes>=-1", "unexpected character '-' at position 8"),
-        ("nodes>=1.5G", "unexpected '.' after the number at position 9"),
         ("nodes>=18446744073709551616", "number '18446744073709551616' is too large at position 8"),
         ("nodes>=16777216T", "number '16777216T' is too large at position 8"),
         ("node>=1", "expected '(' after 'node', found '>=' at position 5"),
@@ -109,9 +108,7 @@ import Testing
         ("node(0).distance(2)<=21", true, 21, "the distance from node 0 to node 2 is 21"),
         ("hugepages(2M).total>=768", true, 768, "the nodes have 768 huge pages of 2M in all"),
         ("hugepages(1G).free>=4", true, 4, "the nodes have 4 free huge pages of 1G in all"),
-        ("hugepages(16G).total==0", true, 0, "the nodes have 0 huge pages of 16G in all"),
         ("node(0).hugepages(2M).free>=101", false, 100, "node 0 has 100 free huge pages of 2M"),
-        ("node(2).hugepages(1G).total==0", true, 0, "node 2 has 0 huge pages of 1G"),
     ]
 
     @Test(arguments: evaluations)
@@ -131,7 +128,64 @@ import Testing
         ("node(2).size>=0", "the memory size of node 2 is unknown"),
         ("node(2).free<1", "the free memory of node 2 is unknown"),
         ("hugepages(2M).free>=0", "the 2M huge page count of node 2 is unknown"),
+        // A size the machine (or the node) does not offer is not zero pages.
+        ("hugepages(16G).total==0", "the machine has no 16G huge pages; its huge page sizes are 2M, 1G"),
+        ("hugepages(4K).free>=0", "the machine has no 4K huge pages; its huge page sizes are 2M, 1G"),
+        ("node(2).hugepages(1G).total==0", "node 2 has no 1G huge pages; its huge page sizes are 2M"),
+        ("node(0).hugepages(3M).total<1", "node 0 has no 3M huge pages; its huge page sizes are 2M, 1G"),
     ]
+
+    @Test func noHugePageSizesAtAll() throws {
+        let bare = Topology(nodes: [Topology.Node(id: 0, cpus: [0], memoryTotal: 1 << 30, memoryFree: 1 << 29)])
+        let evaluation = try Requirement.parse("hugepages(2M).total==0").evaluate(in: bare)
+        #expect(!evaluation.holds)
+        #expect(evaluation.actual == nil)
+        #expect(evaluation.message == "the machine has no 2M huge pages; it has no huge page sizes")
+    }
+
+    static let decimals: [(String, UInt64)] = [
+        ("node(0).free>=1.5G", 3 << 29),
+        ("node(0).free>=0.5K", 512),
+        ("node(0).free>=2.25m", 9 << 18),
+        // Rounded down to whole bytes: 0.1 KiB is 102.4 bytes.
+        ("node(0).free>=0.1K", 102),
+        ("node(0).free>=1.999999999999999999999999T", (2 << 40) - 1),
+        ("node(0).free>=0.0000000001K", 0),
+        ("node(0).free>=16777215.9999999T", 18_446_744_073_709_441_664),
+        ("node(0).free>=16777215.99999999999999999999T", UInt64.max),
+        ("hugepages(1.5M).total>=1", 1),
+    ]
+
+    @Test(arguments: decimals)
+    func decimalSizes(text: String, limit: UInt64) throws {
+        #expect(try Requirement.parse(text).limit == limit)
+    }
+
+    @Test func decimalPageSize() throws {
+        #expect(try Requirement.parse("hugepages(1.5M).total>=1").quantity == .hugePages(pageSize: 1536 << 10, .total, node: nil))
+    }
+
+    static let decimalRefusals: [(String, String)] = [
+        ("nodes>=1.5", "number '1.5' has a fraction without a suffix at position 8"),
+        ("node(0).free>=16777216.5T", "number '16777216.5T' is too large at position 15"),
+        ("node(0).free>=1.5X", "invalid number '1.5X' at position 15"),
+        ("node(0).free>=99999999999999999999.5K", "number '99999999999999999999.5K' is too large at position 15"),
+        ("node(0).free>=1.5GB", "invalid number '1.5GB' at position 15"),
+        ("node(0).free>=1K.5G", "invalid number '1K.5G' at position 15"),
+        ("node(0).free>=1.5.5G", "number '1.5' has a fraction without a suffix at position 15"),
+        ("node(0).free>=1.G", "unexpected '.' after the number at position 16"),
+        ("node(1.5).free>=1", "invalid node id '1.5' at position 6"),
+    ]
+
+    @Test(arguments: decimalRefusals)
+    func refusesBadDecimals(text: String, message: String) {
+        do {
+            let requirement = try Requirement.parse(text)
+            Issue.record("'\(text)' parsed as \(requirement.canonical)")
+        } catch {
+            #expect(error.message.contains(message), "\(error.message)")
+        }
+    }
 
     @Test(arguments: absent)
     func missingOrUnknownNeverHolds(text: String, message: String) throws {

@@ -59,3 +59,31 @@ import Testing
         #expect(throws: NUMAError.self) { try NodeSet.parse("Netdev:eth0", rules: withDevices) }
     }
 }
+
+/// The form of a `<nodes>`/`<cpus>` word alone, without a system: what the
+/// command line checks where a forgotten argument leaves a command's name.
+@Suite struct SpecSyntaxTests {
+    @Test(arguments: [
+        "", "0", "0-3", "0,2", "all", "0,all", "!0", "+1", "!+0-1", "0x10", "010", " 7", "4095", "99",
+    ])
+    func wellFormed(spec: String) {
+        #expect(NodeSet.syntaxProblem(in: spec, devices: true) == nil)
+        #expect(CPUSet.syntaxProblem(in: spec, devices: false) == nil)
+    }
+
+    @Test func devicesOnlyForNodes() {
+        #expect(NodeSet.syntaxProblem(in: "netdev:eth0", devices: true) == nil)
+        #expect(NodeSet.syntaxProblem(in: "0,pci:0000:00:1f.0", devices: true) == nil)
+        #expect(CPUSet.syntaxProblem(in: "netdev:eth0", devices: false) == "expected a number at 'netdev:eth0'")
+    }
+
+    @Test(arguments: [
+        ("redis-server", "expected a number at 'redis-server'"), ("true", "expected a number at 'true'"),
+        ("./worker", "expected a number at './worker'"), ("0,,1", "expected a number at ',1'"),
+        ("1-0", "range 1-0 is reversed"), ("0-", "missing number after '-'"), ("-1", "negative node number '-1'"),
+        ("18446744073709551616", "node number '18446744073709551616' is out of range"), ("0abc", "unexpected 'abc'"),
+    ])
+    func malformed(spec: String, reason: String) {
+        #expect(NodeSet.syntaxProblem(in: spec, devices: true) == reason)
+    }
+}

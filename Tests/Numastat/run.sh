@@ -77,7 +77,7 @@ if [ "$(id -u)" != 0 ] || ! unshare -m true 2> /dev/null; then namespaces=no; fi
 if [ -z "$ref" ]; then
     skip "every comparison: numastat is not installed (apt-get install numactl)"
 else
-    export NUMASTAT_WIDTH=10000000 # numastat 2.0.16 does not fold into a pipe; swnuma folds at 80
+    unset NUMASTAT_WIDTH # into a file neither numastat nor swnuma folds a table
     if [ "$namespaces" = yes ]; then
         fake "$work/four" 0 2 3 5
         fake "$work/eight" 0 1 2 3 4 5 6 7
@@ -104,9 +104,25 @@ else
     sleep 0.2
     if [ "$namespaces" = yes ]; then tree=$work/four; else tree=live; fi
     for args in "$sleeper" "-c $sleeper" "-z $sleeper" "-p $sleeper" "$sleeper $long" "-c $sleeper $long" \
-        "-v $sleeper $long" "-s $sleeper $long" "-p swnuma-long-process" "-c -p swnuma-long" "$sleeper 99999999" \
-        "99999999 $sleeper" "-v -c 99999999 $sleeper"; do
+        "-v $sleeper $long" "-s $sleeper $long" "-p swnuma-long-process" "-c -p swnuma-long"; do
         same "numastat $args" "$tree" $args
+    done
+    # A PID with no process: numastat prints a table named "(null)", or no
+    # table at all when that PID sorts last, and exits 0. swnuma leaves it out
+    # of the tables, names it on stderr and exits 1: its stdout is numastat's
+    # for the same command without that PID.
+    for args in "$sleeper 99999999:$sleeper" "99999999 $sleeper:$sleeper" "-v -c 99999999 $sleeper:-v -c $sleeper" \
+        "-p 99999999 $sleeper $long:$sleeper $long" "-p 99999999:"; do
+        with=${args%%:*} without=${args#*:}
+        in_tree "$tree" "$ref" $without > "$work/want" 2> /dev/null
+        [ -z "$without" ] && : > "$work/want" # numastat alone would print its -n table
+        in_tree "$tree" "$work/numastat" $with > "$work/got" 2> "$work/err"
+        rc=$?
+        if [ "$rc" = 1 ] && cmp -s "$work/want" "$work/got" && [ "$(wc -l < "$work/err")" = 1 ] \
+            && grep -q '^numastat: no process with PID 99999999 ' "$work/err"; then ok; else
+            { diff "$work/want" "$work/got"; cat "$work/err"; echo "    status $rc, want 1"; } > "$work/diff"
+            not_ok "numastat $with (no process 99999999)" "$work/diff"
+        fi
     done
     kill "$long"
 fi

@@ -31,6 +31,23 @@ import Testing
         }
     }
 
+    @Test func helpListsEveryOption() {
+        let help = HelpText.render()
+        for spec in OptionTable.all {
+            #expect(help.contains("  " + spec.synopsis + " ") || help.contains("  " + spec.synopsis + "\n"), "--help lacks \(spec.synopsis)")
+        }
+    }
+
+    @Test func otherNamesHaveManPagesAndCompletions() {
+        for name in ["swnuma-numastat", "swnuma-migratepages"] {
+            for path in ["man/\(name).8", "completions/\(name).bash", "completions/_\(name)", "completions/\(name).fish"] {
+                #expect(GeneratedDocs.files.contains { $0.path == path }, "\(path) is not generated")
+            }
+        }
+        #expect(NumastatManPage.render().contains(".It Fl V , Fl \\-version"))
+        #expect(MigratepagesManPage.render().contains(".It Fl V , Fl \\-version"))
+    }
+
     @Test func manPageIsDatedAndSection8() {
         let page = ManPage.render()
         #expect(page.hasPrefix(".Dd \(ManPage.date)\n.Dt SWNUMA 8\n"))

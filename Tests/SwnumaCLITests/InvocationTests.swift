@@ -91,4 +91,33 @@ import Testing
     func notUnsignedNumbers(text: String) {
         #expect(parseUnsigned(text) == nil)
     }
+
+    /// The plan as swnuma makes it: the options before a scan error first.
+    func refusesPartially(_ words: String..., containing text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let (line, scanError) = Scanner.scanPartially(words)
+        #expect(sourceLocation: sourceLocation) {
+            try Invocation.plan(line, scanError: scanError)
+        } throws: { error in
+            "\(error)".contains(text)
+        }
+    }
+
+    @Test func aWordThatIsNotNodesIsNamedWithItsOption() {
+        refusesPartially("-i", "redis-server", "--port", "1", containing: "-i needs <nodes>; 'redis-server' is not <nodes>")
+        refusesPartially("--membind", "true", containing: "--membind needs <nodes>; 'true' is not <nodes>")
+        refusesPartially("-C", "ls", containing: "-C needs <cpus>; 'ls' is not <cpus>")
+        refusesPartially("-N", "netdev:eth0", containing: "no command given")
+        refusesPartially("-C", "netdev:eth0", "true", containing: "'netdev:eth0' is not <cpus>")
+        refusesPartially("-m", "0", "--port", containing: "unknown option '--port'")
+        refusesPartially("-m", "0", "-m", "same", containing: "conflicting")
+        refusesPartially("-m", "same", "true", containing: "'same' needs an earlier <nodes>")
+    }
+
+    @Test func numactlsOrderOfChecksPerOption() {
+        // -m looks for a second policy before it parses; -i parses first.
+        refusesPartially("-i", "0", "-m", "x", "true", containing: "conflicting memory policies")
+        refusesPartially("-m", "0", "-i", "x", "true", containing: "'x' is not <nodes>")
+        // A shared-memory option before -C is refused before -C's value is read.
+        refusesPartially("-L", "1m", "-C", "x", "true", containing: "cannot follow the shared-memory option")
+    }
 }

@@ -84,7 +84,10 @@ func numastat(_ fake: FakeRoot, _ arguments: [String], width: String? = "1000", 
 
     /// Fix 9: terminal width on a terminal, 80 otherwise; NUMASTAT_WIDTH wins.
     @Test func screenWidth() throws {
-        #expect(NumastatCommand.screenWidth(nil, terminalColumns: nil) == 80)
+        // Into a pipe or a file: no folding, as numastat.
+        #expect(NumastatCommand.screenWidth(nil, terminalColumns: nil) == 10_000_000)
+        // A terminal that does not tell its width.
+        #expect(NumastatCommand.screenWidth(nil, terminalColumns: 0) == 80)
         #expect(NumastatCommand.screenWidth(nil, terminalColumns: 200) == 200)
         #expect(NumastatCommand.screenWidth(nil, terminalColumns: 20) == 32)
         #expect(NumastatCommand.screenWidth("120", terminalColumns: 200) == 120)
@@ -92,9 +95,12 @@ func numastat(_ fake: FakeRoot, _ arguments: [String], width: String? = "1000", 
         #expect(NumastatCommand.screenWidth("10000001", terminalColumns: nil) == 80)
         #expect(NumastatCommand.screenWidth("x", terminalColumns: nil) == 80)
         let fake = try fakeA()
-        // 16 + 5 * 16 = 96 columns: folded at 80 when not on a terminal, whole on a wide one.
-        #expect(numastat(fake, ["-n"], width: nil).stdout.contains("\n\n                           Total"))
-        #expect(!numastat(fake, ["-n"], width: nil, terminal: 132).stdout.contains("\n\n"))
+        // 16 + 5 * 16 = 96 columns: whole into a pipe or a file and on a wide
+        // terminal, folded on an 80-column one or one that does not tell its width.
+        #expect(!numastat(fake, ["-n"], width: nil).stdout.dropFirst().contains("\n\n"))
+        #expect(!numastat(fake, ["-n"], width: nil, terminal: 132).stdout.dropFirst().contains("\n\n"))
+        #expect(numastat(fake, ["-n"], width: nil, terminal: 80).stdout.contains("\n\n                           Total"))
+        #expect(numastat(fake, ["-n"], width: nil, terminal: 0).stdout.contains("\n\n                           Total"))
     }
 
     /// Fix 9: no node0 is fine.
@@ -180,6 +186,7 @@ func numastat(_ fake: FakeRoot, _ arguments: [String], width: String? = "1000", 
 
                 """,
             "proc/7/status": "Name:\tother\n", "proc/7/cmdline": "other\u{0}", "proc/7/numa_maps": "00400000 default N0=256\n",
+            "proc/98/status": "Name:\tsecret\n",
         ])
         #expect(numastat(fake, ["-p", "work"]).stdout == """
 
@@ -207,10 +214,20 @@ func numastat(_ fake: FakeRoot, _ arguments: [String], width: String? = "1000", 
             """)
         let none = numastat(fake, ["-p", "nosuch"])
         #expect(none.stdout.hasPrefix("Found no processes containing pattern: \"nosuch\"\n\nPer-node numastat info (in MBs):\n"))
-        let unreadable = numastat(fake, ["7", "99"])
+        // A process whose numa_maps cannot be read: as numastat, a note, and no
+        // table when it is the last one.
+        let unreadable = numastat(fake, ["7", "98"])
         #expect(unreadable.status == 0)
         #expect(unreadable.stdout == "\nPer-node process memory usage (in MBs)\n")
-        #expect(unreadable.stderr.contains("proc/99/numa_maps: No such file or directory"))
+        #expect(unreadable.stderr.contains("proc/98/numa_maps: No such file or directory"))
+        // A PID with no process: named on stderr, no "(null)" table, exit 1;
+        // the other process's table is printed as if it were alone.
+        let missing = numastat(fake, ["7", "99"])
+        #expect(missing.status == 1)
+        #expect(missing.stdout == numastat(fake, ["7"]).stdout)
+        #expect(missing.stderr == "numastat: no process with PID 99 (\(fake.url.path)/proc/99)\n")
+        let alone = numastat(fake, ["-p", "99"])
+        #expect(alone.status == 1 && alone.stdout.isEmpty && !alone.stderr.contains("null"))
     }
 
     @Test func commandLine() {
@@ -222,6 +239,9 @@ func numastat(_ fake: FakeRoot, _ arguments: [String], width: String? = "1000", 
         #expect(NumastatCommand.parse(["-x", "-V"]) == .usage("unknown option '-x'"))
         #expect(NumastatCommand.parse(["-p"]) == .usage("option '-p' needs a PID or a pattern"))
         #expect(NumastatCommand.parse(["--width"]) == .usage("unknown option '--width'"))
+        #expect(NumastatCommand.parse(["--version"]) == .version)
+        #expect(NumastatCommand.parse(["-m", "--v"]) == .version)
+        #expect(NumastatCommand.parse(["--version=1"]) == .usage("option '--version' takes no value"))
     }
 
     @Test func fixedPoint() {

@@ -124,6 +124,16 @@ topology_env() {
                 nodes[++nnodes] = nid
                 ncpus[nid] = expand(cpus)
                 nmem[nid] = mem
+            } else if (opt == "-device") {
+                dbus = ""; dnode = ""; did = ""
+                for (i = 2; i <= n; i++) {
+                    split(kv[i], p, "=")
+                    if (p[1] == "bus") dbus = p[2]
+                    if (p[1] == "id") did = p[2]
+                    if (p[1] == "numa_node") dnode = p[2]
+                }
+                if (kv[1] ~ /^pxb/) pxbnode[did] = dnode
+                else if (dbus in pxbnode) pxbdevs = pxbdevs " " kv[1] ":" pxbnode[dbus]
             } else if (opt == "-numa" && kv[1] == "dist") {
                 for (i = 2; i <= n; i++) {
                     split(kv[i], p, "=")
@@ -169,6 +179,7 @@ topology_env() {
             printf "CPUONLY=\x27%s\x27\n", substr(cpuonly, 2)
             printf "MEMONLY=\x27%s\x27\n", substr(memonly, 2)
             printf "ALLCPUS=\x27%s\x27\n", substr(allcpus, 2)
+            printf "PXB_DEVICES=\x27%s\x27\n", substr(pxbdevs, 2)
         }
     '
 }
@@ -337,6 +348,11 @@ build_initramfs() {
         copy_with_libs "$BIN" /usr/bin/swnuma "$root"
         ln -s swnuma "$root/usr/bin/swnuma-numastat"
         ln -s swnuma "$root/usr/bin/swnuma-migratepages"
+    fi
+    # --kubelet-* run swnuma-kubelet beside swnuma; stripped, it is most of the initramfs.
+    if [ -x "$BIN-kubelet" ]; then
+        copy_with_libs "$BIN-kubelet" /usr/bin/swnuma-kubelet "$root"
+        strip "$root/usr/bin/swnuma-kubelet" 2> /dev/null || true
     fi
     cp "$TOUCHMEM" "$root/usr/bin/touchmem"
     cp "$HERE/guest/init" "$root/init"

@@ -59,10 +59,22 @@ enum Syscalls {
     }
 
     /// The canonical absolute form of `path`, or nil when it does not resolve.
+    static func isExecutable(_ path: String) -> Bool {
+        access(path, X_OK) == 0 && !isDirectory(path)
+    }
+
     static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
+    }
+
+    /// The target of a symbolic link as written, or nil when `path` is not one.
+    static func readLink(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink(path, &buffer, buffer.count)
+        guard count > 0, count < buffer.count else { return nil }
+        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// The value of an environment variable.
@@ -275,6 +287,72 @@ enum Syscalls {
         swnuma_touch_pages(address, length, step)
     }
 
+    // MARK: Replacing files
+
+    /// Creates a new file, mode 0600, from a `mkstemp(3)` template ending in
+    /// `XXXXXX`; its descriptor and its path. (The modes that write files
+    /// never execute a command, so close-on-exec does not matter.)
+    static func createTemporaryFile(template: String) -> Result<(fd: Int32, path: String), Errno> {
+        var bytes = Array(template.utf8CString)
+        let fd = bytes.withUnsafeMutableBufferPointer { buffer in retrying { mkstemp(buffer.baseAddress!) } }
+        guard fd >= 0 else { return .failure(Errno.current) }
+        let path = bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return .success((fd, String(decoding: path, as: UTF8.self)))
+    }
+
+    /// Writes all of `bytes`, retrying short writes and EINTR.
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Result<Void, Errno> {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBufferPointer { buffer in
+                retrying { write(fd, buffer.baseAddress! + offset, buffer.count - offset) }
+            }
+            guard written > 0 else { return .failure(written < 0 ? Errno.current : Errno(rawValue: EIO)) }
+            offset += written
+        }
+        return .success(())
+    }
+
+    /// Whether `path` is missing (nil), a regular file (true) or anything else,
+    /// a symbolic link included (false), as `lstat(2)` sees it.
+    static func isRegularFile(_ path: String) -> Bool? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return errno == ENOENT ? nil : false }
+        return (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// `fchmod(2)`.
+    static func setMode(_ fd: Int32, _ mode: UInt32) -> Result<Void, Errno> {
+        retrying { fchmod(fd, mode_t(mode)) } == 0 ? .success(()) : .failure(Errno.current)
+    }
+
+    /// `fsync(2)`.
+    static func sync(_ fd: Int32) -> Result<Void, Errno> {
+        retrying { fsync(fd) } == 0 ? .success(()) : .failure(Errno.current)
+    }
+
+    /// Flushes a directory's entries to disk (`fsync(2)` on the directory); errors are ignored,
+    /// as some file systems do not sync directories.
+    static func syncDirectory(_ path: String) {
+        let fd = retrying { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        close(fd)
+    }
+
+    /// `rename(2)`: atomically replaces `to` with `from`.
+    static func rename(_ from: String, to: String) -> Result<Void, Errno> {
+        Glibc.rename(from, to) == 0 ? .success(()) : .failure(Errno.current)
+    }
+
+    /// `unlink(2)`; errors are ignored.
+    static func removeFile(_ path: String) {
+        _ = unlink(path)
+    }
+
+    /// The time now, in whole seconds since the epoch (`time(2)`).
+    static var epochSeconds: Int64 { Int64(time(nil)) }
+
     // MARK: Page migration
 
     /// migrate_pages(2): the number of pages that could not be moved, or the error.
@@ -297,7 +375,7 @@ enum Syscalls {
     static func terminalColumns(_ fd: Int32) -> Int? {
         guard isatty(fd) == 1 else { return nil }
         let columns = swnuma_terminal_columns(fd)
-        return columns > 0 ? Int(columns) : nil
+        return columns > 0 ? Int(columns) : 0
     }
 
     // MARK: Processes
@@ -329,9 +407,14 @@ extension Errno {
         String(cString: strerror(rawValue))
     }
 
+    /// `EINVAL`: an argument is not valid.
     public static var invalidArgument: Errno { Errno(rawValue: EINVAL) }
+    /// `EPERM`: the operation is not permitted.
     public static var notPermitted: Errno { Errno(rawValue: EPERM) }
+    /// `ENOSYS`: the kernel does not implement the system call.
     public static var notImplemented: Errno { Errno(rawValue: ENOSYS) }
+    /// `ENOENT`: no such file or folder.
     public static var noSuchFile: Errno { Errno(rawValue: ENOENT) }
+    /// `ESRCH`: no such process.
     public static var noSuchProcess: Errno { Errno(rawValue: ESRCH) }
 }

@@ -8,6 +8,8 @@ package enum BashCompletion {
         let terminalWords = (terminals.map(\.long) + terminals.compactMap { $0.short.map { "-\($0)" } })
             .joined(separator: " ")
 
+        let show = OptionTable.spec(.show)
+        let showShort = show.short.map(String.init) ?? ""
         var shortCases = ""
         var kinds: [String] = []
         for spec in OptionTable.all where spec.short != nil && !kinds.contains(kindWord(spec)) {
@@ -86,17 +88,30 @@ package enum BashCompletion {
             # prefix what comes before it in the word (an attached short option: -m).
             _swnuma_value()
             {
-                local kind=$1 value=$2 prefix=$3 lead ids
+                local kind=$1 value=$2 prefix=$3 lead ids item n seen=" "
+                local -a offer=()
                 case $kind in
                     nodes | node | cpus)
                         _swnuma_ids "$kind"
-                        # Lists: complete the item after the last comma, ! or +.
+                        # Lists: complete the item after the last comma, ! or +,
+                        # leaving out the ids already in the list.
                         lead=${value%"${value##*[,!+]}"}
-                        if [[ -z $lead ]]; then
-                            ids+=(all)
-                            [[ $kind == cpus ]] || ids+=(same)
+                        for item in ${lead//[,!+]/ }; do
+                            if [[ $item =~ ^([0-9]+)-([0-9]+)$ ]]; then
+                                for ((n = BASH_REMATCH[1]; n <= BASH_REMATCH[2]; n++)); do seen+="$n "; done
+                            else
+                                seen+="$item "
+                            fi
+                        done
+                        for n in "${ids[@]}"; do
+                            [[ $seen == *" $n "* ]] || offer+=("$n")
+                        done
+                        # all and same start a list; a single node (--preferred) takes neither.
+                        if [[ -z $lead && $kind != node ]]; then
+                            offer+=(all)
+                            [[ $kind == cpus ]] || offer+=(same)
                         fi
-                        COMPREPLY=($(compgen -P "$prefix$lead" -W "${ids[*]}" -- "${value#"$lead"}"))
+                        COMPREPLY=($(compgen -P "$prefix$lead" -W "${offer[*]}" -- "${value#"$lead"}"))
                         ;;
                     path)
                         [[ -z $prefix ]] && _filedir
@@ -134,7 +149,11 @@ package enum BashCompletion {
                         --*)
                             name=${word:2}
                             _swnuma_long "${name%%=*}"
-                            [[ $terminal == *" $long "* ]] && return
+                            if [[ $terminal == *" $long "* ]]; then
+                                # Only swnuma's --json is read after --show.
+                                [[ $long == \#(show.long) ]] && COMPREPLY=($(compgen -W "--json" -- "$cur"))
+                                return
+                            fi
                             if [[ $word == *=* ]]; then
                                 [[ $long == root ]] && root=${word#*=}
                             elif [[ -n $kind && $kind != none ]]; then
@@ -144,7 +163,10 @@ package enum BashCompletion {
                         -?*)
                             for ((j = 1; j < ${#word}; j++)); do
                                 _swnuma_short "${word:j:1}"
-                                [[ $terminal == *" -${word:j:1} "* ]] && return
+                                if [[ $terminal == *" -${word:j:1} "* ]]; then
+                                    [[ ${word:j:1} == \#(showShort) ]] && COMPREPLY=($(compgen -W "--json" -- "$cur"))
+                                    return
+                                fi
                                 if [[ -n $kind && $kind != none ]]; then
                                     ((j + 1 < ${#word})) || expect=$kind
                                     break

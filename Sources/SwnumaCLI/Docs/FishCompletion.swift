@@ -5,6 +5,8 @@ package enum FishCompletion {
         let terminals = OptionTable.all.filter { Scanner.terminal.contains($0.id) }
         let terminalLongs = terminals.map(\.long).joined(separator: " ")
         let terminalShorts = terminals.compactMap { $0.short.map(String.init) }.joined(separator: " ")
+        let show = OptionTable.spec(.show)
+        let showShort = show.short.map(String.init) ?? ""
         var shortCases = ""
         var kinds: [String] = []
         for spec in OptionTable.all where spec.short != nil && !kinds.contains(BashCompletion.kindWord(spec)) {
@@ -75,6 +77,7 @@ package enum FishCompletion {
                             set -l info (__swnuma_long (string replace -r '=.*' '' -- (string sub -s 3 -- $word)))
                             if contains -- "$info[1]" \#(terminalLongs)
                                 set state done
+                                test "$info[1]" = \#(show.long); and set state show
                                 break
                             end
                             if string match -q -- '*=*' $word
@@ -88,6 +91,7 @@ package enum FishCompletion {
                             for i in (seq $count)
                                 if contains -- $letters[$i] \#(terminalShorts)
                                     set state done
+                                    test $letters[$i] = \#(showShort); and set state show
                                     break
                                 end
                                 set -l kind (__swnuma_short $letters[$i])
@@ -96,7 +100,7 @@ package enum FishCompletion {
                                     break
                                 end
                             end
-                            test "$state" = done; and break
+                            contains -- $state done show; and break
                         case '*'
                             set state command $word $tokens
                             break
@@ -157,21 +161,40 @@ package enum FishCompletion {
                 end
                 set -l value (string replace -r '^--[^=]*=' '' -- (commandline -ct))
                 set -l lead (string match -r '^.*[,!+]' -- $value)
+                # The ids already in the list are not offered again.
+                set -l seen
+                for item in (string split -n , -- (string replace -a -r '[!+]' '' -- $lead))
+                    set -l bounds (string split - -- $item)
+                    if string match -qr '^[0-9]+$' -- $bounds[1]; and string match -qr '^[0-9]+$' -- $bounds[-1]
+                        set -a seen (seq $bounds[1] $bounds[-1])
+                    else
+                        set -a seen $item
+                    end
+                end
                 set -l noun node
                 test $kind = cpus; and set noun CPU
-                printf "$lead%s\t$noun\n" $ids
-                if test -z "$lead"
+                for id in $ids
+                    contains -- $id $seen; or printf "$lead%s\t$noun\n" $id
+                end
+                # all and same start a list; a single node (--preferred) takes neither.
+                if test -z "$lead" -a $kind != node
                     printf '%s\tkeyword\n' all
                     test $kind = cpus; or printf '%s\tkeyword\n' same
                 end
             end
 
-            # True after an option that ends what swnuma reads: nothing to complete.
+            # True after an option that ends what swnuma reads: nothing to complete
+            # but --json after --show.
             function __swnuma_done
-                test (__swnuma_scan)[2] = done
+                contains -- (__swnuma_scan)[2] done show
+            end
+
+            function __swnuma_after_show
+                test (__swnuma_scan)[2] = show
             end
 
             complete -c swnuma -n __swnuma_done -f
+            complete -c swnuma -n __swnuma_after_show -a --json -d '\#(escape(OptionTable.spec(.json).summary))'
             complete -c swnuma -n __swnuma_in_command -x -a '(__swnuma_complete_command)'
             \#(options)
 

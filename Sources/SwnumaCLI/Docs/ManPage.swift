@@ -4,7 +4,7 @@
 package enum ManPage {
     /// The date on the page. Fixed so that the output is the same on every run;
     /// bump it when the page's text changes.
-    package static let date = "November 27, 2026"
+    package static let date = "December 1, 2026"
 
     /// Features the option table lists that this build accepts but does not
     /// carry out yet. Drop a line when its feature lands.
@@ -25,11 +25,13 @@ package enum ManPage {
         options(&page)
         lists(&page)
         outputs(&page)
+        nodeFeatureLabels(&page)
         environment(&page)
         files(&page)
         exitStatus(&page)
         examples(&page)
         otherModes(&page)
+        KubeletManual.section(&page)
         differences(&page)
 
         page.macro("Sh SEE ALSO")
@@ -37,7 +39,9 @@ package enum ManPage {
         page.macro("Xr sched_setaffinity 2 ,")
         page.macro("Xr set_mempolicy 2 ,")
         page.macro("Xr numa 7 ,")
-        page.macro("Xr numactl 8")
+        page.macro("Xr numactl 8 ,")
+        page.macro("Xr swnuma-migratepages 8 ,")
+        page.macro("Xr swnuma-numastat 8")
 
         if !notYetAvailable.isEmpty {
             page.macro("Sh CAVEATS")
@@ -70,9 +74,10 @@ package enum ManPage {
             any other word selects every process whose name or command line contains it); \
             -v: one table per process; -c: narrow columns without decimals; \
             -s: rows sorted on the Total column, -s2 on node 2's; -z: rows and columns of zeros left out. \
-            Tables fold into sections to fit NUMASTAT_WIDTH columns if set, else the terminal's width, \
-            else 80. SWNUMA_ROOT reads another root's sys/ and proc/. \
-            Exit status 0, or 1 for a usage error or an unreadable node file.
+            Tables fold into sections to fit NUMASTAT_WIDTH columns if set, else, on a terminal, \
+            the terminal's width; into a pipe or a file they are not folded (numastat's width there \
+            is 10,000,000), so scripts read one table. SWNUMA_ROOT reads another root's sys/ and proc/. \
+            Exit status 0, or 1 for a usage error, an unreadable node file or a pid with no process.
             """)
         page.macro("Ss migratepages")
         page.macro("Nm swnuma-migratepages")
@@ -88,6 +93,7 @@ package enum ManPage {
         page.macro("Bl -bullet")
         for item in [
             "numastat works without a node 0 (2.0.19 needs node0/numastat), -s with a node id sorts on that node's column when ids have gaps (2.0.19 picks a column by position), and tables fold to the real terminal width on a terminal.",
+            "numastat names a pid with no process (null) in its tables and exits 0; swnuma-numastat says there is no such process on stderr, leaves it out of the tables and exits 1.",
             "migratepages refuses a pid too large for a process id (2.0.19 wraps 4294967296 to 0, itself), and reports pages the kernel could not move as a failure, exit 1 (2.0.19 exits 0).",
             "Diagnostics are swnuma's own, one line on standard error prefixed with the name swnuma was invoked as; --help prints help on standard output with exit 0 (2.0.19 prints its usage on standard error with exit 1); numastat -V prints swnuma-numastat and swnuma's version.",
         ] {
@@ -117,11 +123,17 @@ package enum ManPage {
         page.macro("Fl \\-require Ar expr ...")
         page.macro("Op Fl \\-json")
         page.macro("Nm")
+        page.macro("Fl \\-nfd-features")
+        page.macro("Op Fl \\-label Ar name=expr ...")
+        page.macro("Op Fl \\-expiry Ar duration")
+        page.macro("Op Fl \\-output Ar file")
+        page.macro("Nm")
         page.macro("Op Ar shm-options")
         page.macro("Fl S Ar keyfile | Fl f Ar path")
         page.macro("Op Ar policy")
         page.macro("Op Fl T")
         page.macro("Op Fl d")
+        KubeletManual.synopsis(&page)
     }
 
     static func description(_ page: inout MdocWriter) {
@@ -142,6 +154,16 @@ package enum ManPage {
             after = or as the next word. \
             Short options may be grouped (-aC0) and take their value attached (-m0) or as the next word. \
             --show, --version and --help act where they appear: nothing after them is read,             except swnuma's own --json.
+            """)
+        page.macro("Pp")
+        page.text("""
+            Options act in the order given, as numactl's do. \
+            --all comes before the <nodes> and <cpus> it widens. \
+            One memory policy per command line, after --hardware, --balancing, --version, --shm and --file. \
+            --length, --offset, --shmmode and --huge come before --shm or --file, and --touch, --dump, \
+            --dump-nodes and --verify after them; a policy after --shm or --file applies to the region. \
+            CPU binding cannot follow the shared-memory options. \
+            same stands for the <nodes> of the option before it.
             """)
         page.macro("Pp")
         page.text("""
@@ -172,6 +194,9 @@ package enum ManPage {
         if let short = spec.short { head += "Fl \(short) , " }
         head += "Fl \\-\(spec.long)"
         if spec.takesValue { head += " Ns = Ns Ar \(spec.valueName)" }
+        if let rest = spec.rest {
+            head += rest.hasSuffix("...") ? " Op Ar \(rest.dropLast(3)) ..." : " Op Ar \(rest)"
+        }
         return head
     }
 
@@ -215,18 +240,99 @@ package enum ManPage {
     }
 
     static func outputs(_ page: inout MdocWriter) {
-        page.macro("Sh JSON OUTPUT")
-        page.text("""
-            With --json, --hardware, --show and --require print one JSON document on standard output \
-            instead of text.
-            """)
         page.macro("Sh REQUIREMENTS")
         page.text("""
             --require expr states a requirement on the topology and may be given more than once. \
             Requirements are checked before anything else. \
-            Without a command, swnuma exits 0 when every requirement holds and 3 when one does not; \
-            before a command, the command is launched only when all hold.
+            Without a command, swnuma exits 0 when every requirement holds and 3 when one does not, \
+            with one line on standard error for each that does not; \
+            before a command, --hardware or --show, that runs only when all hold. \
+            A malformed expression is a usage error (exit 1) naming the bad token and its position.
             """)
+        page.macro("Pp")
+        page.text("An expression is a value, a comparison and a number, with blanks allowed between them.")
+        page.text("The values:")
+        page.macro("Bl -tag -width Ds")
+        let values: [(String, String)] = [
+            ("Cm nodes", "The number of nodes."),
+            ("Cm cpus", "The number of CPUs of all nodes."),
+            ("Cm node( Ns Ar N Ns Cm ).size", "The memory of node N in bytes (MemTotal of its meminfo)."),
+            ("Cm node( Ns Ar N Ns Cm ).free", "The free memory of node N in bytes (MemFree)."),
+            ("Cm node( Ns Ar N Ns Cm ).cpus", "The number of CPUs of node N."),
+            ("Cm node( Ns Ar N Ns Cm ).distance( Ns Ar M Ns Cm \\&)", "The distance from node N to node M."),
+            ("Cm hugepages( Ns Ar SIZE Ns Cm ).free , Cm .total",
+             "Free or all huge pages of page size SIZE (2M, 1G, 2048K), a count summed over the nodes."),
+            ("Cm node( Ns Ar N Ns Cm ).hugepages( Ns Ar SIZE Ns Cm ).free , Cm .total",
+             "The same on node N."),
+        ]
+        for (head, text) in values {
+            page.macro("It " + head)
+            page.text(text)
+        }
+        page.macro("El")
+        page.macro("Pp")
+        page.text("""
+            The comparisons are >=, >, <=, <, == and !=. \
+            The number is decimal, with an optional suffix K, M, G or T (either case) for powers of 1024: \
+            64G is 68719476736. \
+            With a suffix it may have a decimal fraction: 1.5G is 1610612736, exact in bytes and rounded down \
+            to a whole number; a number too large for 64 bits is refused. \
+            A requirement about a node that does not exist does not hold, nor does one about a value \
+            that cannot be read: a node's unreadable meminfo, or a huge page size the machine (or the node) \
+            does not have, whose message lists the sizes it has.
+            """)
+        page.macro("Bd -literal -offset indent")
+        page.literal("swnuma --require 'nodes>=2' --require 'node(1).free>=64G'")
+        page.literal("swnuma --require 'hugepages(1G).free>=8' -- ./db")
+        page.literal("swnuma --require 'node(0).distance(1)<=21' --require 'node(0).free>=1.5G'")
+        page.macro("Ed")
+
+        page.macro("Sh JSON OUTPUT")
+        page.text("""
+            With --json, --hardware, --show and --require (without a command) print one JSON document on \
+            standard output instead of text. \
+            Every document has "schema_version": 1. \
+            Byte counts are exact integers, and null stands for a value that could not be read. \
+            Node and CPU sets are arrays of ids in ascending order. \
+            JSON Schemas of the three documents are installed in /usr/local/share/swnuma/schema/ \
+            (under the prefix swnuma was installed with): hardware.schema.json, show.schema.json, \
+            require.schema.json and cpuset.schema.json, which the first two refer to.
+            """)
+        page.macro("Bl -tag -width Ds")
+        page.macro("It Fl \\-hardware Fl \\-json")
+        page.text("""
+            nodes: one object per node with id, cpus, memory.total_bytes and memory.free_bytes, \
+            distances (to every node, in the order of nodes), has_cpus, has_memory, and hugepages \
+            (page_size_bytes, total and free pages for each size). \
+            distance_info: whether distances are known. \
+            online_cpus: the CPUs online. \
+            process: cpus_allowed and mems_allowed of this process, and cpuset, its cpuset cgroup \
+            (path, version, cpus, mems) or null. \
+            source: sysfs, or single_node_fallback on a kernel without NUMA. \
+            warnings: values that could not be read.
+            """)
+        page.macro("It Fl \\-show Fl \\-json")
+        page.text("""
+            policy: mode (default, preferred, bind, interleave, local, preferred-many, \
+            weighted-interleave), mode_number, flags and nodes. \
+            preferred_node, interleave_next and interleave_weights as --show prints them. \
+            cpu_affinity: the CPUs this process may run on; cpu_nodes: the nodes of those CPUs. \
+            mems_allowed, cpus_allowed and cpuset as for --hardware.
+            """)
+        page.macro("It Fl \\-require Ar expr Fl \\-json")
+        page.text("""
+            holds: whether every requirement holds. \
+            requirements: for each, in command-line order, expression, holds, actual (the value found, \
+            null when it could not be read), unit (bytes or count) and message (what was found, in words).
+            """)
+        page.macro("El")
+        page.macro("Pp")
+        page.text("With jq(1): the free bytes of node 1; the nodes with memory; the failed requirements.")
+        page.macro("Bd -literal -offset indent")
+        page.literal("swnuma -H --json | jq '.nodes[] | select(.id == 1) | .memory.free_bytes'")
+        page.literal("swnuma -H --json | jq -c '[.nodes[] | select(.has_memory) | .id]'")
+        page.literal("swnuma --json --require 'nodes>=2' | jq -r '.requirements[] | select(.holds | not) | .message'")
+        page.macro("Ed")
     }
 
     static func environment(_ page: inout MdocWriter) {
@@ -264,9 +370,9 @@ package enum ManPage {
         page.macro("It 0")
         page.text("After --hardware, --show, --version or --help.")
         page.macro("It 1")
-        page.text("A usage error, a refused policy or binding, or a command that cannot be executed.")
+        page.text("A usage error, a refused policy or binding, a command that cannot be executed (as numactl; not 126 or 127 as a shell), or output that could not be written; for --kubelet-check, --kubelet-suggest and --kubelet-state, a file that cannot be read or no kubelet to check.")
         page.macro("It 3")
-        page.text("A --require that does not hold.")
+        page.text("A --require that does not hold; with --kubelet-check, --kubelet-suggest or --kubelet-state, a configuration or checkpoint the kubelet would refuse, or one that is wrong for this machine.")
         page.macro("El")
     }
 
@@ -322,6 +428,8 @@ package enum ManPage {
             "Messages: swnuma's usage text and diagnostics are its own; a refusal is one line on standard error naming the offending word, with nothing on standard output.",
             "-h and --help print help on standard output and exit 0; numactl treats -h as an unknown option.",
             "--version prints swnuma and its version rather than numactl's version number.",
+            "Output that cannot be written (a full disk) is an error: one line on standard error, exit 1; numactl exits 0. A reader that closed the pipe is not an error.",
+            "Bare swnuma prints its usage on standard error and exits 1, as numactl does; a word after a <nodes> or <cpus> option that is not one is named with its option.",
         ]
         page.macro("Bl -bullet")
         for item in items {

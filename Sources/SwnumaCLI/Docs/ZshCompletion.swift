@@ -32,8 +32,10 @@ package enum ZshCompletion {
                   done
                 fi
               done
-              keywords=(all)
-              [[ $kind == cpus ]] || keywords+=(same)
+              # all and same start a list; a single node (--preferred) takes neither.
+              [[ $kind == node ]] || keywords=(all)
+              [[ $kind == nodes ]] && keywords+=(same)
+              # _sequence leaves out an id already in the list.
               _alternative \
                 "ids:${kind%s} id:_sequence compadd - ${ids[*]}" \
                 "keywords:keyword:(${keywords[*]})"
@@ -63,7 +65,14 @@ package enum ZshCompletion {
         }
         let shortForm = "-\(short)" + (spec.takesValue ? "+" : "")
         let longForm = "--\(spec.long)" + (spec.takesValue ? "=" : "")
-        return "'(-\(short) --\(spec.long))'{\(shortForm),\(longForm)}" + tail
+        var exclusions = "-\(short) --\(spec.long)"
+        if spec.id == .show {
+            // Nothing is read after --show but swnuma's --json.
+            exclusions = OptionTable.all.filter { $0.id != .json }
+                .flatMap { option in (option.short.map { ["-\($0)"] } ?? []) + ["--\(option.long)"] }
+                .joined(separator: " ") + " : *"
+        }
+        return "'(\(exclusions))'{\(shortForm),\(longForm)}" + tail
     }
 
     static func action(_ spec: OptionSpec) -> String {

@@ -31,8 +31,9 @@ package enum NumastatCommand {
     }
 
     /// Reads the command line as numastat's getopt does (`cmnp:s::vVz?` and
-    /// `--help`): options and words may be mixed, `--` ends the options, and
-    /// `-V`, `-?` and `--help` act where they appear.
+    /// `--help`, plus swnuma's `--version`): options and words may be mixed,
+    /// `--` ends the options, and `-V`, `-?`, `--help` and `--version` act
+    /// where they appear.
     static func parse(_ arguments: [String]) -> Parsed {
         var request = Request()
         request.legacy = arguments.isEmpty
@@ -46,9 +47,11 @@ package enum NumastatCommand {
             }
             if argument.hasPrefix("--") {
                 let name = argument.dropFirst(2).prefix { $0 != "=" }
-                guard !name.isEmpty, "help".hasPrefix(name) else { return .usage("unknown option '\(argument)'") }
-                guard !argument.contains("=") else { return .usage("option '--help' takes no value") }
-                return .help
+                // --help and swnuma's --version, or a prefix of one (--h, --v).
+                let long = ["help", "version"].first { !name.isEmpty && $0.hasPrefix(name) }
+                guard let long else { return .usage("unknown option '\(argument)'") }
+                guard !argument.contains("=") else { return .usage("option '--\(long)' takes no value") }
+                return long == "help" ? .help : .version
             }
             guard argument.hasPrefix("-"), argument.count > 1 else {
                 request.processes.append(argument)
@@ -104,12 +107,15 @@ package enum NumastatCommand {
                           name or command line contains PATTERN (also as plain words)
           -s[NODE]        sort rows on the Total column, or on node NODE's (attached: -s2)
           -v              one table per process
-          -V              print the version
+          -V, --version   print the version
           -z              leave out rows and columns of zeros
           --help          print this help
 
-        NUMASTAT_WIDTH sets the screen width tables fold to (default: the terminal's, or 80).
+        NUMASTAT_WIDTH sets the width tables fold to (default: the terminal's; into a
+        pipe or a file tables are not folded).
         SWNUMA_ROOT reads sys/ and proc/ under another root.
+        Exit status 0; 1 for a usage error, an unreadable node file, or a PID
+        with no process (said on stderr; the other tables are printed).
 
         """
     }
@@ -170,16 +176,23 @@ package enum NumastatCommand {
         return outcome
     }
 
+    /// The width of a line when standard output is not a terminal: numastat
+    /// does not fold tables into a pipe or a file, and scripts rely on that.
+    static let unfoldedWidth = 10_000_000
+
     /// The width tables fold to: `NUMASTAT_WIDTH` when set (read as atoi;
-    /// outside 1...10,000,000 it is 80), else the terminal's width, else 80;
-    /// never less than 32.
+    /// outside 1...10,000,000 it is 80), else the terminal's width (80 when
+    /// the terminal does not say), else, into a pipe or a file, 10,000,000:
+    /// no folding; never less than 32.
     static func screenWidth(_ variable: String?, terminalColumns: Int?) -> Int {
         var width: Int
         if let variable {
             width = atoi(variable)
-            if width < 1 || width > 10_000_000 { width = 80 }
+            if width < 1 || width > unfoldedWidth { width = 80 }
+        } else if let terminalColumns {
+            width = terminalColumns < 1 || terminalColumns > unfoldedWidth ? 80 : terminalColumns
         } else {
-            width = terminalColumns ?? 80
+            width = unfoldedWidth
         }
         return max(width, 32)
     }
@@ -224,12 +237,14 @@ struct NumastatReport {
             return
         }
         var pids: [Int] = []
+        var named = Set<Int>()
         for word in request.processes {
             if !word.isEmpty, word.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
                 guard let pid = Int(word), pid <= Int(Int32.max) else {
                     throw NUMAError(.invalidArgument, "PID '\(word)' is out of range")
                 }
                 pids.append(pid)
+                named.insert(pid)
             } else {
                 let own = root.isLive ? Int(NodeStatistics.ownProcessID) : nil
                 let found = NodeStatistics.processIDs(matching: word, in: root, excluding: own)
@@ -238,8 +253,24 @@ struct NumastatReport {
             }
         }
         pids = Array(Set(pids)).sorted()
-        if !pids.isEmpty {
-            try processTables(pids, nodes: nodes, into: &outcome)
+        // A process that does not exist (or ended since a pattern found it)
+        // has no table: numastat prints one named "(null)". A PID the command
+        // line names is said to be missing, and the run exits 1 (as
+        // migratepages does); the other tables are still printed.
+        var names: [Int: String] = [:]
+        var missing = false
+        for pid in pids {
+            if let name = NodeStatistics.processName(pid, in: root) {
+                names[pid] = name
+            } else if named.contains(pid) {
+                notes.append("no process with PID \(pid) (\(root.resolve("proc/\(pid)")))")
+                missing = true
+            }
+        }
+        if missing { outcome.status = 1 }
+        let found = pids.filter { names[$0] != nil }
+        if !found.isEmpty {
+            try processTables(found, names: names, nodes: nodes, into: &outcome)
         }
         if request.meminfo {
             outcome.stdout += "\nPer-node system memory usage (in MBs):\n"
@@ -326,7 +357,9 @@ struct NumastatReport {
         min(max(16, Self.longestLabel(table)) + 1, 24)
     }
 
-    mutating func processTables(_ pids: [Int], nodes: [Int], into outcome: inout Outcome) throws(NUMAError) {
+    mutating func processTables(
+        _ pids: [Int], names: [Int: String], nodes: [Int], into outcome: inout Outcome
+    ) throws(NUMAError) {
         let columns = nodes.count + 2
         let decimals = request.compress ? 0 : 2
         func megabytes(_ bytes: UInt64) -> Double { Double(bytes) / Self.mebibyte }
@@ -359,7 +392,7 @@ struct NumastatReport {
                     }
                 }
                 for index in bytes.indices { totals[index] &+= bytes[index] }
-                let name = NodeStatistics.processName(pid, in: root) ?? "(null)"
+                let name = names[pid] ?? ""
                 table.add(.data, [.text(String("\(pid) (\(name))".prefix(63)))] + bytes.map { .number(megabytes($0)) })
             }
             table.rows.append(separator)
@@ -371,7 +404,7 @@ struct NumastatReport {
         }
 
         for pid in pids {
-            let name = NodeStatistics.processName(pid, in: root) ?? "(null)"
+            let name = names[pid] ?? ""
             outcome.stdout += "\nPer-node process memory usage (in MBs) for PID \(pid) (\(name))\n"
             guard let read = try memory(pid) else { continue }
             var table = StatTable(columns: columns, leftWidth: 16, decimals: decimals)

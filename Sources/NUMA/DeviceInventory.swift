@@ -1,0 +1,269 @@
+/// The devices of a machine and the node each one is attached to: network
+/// interfaces, block devices, GPUs, DAX devices and other PCI functions.
+///
+/// A device's node is found the way the device forms of `<nodes>`
+/// (`netdev:`, `block:`) find it: from the device's folder in `sys/devices`
+/// up to the first folder with a `numa_node` file (for a virtio NIC, its PCI
+/// function). Devices whose node the kernel does not know (it writes -1, or
+/// no folder above the device has a `numa_node`) have a nil ``Device/node``.
+///
+/// ```swift
+/// let inventory = DeviceInventory.read(from: root)
+/// for device in inventory.devices(onNode: 1) { print(device.name, device.pciAddress ?? "-") }
+/// ```
+///
+/// Virtual devices (`lo`, bridges, loop and RAM disks), partitions and the
+/// PCI functions of the platform's plumbing (``plumbing``) are left out.
+public struct DeviceInventory: Sendable, Equatable {
+    /// What a device is.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// A network interface (`sys/class/net`).
+        case network
+        /// A whole disk (`sys/class/block`): NVMe, SCSI, virtio, pmem.
+        case block
+        /// A graphics card (`sys/class/drm/cardN`, or a display-class PCI function).
+        case gpu
+        /// A device-DAX instance (`sys/bus/dax/devices`).
+        case dax
+        /// Any other PCI function that is not a bridge.
+        case pci
+    }
+
+    /// One device.
+    public struct Device: Sendable, Equatable {
+        /// What the device is.
+        public var kind: Kind
+        /// The kernel's name: `eth0`, `nvme0n1`, `card0`, `dax0.0`, or the PCI
+        /// address for ``Kind/pci``.
+        public var name: String
+        /// The device's folder, relative to the root (`sys/devices/…`).
+        public var path: String
+        /// The PCI function the device is (or hangs off): `0000:3b:00.0`.
+        public var pciAddress: String?
+        /// That function's class code, 24 bits (`0x020000` is an Ethernet controller).
+        public var pciClass: UInt32?
+        /// The class's name from `pci.ids` (`Ethernet controller`), when a
+        /// `pci.ids` could be read.
+        public var className: String?
+        /// The vendor and device names from `pci.ids`.
+        public var model: String?
+        /// The node the kernel attaches it to; nil when it does not know.
+        public var node: Int?
+        /// The `numa_node` file that was read, relative to the root; nil when
+        /// no folder from the device up has one.
+        public var nodeFile: String?
+    }
+
+    /// Every device found, ordered by node (unknown last), kind and name.
+    public var devices: [Device]
+
+    /// An inventory of the given devices, in the given order.
+    public init(devices: [Device]) {
+        self.devices = devices
+    }
+
+    /// The devices attached to `node`.
+    public func devices(onNode node: Int) -> [Device] {
+        devices.filter { $0.node == node }
+    }
+
+    /// The devices whose node the kernel does not know.
+    public var withoutNode: [Device] {
+        devices.filter { $0.node == nil }
+    }
+
+    /// Reads the devices under `root`.
+    ///
+    /// - Parameters:
+    ///   - root: the system or snapshot to read `sys/` from.
+    ///   - names: class, vendor and device names; by default the `pci.ids`
+    ///     of the root, else of the running system, if any.
+    public static func read(from root: SystemRoot, names: PCIIDs? = nil) -> DeviceInventory {
+        let names = names ?? PCIIDs.load(for: root)
+        var found: [Device] = []
+        var claimed = Set<String>()
+
+        func entry(_ kind: Kind, _ name: String, _ path: String) -> Device {
+            let pci = pciFunction(in: path)
+            var device = Device(kind: kind, name: name, path: path, pciAddress: pci?.address)
+            if let pci {
+                device.pciClass = hex(root.readAttribute("\(pci.path)/class", limit: 64))
+                device.className = device.pciClass.flatMap { names?.className($0) }
+                if let vendor = hex(root.readAttribute("\(pci.path)/vendor", limit: 64)),
+                    let model = hex(root.readAttribute("\(pci.path)/device", limit: 64))
+                {
+                    device.model = names?.model(vendor: vendor, device: model)
+                }
+            }
+            device.nodeFile = SysfsDevice.nodeFile(above: path, root: root)
+            if let file = device.nodeFile, case .nodes(let nodes) = SysfsDevice.readNode(file, root: root) {
+                device.node = nodes.first
+            }
+            return device
+        }
+
+        /// The class devices of `folder`, canonical and not virtual.
+        func members(_ folder: String, _ keep: (String) -> Bool = { _ in true }) -> [(String, String)] {
+            var result: [(String, String)] = []
+            for name in (root.list(folder) ?? []).sorted() where keep(name) {
+                guard let path = SysfsDevice.canonical("\(folder)/\(name)", root: root),
+                    path.hasPrefix("sys/devices/"), !path.hasPrefix("sys/devices/virtual/")
+                else { continue }
+                result.append((name, path))
+            }
+            return result
+        }
+
+        for (name, path) in members("sys/class/net") {
+            found.append(entry(.network, name, path))
+        }
+        for (name, path) in members("sys/class/block") where root.readAttribute("\(path)/partition", limit: 64) == nil {
+            found.append(entry(.block, name, path))
+        }
+        for (name, path) in members("sys/class/drm", { $0.hasPrefix("card") && Int(decimal: $0.dropFirst(4)) != nil }) {
+            found.append(entry(.gpu, name, path))
+        }
+        for (name, path) in members("sys/bus/dax/devices") {
+            found.append(entry(.dax, name, path))
+        }
+        for device in found { if let address = device.pciAddress { claimed.insert(address) } }
+        for (name, path) in members("sys/bus/pci/devices") where !claimed.contains(name) {
+            var device = entry(.pci, name, path)
+            guard let code = device.pciClass, !plumbing.contains(UInt8(truncatingIfNeeded: code >> 16)) else { continue }
+            if code >> 16 == 0x03 { device.kind = .gpu }
+            found.append(device)
+        }
+
+        let order = Dictionary(uniqueKeysWithValues: Kind.allCases.enumerated().map { ($1, $0) })
+        found.sort { a, b in
+            if a.node != b.node { return (a.node ?? Int.max) < (b.node ?? Int.max) }
+            if a.kind != b.kind { return order[a.kind]! < order[b.kind]! }
+            return a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
+        }
+        return DeviceInventory(devices: found)
+    }
+
+    /// PCI classes of the platform's own plumbing, not listed as devices:
+    /// memory controllers (0x05), bridges (0x06), system peripherals such as
+    /// DMA engines and I/O APICs (0x08), and performance counters (0x11).
+    public static let plumbing: Set<UInt8> = [0x05, 0x06, 0x08, 0x11]
+
+    /// The nearest PCI function in a device path (`0000:00:1c.0/0000:03:00.0/net/eth0`
+    /// gives `0000:03:00.0`), with its folder.
+    static func pciFunction(in path: String) -> (address: String, path: String)? {
+        let components = path.split(separator: "/")
+        for index in components.indices.reversed() where isPCIAddress(components[index]) {
+            return (String(components[index]), components[...index].joined(separator: "/"))
+        }
+        return nil
+    }
+
+    /// `DDDD:BB:DD.F` in hexadecimal.
+    static func isPCIAddress(_ text: Substring) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 12, bytes[4] == UInt8(ascii: ":"), bytes[7] == UInt8(ascii: ":"), bytes[10] == UInt8(ascii: ".")
+        else { return false }
+        return [0, 1, 2, 3, 5, 6, 8, 9, 11].allSatisfy { isHexDigit(bytes[$0]) }
+    }
+
+    static func isHexDigit(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66) || (byte >= 0x41 && byte <= 0x46)
+    }
+
+    /// A sysfs hex attribute (`0x020000\n`).
+    static func hex(_ bytes: [UInt8]?) -> UInt32? {
+        guard let bytes else { return nil }
+        var text = Substring(String(decoding: bytes, as: UTF8.self))
+        while let last = text.last, last == "\n" || last == " " { text = text.dropLast() }
+        if text.hasPrefix("0x") { text = text.dropFirst(2) }
+        guard !text.isEmpty, text.count <= 8 else { return nil }
+        return UInt32(text, radix: 16)
+    }
+}
+
+/// Names of PCI classes, vendors and devices from the `pci.ids` database
+/// (Debian's hwdata or pci.ids package).
+public struct PCIIDs: Sendable, Equatable {
+    /// Class names by class and subclass (`0x0200`), and by class alone (`0x02`).
+    var subclasses: [UInt16: String] = [:]
+    var classes: [UInt8: String] = [:]
+    var vendors: [UInt16: String] = [:]
+    var devices: [UInt32: String] = [:]
+
+    /// Where `pci.ids` is looked for, relative to a root.
+    public static let locations = ["usr/share/hwdata/pci.ids", "usr/share/misc/pci.ids"]
+
+    /// The database of `root`, else of the running system; nil when neither has one.
+    public static func load(for root: SystemRoot) -> PCIIDs? {
+        let roots = root.isLive ? [root] : [root, SystemRoot.live]
+        for candidate in roots {
+            for location in locations {
+                if let bytes = candidate.readBytes(location, limit: 1 << 26) { return PCIIDs(parsing: bytes) }
+            }
+        }
+        return nil
+    }
+
+    /// Parses the text of a `pci.ids` file.
+    public init(parsing bytes: [UInt8]) {
+        var inClasses = false
+        var vendor: UInt16?
+        var currentClass: UInt8?
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            let line = bytes[start..<end]
+            start = end + 1
+            guard let first = line.first, first != UInt8(ascii: "#") else { continue }
+            let tabs = line.prefix { $0 == 0x09 }.count
+            let body = line.dropFirst(tabs)
+            if tabs == 0 {
+                inClasses = first == UInt8(ascii: "C") && body.count > 2 && body[body.startIndex + 1] == 0x20
+                if inClasses {
+                    let rest = body.dropFirst(2)
+                    if let (id, name) = Self.entry(rest, digits: 2) {
+                        currentClass = UInt8(id)
+                        classes[UInt8(id)] = name
+                    }
+                    vendor = nil
+                } else if let (id, name) = Self.entry(body, digits: 4) {
+                    vendor = UInt16(id)
+                    vendors[UInt16(id)] = name
+                } else {
+                    vendor = nil
+                }
+            } else if tabs == 1 {
+                if inClasses, let currentClass, let (id, name) = Self.entry(body, digits: 2) {
+                    subclasses[UInt16(currentClass) << 8 | UInt16(id)] = name
+                } else if let vendor, let (id, name) = Self.entry(body, digits: 4) {
+                    devices[UInt32(vendor) << 16 | UInt32(id)] = name
+                }
+            }
+        }
+    }
+
+    /// `hhhh  Name`: the hex id and the name after the blanks.
+    static func entry(_ text: ArraySlice<UInt8>, digits: Int) -> (UInt32, String)? {
+        guard text.count > digits + 1 else { return nil }
+        let idBytes = text.prefix(digits)
+        guard idBytes.allSatisfy(DeviceInventory.isHexDigit), text[text.startIndex + digits] == 0x20,
+            let id = UInt32(String(decoding: idBytes, as: UTF8.self), radix: 16)
+        else { return nil }
+        let name = text.dropFirst(digits).drop { $0 == 0x20 }
+        guard !name.isEmpty else { return nil }
+        return (id, String(decoding: name, as: UTF8.self))
+    }
+
+    /// The name of a 24-bit class code: its subclass's, else its class's.
+    public func className(_ code: UInt32) -> String? {
+        subclasses[UInt16(truncatingIfNeeded: code >> 8)] ?? classes[UInt8(truncatingIfNeeded: code >> 16)]
+    }
+
+    /// `Vendor Device`, or the vendor's name alone when the device is not listed.
+    public func model(vendor: UInt32, device: UInt32) -> String? {
+        guard vendor <= 0xffff, device <= 0xffff, let vendorName = vendors[UInt16(vendor)] else { return nil }
+        guard let deviceName = devices[vendor << 16 | device] else { return vendorName }
+        return "\(vendorName) \(deviceName)"
+    }
+}

@@ -1,0 +1,74 @@
+/// Device folders in sysfs: following class links inside a root, and finding
+/// the `numa_node` that tells which node a device is attached to.
+///
+/// libnuma reads the `numa_node` of the PCI function a class device hangs
+/// off (`/sys/class/net/eth0` links into `/sys/devices/pci…/0000:00:03.0/…`);
+/// swnuma walks up from the device's own folder to the first folder that has a
+/// `numa_node`, which is that PCI function for a virtio NIC or disk, the
+/// NVMe controller's function for a namespace, and the NVDIMM region for a
+/// pmem or DAX device.
+enum SysfsDevice {
+    /// What a `numa_node` file says.
+    enum Reading: Equatable {
+        case nodes(NodeSet)
+        /// The kernel does not know (it writes -1); the text as written.
+        case unknown(String)
+        case unreadable
+        /// A token that is not a node number.
+        case invalid(String)
+    }
+
+    /// The most symbolic links followed in one path (the kernel's limit).
+    static let linkLimit = 40
+
+    /// `relative` (a path under `root`, no leading slash) with every symbolic
+    /// link followed, inside the root: an absolute link target starts again
+    /// at the root, and `..` never climbs above it. Nil when a link loops.
+    static func canonical(_ relative: String, root: SystemRoot) -> String? {
+        var resolved: [Substring] = []
+        var pending = Array(relative.split(separator: "/").reversed())
+        var links = 0
+        while let component = pending.popLast() {
+            if component == "." { continue }
+            if component == ".." {
+                _ = resolved.popLast()
+                continue
+            }
+            resolved.append(component)
+            guard let target = Syscalls.readLink(root.resolve(resolved.joined(separator: "/"))) else { continue }
+            links += 1
+            guard links <= linkLimit else { return nil }
+            resolved.removeLast()
+            if target.hasPrefix("/") { resolved.removeAll() }
+            pending += target.split(separator: "/").reversed()
+        }
+        return resolved.joined(separator: "/")
+    }
+
+    /// The first `numa_node` file from the device folder `device` (canonical)
+    /// up to, not including, `sys/devices`; nil when there is none.
+    static func nodeFile(above device: String, root: SystemRoot) -> String? {
+        var folder = Substring(device)
+        while folder.hasPrefix("sys/devices/") {
+            let file = "\(folder)/numa_node"
+            if root.readAttribute(file, limit: 4096) != nil { return file }
+            guard let slash = folder.lastIndex(of: "/") else { break }
+            folder = folder[..<slash]
+        }
+        return nil
+    }
+
+    /// Reads a `numa_node` file as libnuma does: numbers separated by blanks
+    /// or commas; a negative one means the kernel does not know.
+    static func readNode(_ file: String, root: SystemRoot) -> Reading {
+        guard let bytes = root.readAttribute(file, limit: 4096) else { return .unreadable }
+        let text = String(decoding: bytes, as: UTF8.self)
+        var nodes = NodeSet()
+        for token in text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" || $0 == "\t" }) {
+            if token.hasPrefix("-") { return .unknown(String(token)) }
+            guard let node = Int(decimal: token), node < NodeSet.limit else { return .invalid(String(token)) }
+            nodes.insertID(node)
+        }
+        return nodes.isEmpty ? .invalid(text) : .nodes(nodes)
+    }
+}

@@ -1,0 +1,285 @@
+#!/usr/bin/env bash
+# End-to-end checks of --kubelet-check, --kubelet-suggest and --kubelet-state
+# on the fixture trees and the corpus dumps (through --root): every rule of
+# the kubelet's memory manager accepted and refused, configuration files and
+# checkpoints written here, a "running kubelet" under a root, the JSON
+# documents against docs/schema, and on every corpus dump a suggestion that
+# --kubelet-check then accepts.
+#
+#   Tests/Kubelet/run.sh [SWNUMA] [CORPUS_DIR]
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+swnuma=${1:-$repo/.build/release/swnuma}
+swnuma=$(cd "$(dirname "$swnuma")" && pwd)/$(basename "$swnuma")
+corpus=${2:-${SWNUMA_CORPUS:-$repo/../shared/corpus}}
+fixtures="$repo/Tests/Fixtures/sysfs"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+fail() {
+    failed=$((failed + 1))
+    echo "not ok $1: $2"
+    echo "  stdout: $(head -c 600 "$work/out")"
+    echo "  stderr: $(head -c 300 "$work/err")"
+}
+
+# expect NAME STATUS TEXT -- ARGS...: swnuma ARGS exits STATUS and its output
+# (stdout, or stderr for status 1) contains TEXT (any text when empty).
+expect() {
+    local name=$1 status=$2 text=$3
+    shift 4
+    "$swnuma" "$@" > "$work/out" 2> "$work/err"
+    local got=$?
+    if [ "$got" -ne "$status" ]; then fail "$name" "exit $got, expected $status (swnuma $*)"; return 1; fi
+    local stream="$work/out"
+    if [ "$status" -eq 1 ]; then
+        stream="$work/err"
+        if [ -s "$work/out" ]; then fail "$name" "stdout is not empty on exit 1"; return 1; fi
+        if [ "$(grep -vc "^Try 'swnuma --help'" "$work/err")" -ne 1 ]; then fail "$name" "expected one line on stderr"; return 1; fi
+    fi
+    if [ -n "$text" ] && ! grep -qF -- "$text" "$stream"; then fail "$name" "output lacks: $text"; return 1; fi
+    passed=$((passed + 1))
+}
+
+# schema NAME KIND: the last stdout is kept, to be validated at the end
+# against docs/schema/kubelet-KIND.schema.json (one python for all of them).
+mkdir -p "$work/json"
+schema() {
+    cp "$work/out" "$work/json/$1.$2.json"
+}
+
+two="$fixtures/vm-two"
+static=(--memory-manager-policy=Static)
+# vm-two: MemTotal 351608 kB; the default eviction threshold is 100Mi.
+mem_total=$((351608 * 1024))
+
+# --- accepted
+expect accept-repeated 0 "would accept" -- --root "$two" --kubelet-check "${static[@]}" --reserved-memory 0:memory=50Mi --reserved-memory 1:memory=50Mi
+expect accept-semicolon 0 "would accept" -- --root "$two" --kubelet-check "${static[@]}" --reserved-memory '0:memory=50Mi;1:memory=50Mi'
+expect accept-space-value 0 "would accept" -- --root "$two" --kubelet-check --memory-manager-policy Static --reserved-memory 0:memory=100Mi
+expect accept-machine-state 0 "0     memory" -- --root "$two" --kubelet-check "${static[@]}" --reserved-memory 0:memory=100Mi
+expect accept-other-flags 0 "would accept" -- --root "$two" --kubelet-check --v 2 --fail-swap-on --node-ip=10.0.0.1 "${static[@]}" --reserved-memory 0:memory=100Mi
+expect none-without-reservation 0 "would accept" -- --root "$two" --kubelet-check --v=2
+expect none-ignores-reservation 0 "note: the memory manager policy is None" -- --root "$two" --kubelet-check --reserved-memory 0:memory=1Gi
+
+# --- --reserved-memory syntax, as the kubelet's flag parses it
+expect flag-no-colon 3 "the reserved memory has incorrect format" -- --root "$two" --kubelet-check "${static[@]}" --reserved-memory 0-memory=100Mi
+expect flag-node-not-integer 3 "failed to convert the NUMA node ID" -- --root "$two" --kubelet-check "${static[@]}" --reserved-memory a:memory=100Mi
+expect flag-no-equals 3 "the reserved limit has incorrect value" -- --root "$two" --kubelet-check "${static[@]}" --reserved-memory 0:memory
+expect flag-unknown-type 3 'unknown type: "cpu"' -- --root "$two" --kubelet-check "${static[@]}" --reserved-memory 0:cpu=1
+expect flag-bad-quantity 3 "failed to parse the quantatity, expected quantatity, got 1GB" -- --root "$two" --kubelet-check "${static[@]}" --reserved-memory 0:memory=1GB
+expect flag-empty-entry 3 "the reserved memory has incorrect format" -- --root "$two" --kubelet-check "${static[@]}" --reserved-memory '0:memory=100Mi;'
+expect stray-word 3 "unknown command extra" -- --root "$two" --kubelet-check "${static[@]}" --reserved-memory=0:memory=100Mi extra
+
+# --- configuration validation
+expect zero-entry 3 'reserved memory may not be zero for NUMA node 0 and resource "memory"' -- --root "$two" --kubelet-check "${static[@]}" --reserved-memory 0:memory=0,hugepages-2Mi=0
+expect duplicate 3 'duplicate value for NUMA node 0 and resource "memory"' -- --root "$two" --kubelet-check "${static[@]}" --reserved-memory 0:memory=50Mi --reserved-memory 0:memory=50Mi
+expect unknown-policy 3 'unknown policy: "static"' -- --root "$two" --kubelet-check --memory-manager-policy=static
+
+# --- nodes and sums
+expect unknown-node 3 "references a NUMA node 7 that does not exist" -- --root "$two" --kubelet-check "${static[@]}" --reserved-memory '0:memory=50Mi;7:memory=50Mi'
+expect unequal 3 'the total amount "110Mi" of type "memory" is not equal to the value "100Mi" determined by Node Allocatable feature' -- --root "$two" --kubelet-check "${static[@]}" --reserved-memory 0:memory=60Mi,hugepages-2Mi=2Mi --reserved-memory 1:memory=50Mi
+grep -qF 'the total amount "2Mi" of type "hugepages-2Mi" is not equal to the value "0"' "$work/out" && passed=$((passed + 1)) || fail unequal-hugepages "the huge page sum is not reported"
+expect sum-format 3 'not equal to the value "1124Mi"' -- --root "$two" --kubelet-check "${static[@]}" --system-reserved=memory=1Gi,cpu=1 --reserved-memory 0:memory=1Gi
+expect kube-reserved-sum 0 "would accept" -- --root "$two" --kubelet-check "${static[@]}" --kube-reserved memory=20Mi --system-reserved=memory=30Mi --reserved-memory 0:memory=75Mi --reserved-memory 1:memory=75Mi
+expect hugepages-reserved 3 'cannot reserve "hugepages-2Mi" resource' -- --root "$two" --kubelet-check "${static[@]}" --system-reserved=hugepages-2Mi=2Mi --reserved-memory 0:memory=100Mi
+expect negative-reserved 3 'cannot be negative' -- --root "$two" --kubelet-check "${static[@]}" --system-reserved=memory=-1Mi --reserved-memory 0:memory=100Mi
+expect no-reservation 3 "[memorymanager] you should specify the system reserved memory" -- --root "$two" --kubelet-check "${static[@]}" --eviction-hard=memory.available\<0%
+expect not-whole-bytes 3 "could not covert a variable of type Quantity to int64" -- --root "$two" --kubelet-check "${static[@]}" --eviction-hard='memory.available<100.5' --reserved-memory 0:memory=100.5
+
+# --- eviction thresholds: a percentage of MemTotal, as the kubelet's float32 arithmetic gives it
+pct=$(python3 -c "import struct; p=struct.unpack('f',struct.pack('f',struct.unpack('f',struct.pack('f',7.5))[0]/100))[0]; print(int($mem_total*p))")
+expect percentage 0 "would accept" -- --root "$two" --kubelet-check "${static[@]}" --eviction-hard=memory.available\<7.5%,nodefs.available\<10% --reserved-memory 0:memory=$pct
+expect percentage-off-by-one 3 "is not equal to the value \"$pct\"" -- --root "$two" --kubelet-check "${static[@]}" --eviction-hard=memory.available\<7.5% --reserved-memory 0:memory=$((pct + 1))
+expect eviction-over-100 3 "must be within 0% and 100%" -- --root "$two" --kubelet-check "${static[@]}" --eviction-hard=memory.available\<120% --reserved-memory 0:memory=100Mi
+expect eviction-bad-signal 3 "unsupported eviction signal memory.free" -- --root "$two" --kubelet-check "${static[@]}" --eviction-hard=memory.free\<1Gi --reserved-memory 0:memory=100Mi
+expect eviction-ignored 0 "would accept" -- --root "$two" --kubelet-check "${static[@]}" --experimental-allocatable-ignore-eviction --system-reserved=memory=64Mi --reserved-memory 1:memory=64Mi
+
+# --- beyond the kubelet
+expect exceeds-node 3 "unsafe: node 0: reserved memory 400Mi is more than its 158640Ki" -- --root "$two" --kubelet-check "${static[@]}" --system-reserved=memory=300Mi --reserved-memory 0:memory=400Mi
+grep -q "would start, but" "$work/out" && passed=$((passed + 1)) || fail exceeds-node-verdict "the verdict does not say the kubelet would start"
+
+# A node without memory: a copy of vm-two whose node 1 has none.
+nomem="$work/nomem"
+cp -r "$two" "$nomem"
+sed -i 's/MemTotal: .*/MemTotal:        0 kB/' "$nomem/sys/devices/system/node/node1/meminfo"
+expect node-without-memory 3 "node 1 has no memory" -- --root "$nomem" --kubelet-check "${static[@]}" --reserved-memory '0:memory=50Mi;1:memory=50Mi'
+expect suggest-skips-memoryless 0 "--reserved-memory=0:memory=100Mi" -- --root "$nomem" --kubelet-suggest "${static[@]}"
+
+# --- configuration files (YAML and JSON), flags over the file
+cat > "$work/kubelet.yaml" << 'EOF'
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+memoryManagerPolicy: Static
+systemReserved:
+  memory: 28Mi
+  cpu: 500m
+evictionHard:
+  memory.available: 100Mi
+  nodefs.available: 10%
+reservedMemory:
+  - numaNode: 0
+    limits:
+      memory: 64Mi
+  - numaNode: 1
+    limits:
+      memory: 64Mi
+EOF
+expect config-yaml 0 "would accept" -- --root "$two" --kubelet-check --config "$work/kubelet.yaml"
+expect config-flag-overrides 3 'the total amount "100Mi"' -- --root "$two" --kubelet-check --config="$work/kubelet.yaml" --reserved-memory 0:memory=100Mi
+expect config-flag-policy 0 "memory manager policy: None" -- --root "$two" --kubelet-check --config "$work/kubelet.yaml" --memory-manager-policy None
+(cd "$work" && "$swnuma" --root "$two" --kubelet-check --config kubelet.yaml > "$work/out" 2> "$work/err") && passed=$((passed + 1)) || fail config-relative "a relative --config is not read from the current folder"
+cat > "$work/kubelet.json" << 'EOF'
+{"apiVersion": "kubelet.config.k8s.io/v1beta1", "kind": "KubeletConfiguration", "memoryManagerPolicy": "Static",
+ "reservedMemory": [{"numaNode": 1, "limits": {"memory": "100Mi", "hugepages-1Gi": "1Gi"}}]}
+EOF
+expect config-json 3 'of type "hugepages-1Gi" is not equal to the value "0"' -- --root "$two" --kubelet-check --config "$work/kubelet.json"
+printf 'kind: KubeletConfiguration\napiVersion: kubelet.config.k8s.io/v1beta1\nreservedMemory:\n  - numaNode: 0\n    limits:\n      memory: 1 Gi\n' > "$work/bad-quantity.yaml"
+expect config-bad-quantity 3 "quantity '1 Gi'" -- --root "$two" --kubelet-check --config "$work/bad-quantity.yaml"
+printf 'kind: KubeletConfiguration\napiVersion: kubelet.config.k8s.io/v1beta1\nreservedMemory: [\n' > "$work/broken.yaml"
+expect config-malformed 1 "is not YAML or JSON" -- --root "$two" --kubelet-check --config "$work/broken.yaml"
+printf 'kind: Pod\napiVersion: v1\n' > "$work/pod.yaml"
+expect config-wrong-kind 1 "is not a KubeletConfiguration" -- --root "$two" --kubelet-check --config "$work/pod.yaml"
+expect config-missing 1 "cannot read the kubelet configuration file" -- --root "$two" --kubelet-check --config "$work/missing.yaml"
+expect no-kubelet 1 "no kubelet is running" -- --root "$two" --kubelet-check
+
+# --- suggestions, and the check accepting them
+expect suggest 0 "--reserved-memory=0:memory=" -- --root "$two" --kubelet-suggest "${static[@]}" --system-reserved=memory=24Mi
+flags=$(sed -n '/^flags:/{n;p}' "$work/out")
+# shellcheck disable=SC2086
+expect suggest-then-check 0 "would accept" -- --root "$two" --kubelet-check "${static[@]}" --system-reserved=memory=24Mi $flags
+expect suggest-too-big 3 "the machine is too small" -- --root "$two" --kubelet-suggest "${static[@]}" --system-reserved=memory=1Gi
+expect suggest-nothing 3 "you should specify the system reserved memory" -- --root "$two" --kubelet-suggest --eviction-hard=memory.available\<0%
+expect suggest-json 0 "" -- --root "$two" --json --kubelet-suggest "${static[@]}"
+schema suggest-json suggest
+expect check-json 3 "" -- --root "$two" --json --kubelet-check "${static[@]}" --reserved-memory 0:memory=1Gi
+schema check-json check
+
+# --- a running kubelet under a root, with its configuration file and checkpoint
+node="$work/node"
+cp -r "$two" "$node"
+mkdir -p "$node/proc/4242" "$node/proc/77" "$node/etc/kubernetes" "$node/srv/kubelet"
+printf 'bash\n' > "$node/proc/77/comm"
+printf 'bash\0-c\0kubelet\0' > "$node/proc/77/cmdline"
+printf 'kubelet\n' > "$node/proc/4242/comm"
+printf '/usr/bin/kubelet\0--config=/etc/kubernetes/kubelet.yaml\0--root-dir\0/srv/kubelet\0--v=2\0' > "$node/proc/4242/cmdline"
+cp "$work/kubelet.yaml" "$node/etc/kubernetes/kubelet.yaml"
+expect running-kubelet 0 "kubelet: kubelet pid 4242, config /etc/kubernetes/kubelet.yaml" -- --root "$node" --kubelet-check
+expect running-kubelet-json 0 '"pid": 4242' -- --root "$node" --json --kubelet-check
+schema running-kubelet-json check
+"$swnuma" --root "$node" --json --kubelet-check > "$work/check.json"
+expect no-checkpoint 1 "cannot read the memory manager checkpoint" -- --root "$node" --kubelet-state
+# A script named kubelet: its interpreter and path are not kubelet arguments.
+script="$work/script"
+cp -r "$two" "$script"
+mkdir -p "$script/proc/99"
+printf 'kubelet\n' > "$script/proc/99/comm"
+printf '/bin/sh\0/usr/local/bin/kubelet\0--memory-manager-policy=Static\0--reserved-memory=1:memory=100Mi\0' > "$script/proc/99/cmdline"
+expect running-script 0 "would accept" -- --root "$script" --kubelet-check
+
+for format in v1 v2 v3; do
+    python3 "$here/checkpoint.py" "$work/check.json" $format "$node/srv/kubelet/memory_manager_state" container=pod-a/db/memory/33554432/0 container=pod-b/web/memory/1048576/1
+    expect state-$format 0 "format $format" -- --root "$node" --kubelet-state
+    grep -q "pod-a/db: memory 32Mi on node(s) 0" "$work/out" && passed=$((passed + 1)) || fail state-$format-containers "the containers are not shown"
+    expect state-$format-json 0 '"valid": true' -- --root "$node" --json --kubelet-state
+    schema state-$format-json state
+    python3 "$here/checkpoint.py" "$work/check.json" $format "$node/srv/kubelet/memory_manager_state" container=pod-a/db/memory/33554432/0 corrupt
+    expect state-$format-corrupt 3 "checkpoint is corrupted" -- --root "$node" --kubelet-state
+    python3 "$here/checkpoint.py" "$work/check.json" $format "$node/srv/kubelet/memory_manager_state" total+=1048576
+    expect state-$format-dimm 3 "node 0 memory total: 157616Ki in the checkpoint, 158640Ki now" -- --root "$node" --kubelet-state
+    grep -qF "[memorymanager] the expected machine state is different from the real one" "$work/out" && passed=$((passed + 1)) || fail state-$format-dimm-message "the kubelet's message is missing"
+done
+python3 "$here/checkpoint.py" "$work/check.json" v1 "$node/srv/kubelet/memory_manager_state" zero
+expect state-zero-checksum 0 "zero, accepted" -- --root "$node" --kubelet-state
+python3 "$here/checkpoint.py" "$work/check.json" v1 "$node/srv/kubelet/memory_manager_state" policy=None
+expect state-policy-changed 3 'configured policy "Static" differs from state checkpoint policy "None"' -- --root "$node" --kubelet-state
+python3 "$here/checkpoint.py" "$work/check.json" v1 "$work/state" container=p/c/memory/1/9
+expect state-file-unknown-node 3 "the memory assignment uses the NUMA that does not exist" -- --root "$two" --kubelet-state "$work/state"
+python3 "$here/checkpoint.py" "$work/check.json" v1 "$work/state" container=p/c/hugepages-64Ki/1/0
+expect state-file-unknown-type 3 "uses memory resource that does not exist" -- --root "$two" --kubelet-state "$work/state"
+printf '{"policyName":' > "$work/state"
+expect state-malformed 1 "is not a memory manager checkpoint" -- --root "$two" --kubelet-state "$work/state"
+expect state-two-files 1 "one too many" -- --kubelet-state a b
+
+# --- a real process named kubelet on this machine, found through /proc
+if command -v gcc > /dev/null && [ -z "$(pgrep -x kubelet)" ]; then
+    printf '#include <unistd.h>\nint main(void) { pause(); return 0; }\n' > "$work/pause.c"
+    mkdir -p "$work/live"
+    if gcc -o "$work/live/kubelet" "$work/pause.c" 2> /dev/null; then
+        "$work/live/kubelet" --config "$work/kubelet.yaml" --memory-manager-policy=None --v=2 &
+        live=$!
+        sleep 0.2
+        expect live-kubelet 0 "kubelet: kubelet pid $live, config $work/kubelet.yaml" -- --kubelet-check
+        grep -q "memory manager policy: None" "$work/out" && passed=$((passed + 1)) || fail live-kubelet-flags "the flag after --config does not override it"
+        kill "$live"
+        wait "$live" 2> /dev/null
+    else
+        echo "kubelet: live process SKIPPED: gcc cannot build a stand-in"
+    fi
+else
+    echo "kubelet: live process SKIPPED: no gcc, or a kubelet is running here"
+fi
+
+# --- the man page names the Kubernetes release whose rules the JSON reports
+rules=$("$swnuma" --root "$two" --json --kubelet-suggest "${static[@]}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["kubernetes_rules"])')
+grep -q "Kubernetes $rules" "$repo/man/swnuma.8" && passed=$((passed + 1)) || fail man-version "man/swnuma.8 does not name Kubernetes $rules"
+
+# --- swnuma itself links no YAML (nor the Foundation it brings): the helper does
+if command -v nm > /dev/null; then
+    if nm "$swnuma" 2> /dev/null | grep -q yaml_parser_initialize; then
+        fail swnuma-without-yaml "$swnuma links libyaml: -H and launches would pay for Foundation's start-up"
+    else
+        passed=$((passed + 1))
+    fi
+fi
+
+# --- every corpus dump: a suggestion the check accepts, JSON that validates
+if [ -d "$corpus/sysfs" ]; then
+    for tarball in "$corpus"/sysfs/*.tar.bz2; do
+        name=$(basename "$tarball" .tar.bz2)
+        mkdir -p "$work/corpus/$name"
+        tar -xjf "$tarball" -C "$work/corpus/$name"
+        root=$(find "$work/corpus/$name" -maxdepth 3 -type d -name sys -print -quit)
+        root=${root%/sys}
+        "$swnuma" --root "$root" --kubelet-suggest "${static[@]}" --system-reserved=memory=1Gi > "$work/out" 2> "$work/err"
+        status=$?
+        if [ $status -eq 3 ] && grep -q "too small" "$work/out"; then passed=$((passed + 1)); continue; fi
+        if [ $status -ne 0 ]; then fail "corpus-$name-suggest" "exit $status"; continue; fi
+        flags=$(sed -n '/^flags:/{n;p}' "$work/out")
+        # shellcheck disable=SC2086
+        expect "corpus-$name-check" 0 "would accept" -- --root "$root" --kubelet-check "${static[@]}" --system-reserved=memory=1Gi $flags
+        expect "corpus-$name-json" 0 "" -- --root "$root" --json --kubelet-check "${static[@]}" --system-reserved=memory=1Gi $flags
+        schema "corpus-$name-schema" check
+    done
+else
+    echo "kubelet: corpus SKIPPED: no corpus at $corpus/sysfs"
+fi
+
+# Every JSON document kept above, against its schema: one line each.
+results=$(python3 - "$repo/docs/schema" "$work/json" << 'EOF'
+import json, pathlib, sys
+import jsonschema
+schemas, documents = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+for path in sorted(documents.glob("*.json")):
+    name, kind = path.name.rsplit(".", 2)[:2]
+    validator = jsonschema.Draft202012Validator(json.loads((schemas / f"kubelet-{kind}.schema.json").read_text()))
+    try:
+        errors = list(validator.iter_errors(json.loads(path.read_text())))
+    except ValueError as error:
+        errors = [error]
+    print(f"{name}: " + ("ok" if not errors else "; ".join(getattr(e, "message", str(e)) for e in errors[:2])))
+EOF
+)
+while IFS= read -r line; do
+    case "$line" in
+    *": ok") passed=$((passed + 1)) ;;
+    "") ;;
+    *) failed=$((failed + 1)); echo "not ok schema ${line%%:*}: ${line#*: }" ;;
+    esac
+done <<< "$results"
+
+echo "kubelet: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,44 @@
+import Testing
+
+@testable import SwnumaCLI
+
+/// `--kubelet-check`, `--kubelet-suggest` and `--kubelet-state` take every
+/// word after them, like a command after the options.
+@Suite struct KubeletOptionTests {
+    func plan(_ words: String...) throws -> Invocation {
+        try Invocation.plan(try Scanner.scan(words))
+    }
+
+    @Test func takesTheRestOfTheLine() throws {
+        let line = try Scanner.scan(["--root", "/x", "--json", "--kubelet-check", "--config", "/etc/k.yaml", "--", "-m", "0", "echo"])
+        #expect(line.options.map(\.id) == [.root, .json, .kubeletCheck])
+        #expect(line.options[2].rest == ["--config", "/etc/k.yaml", "--", "-m", "0", "echo"])
+        #expect(line.command == [])
+    }
+
+    @Test func plansEachMode() throws {
+        #expect(try plan("--kubelet-check").action == .kubelet(KubeletRequest(mode: .check, arguments: [])))
+        #expect(try plan("--kubelet-suggest", "--system-reserved=memory=1Gi").action
+            == .kubelet(KubeletRequest(mode: .suggest, arguments: ["--system-reserved=memory=1Gi"])))
+        #expect(try plan("--json", "--kubelet-state", "/tmp/state").action == .kubelet(KubeletRequest(mode: .state, arguments: ["/tmp/state"])))
+        #expect(try plan("--kubelet-state=/tmp/state").action == .kubelet(KubeletRequest(mode: .state, arguments: ["/tmp/state"])))
+        #expect(try plan("--json", "--kubelet-st", "x").action == .kubelet(KubeletRequest(mode: .state, arguments: ["x"])))
+        #expect(try plan("--kubelet-c").action == .kubelet(KubeletRequest(mode: .check, arguments: [])))
+    }
+
+    @Test func prefixesShared() {
+        #expect(throws: ScanError.ambiguous("--kubelet", candidates: ["kubelet-check", "kubelet-suggest", "kubelet-state"])) {
+            try Scanner.scan(["--kubelet"])
+        }
+        #expect(throws: ScanError.ambiguous("--kubelet-s", candidates: ["kubelet-suggest", "kubelet-state"])) {
+            try Scanner.scan(["--kubelet-s"])
+        }
+    }
+
+    @Test func refusesMixing() {
+        #expect(throws: UsageError.self) { try plan("-m", "0", "--kubelet-check") }
+        #expect(throws: UsageError.self) { try plan("--require", "nodes>=1", "--kubelet-suggest") }
+        #expect(throws: UsageError.self) { try plan("--kubelet-state", "a", "b") }
+        #expect(throws: UsageError.self) { try plan("-H", "--kubelet-check") }
+    }
+}
