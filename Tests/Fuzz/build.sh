@@ -13,7 +13,8 @@ binary=$out/swnuma-fuzz
 mkdir -p "$out"
 
 numa_sources=$(find Sources/NUMA -name '*.swift' | sort)
-cli_sources=$(find Sources/SwnumaCLI -name '*.swift' | sort)
+# As the package does: Sources/SwnumaCLI/Kubelet is a target of its own (SwnumaKubelet).
+cli_sources=$(find Sources/SwnumaCLI -path Sources/SwnumaCLI/Kubelet -prune -o -name '*.swift' -print | sort)
 if [ -x "$binary" ] && [ -z "$(find Sources/NUMA Sources/SwnumaCLI Sources/CNUMA Tests/Fuzz -newer "$binary" \( -name '*.swift' -o -name '*.h' -o -name '*.modulemap' \) | head -1)" ]; then
     exit 0
 fi
