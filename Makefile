@@ -20,19 +20,20 @@ BIN := .build/release/swnuma
 # oracle, qemu/busybox the multi-node guests, mandoc/zsh/fish/bash-completion
 # check the man page and completions, jq its examples, hyperfine the benchmarks,
 # systemd and man-db `systemd-analyze verify` of deploy/systemd, python3-jinja2
-# the Ansible playbook's assertions).
+# the Ansible playbook's assertions, hwdata names PCI devices, libxml2-utils
+# and librsvg2-bin validate and render --draw's SVG).
 BUILD_DEPS := libnuma-dev pkg-config
-TEST_DEPS := numactl hwdata qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind jq systemd man-db python3-jinja2
+TEST_DEPS := numactl hwdata qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind jq systemd man-db python3-jinja2 libxml2-utils librsvg2-bin
 
 PREFIX ?= /usr/local
 DESTDIR ?=
 # The names swnuma is installed under, each with a man page and completions,
 # and the JSON Schemas of --json output (installed in share/swnuma/schema/).
 NAMES := swnuma swnuma-numastat swnuma-migratepages
-SCHEMAS := hardware.schema.json show.schema.json require.schema.json cpuset.schema.json \
+SCHEMAS := hardware.schema.json show.schema.json require.schema.json cpuset.schema.json process.schema.json \
     kubelet-check.schema.json kubelet-suggest.schema.json kubelet-state.schema.json
 
-.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-nfd test-kubelet test-vm vm-shell startup-order test-order bench clean fuzz fuzz-build test-fuzz test-malformed
+.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-draw test-nfd test-kubelet test-hostile test-vm vm-shell startup-order test-order bench clean fuzz fuzz-build test-fuzz test-malformed
 
 all: build
 
@@ -49,7 +50,7 @@ build: deps
 run: build
 	$(BIN) -H
 
-test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-fuzz test-malformed test-nfd test-kubelet test-docs test-docc test-install test-order test-vm
+test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-fuzz test-malformed test-draw test-nfd test-kubelet test-hostile test-docs test-docc test-install test-order test-vm
 
 test-unit: deps
 	swift test
@@ -68,8 +69,16 @@ test-numastat: test-deps build
 	Tests/Numastat/run.sh $(BIN)
 	Tests/Corpus/numastat.sh $(BIN)
 
+# Hostile snapshots under --root: no hang, trap, escape from the root, or more
+# than 1 s of CPU or 200 MB (needs /usr/bin/time, Debian package 'time').
+test-hostile: test-deps build
+	Tests/Hostile/run.sh $(BIN)
+
 test-kubelet: test-deps build
 	Tests/Kubelet/run.sh $(BIN)
+
+test-draw: test-deps build
+	Tests/Draw/run.sh $(BIN)
 
 # --nfd-features over every captured guest and corpus dump, atomic --output,
 # deploy/systemd and deploy/ansible.

@@ -16,6 +16,7 @@
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/ioctl.h>
+#include <fcntl.h>
 
 /// set_mempolicy(2).
 static inline long swnuma_set_mempolicy(int mode, const unsigned long *mask, unsigned long maxnode) {
@@ -71,4 +72,17 @@ static inline int swnuma_terminal_columns(int fd) {
     if (syscall(SYS_ioctl, fd, TIOCGWINSZ, &size) != 0) return -1;
     return size.ws_col;
 }
+/// O_PATH (which <fcntl.h> shows only to _GNU_SOURCE builds).
+static inline int swnuma_o_path(void) { return __O_PATH; }
+
+/// openat2(2) with RESOLVE_IN_ROOT: opens `path` as if `root` were `/`
+/// (absolute links resolve against it, `..` stops at it), never through
+/// procfs magic links. -1 with errno ENOSYS where the kernel lacks it.
+static inline int swnuma_open_in_root(int root, const char *path, int flags) {
+    struct {
+        unsigned long long flags, mode, resolve;
+    } how = {(unsigned long long)flags, 0, 0x10 /* RESOLVE_IN_ROOT */ | 0x02 /* RESOLVE_NO_MAGICLINKS */};
+    return (int)syscall(437 /* SYS_openat2 */, root, path, &how, sizeof how);
+}
+
 #endif

@@ -36,12 +36,13 @@ public struct Cpuset: Hashable, Sendable {
         self.mems = mems
     }
 
-    /// The calling process's cpuset under `root`, or nil when no cgroup
-    /// hierarchy with cpuset files can be found.
-    public static func read(from root: SystemRoot) -> Cpuset? {
+    /// The cpuset of process `pid` (the calling process by default) under
+    /// `root`, or nil when no cgroup hierarchy with cpuset files can be found.
+    /// The hierarchies are found in the calling process's mounts.
+    public static func read(from root: SystemRoot, pid: String = "self") -> Cpuset? {
         let mounts = Mount.read(from: root)
         var candidates: [(version: Int, path: String)] = []
-        if let text = root.readText("proc/self/cgroup", limit: 1 << 20) {
+        if let text = root.readText("proc/\(pid)/cgroup", limit: 1 << 20) {
             var v2Path: String?
             for line in text.split(separator: "\n") {
                 let fields = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
@@ -54,7 +55,7 @@ public struct Cpuset: Hashable, Sendable {
                 }
             }
             if let v2Path { candidates.append((2, v2Path)) }
-        } else if let text = root.readText("proc/self/cpuset", limit: 1 << 16) {
+        } else if let text = root.readText("proc/\(pid)/cpuset", limit: 1 << 16) {
             let path = String(text.trimmingWhitespaceAndNUL())
             if path.hasPrefix("/") {
                 candidates.append((2, path))
@@ -83,8 +84,8 @@ public struct Cpuset: Hashable, Sendable {
             var current = path
             while true {
                 let folder = join(point, current)
-                let cpus = root.readText("\(folder)/\(cpusFile)", limit: 1 << 20).flatMap { CPUSet(list: $0) }
-                let mems = root.readText("\(folder)/\(memsFile)", limit: 1 << 20).flatMap { NodeSet(list: $0) }
+                let cpus = root.readText("\(folder)/\(cpusFile)", limit: 1 << 20).flatMap { CPUSet(listBytes: Array($0.utf8), limit: CPUKind.kernelLimit) }
+                let mems = root.readText("\(folder)/\(memsFile)", limit: 1 << 20).flatMap { NodeSet(listBytes: Array($0.utf8), limit: NodeKind.kernelLimit) }
                 if cpus != nil || mems != nil {
                     return Cpuset(path: current, version: version, cpus: cpus, mems: mems)
                 }

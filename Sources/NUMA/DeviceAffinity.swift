@@ -67,11 +67,11 @@ public enum DeviceAffinity {
         var text = Substring(address)
         var function = 0
         if let dot = text.lastIndex(of: ".") {
-            guard let value = Int(text[text.index(after: dot)...], radix: 16), value < 8 else { throw invalid }
+            guard let value = plainHex(text[text.index(after: dot)...]), value < 8 else { throw invalid }
             function = value
             text = text[..<dot]
         }
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { Int($0, radix: 16) }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { plainHex($0) }
         guard parts.count == 2 || parts.count == 3, parts.allSatisfy({ $0 != nil }) else { throw invalid }
         let numbers = parts.compactMap { $0 }
         let segment = numbers.count == 3 ? numbers[0] : 0
@@ -121,12 +121,18 @@ public enum DeviceAffinity {
         switch SysfsDevice.readNode(path, root: root) {
         case .nodes(let nodes): return nodes
         case .unknown(let value):
-            throw NUMAError(.notAllowed, "the kernel does not know the NUMA node of \(what) (\(path) is \(value))")
+            throw NUMAError(.notAllowed, "the kernel does not know the NUMA node of \(what) (\(path) is \(escapedForDisplay(value)))")
         case .unreadable:
             throw NUMAError(.notAllowed, "cannot read the NUMA node of \(what) (\(path))")
         case .invalid(let token):
-            throw NUMAError(.notAllowed, "cannot parse the NUMA node of \(what) in \(path): '\(token)'")
+            throw NUMAError(.notAllowed, "cannot parse the NUMA node of \(what) in \(path): '\(escapedForDisplay(token))'")
         }
+    }
+
+    /// Hexadecimal digits only (no sign, no prefix), at most 8 of them, or nil.
+    private static func plainHex(_ text: Substring) -> Int? {
+        guard !text.isEmpty, text.utf8.count <= 8, text.utf8.allSatisfy({ hexDigit($0, radix: 16) != nil }) else { return nil }
+        return Int(text, radix: 16)
     }
 
     private static func hex(_ value: Int, _ width: Int) -> String {

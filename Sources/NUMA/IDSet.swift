@@ -5,18 +5,27 @@
 public protocol IDKind: Sendable {
     /// The word used in messages: `node` or `cpu`.
     static var noun: String { get }
+    /// One past the largest id a Linux kernel can have: files that name a
+    /// larger one are not a real machine's and are refused.
+    static var kernelLimit: Int { get }
 }
 
 /// Marks an ``IDSet`` of NUMA node ids.
 public enum NodeKind: IDKind {
     /// `node`.
     public static let noun = "node"
+    /// 1024: `MAX_NUMNODES` is `1 << CONFIG_NODES_SHIFT`, and no architecture
+    /// lets `NODES_SHIFT` exceed 10.
+    public static var kernelLimit: Int { 1024 }
 }
 
 /// Marks an ``IDSet`` of CPU ids.
 public enum CPUKind: IDKind {
     /// `cpu`.
     public static let noun = "cpu"
+    /// 8192: the top of `CONFIG_NR_CPUS`'s range on every architecture
+    /// (x86-64 with `MAXSMP`, powerpc).
+    public static var kernelLimit: Int { 8192 }
 }
 
 /// A set of NUMA node ids, as the kernel numbers them (OS-physical ids).
@@ -146,6 +155,25 @@ public struct IDSet<Kind: IDKind>: Hashable, Sendable {
             words.append(contentsOf: repeatElement(0, count: index - words.count + 1))
         }
         words[index] |= 1 << UInt64(id & 63)
+    }
+
+    /// Inserts every id of `low...high` a word at a time.
+    ///
+    /// - Precondition: `0 <= low <= high < IDSet.limit`.
+    mutating func insertRange(_ low: Int, _ high: Int) {
+        precondition(low >= 0 && low <= high && high < Self.limit, "range out of range")
+        let first = low >> 6
+        let last = high >> 6
+        if last >= words.count {
+            words.append(contentsOf: repeatElement(0, count: last - words.count + 1))
+        }
+        for index in first...last {
+            let from = index == first ? low & 63 : 0
+            let to = index == last ? high & 63 : 63
+            let width = to - from + 1
+            let bits: UInt64 = width == 64 ? ~0 : ((1 << UInt64(width)) - 1) << UInt64(from)
+            words[index] |= bits
+        }
     }
 
     private mutating func trim() {
@@ -340,18 +368,53 @@ extension IDSet {
     /// empty set. Returns nil for anything else, a reversed range, or an id at
     /// or above ``limit``.
     public init?(list text: some StringProtocol) {
+        self.init(listBytes: Array(text.utf8))
+    }
+
+    /// ``init(list:)`` over the bytes of a file, ids below `limit`: one pass
+    /// over the bytes, each range inserted a word at a time, so that the
+    /// work grows with the bytes and the ids' span, never with the ids' count
+    /// times the number of ranges.
+    package init?(listBytes bytes: [UInt8], limit: Int = Self.limit) {
         self.init()
-        let trimmed = text.trimmingWhitespaceAndNUL()
-        if trimmed.isEmpty { return }
-        for item in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
-            let bounds = item.split(separator: "-", omittingEmptySubsequences: false)
-            guard bounds.count == 1 || bounds.count == 2,
-                let low = Int(decimal: bounds[0]),
-                let high = bounds.count == 2 ? Int(decimal: bounds[1]) : low,
-                low <= high, high < Self.limit
-            else { return nil }
-            for id in low...high { insertID(id) }
+        var end = bytes.count
+        var start = 0
+        while end > start, isPadding(bytes[end - 1]) { end -= 1 }
+        while start < end, isPadding(bytes[start]) { start += 1 }
+        guard start < end else { return }
+        let limit = Swift.min(limit, Self.limit)
+        var index = start
+        // Reads a decimal number below `limit` at `index`, or nil.
+        func number() -> Int? {
+            var value = 0
+            let first = index
+            while index < end, bytes[index] &- 0x30 < 10 {
+                value = value * 10 + Int(bytes[index] &- 0x30)
+                if value >= limit { return nil }
+                index += 1
+            }
+            return index > first ? value : nil
         }
+        while true {
+            guard let low = number() else { return nil }
+            var high = low
+            if index < end && bytes[index] == UInt8(ascii: "-") {
+                index += 1
+                guard let value = number(), value >= low else { return nil }
+                high = value
+            }
+            if low == high { insertID(low) } else { insertRange(low, high) }
+            if index == end { return }
+            guard bytes[index] == UInt8(ascii: ","), index + 1 < end else { return nil }
+            index += 1
+        }
+    }
+
+    /// The set when every id is below the kernel's limit (``IDKind/kernelLimit``),
+    /// else nil: a file that names more CPUs or nodes than Linux can have is
+    /// not a real machine's, and is not turned into an endless list.
+    package var withinKernelLimit: Self? {
+        (last ?? -1) < Kind.kernelLimit ? self : nil
     }
 
     /// The set as a hexadecimal mask in the `cpumap` format, at least `minimumWords` 32-bit words wide.

@@ -26,16 +26,17 @@ public enum NodeStatistics {
     ///
     /// - Throws: ``NUMAError`` when the folder cannot be listed or has no node.
     public static func nodeIDs(in root: SystemRoot) throws(NUMAError) -> [Int] {
-        let path = root.resolve(nodeFolder)
+        let path = root.display(nodeFolder)
         let names: [String]
-        switch Syscalls.listDirectory(path) {
+        switch root.listing(nodeFolder) {
         case .success(let list): names = list
-        case .failure(let errno): throw NUMAError(.systemCall, "cannot list \(path)", errno: errno)
+        case .failure(let error): throw error
         }
-        let ids = names.compactMap { name -> Int? in
-            guard name.hasPrefix("node") else { return nil }
-            return Int(decimal: name.dropFirst(4)).flatMap { $0 < NodeSet.limit ? $0 : nil }
-        }.sorted()
+        var ignored = Warnings()
+        let ids = Topology.nodeIDs(names, root: root, warnings: &ignored)
+        // numastat has no place for warnings beside its table: a snapshot
+        // with names that are not the kernel's is refused, naming them.
+        if let first = ignored.lines.first { throw NUMAError(.invalidArgument, first) }
         guard !ids.isEmpty else {
             throw NUMAError(.unsupported, "\(path) has no node: sysfs is not mounted or the kernel has no NUMA support")
         }
@@ -62,23 +63,37 @@ public enum NodeStatistics {
     /// - Throws: ``NUMAError`` when a node's file cannot be read.
     public static func counters(in root: SystemRoot, nodes: [Int]) throws(NUMAError) -> [Row] {
         var rows: [Row] = []
+        var rowOf: [Substring: Int] = [:]
         for (column, id) in nodes.enumerated() {
-            let text = try read(root, "\(nodeFolder)/node\(id)/numastat")
+            let relative = "\(nodeFolder)/node\(id)/numastat"
+            let text = try read(root, relative)
             for line in text.words(separatedBy: { $0 == 0x0A }) {
                 let tokens = line.words()
-                guard tokens.count >= 2, let value = UInt64(decimalText: tokens[1]) else { continue }
-                let label = String(tokens[0])
-                // A handful of counters: a linear search beats hashing here.
-                var row = rows.firstIndex { $0.label == label }
+                guard tokens.count >= 2, let value = UInt64(decimalText: tokens[1]),
+                    tokens[0].utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+                else { continue }
+                var row = rowOf[tokens[0]]
                 if row == nil {
                     guard column == 0 else { continue }
+                    try checkRowCount(rows.count, root: root, relative)
                     row = rows.count
-                    rows.append(Row(label: label, values: Array(repeating: nil, count: nodes.count)))
+                    rowOf[tokens[0]] = rows.count
+                    rows.append(Row(label: String(tokens[0]), values: Array(repeating: nil, count: nodes.count)))
                 }
                 if let row { rows[row].values[column] = Double(value) }
             }
         }
         return rows
+    }
+
+    /// The most rows a per-node file may give (a node's meminfo has about 50
+    /// fields, its numastat 10): the table is rows times nodes.
+    public static let rowLimit = 4096
+
+    private static func checkRowCount(_ count: Int, root: SystemRoot, _ relative: String) throws(NUMAError) {
+        guard count < rowLimit else {
+            throw NUMAError(.invalidArgument, "\(root.display(relative)) has more than \(rowLimit) fields: not a node's file")
+        }
     }
 
     /// Each node's `meminfo` fields in bytes, in the order of the first node's file.
@@ -103,6 +118,7 @@ public enum NodeStatistics {
     public static func memoryFields(in root: SystemRoot, nodes: [Int]) throws(NUMAError) -> MemoryFields {
         var result = MemoryFields(rows: [], notes: [])
         var defaultHugePageSize: Double?
+        var rowOf: [String: Int] = [:]
         for (column, id) in nodes.enumerated() {
             let folder = "\(nodeFolder)/node\(id)"
             // The node's huge page sizes, listed once for its three counters:
@@ -116,13 +132,15 @@ public enum NodeStatistics {
                 // order: look where this one was on the first node first.
                 if position < result.rows.count && result.rows[position].label == label {
                     row = position
-                } else if let known = result.rows.firstIndex(where: { $0.label == label }) {
+                } else if let known = rowOf[label] {
                     row = known
                 } else if column == 0 {
+                    try checkRowCount(result.rows.count, root: root, "\(folder)/meminfo")
                     row = result.rows.count
+                    rowOf[label] = row
                     result.rows.append(Row(label: label, values: Array(repeating: nil, count: nodes.count)))
                 } else {
-                    result.notes.append("\(root.resolve(folder))/meminfo: \(label) is not in node \(nodes[0])'s meminfo; ignored")
+                    result.notes.append("\(root.display(folder))/meminfo: \(label) is not in node \(nodes[0])'s meminfo; ignored")
                     continue
                 }
                 let count = Double(field.value)
@@ -155,7 +173,7 @@ public enum NodeStatistics {
                                 recomputed += Double(pages) * Double(kib) * 1024
                             }
                         } else {
-                            result.notes.append("\(root.resolve(folder))/hugepages cannot be read; \(label) uses the default huge page size")
+                            result.notes.append("\(root.display(folder))/hugepages cannot be read; \(label) uses the default huge page size")
                         }
                     }
                     if recomputed > 0 {
@@ -179,8 +197,13 @@ public enum NodeStatistics {
     /// - Throws: ``NUMAError`` when `proc/meminfo` cannot be read or lacks it.
     public static func hugePageSize(in root: SystemRoot) throws(NUMAError) -> Int {
         let text = try read(root, "proc/meminfo")
-        guard let bytes = Meminfo(text).bytes("Hugepagesize") else {
-            throw NUMAError(.invalidArgument, "\(root.resolve("proc/meminfo")) has no Hugepagesize")
+        guard let field = Meminfo(text).fields.first(where: { $0.name == "Hugepagesize" }), field.inKB else {
+            throw NUMAError(.invalidArgument, "\(root.display("proc/meminfo")) has no Hugepagesize")
+        }
+        // A page size is a power of two no larger than the address space; a
+        // snapshot's number is checked before it is converted or multiplied.
+        guard let bytes = Meminfo(text).bytes("Hugepagesize"), bytes <= 1 << 48, bytes > 0 else {
+            throw NUMAError(.invalidArgument, "\(root.display("proc/meminfo")): Hugepagesize \(field.value) kB is not a page size")
         }
         return Int(bytes)
     }
@@ -266,67 +289,35 @@ public enum NodeStatistics {
         var memory = ProcessMemory(
             bytes: Array(repeating: Array(repeating: 0, count: nodes.count), count: categories),
             elsewhere: Array(repeating: 0, count: categories))
-        var defaultHugePageSize: UInt64?
-        // numa_maps can be megabytes with thousands of mappings: parsed as
-        // bytes, token by token, without making strings.
-        var tokens: [Range<Int>] = []
-        var start = 0
-        while start < bytes.count {
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            defer { start = end + 1 }
-            tokens.removeAll(keepingCapacity: true)
-            var at = start
-            while at < end {
-                while at < end && (bytes[at] == 0x20 || bytes[at] == 0x09) { at += 1 }
-                let tokenStart = at
-                while at < end && bytes[at] != 0x20 && bytes[at] != 0x09 { at += 1 }
-                if at > tokenStart { tokens.append(tokenStart..<at) }
-            }
-            var category = ProcessMemory.Category.private
-            for token in tokens {
-                if hasPrefix(bytes, token, "huge") { category = .huge; break }
-                if hasPrefix(bytes, token, "heap") { category = .heap; break }
-                if hasPrefix(bytes, token, "stack") { category = .stack; break }
-            }
-            var pageBytes = UInt64(pageSize)
-            if let token = tokens.first(where: { hasPrefix(bytes, $0, "kernelpagesize_kB=") }),
-                let kib = UInt64(decimalBytes: bytes[token.lowerBound + 18..<token.upperBound])
-            {
-                pageBytes = kib &* 1024
-            } else if category == .huge {
-                if defaultHugePageSize == nil { defaultHugePageSize = UInt64(try hugePageSize(in: root)) }
-                pageBytes = defaultHugePageSize ?? pageBytes
-            }
-            for token in tokens where bytes[token.lowerBound] == UInt8(ascii: "N") {
-                let body = token.lowerBound + 1..<token.upperBound
-                guard let equals = bytes[body].firstIndex(of: UInt8(ascii: "=")),
-                    let node = UInt64(decimalBytes: bytes[body.lowerBound..<equals]), node <= UInt64(Int.max),
-                    let pages = UInt64(decimalBytes: bytes[equals + 1..<body.upperBound])
-                else {
-                    let text = String(decoding: bytes[token], as: UTF8.self)
-                    throw NUMAError(.invalidArgument, "\(root.resolve(path)): cannot read the node count '\(text)'")
-                }
-                let amount = pages &* pageBytes
-                if let index = nodes.firstIndex(of: Int(node)) {
-                    memory.bytes[category.rawValue][index] &+= amount
-                } else {
-                    memory.elsewhere[category.rawValue] &+= amount
+        // Sums of a snapshot's numbers are checked: refused, naming the
+        // count, never wrapped.
+        var overflow: NumaMaps.NodePages?
+        do {
+            try NumaMaps.forEachMapping(in: bytes, hugePageSize: { () throws(NUMAError) in UInt64(try hugePageSize(in: root)) }) {
+                mapping in
+                let category = mapping.category.rawValue
+                for entry in mapping.pages where overflow == nil {
+                    let (amount, tooLarge) = entry.pages.multipliedReportingOverflow(by: mapping.pageBytes)
+                    let index = nodes.firstIndex(of: entry.node)
+                    let total = index.map { memory.bytes[category][$0] } ?? memory.elsewhere[category]
+                    let (sum, wrapped) = total.addingReportingOverflow(amount)
+                    if tooLarge || wrapped {
+                        overflow = entry
+                    } else if let index {
+                        memory.bytes[category][index] = sum
+                    } else {
+                        memory.elsewhere[category] = sum
+                    }
                 }
             }
+        } catch where error.code == .invalidArgument && error.message.hasPrefix("cannot read the node count") {
+            throw NUMAError(.invalidArgument, "\(root.display(path)): \(error.message)")
+        }
+        if let overflow {
+            throw NUMAError(.invalidArgument, "\(root.display(path)): 'N\(overflow.node)=\(overflow.pages)' makes more than 2^64 bytes")
         }
         return memory
     }
-
-    /// Whether the token `range` of `bytes` starts with `prefix`.
-    private static func hasPrefix(_ bytes: [UInt8], _ range: Range<Int>, _ prefix: StaticString) -> Bool {
-        let count = prefix.utf8CodeUnitCount
-        guard range.count >= count else { return false }
-        let start = prefix.utf8Start
-        for offset in 0..<count where bytes[range.lowerBound + offset] != start[offset] { return false }
-        return true
-    }
-
 
     // MARK: Reading
 
@@ -335,10 +326,7 @@ public enum NodeStatistics {
     }
 
     private static func readBytes(_ root: SystemRoot, _ relative: String, attribute: Bool = true) throws(NUMAError) -> [UInt8] {
-        let path = root.resolve(relative)
-        switch Syscalls.readFile(path, limit: 1 << 26, shortReadIsEnd: attribute && relative.hasPrefix("sys/")) {
-        case .success(let bytes): return bytes
-        case .failure(let errno): throw NUMAError(.systemCall, "cannot read \(path)", errno: errno)
-        }
+        let sysfs = relative.hasPrefix("sys/")
+        return try root.read(relative, limit: sysfs ? Topology.attributeLimit : 1 << 26, attribute: attribute && sysfs).get()
     }
 }

@@ -20,9 +20,9 @@ public struct ProcessLimits: Hashable, Sendable {
         var limits = ProcessLimits()
         forEachLine(of: bytes) { line in
             if let mask = value(of: "Cpus_allowed:", in: line) {
-                limits.cpusAllowed = CPUSet(maskBytes: Array(mask))
+                limits.cpusAllowed = CPUSet(maskBytes: Array(mask))?.withinKernelLimit
             } else if let mask = value(of: "Mems_allowed:", in: line) {
-                limits.memsAllowed = NodeSet(maskBytes: Array(mask))
+                limits.memsAllowed = NodeSet(maskBytes: Array(mask))?.withinKernelLimit
                 limits.nodeMaskBits = mask.reduce(0) { $0 + (hexDigit($1, radix: 16) == nil ? 0 : 4) }
             }
         }

@@ -195,11 +195,12 @@ public final class SharedRegion {
 
     /// `Hugepagesize` from /proc/meminfo, in bytes.
     static func hugePageSize() -> UInt64? {
-        guard case .success(let bytes) = Syscalls.readFile("/proc/meminfo", limit: 1 << 20) else { return nil }
+        guard case .success(let bytes) = Syscalls.readFile(root: "/", live: true, "proc/meminfo", limit: 1 << 20) else { return nil }
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasPrefix("Hugepagesize:") {
             let words = line.dropFirst(13).split(separator: " ")
             guard let number = words.first.flatMap({ UInt64($0) }) else { return nil }
-            return number * 1024
+            let (bytes, overflow) = number.multipliedReportingOverflow(by: 1024)
+            return overflow ? nil : bytes
         }
         return nil
     }

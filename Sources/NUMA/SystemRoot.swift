@@ -32,6 +32,21 @@ public struct SystemRoot: Hashable, Sendable {
         self.init(uncheckedPath: trimmed, isLive: resolved == "/")
     }
 
+    /// A root at `path` given as a machine's snapshot (`--root`,
+    /// `SWNUMA_ROOT`): ``init(path:)``, and the folder must hold `sys/` or
+    /// `proc/`, since an empty folder would read as a one-node machine with
+    /// nothing known.
+    ///
+    /// - Throws: ``NUMAError`` when `path` is not a folder, or is a folder
+    ///   with neither `sys/` nor `proc/`.
+    public static func snapshot(_ path: String) throws(NUMAError) -> SystemRoot {
+        let root = try SystemRoot(path: path)
+        guard root.isLive || root.isDirectory("sys") || root.isDirectory("proc") else {
+            throw NUMAError(.invalidArgument, "root '\(escapedForDisplay(path))' has neither sys/ nor proc/: not a system snapshot")
+        }
+        return root
+    }
+
     private init(uncheckedPath: String, isLive: Bool) {
         self.path = uncheckedPath
         self.isLive = isLive
@@ -49,13 +64,13 @@ public struct SystemRoot: Hashable, Sendable {
 
     /// The bytes of a file, or nil when it cannot be read.
     public func readBytes(_ relative: String, limit: Int = 1 << 24) -> [UInt8]? {
-        try? Syscalls.readFile(resolve(relative), limit: limit).get()
+        try? read(relative, limit: limit).get()
     }
 
     /// The bytes of a sysfs attribute (or of any file of a snapshot), which
     /// the kernel hands over whole in one read; nil when it cannot be read.
     public func readAttribute(_ relative: String, limit: Int = 1 << 20) -> [UInt8]? {
-        try? Syscalls.readFile(resolve(relative), limit: limit, shortReadIsEnd: true).get()
+        try? read(relative, limit: limit, attribute: true).get()
     }
 
     /// The text of a file (invalid UTF-8 repaired), or nil when it cannot be read.
@@ -63,13 +78,95 @@ public struct SystemRoot: Hashable, Sendable {
         readBytes(relative, limit: limit).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// The bytes of a file, or an error that names it and says why it was
+    /// not read: missing or unreadable, not a regular file (a FIFO, a device,
+    /// a socket, a folder: never read from a snapshot, so that nothing
+    /// blocks), or longer than `limit` (never parsed cut).
+    ///
+    /// Paths resolve inside the root: absolute symbolic links against the
+    /// root, `..` no higher than the root (openat2(2) with RESOLVE_IN_ROOT,
+    /// or the same walk by hand). Under the live root `/` this is a plain read.
+    public func read(_ relative: String, limit: Int = 1 << 24, attribute: Bool = false) -> Result<[UInt8], NUMAError> {
+        switch Syscalls.readFile(root: path, live: isLive, relative, limit: limit, shortReadIsEnd: attribute) {
+        case .success(let bytes):
+            return .success(bytes)
+        case .failure(.system(let errno)):
+            return .failure(NUMAError(.systemCall, "cannot read \(display(relative))", errno: errno))
+        case .failure(.notRegular(let kind)):
+            return .failure(NUMAError(.invalidArgument, "\(display(relative)) is \(kind), not a regular file: skipped"))
+        case .failure(.tooLarge(let limit)):
+            return .failure(NUMAError(.invalidArgument, "\(display(relative)) is longer than \(limit) bytes: not read"))
+        }
+    }
+
     /// The names in a folder, or nil when it cannot be listed.
     public func list(_ relative: String) -> [String]? {
-        try? Syscalls.listDirectory(resolve(relative)).get()
+        try? listing(relative).get()
+    }
+
+    /// The names in a folder, or an error that names it.
+    public func listing(_ relative: String) -> Result<[String], NUMAError> {
+        Syscalls.listDirectory(root: path, live: isLive, relative).mapError {
+            NUMAError(.systemCall, "cannot list \(display(relative))", errno: $0)
+        }
     }
 
     /// Whether `relative` is a folder.
     public func isDirectory(_ relative: String) -> Bool {
-        Syscalls.isDirectory(resolve(relative))
+        Syscalls.isDirectory(root: path, live: isLive, relative)
     }
+
+    /// ``resolve(_:)`` for messages: control bytes and invalid UTF-8 escaped.
+    public func display(_ relative: String) -> String {
+        escapedForDisplay(resolve(relative))
+    }
+}
+
+/// Text from a snapshot (a file's bytes, a name in a folder) made safe for a
+/// terminal: control bytes, DEL and invalid UTF-8 become `\xHH`, a backslash `\\`.
+public func escapedForDisplay(_ text: some StringProtocol) -> String {
+    escapedForDisplay(bytes: Array(text.utf8))
+}
+
+/// ``escapedForDisplay(_:)`` over raw bytes.
+public func escapedForDisplay(bytes: some Collection<UInt8>) -> String {
+    let bytes = Array(bytes)
+    guard bytes.contains(where: { $0 < 0x20 || $0 >= 0x7F || $0 == 0x5C }) else {
+        return String(decoding: bytes, as: UTF8.self)
+    }
+    var result = ""
+    var index = 0
+    func hex(_ byte: UInt8) -> String {
+        let digits = Array("0123456789abcdef")
+        return "\\x" + String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 15)])
+    }
+    while index < bytes.count {
+        let byte = bytes[index]
+        if byte == 0x5C {
+            result += "\\\\"
+            index += 1
+        } else if byte < 0x20 || byte == 0x7F {
+            result += hex(byte)
+            index += 1
+        } else if byte < 0x80 {
+            result.unicodeScalars.append(Unicode.Scalar(byte))
+            index += 1
+        } else {
+            // A valid UTF-8 sequence is kept unless it encodes a C1 control.
+            let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+            let end = min(index + length, bytes.count)
+            var decoder = UTF8()
+            var iterator = bytes[index..<end].makeIterator()
+            if length > 1, end - index == length, case .scalarValue(let scalar) = decoder.decode(&iterator),
+                !(0x80...0x9F).contains(scalar.value)
+            {
+                result.unicodeScalars.append(scalar)
+                index = end
+            } else {
+                result += hex(byte)
+                index += 1
+            }
+        }
+    }
+    return result
 }

@@ -65,7 +65,8 @@ public struct Topology: Hashable, Sendable {
         /// `sys/devices/system/node`.
         case sysfs
         /// The root has no node folder (a kernel built without NUMA): one node 0
-        /// with every CPU and all memory, at distance 10 from itself.
+        /// with every CPU and all memory, at distance 10 from itself; no node
+        /// (and a warning) when neither the CPUs nor the memory can be read.
         case singleNodeFallback
     }
 
@@ -149,22 +150,25 @@ extension Topology {
     /// each node's `cpumap` (any width) or else `cpulist`; memory from its
     /// `meminfo`; distances from its `distance`, whose entries are taken in the
     /// order of the existing nodes. A root without a node folder gives one
-    /// node 0 (``Source/singleNodeFallback``).
+    /// node 0 (``Source/singleNodeFallback``); a node folder that exists but
+    /// cannot be listed (a file, a link loop) gives no node, with a warning.
     public static func load(from root: SystemRoot, options: LoadOptions = []) -> Topology {
         var warnings = Warnings()
-        guard let entries = root.list(nodeFolder) else {
+        let entries: [String]
+        switch root.listing(nodeFolder) {
+        case .success(let names):
+            entries = names
+        case .failure(let error):
+            // Only a missing folder means a kernel without NUMA; a folder that
+            // is a file, a link loop or unreadable is said, and no node is
+            // made up in its place.
+            guard error.errno?.rawValue == Errno.noSuchFile.rawValue else {
+                warnings.add("\(error.description): no node is known")
+                return Topology(nodes: [], source: .sysfs, warnings: warnings.lines)
+            }
             return singleNode(from: root, warnings: &warnings)
         }
-        var ids: [Int] = []
-        for name in entries where name.hasPrefix("node") {
-            let suffix = name.dropFirst(4)
-            guard let id = Int(decimal: suffix), id < NodeSet.limit else {
-                if suffix.allSatisfy(\.isNumber) { warnings.add("ignoring \(nodeFolder)/\(name): node id out of range") }
-                continue
-            }
-            ids.append(id)
-        }
-        ids.sort()
+        let ids = nodeIDs(entries, root: root, warnings: &warnings)
         var nodes: [Node] = []
         nodes.reserveCapacity(ids.count)
         for id in ids {
@@ -188,27 +192,98 @@ extension Topology {
         return Topology(nodes: nodes, source: .sysfs, warnings: warnings.lines)
     }
 
+    /// The node ids of the `nodeN` names of the node folder, ascending.
+    ///
+    /// Only the kernel's own spelling counts (`node1`, never `node01`, which
+    /// would name node 1 twice), ids below ``NodeKind/kernelLimit``; under a
+    /// snapshot root, only folders. Every name left out that looks like a
+    /// node is said, in one line per reason.
+    static func nodeIDs(_ entries: [String], root: SystemRoot, warnings: inout Warnings) -> [Int] {
+        var ids: [Int] = []
+        var tooLarge: [String] = []
+        var misspelt: [String] = []
+        var notFolders: [String] = []
+        for name in entries where name.hasPrefix("node") {
+            let suffix = name.utf8.dropFirst(4)
+            guard !suffix.isEmpty, suffix.allSatisfy({ $0 &- 0x30 < 10 }) else { continue }
+            guard suffix.first != UInt8(ascii: "0") || suffix.count == 1 else {
+                misspelt.append(name)
+                continue
+            }
+            guard let id = Int(decimal: name.dropFirst(4)), id < NodeKind.kernelLimit else {
+                tooLarge.append(name)
+                continue
+            }
+            // A live sysfs has only folders here; a snapshot may hold anything.
+            if !root.isLive && !root.isDirectory("\(nodeFolder)/\(name)") {
+                notFolders.append(name)
+                continue
+            }
+            ids.append(id)
+        }
+        func say(_ names: [String], _ reason: String) {
+            guard !names.isEmpty else { return }
+            let sorted = names.sorted()
+            let shown = sorted.prefix(3).map { root.display("\(nodeFolder)/\($0)") }.joined(separator: ", ")
+            let more = sorted.count > 3 ? " and \(sorted.count - 3) more" : ""
+            warnings.add("ignoring \(shown)\(more): \(reason)")
+        }
+        say(tooLarge, "node id beyond the \(NodeKind.kernelLimit) nodes Linux can have")
+        say(misspelt, "not the kernel's spelling of a node id (a leading zero)")
+        say(notFolders, "not a folder")
+        return ids.sorted()
+    }
+
     private static func singleNode(from root: SystemRoot, warnings: inout Warnings) -> Topology {
-        var cpus = root.readText("\(cpuFolder)/online").flatMap { CPUSet(list: $0) }
+        var cpus = root.readAttribute("\(cpuFolder)/online").flatMap { CPUSet(listBytes: $0, limit: CPUKind.kernelLimit) }
         if cpus == nil, let names = root.list(cpuFolder) {
             cpus = CPUSet(names.compactMap { name in
-                name.hasPrefix("cpu") ? Int(decimal: name.dropFirst(3)).flatMap { $0 < CPUSet.limit ? $0 : nil } : nil
+                name.hasPrefix("cpu") ? Int(decimal: name.dropFirst(3)).flatMap { $0 < CPUKind.kernelLimit ? $0 : nil } : nil
             })
         }
         let meminfo = readMeminfo(root, "proc/meminfo", warnings: &warnings)
+        if cpus == nil && meminfo.total == nil {
+            warnings.add("\(root.display(nodeFolder)), \(root.display(cpuFolder)) and \(root.display("proc/meminfo")) cannot be read: nothing is known of this machine")
+            return Topology(nodes: [], source: .singleNodeFallback, warnings: warnings.lines)
+        }
         let node = Node(
             id: 0, cpus: cpus ?? [], memoryTotal: meminfo.total, memoryFree: meminfo.free, distances: [10])
         return Topology(nodes: [node], source: .singleNodeFallback, warnings: warnings.lines)
     }
 
+    /// The bytes of a file, or nil with a warning that names it when it
+    /// exists but cannot be read (missing files are the caller's to mention).
+    private static func read(_ root: SystemRoot, _ path: String, warnings: inout Warnings) -> [UInt8]? {
+        switch root.read(path, limit: attributeLimit, attribute: path.hasPrefix("sys/")) {
+        case .success(let bytes):
+            return bytes
+        case .failure(let error):
+            if error.errno?.rawValue != Errno.noSuchFile.rawValue { warnings.add(error.description) }
+            return nil
+        }
+    }
+
+    /// The most read of one sysfs file (and of `proc/meminfo`): 1 MiB, far
+    /// above the longest a kernel writes (a `cpulist` of 8192 scattered CPUs
+    /// is under 40 KiB).
+    static let attributeLimit = 1 << 20
+
     private static func readCPUs(_ root: SystemRoot, folder: String, warnings: inout Warnings) -> CPUSet {
-        if let bytes = root.readAttribute("\(folder)/cpumap"), let cpus = CPUSet(maskBytes: bytes) {
+        for file in ["cpumap", "cpulist"] {
+            let path = "\(folder)/\(file)"
+            guard let bytes = read(root, path, warnings: &warnings) else { continue }
+            let cpus = file == "cpumap" ? CPUSet(maskBytes: bytes) : CPUSet(listBytes: bytes)
+            guard let cpus else {
+                warnings.add("\(root.display(path)) is not a CPU \(file == "cpumap" ? "mask" : "list"): ignored")
+                continue
+            }
+            if let top = cpus.last, top >= CPUKind.kernelLimit {
+                warnings.add("\(root.display(path)) names cpu \(top), beyond the \(CPUKind.kernelLimit) CPUs Linux can have: ignored")
+                continue
+            }
             return cpus
         }
-        if let text = root.readText("\(folder)/cpulist"), let cpus = CPUSet(list: text) {
-            return cpus
-        }
-        warnings.add("cannot read the CPUs of \(folder) (cpumap, cpulist)")
+        warnings.add("cannot read the CPUs of \(root.display(folder)) (cpumap, cpulist)")
         return []
     }
 
@@ -218,14 +293,14 @@ extension Topology {
     }
 
     private static func readMeminfo(_ root: SystemRoot, _ path: String, warnings: inout Warnings) -> MemoryFigures {
-        guard let bytes = path.hasPrefix("sys/") ? root.readAttribute(path) : root.readBytes(path, limit: 1 << 20) else {
-            warnings.add("cannot read \(path)")
+        guard let bytes = read(root, path, warnings: &warnings) else {
+            warnings.add("cannot read \(root.display(path))")
             return MemoryFigures()
         }
         let fields = Meminfo(bytes: bytes)
         let figures = MemoryFigures(total: fields.bytes("MemTotal"), free: fields.bytes("MemFree"))
         if figures.total == nil || figures.free == nil {
-            warnings.add("\(path) has no readable MemTotal or MemFree")
+            warnings.add("\(root.display(path)) has no readable MemTotal or MemFree")
         }
         return figures
     }
@@ -237,8 +312,12 @@ extension Topology {
         _ root: SystemRoot, _ path: String, count: Int, warnings: inout Warnings
     ) -> [Int32] {
         var result = [Int32](repeating: -1, count: count)
-        guard let bytes = root.readAttribute(path) else { return result }
+        guard let bytes = read(root, path, warnings: &warnings) else {
+            warnings.add("cannot read \(root.display(path)): its distances are unknown")
+            return result
+        }
         var unreadable: Int?
+        var entries = 0
         // One pass over the bytes: a 1024-node machine has a million entries.
         bytes.withUnsafeBufferPointer { bytes in
             result.withUnsafeMutableBufferPointer { result in
@@ -282,12 +361,20 @@ extension Topology {
                 }
                 if start >= 0 && column < count {
                     result[column] = Int32(value)
+                    column += 1
                 }
+                entries = column
             }
         }
         if let start = unreadable {
-            let token = String(decoding: bytes[start..<min(bytes.count, start + 20)], as: UTF8.self)
-            warnings.add("\(path) has an unreadable entry '\(token.words().first ?? "")'")
+            var end = start
+            while end < bytes.count, end < start + 20, !isPadding(bytes[end]) { end += 1 }
+            let token = escapedForDisplay(bytes: bytes[start..<max(end, start + 1)])
+            warnings.add("\(root.display(path)) has an unreadable entry '\(token)': the distances from it on are unknown")
+            return result
+        }
+        if entries < count {
+            warnings.add("\(root.display(path)) has \(entries) distances for \(count) nodes: the rest are unknown")
         }
         return result
     }
@@ -299,8 +386,17 @@ extension Topology {
             guard let kib = UInt64(decimalText: name.dropFirst(10).dropLast(2)) else { continue }
             let (size, overflow) = kib.multipliedReportingOverflow(by: 1024)
             guard !overflow else { continue }
-            let total = root.readText("\(folder)/\(name)/nr_hugepages").flatMap { UInt64(decimalText: $0.trimmingWhitespaceAndNUL()) }
-            let free = root.readText("\(folder)/\(name)/free_hugepages").flatMap { UInt64(decimalText: $0.trimmingWhitespaceAndNUL()) }
+            func counter(_ file: String) -> UInt64? {
+                let path = "\(folder)/\(name)/\(file)"
+                guard let bytes = read(root, path, warnings: &warnings) else { return nil }
+                guard let value = UInt64(decimalText: String(decoding: bytes, as: UTF8.self).trimmingWhitespaceAndNUL()) else {
+                    warnings.add("\(root.display(path)) is not a number: ignored")
+                    return nil
+                }
+                return value
+            }
+            let total = counter("nr_hugepages")
+            let free = counter("free_hugepages")
             result.append(HugePages(pageSize: size, total: total, free: free))
         }
         return result.sorted { $0.pageSize < $1.pageSize }
@@ -310,9 +406,10 @@ extension Topology {
 /// Collects warning lines, each once, in the order first seen.
 struct Warnings {
     private(set) var lines: [String] = []
+    private var seen: Set<String> = []
 
     mutating func add(_ line: String) {
-        if !lines.contains(line) { lines.append(line) }
+        if seen.insert(line).inserted { lines.append(line) }
     }
 }
 
@@ -353,7 +450,9 @@ public struct Meminfo: Sendable {
             while at < end && isBlank(bytes[at]) { at += 1 }
             let digitsStart = at
             while at < end, bytes[at] >= 0x30, bytes[at] <= 0x39 { at += 1 }
-            guard let value = UInt64(decimalBytes: bytes[digitsStart..<at]), keyStart < colon, at == end || isBlank(bytes[at])
+            guard let value = UInt64(decimalBytes: bytes[digitsStart..<at]), keyStart < colon, at == end || isBlank(bytes[at]),
+                // A key is printable ASCII: a snapshot's control bytes never become a row label.
+                bytes[keyStart..<colon].allSatisfy({ $0 > 0x20 && $0 < 0x7F })
             else { continue }
             while at < end && isBlank(bytes[at]) { at += 1 }
             let inKB = end - at >= 2 && bytes[at] == UInt8(ascii: "k") && bytes[at + 1] == UInt8(ascii: "B")

@@ -8,6 +8,8 @@ package struct Outcome: Equatable, Sendable {
     package var status: Int32 = 0
     /// When set, the caller writes the output and then executes this command.
     package var launch: [String]?
+    /// When set, the caller writes this file first; failing that, exit 1.
+    package var file: OutputFile?
 
     package init(stdout: String = "", stderr: String = "", status: Int32 = 0, launch: [String]? = nil) {
         self.stdout = stdout
@@ -56,6 +58,11 @@ public enum SwnumaCommand {
     /// Runs swnuma with `arguments` (without the program name) and never returns.
     public static func main(_ arguments: [String]) -> Never {
         let outcome = run(arguments, environmentRoot: environmentRoot())
+        if let file = outcome.file, let error = Terminal.writeFile(file.path, file.contents) {
+            Terminal.write(outcome.stderr, to: 2)
+            Terminal.write("\(name): cannot write '\(file.path)': \(error)\n", to: 2)
+            Terminal.exit(1)
+        }
         Terminal.write(outcome.stdout, to: 1)
         Terminal.write(outcome.stderr, to: 2)
         if let command = outcome.launch {
@@ -130,7 +137,7 @@ public enum SwnumaCommand {
         let root: SystemRoot
         do {
             if let path = invocation.root ?? environmentRoot.flatMap({ $0.isEmpty ? nil : $0 }) {
-                root = try SystemRoot(path: path)
+                root = try SystemRoot.snapshot(path)
             } else {
                 root = .live
             }

@@ -51,8 +51,10 @@ struct Context {
         }
         var outcome = Outcome()
         for warning in invocation.warnings { outcome.complain(warning) }
+        var drawing = false
+        if case .draw = invocation.action { drawing = true }
         let hardwareDocument = invocation.json && (invocation.action == .hardware || invocation.action == .devices)
-        if hardwareDocument || requirements.contains(where: \.quantity.needsHugePages)
+        if hardwareDocument || drawing || requirements.contains(where: \.quantity.needsHugePages)
             || invocation.action == .nfdFeatures
         {
             topologyOptions = .hugePages
@@ -104,7 +106,7 @@ struct Context {
             let inventory = invocation.devices ? DeviceInventory.read(from: root) : nil
             if invocation.json {
                 var document = HardwareJSON.document(
-                    topology, onlineCPUs: root.readText("sys/devices/system/cpu/online").flatMap { CPUSet(list: $0) },
+                    topology, onlineCPUs: root.readAttribute("sys/devices/system/cpu/online").flatMap { CPUSet(listBytes: $0, limit: CPUKind.kernelLimit) },
                     limits: limits, cpuset: Cpuset.read(from: root))
                 if let inventory, case .object(var fields) = document {
                     fields.append(("devices", DevicesJSON.array(inventory)))
@@ -134,6 +136,13 @@ struct Context {
             break
         case .sharedMemory:
             return performSharedMemory(invocation, outcome: outcome)
+        case .process(let words):
+            let report = ProcessView.gather(words, root: root, topology: topology)
+            for problem in report.problems { outcome.complain(problem.message) }
+            outcome.stdout += invocation.json ? ProcessView.renderJSON(report) : ProcessView.renderText(report)
+            if report.processes.isEmpty { outcome.status = 1 }
+        case .draw(let target):
+            return performDraw(target, outcome: outcome)
         case .nfdFeatures:
             return NFDFeaturesMode.perform(invocation, context: &self, outcome: outcome)
         case .help, .version, .kubelet:

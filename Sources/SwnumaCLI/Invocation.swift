@@ -38,6 +38,10 @@ package enum Action: Equatable, Sendable {
     case nfdFeatures
     /// Check, suggest or show a kubelet's memory manager settings and state.
     case kubelet(KubeletRequest)
+    /// Show running processes (`--process`): the words as given.
+    case process([String])
+    /// Draw the machine (`--draw`).
+    case draw(DrawTarget)
 }
 
 /// A `--kubelet-check`, `--kubelet-suggest` or `--kubelet-state` and the words after it.
@@ -54,6 +58,16 @@ package struct KubeletRequest: Equatable, Sendable {
         self.mode = mode
         self.arguments = arguments
     }
+}
+
+/// Where `--draw` puts its picture.
+package enum DrawTarget: Equatable, Sendable {
+    /// Boxes of box-drawing characters on standard output (`--draw` alone).
+    case terminal
+    /// SVG on standard output (`--draw -`).
+    case standardOutput
+    /// SVG into a file.
+    case file(String)
 }
 
 /// A command line turned into a plan: validated against numactl's ordering
@@ -75,6 +89,10 @@ package struct Invocation: Equatable, Sendable {
     /// ``sharedMemoryOptions`` at its place); it is not in ``steps``, which
     /// act on the process.
     package var sharedMemoryPolicy: Step?
+    /// The words of `--process`, in order.
+    package var processes: [String] = []
+    /// Where `--draw` draws, when given.
+    package var draw: DrawTarget?
     /// `--label`, `--expiry` and `--output`, in order, for ``Action/nfdFeatures``.
     package var nfdOptions: [ScannedOption] = []
 }
@@ -193,6 +211,9 @@ extension Invocation {
                 plan.action = .version
                 return plan
             case .show:
+                if !plan.processes.isEmpty || plan.draw != nil {
+                    throw UsageError("\(plan.processes.isEmpty ? "--draw" : "--process") cannot be combined with --show")
+                }
                 plan.action = .show
                 return plan
             case .help:
@@ -255,6 +276,20 @@ extension Invocation {
                 plan.devices = true
             case .require:
                 plan.requirements.append(option.value ?? "")
+            case .process:
+                let word = option.value ?? ""
+                if word.isEmpty { throw UsageError("\(option.spelling) needs a process id or a name") }
+                if word.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), (Int(decimal: word) ?? .max) > Int(Int32.max) {
+                    throw UsageError("\(option.spelling): process id '\(word)' is out of range")
+                }
+                plan.processes.append(word)
+            case .draw:
+                switch option.value {
+                case nil: plan.draw = .terminal
+                case "-": plan.draw = .standardOutput
+                case "": throw UsageError("--draw=: the file name is empty")
+                case let path?: plan.draw = .file(path)
+                }
             case .kubeletCheck, .kubeletSuggest, .kubeletState:
                 if !plan.steps.isEmpty || attached || hardware || !plan.requirements.isEmpty || lastPreShared != nil {
                     throw UsageError("\(name(option)) cannot be combined with a policy, a binding, --hardware, --require or shared memory")
@@ -296,6 +331,15 @@ extension Invocation {
             throw UsageError("\(name(option)) needs --nfd-features")
         }
 
+        if !plan.processes.isEmpty || plan.draw != nil {
+            if plan.devices && !plan.processes.isEmpty {
+                throw UsageError("--process cannot be combined with --devices")
+            }
+            // --draw draws the devices anyway: --devices beside it changes nothing.
+            try planView(&plan, line: line, hardware: hardware, policy: policyOption, binding: sawCPUBinding || attached)
+            return plan
+        }
+
         if hardware {
             plan.action = .hardware
             return plan
@@ -326,6 +370,37 @@ extension Invocation {
         }
         plan.action = .launch(line.command)
         return plan
+    }
+
+    /// The rules of the views `--process` and `--draw`: they show the
+    /// machine or a process and do nothing else, so they take no policy,
+    /// binding, shared memory, requirement or command, nor each other.
+    private static func planView(
+        _ plan: inout Invocation, line: ScannedLine, hardware: Bool, policy: ScannedOption?, binding: Bool
+    ) throws(UsageError) {
+        let mode = plan.processes.isEmpty ? "--draw" : "--process"
+        if !plan.processes.isEmpty && plan.draw != nil {
+            throw UsageError("--process and --draw are separate views: give one")
+        }
+        if hardware { throw UsageError("\(mode) cannot be combined with --hardware") }
+        if let policy {
+            throw UsageError("\(mode) cannot be combined with \(OptionTable.spec(policy.id).displayName): it only shows")
+        }
+        if binding { throw UsageError("\(mode) cannot be combined with CPU binding or shared-memory options: it only shows") }
+        if !plan.requirements.isEmpty { throw UsageError("\(mode) cannot be combined with --require") }
+        if let word = line.command.first {
+            if plan.draw == .terminal {
+                throw UsageError(
+                    "unexpected '\(word)' after --draw: it runs no command; write --draw=\(word) to draw into that file")
+            }
+            throw UsageError("unexpected '\(word)': \(mode) runs no command")
+        }
+        if let draw = plan.draw {
+            if plan.json { throw UsageError("--json does not apply to --draw: it draws SVG or text") }
+            plan.action = .draw(draw)
+        } else {
+            plan.action = .process(plan.processes)
+        }
     }
 
     private static func isOctal(_ text: String) -> Bool {

@@ -8,10 +8,10 @@ package enum OptionID: String, CaseIterable, Sendable {
     case cpunodebind, cpubind, physcpubind, balancing
     case show, hardware, cpuCompress, version, help
     case shm, file, length, offset, shmmode, huge, shmid, strict, touch, dump, dumpNodes, verify
-    case root, json, require
+    case root, json, require, devices
+    case process, draw
     case nfdFeatures, label, expiry, output
     case kubeletCheck, kubeletSuggest, kubeletState
-    case devices
 }
 
 /// What an option's value is, which decides how it is parsed and completed.
@@ -66,6 +66,8 @@ package struct OptionSpec: Sendable {
     package let fromNumactl: Bool
     /// Left out of `--help` (still in the man page).
     package let hidden: Bool
+    /// The value may be left out (`--draw` alone); see ``Scanner``.
+    package var valueIsOptional = false
     /// For an option that takes every word after it (`--kubelet-check
     /// KUBELET-ARGS...`), the name of those words; nil otherwise.
     package let rest: String?
@@ -74,7 +76,8 @@ package struct OptionSpec: Sendable {
 
     /// The option as written in help: `-m, --membind=nodes`.
     package var synopsis: String {
-        let longForm = "--\(long)" + (takesValue ? "=\(valueName)" : "") + (rest.map { " [\($0)]" } ?? "")
+        let value = valueIsOptional ? "[=\(valueName)]" : takesValue ? "=\(valueName)" : ""
+        let longForm = "--\(long)" + value + (rest.map { " [\($0)]" } ?? "")
         return short.map { "-\($0), \(longForm)" } ?? longForm
     }
 
@@ -180,7 +183,7 @@ package enum OptionTable {
             "Read sys/ and proc/ under the folder, a snapshot of another machine, instead of the running system. Also set by SWNUMA_ROOT. Policies and commands are refused under a snapshot.",
             valueName: "dir", fromNumactl: false),
         row(.json, "json", nil, .none, .swnuma,
-            "With --hardware, --show, --require or --kubelet-*, print JSON",
+            "With --hardware, --show, --require, --process or --kubelet-*, print JSON",
             "Print one JSON document on standard output instead of text.",
             fromNumactl: false),
         row(.devices, "devices", nil, .none, .swnuma,
@@ -191,6 +194,14 @@ package enum OptionTable {
             "Check the topology; launch only when it holds",
             "Check a requirement on the topology before anything else. Alone, exit 0 when every requirement holds and 3 when one does not; before a command, launch it only when all hold. Repeatable.",
             valueName: "expr", fromNumactl: false),
+        row(.process, "process", nil, .number, .swnuma,
+            "Show where a running process's memory is against where it runs",
+            "Show a running process by id, or every process whose name or command line contains the word (as numastat -p matches): its command, allowed CPUs and nodes, cpuset, the nodes its threads last ran on, its memory per node by kind (anonymous, file, huge pages) and by the policy of each mapping, the share of its memory on nodes its threads do not run on, and the memory outside what its policies or its cpuset allow. Repeatable; with --json, one JSON document. A process that vanished or cannot be read is reported, not fatal. Works under --root.",
+            valueName: "pid|name", fromNumactl: false),
+        row(.draw, "draw", nil, .path, .swnuma,
+            "Draw the machine: an SVG file, or boxes on the terminal",
+            "Draw the nodes (CPUs, memory and free share, huge pages, devices) and the distance matrix. --draw=FILE, or --draw FILE when FILE ends in .svg, writes an SVG picture to FILE; --draw - writes it to standard output. --draw alone prints boxes of box-drawing characters, as wide as the terminal, or 80 columns (COLUMNS when set) when standard output is not a terminal. Any other word after --draw is a command, which --draw refuses.",
+            valueName: "file.svg", fromNumactl: false, valueIsOptional: true),
         row(.nfdFeatures, "nfd-features", nil, .none, .swnuma,
             "Print NUMA labels for node-feature-discovery",
             "Print a feature file for node-feature-discovery's local source: one name=value line per NUMA label (see NODE FEATURE LABELS), to be placed in /etc/kubernetes/node-feature-discovery/features.d/. A name or value that breaks Kubernetes' label rules is refused before anything is written. With --require, the file is printed or written only when every requirement holds (exit 3 otherwise).",
@@ -232,10 +243,11 @@ package enum OptionTable {
     private static func row(
         _ id: OptionID, _ long: String, _ short: Character?, _ value: ValueKind, _ group: OptionGroup,
         _ summary: String, _ details: String, valueName: String? = nil, fromNumactl: Bool = true,
-        hidden: Bool = false, rest: String? = nil
+        hidden: Bool = false, valueIsOptional: Bool = false, rest: String? = nil
     ) -> OptionSpec {
         OptionSpec(
             id: id, long: long, short: short, value: value, valueName: valueName ?? value.rawValue, group: group,
-            summary: summary, details: details, fromNumactl: fromNumactl, hidden: hidden, rest: rest)
+            summary: summary, details: details, fromNumactl: fromNumactl, hidden: hidden,
+            valueIsOptional: valueIsOptional, rest: rest)
     }
 }

@@ -164,7 +164,16 @@ package enum Scanner {
         let spec = try lookUp(name, word: word)
         let spelling = "--\(name)"
         if spec.rest != nil { return ScannedOption(spec.id, value, spelling: spelling) }
-        if spec.takesValue {
+        if spec.valueIsOptional {
+            // `--draw` takes the next word only when it is `-` or names an
+            // .svg file: any other word is a command (refused by the plan).
+            if value == nil, index < arguments.count,
+                arguments[index] == "-" || arguments[index].lowercased().hasSuffix(".svg")
+            {
+                value = arguments[index]
+                index += 1
+            }
+        } else if spec.takesValue {
             if value == nil {
                 guard index < arguments.count else { throw .missingValue(spelling) }
                 value = arguments[index]

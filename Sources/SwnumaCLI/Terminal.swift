@@ -26,6 +26,29 @@ enum Terminal {
         }
     }
 
+    /// Creates or truncates `path` (mode 0644 before the umask) and writes
+    /// `contents`; returns the C library's text of the error, or nil.
+    static func writeFile(_ path: String, _ contents: String) -> String? {
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return String(cString: strerror(errno)) }
+        var failure: String?
+        var contents = contents
+        contents.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += written
+            }
+        }
+        if Glibc.close(fd) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
+        return failure
+    }
+
     /// Ends the process with `status`, or with 1 and one line on stderr when
     /// output to standard output was lost (a full disk, an I/O error).
     static func exit(_ status: Int32) -> Never {

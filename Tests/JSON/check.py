@@ -6,6 +6,7 @@
     check.py require JSON STATUS       --json --require against docs/schema and the exit status
     check.py requirements JSON         prints --require expressions that must hold for -H --json
     check.py cpuset JSON PATH VERSION CPUS MEMS   the process cpuset of -H --json
+    check.py process JSON PID          --process --json against docs/schema and /proc/PID/numa_maps
 
 Prints one line saying what is wrong and exits 1 on a mismatch.
 """
@@ -164,9 +165,42 @@ def cpuset(json_path, path, version, cpus, mems):
         fail(f"cpuset {found} vs expected {expected}")
 
 
+def process(json_path, pid):
+    """The bytes per node equal what numa_maps says, read here independently."""
+    document = load(json_path)
+    validate(document, "process")
+    found = [p for p in document["processes"] if p["pid"] == int(pid)]
+    if len(found) != 1:
+        fail(f"process {pid} is not in the document once")
+    memory = found[0]["memory"]
+    expected = {}
+    for line in pathlib.Path(f"/proc/{pid}/numa_maps").read_text().splitlines():
+        words = line.split()
+        size = 4096
+        for word in words:
+            if word.startswith("kernelpagesize_kB="):
+                size = int(word.split("=")[1]) * 1024
+        for word in words:
+            if word.startswith("N") and "=" in word:
+                node, pages = word[1:].split("=")
+                expected[int(node)] = expected.get(int(node), 0) + int(pages) * size
+    got = {n["node"]: n["total_bytes"] for n in memory["nodes"]}
+    if got != {n: b for n, b in expected.items() if b > 0}:
+        fail(f"bytes per node {got}, numa_maps says {expected}")
+    if memory["total_bytes"] != sum(expected.values()):
+        fail(f"total {memory['total_bytes']} vs {sum(expected.values())}")
+    running = {t["node"] for t in found[0]["threads"] if t["node"] is not None}
+    if set(found[0]["running_nodes"]) != running:
+        fail(f"running_nodes {found[0]['running_nodes']} vs the threads' nodes {running}")
+    remote = sum(b for n, b in expected.items() if n not in running)
+    if memory["remote_bytes"] != remote:
+        fail(f"remote {memory['remote_bytes']} vs {remote}")
+
+
 if __name__ == "__main__":
     commands = {
         "hardware": hardware, "show": show, "require": require, "requirements": requirements, "cpuset": cpuset,
+        "process": process,
     }
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         fail(__doc__)

@@ -107,6 +107,16 @@ if run "require malformed" 1 --json --require 'node(1).fre>=64G'; then
     fi
 fi
 
+# --process --json of a process that keeps still, against its numa_maps.
+sleep 60 &
+sleeper=$!
+# Until the child has become sleep, its maps are the shell's and still change.
+for _ in $(seq 50); do [ "$(cat "/proc/$sleeper/comm" 2> /dev/null)" = sleep ] && break; sleep 0.1; done
+sleep 0.1
+run "live process --json" 0 --process "$sleeper" --json && verify "live process --json" process "$work/out" "$sleeper"
+kill "$sleeper" 2> /dev/null
+wait "$sleeper" 2> /dev/null
+
 # --- fixtures
 for fixture in "$repo"/Tests/Fixtures/sysfs/*/; do
     hardware "fixture $(basename "$fixture")" --root "$fixture"

@@ -6,21 +6,147 @@ internal import CNUMA
 internal import Glibc
 
 enum Syscalls {
-    /// Reads a whole file, up to `limit` bytes, retrying on EINTR.
+    /// Why a file under a root could not be read.
+    enum FileFailure: Error {
+        /// The system call's error.
+        case system(Errno)
+        /// Not a regular file (nor a sysfs or procfs attribute, which report
+        /// themselves as regular files): a FIFO, a device, a socket, a folder.
+        case notRegular(kind: String)
+        /// Longer than the limit: read whole or not at all.
+        case tooLarge(limit: Int)
+    }
+
+    /// Opens `relative` (a path without a leading slash) under `root`.
     ///
+    /// Under the live root this is a plain open of `/relative`. Under any
+    /// other root the path resolves inside it: absolute symbolic links
+    /// resolve against the root, `..` stops at it, so that no link in a
+    /// snapshot reaches a file outside it. That is openat2(2) with
+    /// RESOLVE_IN_ROOT where the kernel has it, else ``walkInRoot`` does the
+    /// same one component at a time.
+    static func openUnder(root: String, live: Bool, _ relative: String, flags: Int32) -> Result<Int32, Errno> {
+        if live {
+            let fd = retrying { open("/" + relative, flags | O_CLOEXEC) }
+            return fd >= 0 ? .success(fd) : .failure(Errno.current)
+        }
+        let rootFD = retrying { open(root, swnuma_o_path() | O_DIRECTORY | O_CLOEXEC) }
+        guard rootFD >= 0 else { return .failure(Errno.current) }
+        defer { close(rootFD) }
+        if !forceComponentWalk {
+            let fd = retrying { swnuma_open_in_root(rootFD, relative, flags | O_CLOEXEC) }
+            if fd >= 0 { return .success(fd) }
+            let error = errno
+            // ENOSYS: no openat2 (or a filter that hides it); EAGAIN: a rename
+            // raced the lookup; E2BIG/EINVAL: an older openat2. The walk
+            // decides those; every other error is the file's own.
+            guard [ENOSYS, EPERM, EAGAIN, E2BIG, EINVAL].contains(error) else { return .failure(Errno(rawValue: error)) }
+        }
+        return walkInRoot(rootFD, relative, flags: flags)
+    }
+
+    /// Set by tests (and by `SWNUMA_CONFINED_WALK=1`) to use the component walk even where openat2 exists.
+    static let forceComponentWalk = getenv("SWNUMA_CONFINED_WALK").map { String(cString: $0) == "1" } ?? false
+
+    /// RESOLVE_IN_ROOT by hand: each component opened with O_NOFOLLOW from an
+    /// open folder; a symbolic link is read and its target walked in its place
+    /// (an absolute one from the root); `..` closes the current folder and
+    /// never goes above the root. At most 40 links, as the kernel allows.
+    static func walkInRoot(_ rootFD: Int32, _ relative: String, flags: Int32) -> Result<Int32, Errno> {
+        var folders: [Int32] = []  // the open folders below the root, innermost last
+        defer { for fd in folders { close(fd) } }
+        var pending = relative.split(separator: "/", omittingEmptySubsequences: true).reversed().map(String.init)
+        var links = 0
+        while let component = pending.popLast() {
+            if component == "." { continue }
+            if component == ".." {
+                if let fd = folders.popLast() { close(fd) }
+                continue
+            }
+            let folder = folders.last ?? rootFD
+            var info = stat()
+            guard fstatat(folder, component, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return .failure(Errno.current) }
+            if info.st_mode & S_IFMT == S_IFLNK {
+                links += 1
+                guard links <= 40 else { return .failure(Errno(rawValue: ELOOP)) }
+                var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+                let length = readlinkat(folder, component, &buffer, buffer.count - 1)
+                guard length >= 0 else { return .failure(Errno.current) }
+                let target = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                if target.hasPrefix("/") {
+                    for fd in folders { close(fd) }
+                    folders.removeAll()
+                }
+                pending.append(contentsOf: target.split(separator: "/").reversed().map(String.init))
+                continue
+            }
+            let isLast = pending.allSatisfy { $0 == "." }
+            if isLast {
+                let fd = retrying { openat(folder, component, flags | O_NOFOLLOW | O_CLOEXEC) }
+                return fd >= 0 ? .success(fd) : .failure(Errno.current)
+            }
+            guard info.st_mode & S_IFMT == S_IFDIR else { return .failure(Errno(rawValue: ENOTDIR)) }
+            let fd = retrying { openat(folder, component, swnuma_o_path() | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+            guard fd >= 0 else { return .failure(Errno.current) }
+            folders.append(fd)
+        }
+        // The path ended at a folder (empty, `.` or `..`).
+        let fd = retrying { openat(folders.last ?? rootFD, ".", flags | O_CLOEXEC) }
+        return fd >= 0 ? .success(fd) : .failure(Errno.current)
+    }
+
+    /// Reads a whole file under a root (see ``openUnder(root:live:_:flags:)``),
+    /// retrying on EINTR; a file longer than `limit` bytes is not read.
+    ///
+    /// The file is opened with O_NONBLOCK, so that a FIFO or a terminal
+    /// cannot block. Under a snapshot root only regular files are read
+    /// (sysfs and procfs attributes report themselves as regular files);
+    /// under the live root the kernel's own files are trusted as they are.
     /// The size from stat is not trusted (sysfs reports 4096 for everything).
     /// With `shortReadIsEnd`, a read that returns less than asked for ends the
     /// file without the extra read that would return 0: true of regular files
     /// and of sysfs attributes, which the kernel hands over whole in the first
     /// read; not of every procfs file.
+    static func readFile(
+        root: String, live: Bool, _ relative: String, limit: Int, shortReadIsEnd: Bool = false
+    ) -> Result<[UInt8], FileFailure> {
+        let fd: Int32
+        switch openUnder(root: root, live: live, relative, flags: O_RDONLY | O_NONBLOCK) {
+        case .success(let value): fd = value
+        case .failure(let error): return .failure(.system(error))
+        }
+        defer { close(fd) }
+        if !live {
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { return .failure(.system(Errno.current)) }
+            let type = info.st_mode & S_IFMT
+            guard type == S_IFREG else { return .failure(.notRegular(kind: fileKind(type))) }
+        }
+        return readAll(fd, limit: limit, shortReadIsEnd: shortReadIsEnd)
+    }
+
+    /// Reads a whole file named by an absolute path (the running system's
+    /// own, or one the user named), up to `limit` bytes; a longer file is
+    /// EFBIG, never returned cut.
     static func readFile(_ path: String, limit: Int, shortReadIsEnd: Bool = false) -> Result<[UInt8], Errno> {
-        let fd = retrying { open(path, O_RDONLY | O_CLOEXEC) }
+        let fd = retrying { open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
         guard fd >= 0 else { return .failure(Errno.current) }
         defer { close(fd) }
+        switch readAll(fd, limit: limit, shortReadIsEnd: shortReadIsEnd) {
+        case .success(let bytes): return .success(bytes)
+        case .failure(.system(let error)): return .failure(error)
+        case .failure: return .failure(Errno(rawValue: EFBIG))
+        }
+    }
+
+    /// The bytes of an open file to its end, retrying on EINTR; more than `limit` is ``FileFailure/tooLarge(limit:)``.
+    private static func readAll(_ fd: Int32, limit: Int, shortReadIsEnd: Bool) -> Result<[UInt8], FileFailure> {
         var bytes: [UInt8] = []
         var chunk = 8192
-        while bytes.count < limit {
-            let want = min(chunk, limit - bytes.count)
+        // One byte past the limit tells a file cut at the limit from one that ends there.
+        let ceiling = limit + 1
+        while bytes.count < ceiling {
+            let want = min(chunk, ceiling - bytes.count)
             var error: Errno?
             var got = 0
             // Read straight into a new array's storage: no zero-filling.
@@ -30,17 +156,45 @@ enum Syscalls {
                 got = max(n, 0)
                 initialized = got
             }
-            if let error { return .failure(error) }
+            if let error { return .failure(.system(error)) }
             if bytes.isEmpty { bytes = more } else { bytes.append(contentsOf: more) }
             if got == 0 || (shortReadIsEnd && got < want) { break }
             chunk = min(chunk * 2, 1 << 20)
         }
+        guard bytes.count <= limit else { return .failure(.tooLarge(limit: limit)) }
         return .success(bytes)
     }
 
-    /// The names in a directory, without `.` and `..`, in no particular order.
-    static func listDirectory(_ path: String) -> Result<[String], Errno> {
-        guard let dir = opendir(path) else { return .failure(Errno.current) }
+    /// How a file that is not regular is named in messages.
+    private static func fileKind(_ type: mode_t) -> String {
+        switch type {
+        case S_IFDIR: "a folder"
+        case S_IFIFO: "a FIFO"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        case S_IFLNK: "a symbolic link"
+        default: "not a regular file"
+        }
+    }
+
+    /// The names in a folder under a root, without `.` and `..`, in no
+    /// particular order; confined to the root as ``openUnder(root:live:_:flags:)`` is.
+    static func listDirectory(root: String, live: Bool, _ relative: String) -> Result<[String], Errno> {
+        let folder: OpaquePointer?
+        if live {
+            // What it always was under the live root: opendir(3), no extra call.
+            folder = opendir("/" + relative)
+        } else {
+            let fd: Int32
+            switch openUnder(root: root, live: false, relative, flags: O_RDONLY | O_DIRECTORY | O_NONBLOCK) {
+            case .success(let value): fd = value
+            case .failure(let error): return .failure(error)
+            }
+            folder = fdopendir(fd)
+            if folder == nil { close(fd) }
+        }
+        guard let dir = folder else { return .failure(Errno.current) }
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
@@ -50,6 +204,16 @@ enum Syscalls {
             if name != "." && name != ".." { names.append(name) }
         }
         return .success(names)
+    }
+
+    /// Whether `relative` under a root names a folder (following symbolic
+    /// links, confined to the root as ``openUnder(root:live:_:flags:)`` is).
+    static func isDirectory(root: String, live: Bool, _ relative: String) -> Bool {
+        var info = stat()
+        if live { return stat("/" + relative, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR }
+        guard case .success(let fd) = openUnder(root: root, live: false, relative, flags: swnuma_o_path()) else { return false }
+        defer { close(fd) }
+        return fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// Whether `path` names a directory (following symbolic links).

@@ -27,6 +27,7 @@ package enum ManPage {
         outputs(&page)
         nodeFeatureLabels(&page)
         environment(&page)
+        snapshots(&page)
         files(&page)
         exitStatus(&page)
         examples(&page)
@@ -346,6 +347,39 @@ package enum ManPage {
             Under a snapshot swnuma prints --hardware but refuses policies, --show and commands.
             """)
         page.macro("El")
+    }
+
+    static func snapshots(_ page: inout MdocWriter) {
+        page.macro("Sh SNAPSHOTS")
+        page.text("""
+            A snapshot given by --root or SWNUMA_ROOT comes from another machine and is read as untrusted. \
+            Its paths resolve inside it: an absolute symbolic link resolves against the snapshot's folder \
+            and a ".." component goes no higher than it (openat2(2) with RESOLVE_IN_ROOT, or the same walk one component at a time \
+            where the kernel lacks it), so nothing outside the folder is read; relative links that stay \
+            inside keep working. \
+            Only regular files are read, opened without blocking: a FIFO, socket, device node or folder \
+            in place of a file is skipped with a warning that names it. \
+            A folder with neither sys/ nor proc/ is refused. \
+            Under the running system's root nothing of this applies beyond the non-blocking open.
+            """)
+        page.macro("Pp")
+        page.text("Limits, each refused or warned about with the file named, never cut or wrapped:")
+        page.macro("Bl -bullet -compact")
+        page.macro("It")
+        page.text("Node ids below 1024: MAX_NUMNODES is 1 << NODES_SHIFT, and no architecture allows NODES_SHIFT above 10. Only the kernel's spelling nodeN counts (node01 is not node 1).")
+        page.macro("It")
+        page.text("CPU ids below 8192: the top of CONFIG_NR_CPUS's range on every architecture.")
+        page.macro("It")
+        page.text("1 MiB for one sysfs file and for proc/meminfo (a cpulist of 8192 scattered CPUs is under 40 KiB), 64 MiB for a numa_maps; a longer file is not read at all.")
+        page.macro("It")
+        page.text("4096 fields in a node's numastat or meminfo file (numastat mode).")
+        page.macro("It")
+        page.text("Distances up to 2147483647; a row that is short or unreadable leaves the rest unknown, with a warning.")
+        page.macro("It")
+        page.text("Byte counts below 2^64: a huge page size or a numa_maps sum beyond that is refused.")
+        page.macro("El")
+        page.macro("Pp")
+        page.text("Control bytes and invalid UTF-8 from a snapshot appear in messages as \\xHH.")
     }
 
     static func files(_ page: inout MdocWriter) {

@@ -157,7 +157,7 @@ package enum NumastatCommand {
         let root: SystemRoot
         do {
             if let path = environment(SystemRoot.environmentVariable), !path.isEmpty {
-                root = try SystemRoot(path: path)
+                root = try SystemRoot.snapshot(path)
             } else {
                 root = .live
             }

@@ -117,13 +117,15 @@ package indirect enum JSONValue: Equatable, Sendable {
                 }
             }
             if let escape {
-                out.unicodeScalars.append(contentsOf: scalars[plainStart..<index])
+                // Appended as a substring: appending through `out.unicodeScalars`
+                // copies the whole output each time (quadratic on 1024 nodes).
+                out.append(contentsOf: Substring(scalars[plainStart..<index]))
                 out += escape
                 plainStart = scalars.index(after: index)
             }
             index = scalars.index(after: index)
         }
-        out.unicodeScalars.append(contentsOf: scalars[plainStart..<scalars.endIndex])
+        out.append(contentsOf: Substring(scalars[plainStart..<scalars.endIndex]))
         out += "\""
     }
 

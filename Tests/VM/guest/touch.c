@@ -1,7 +1,7 @@
 /*
  * touchmem: the swnuma VM suite's memory toucher.
  *
- *   touchmem MIB
+ *   touchmem MIB [HOLD_FILE]
  *
  * Maps MIB MiB of private anonymous memory, writes one byte into every page
  * so the kernel really allocates it under the task's memory policy, and then
@@ -10,7 +10,9 @@
  *   policy=<kernel policy string> pages=<total> N0=<pages> N1=<pages> ...
  *
  * The guest scripts run it as "swnuma <policy options> -- touchmem 16" and
- * check where the pages landed.  Transparent huge pages are turned off for
+ * check where the pages landed.  With HOLD_FILE it then stays alive, its
+ * memory mapped, until that file exists, so that a check can look at it
+ * from outside (swnuma --process, migratepages).  Transparent huge pages are turned off for
  * the mapping so interleaving works page by page.  Built by run.sh with
  * "gcc -static" so it runs in the busybox initramfs without a libc.
  */
@@ -22,8 +24,8 @@
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: touchmem MIB\n");
+    if (argc != 2 && argc != 3) {
+        fprintf(stderr, "usage: touchmem MIB [HOLD_FILE]\n");
         return 2;
     }
     long mib = strtol(argv[1], NULL, 10);
@@ -96,5 +98,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "touchmem: mapping %p not in numa_maps\n", (void *)area);
         return 1;
     }
+    fflush(stdout);
+    if (argc == 3)
+        while (access(argv[2], F_OK) != 0)
+            usleep(50000);
     return 0;
 }

@@ -1,0 +1,209 @@
+/// The lines of `/proc/PID/numa_maps`: one per mapping, with the mapping's
+/// memory policy, what backs it and its pages per node.
+///
+/// A line is `<address> <policy> [key=value | word]...`, for example
+/// `7f1c2a000000 bind:1 anon=4096 dirty=4096 N1=4096 kernelpagesize_kB=4`.
+/// The policy is one word, or two for the kernel's `prefer (many)` and
+/// `weighted interleave`. This is the one parser of the file: numastat's
+/// `-p` and `--process` both fold its mappings.
+public enum NumaMaps {
+    /// One mapping.
+    public struct Mapping: Hashable, Sendable {
+        /// The policy text as the kernel printed it (`bind:1`, `prefer (many):0-1`, `default`).
+        public var policyText: String
+        /// The policy, parsed from ``policyText``.
+        public var policy: MappingPolicy
+        /// Anonymous memory, a file, or huge pages.
+        public var backing: Backing
+        /// numastat's category: the first word starting with `huge`, `heap`
+        /// or `stack` decides; private otherwise.
+        public var category: NodeStatistics.ProcessMemory.Category
+        /// The size of the mapping's pages in bytes (`kernelpagesize_kB`,
+        /// else the default huge page size for huge mappings, else the base page size).
+        public var pageBytes: UInt64
+        /// Pages per node (`N<node>=<pages>`), in file order.
+        public var pages: [NodePages]
+
+        /// The bytes on each node: pages times ``pageBytes``, saturating.
+        public func bytes(_ entry: NodePages) -> UInt64 { entry.pages.saturatingMultiplied(by: pageBytes) }
+    }
+
+    /// The pages of a mapping on one node.
+    public struct NodePages: Hashable, Sendable {
+        public var node: Int
+        public var pages: UInt64
+    }
+
+    /// What a mapping's memory is.
+    public enum Backing: String, Hashable, Sendable, CaseIterable {
+        /// Private or shared anonymous memory (`anon=`, heap, stack, or no file).
+        case anonymous
+        /// Pages of a file (`file=`), including its copied-on-write pages.
+        case file
+        /// hugetlbfs pages (a `huge` word).
+        case huge
+    }
+
+    /// A mapping's policy as `numa_maps` shows it.
+    public struct MappingPolicy: Hashable, Sendable {
+        /// The policy modes `numa_maps` names.
+        public enum Mode: String, Hashable, Sendable, CaseIterable {
+            case `default`, bind, interleave, weightedInterleave = "weighted-interleave", preferred
+            case preferredMany = "preferred-many", local
+            /// A word this parser does not know.
+            case unknown
+        }
+
+        public var mode: Mode
+        /// The nodes after `:`; nil when the policy names none.
+        public var nodes: NodeSet?
+        /// The flags after `=` (`static`, `relative`, `balancing`).
+        public var flags: [String]
+
+        /// The nodes a page under this policy may be on, or nil when any
+        /// node will do: `bind`, `interleave` and `weighted interleave`
+        /// confine pages to their nodes; `default`, `local` and the
+        /// preferred modes fall back to any node. Nodes relative to a cpuset
+        /// (`=relative`) cannot be checked and give nil.
+        public var confinedTo: NodeSet? {
+            switch mode {
+            case .bind, .interleave, .weightedInterleave:
+                flags.contains("relative") ? nil : nodes
+            default: nil
+            }
+        }
+
+        /// Parses the policy text of a `numa_maps` line.
+        public init(parsing text: String) {
+            var head = Substring(text)
+            var nodeText: Substring?
+            if let colon = head.firstIndex(of: ":") {
+                nodeText = head[head.index(after: colon)...]
+                head = head[..<colon]
+            }
+            var flagText: Substring?
+            if let equals = head.firstIndex(of: "=") {
+                flagText = head[head.index(after: equals)...]
+                head = head[..<equals]
+            }
+            switch head {
+            case "default": mode = .default
+            case "bind": mode = .bind
+            case "interleave": mode = .interleave
+            case "weighted interleave": mode = .weightedInterleave
+            case "prefer", "preferred": mode = .preferred
+            case "prefer (many)": mode = .preferredMany
+            case "local": mode = .local
+            default: mode = .unknown
+            }
+            nodes = nodeText.flatMap { NodeSet(list: String($0)) }
+            flags = flagText.map { $0.split(separator: "|").map(String.init) } ?? []
+        }
+    }
+
+    /// Calls `body` with each mapping of a `numa_maps` file's bytes.
+    ///
+    /// - Parameters:
+    ///   - hugePageSize: the default huge page size, asked for only when a
+    ///     huge mapping has no `kernelpagesize_kB`.
+    /// - Throws: ``NUMAError`` naming the token when an `N<node>=<pages>`
+    ///   count does not parse, or what `hugePageSize` throws.
+    public static func forEachMapping(
+        in bytes: [UInt8], hugePageSize: () throws(NUMAError) -> UInt64, _ body: (Mapping) -> Void
+    ) throws(NUMAError) {
+        var defaultHugePageSize: UInt64?
+        // numa_maps can be megabytes with thousands of mappings: split into
+        // tokens as byte ranges, without making strings for most of them.
+        var tokens: [Range<Int>] = []
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            defer { start = end + 1 }
+            tokens.removeAll(keepingCapacity: true)
+            var at = start
+            while at < end {
+                while at < end && (bytes[at] == 0x20 || bytes[at] == 0x09) { at += 1 }
+                let tokenStart = at
+                while at < end && bytes[at] != 0x20 && bytes[at] != 0x09 { at += 1 }
+                if at > tokenStart { tokens.append(tokenStart..<at) }
+            }
+            guard !tokens.isEmpty else { continue }
+            var category = NodeStatistics.ProcessMemory.Category.private
+            for token in tokens {
+                if hasPrefix(bytes, token, "huge") { category = .huge; break }
+                if hasPrefix(bytes, token, "heap") { category = .heap; break }
+                if hasPrefix(bytes, token, "stack") { category = .stack; break }
+            }
+            var backing = Backing.anonymous
+            if tokens.contains(where: { hasPrefix(bytes, $0, "huge") && $0.count == 4 }) {
+                backing = .huge
+            } else if tokens.contains(where: { hasPrefix(bytes, $0, "file=") }) {
+                backing = .file
+            }
+            // The policy: the word after the address, two words for the
+            // kernel's "prefer (many)" and "weighted interleave".
+            var policyText = "default"
+            var firstData = 1
+            if tokens.count > 1 {
+                policyText = String(decoding: bytes[tokens[1]], as: UTF8.self)
+                firstData = 2
+                if tokens.count > 2,
+                    (policyText == "prefer" && hasPrefix(bytes, tokens[2], "(many)"))
+                        || (policyText == "weighted" && hasPrefix(bytes, tokens[2], "interleave"))
+                {
+                    policyText += " " + String(decoding: bytes[tokens[2]], as: UTF8.self)
+                    firstData = 3
+                }
+            }
+            var pageBytes = UInt64(NodeStatistics.pageSize)
+            if let token = tokens.first(where: { hasPrefix(bytes, $0, "kernelpagesize_kB=") }),
+                let kib = UInt64(decimalBytes: bytes[token.lowerBound + 18..<token.upperBound])
+            {
+                pageBytes = kib.saturatingMultiplied(by: 1024)
+            } else if category == .huge {
+                if defaultHugePageSize == nil { defaultHugePageSize = try hugePageSize() }
+                pageBytes = defaultHugePageSize ?? pageBytes
+            }
+            var pages: [NodePages] = []
+            for token in tokens[firstData...] where bytes[token.lowerBound] == UInt8(ascii: "N") {
+                let body = token.lowerBound + 1..<token.upperBound
+                guard let equals = bytes[body].firstIndex(of: UInt8(ascii: "=")),
+                    let node = UInt64(decimalBytes: bytes[body.lowerBound..<equals]), node <= UInt64(Int.max),
+                    let count = UInt64(decimalBytes: bytes[equals + 1..<body.upperBound])
+                else {
+                    let text = String(decoding: bytes[token], as: UTF8.self)
+                    throw NUMAError(.invalidArgument, "cannot read the node count '\(text)'")
+                }
+                pages.append(NodePages(node: Int(node), pages: count))
+            }
+            body(
+                Mapping(
+                    policyText: policyText, policy: MappingPolicy(parsing: policyText), backing: backing,
+                    category: category, pageBytes: pageBytes, pages: pages))
+        }
+    }
+
+    /// Whether the token `range` of `bytes` starts with `prefix`.
+    static func hasPrefix(_ bytes: [UInt8], _ range: Range<Int>, _ prefix: StaticString) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        guard range.count >= count else { return false }
+        let start = prefix.utf8Start
+        for offset in 0..<count where bytes[range.lowerBound + offset] != start[offset] { return false }
+        return true
+    }
+}
+
+extension UInt64 {
+    /// The sum, or `UInt64.max` when it would overflow.
+    package func saturatingAdding(_ other: UInt64) -> UInt64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? .max : sum
+    }
+
+    /// The product, or `UInt64.max` when it would overflow.
+    package func saturatingMultiplied(by other: UInt64) -> UInt64 {
+        let (product, overflow) = multipliedReportingOverflow(by: other)
+        return overflow ? .max : product
+    }
+}

@@ -1,0 +1,246 @@
+/// Where a running process's memory is, against where it runs and what its
+/// policies allow: the model behind `swnuma --process`.
+///
+/// Read from `proc/PID/` under a ``SystemRoot``: `status` (name, allowed
+/// CPUs and nodes), `cmdline`, `cgroup` (its cpuset), `task/*/stat` (the
+/// CPU each thread last ran on) and `numa_maps` (pages per node, per mapping).
+/// Counts saturate instead of wrapping or trapping on absurd numbers.
+public struct ProcessPlacement: Hashable, Sendable {
+    /// The process id.
+    public var pid: Int
+    /// `Name:` of `status`.
+    public var name: String
+    /// The command line, NUL-separated words; empty for kernel threads.
+    public var commandLine: [String]
+    /// `Cpus_allowed_list` of `status`; nil when missing.
+    public var cpusAllowed: CPUSet?
+    /// `Mems_allowed_list` of `status`; nil when missing.
+    public var memsAllowed: NodeSet?
+    /// The process's cpuset cgroup, when one can be found.
+    public var cpuset: Cpuset?
+    /// The CPU each thread last ran on, by thread id, ascending.
+    public var threads: [Thread]
+    /// The nodes of the CPUs its threads last ran on.
+    public var runningNodes: NodeSet
+    /// Memory per node and per policy; nil when `numa_maps` cannot be read.
+    public var memory: Memory?
+    /// Why ``memory`` is nil, or other things that could not be read: one sentence each.
+    public var notes: [String]
+
+    /// A thread and the CPU it last ran on (field 39 of its `stat`).
+    public struct Thread: Hashable, Sendable {
+        public var tid: Int
+        public var cpu: Int
+        /// The node of ``cpu``, nil when no node lists it.
+        public var node: Int?
+    }
+
+    /// The bytes of one node, split by what backs them.
+    public struct NodeBytes: Hashable, Sendable {
+        public var node: Int
+        public var anonymous: UInt64 = 0
+        public var file: UInt64 = 0
+        public var huge: UInt64 = 0
+        public var total: UInt64 { anonymous.saturatingAdding(file).saturatingAdding(huge) }
+
+        mutating func add(_ bytes: UInt64, _ backing: NumaMaps.Backing) {
+            switch backing {
+            case .anonymous: anonymous = anonymous.saturatingAdding(bytes)
+            case .file: file = file.saturatingAdding(bytes)
+            case .huge: huge = huge.saturatingAdding(bytes)
+            }
+        }
+    }
+
+    /// The mappings that share one policy (the same text in `numa_maps`).
+    public struct PolicyBytes: Hashable, Sendable {
+        /// The policy text as `numa_maps` shows it.
+        public var text: String
+        public var policy: NumaMaps.MappingPolicy
+        /// How many mappings have it.
+        public var mappings: Int
+        /// Bytes per node, ascending node ids, nodes with pages only.
+        public var nodes: [NodeBytes]
+        /// Anonymous and huge page bytes on nodes outside
+        /// ``NumaMaps/MappingPolicy/confinedTo`` or `Mems_allowed`.
+        public var outside: UInt64
+    }
+
+    /// A process's memory.
+    public struct Memory: Hashable, Sendable {
+        /// Bytes per node, ascending node ids, nodes with pages only.
+        public var nodes: [NodeBytes]
+        /// The same split by policy, in the order first seen.
+        public var policies: [PolicyBytes]
+        /// All bytes.
+        public var total: UInt64
+        /// Bytes on nodes none of its threads last ran on.
+        public var remote: UInt64
+        /// Anonymous and huge page bytes outside what their mapping's
+        /// policy allows (bind and interleave nodes), or outside `Mems_allowed`.
+        public var outsidePolicy: UInt64
+        /// Anonymous and huge page bytes on nodes outside `Mems_allowed`.
+        public var outsideMemsAllowed: UInt64
+        /// File bytes that would count as outside: page cache, which whoever
+        /// first read the file placed, under that reader's policy. Counted
+        /// apart, since the process's policy never placed them.
+        public var outsidePolicyFile: UInt64
+    }
+
+    /// What reading a process gave.
+    public enum Reading: Hashable, Sendable {
+        case read(ProcessPlacement)
+        /// The process does not exist (any more).
+        case vanished(pid: Int)
+        /// Its `status` cannot be read: the sentence says why.
+        case unreadable(pid: Int, reason: String)
+    }
+
+    /// Reads process `pid` under `root`; `topology` maps CPUs to nodes.
+    public static func read(pid: Int, root: SystemRoot, topology: Topology) -> Reading {
+        let folder = "proc/\(pid)"
+        let status: [UInt8]
+        switch Syscalls.readFile(root.resolve("\(folder)/status"), limit: 1 << 20) {
+        case .success(let bytes): status = bytes
+        case .failure(let errno):
+            if errno == .noSuchFile || errno == .noSuchProcess { return .vanished(pid: pid) }
+            return .unreadable(pid: pid, reason: "cannot read \(root.resolve("\(folder)/status")): \(errno)")
+        }
+        var placement = ProcessPlacement(
+            pid: pid, name: "", commandLine: [], cpuset: nil, threads: [], runningNodes: [], memory: nil, notes: [])
+        ProcessLimits.forEachLine(of: status) { line in
+            if var value = ProcessLimits.value(of: "Name:", in: line) {
+                while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
+                placement.name = String(decoding: value, as: UTF8.self)
+            } else if let value = ProcessLimits.value(of: "Cpus_allowed_list:", in: line) {
+                placement.cpusAllowed = CPUSet(list: String(decoding: value, as: UTF8.self).trimmingWhitespaceAndNUL())
+            } else if let value = ProcessLimits.value(of: "Mems_allowed_list:", in: line) {
+                placement.memsAllowed = NodeSet(list: String(decoding: value, as: UTF8.self).trimmingWhitespaceAndNUL())
+            }
+        }
+        if let bytes = root.readBytes("\(folder)/cmdline", limit: 1 << 20) {
+            placement.commandLine = bytes.split(separator: 0, omittingEmptySubsequences: false).map {
+                String(decoding: $0, as: UTF8.self)
+            }
+            if placement.commandLine.last == "" { placement.commandLine.removeLast() }
+        }
+        placement.cpuset = Cpuset.read(from: root, pid: String(pid))
+
+        // Threads: the CPU each last ran on.
+        let nodeOfCPU: (Int) -> Int? = { cpu in topology.nodes.first { $0.cpus.contains(cpu) }?.id }
+        if let tids = root.list("\(folder)/task") {
+            for tid in tids.compactMap({ Int(decimal: $0) }).sorted() {
+                guard let bytes = root.readBytes("\(folder)/task/\(tid)/stat", limit: 1 << 16),
+                    let cpu = lastCPU(stat: bytes)
+                else { continue }
+                placement.threads.append(Thread(tid: tid, cpu: cpu, node: nodeOfCPU(cpu)))
+            }
+        } else if let bytes = root.readBytes("\(folder)/stat", limit: 1 << 16), let cpu = lastCPU(stat: bytes) {
+            placement.threads.append(Thread(tid: pid, cpu: cpu, node: nodeOfCPU(cpu)))
+        }
+        if placement.threads.isEmpty { placement.notes.append("the CPUs its threads last ran on cannot be read") }
+        placement.runningNodes = NodeSet(placement.threads.compactMap(\.node))
+
+        let path = root.resolve("\(folder)/numa_maps")
+        switch Syscalls.readFile(path, limit: 1 << 26) {
+        case .success(let bytes):
+            do {
+                placement.memory = try memory(
+                    numaMaps: bytes, running: placement.runningNodes, memsAllowed: placement.memsAllowed,
+                    hugePageSize: { () throws(NUMAError) in UInt64(try NodeStatistics.hugePageSize(in: root)) })
+            } catch {
+                placement.notes.append("\(path): \(error.description)")
+            }
+        case .failure(let errno):
+            // Gone between the reads; a snapshot may simply lack the file.
+            if errno == .noSuchProcess || !root.isDirectory(folder) { return .vanished(pid: pid) }
+            placement.notes.append("cannot read \(path): \(errno)")
+        }
+        return .read(placement)
+    }
+
+    /// Folds the mappings of a `numa_maps` file into per-node and per-policy bytes.
+    ///
+    /// - Parameters:
+    ///   - running: the nodes the process's threads run on; bytes elsewhere are remote
+    ///     (all bytes are remote when it is empty).
+    ///   - memsAllowed: the nodes the cpuset allows, if known.
+    public static func memory(
+        numaMaps bytes: [UInt8], running: NodeSet, memsAllowed: NodeSet?,
+        hugePageSize: () throws(NUMAError) -> UInt64
+    ) throws(NUMAError) -> Memory {
+        var memory = Memory(
+            nodes: [], policies: [], total: 0, remote: 0, outsidePolicy: 0, outsideMemsAllowed: 0, outsidePolicyFile: 0)
+        func add(_ bytes: UInt64, node: Int, backing: NumaMaps.Backing, to list: inout [NodeBytes]) {
+            if let index = list.firstIndex(where: { $0.node == node }) {
+                list[index].add(bytes, backing)
+            } else {
+                var entry = NodeBytes(node: node)
+                entry.add(bytes, backing)
+                list.append(entry)
+            }
+        }
+        try NumaMaps.forEachMapping(in: bytes, hugePageSize: hugePageSize) { mapping in
+            var policyIndex = memory.policies.firstIndex { $0.text == mapping.policyText }
+            if policyIndex == nil {
+                policyIndex = memory.policies.count
+                memory.policies.append(
+                    PolicyBytes(text: mapping.policyText, policy: mapping.policy, mappings: 0, nodes: [], outside: 0))
+            }
+            guard let p = policyIndex else { return }
+            memory.policies[p].mappings += 1
+            let confined = mapping.policy.confinedTo
+            for entry in mapping.pages where entry.pages > 0 {
+                let amount = mapping.bytes(entry)
+                add(amount, node: entry.node, backing: mapping.backing, to: &memory.nodes)
+                add(amount, node: entry.node, backing: mapping.backing, to: &memory.policies[p].nodes)
+                memory.total = memory.total.saturatingAdding(amount)
+                if !running.contains(entry.node) { memory.remote = memory.remote.saturatingAdding(amount) }
+                let outsideMems = memsAllowed.map { !$0.contains(entry.node) } ?? false
+                guard outsideMems || (confined.map { !$0.contains(entry.node) } ?? false) else { continue }
+                if mapping.backing == .file {
+                    memory.outsidePolicyFile = memory.outsidePolicyFile.saturatingAdding(amount)
+                    continue
+                }
+                if outsideMems { memory.outsideMemsAllowed = memory.outsideMemsAllowed.saturatingAdding(amount) }
+                memory.outsidePolicy = memory.outsidePolicy.saturatingAdding(amount)
+                memory.policies[p].outside = memory.policies[p].outside.saturatingAdding(amount)
+            }
+        }
+        memory.nodes.sort { $0.node < $1.node }
+        for index in memory.policies.indices { memory.policies[index].nodes.sort { $0.node < $1.node } }
+        return memory
+    }
+
+    /// Field 39 (`processor`) of a `stat` line: counted after the `)` that
+    /// ends the command name, which may itself hold blanks and parentheses.
+    public static func lastCPU(stat bytes: [UInt8]) -> Int? {
+        guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        // Fields after the name start at field 3 (state): processor is the 37th of them.
+        var field = 2
+        var index = close + 1
+        while index < bytes.count {
+            while index < bytes.count && (bytes[index] == 0x20 || bytes[index] == 0x0A) { index += 1 }
+            let start = index
+            while index < bytes.count && bytes[index] != 0x20 && bytes[index] != 0x0A { index += 1 }
+            guard index > start else { break }
+            field += 1
+            if field == 39 {
+                return Int(decimal: String(decoding: bytes[start..<index], as: UTF8.self)).flatMap {
+                    $0 < CPUSet.limit ? $0 : nil
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The process ids a `--process` word names: a number is a pid; any
+    /// other word matches as numastat's `-p` does (``NodeStatistics/processIDs(matching:in:excluding:)``).
+    public static func processIDs(for word: String, root: SystemRoot, excluding: Int?) -> [Int]? {
+        if !word.isEmpty, word.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            guard let pid = Int(decimal: word), pid <= Int(Int32.max) else { return nil }
+            return [pid]
+        }
+        return NodeStatistics.processIDs(matching: word, in: root, excluding: excluding)
+    }
+}

@@ -1,0 +1,380 @@
+#!/usr/bin/env bash
+# Hostile snapshots: trees built from a real one (Tests/Fixtures/sysfs/vm-four)
+# with links out of the root, FIFOs, sockets, device nodes, folders for
+# files, link loops, huge and negative numbers, control bytes, cut files,
+# tens of thousands of node folders, and so on. Each is read through --root
+# (SWNUMA_ROOT for numastat) by `-H`, `-H --json`, `--require`, `--show` and
+# numastat's modes, and every run must:
+#   - end with an expected status (no hang, no trap, no signal);
+#   - take under 1 s of CPU (user + system) and 200 MB of memory (/usr/bin/time);
+#   - print nothing from outside the root (a marker string planted there, and
+#     the memory size of a node folder there in kB, MB and bytes);
+#   - print no raw control byte on stderr, and nothing on stdout when it fails;
+# and some trees must give a named warning or refusal.
+#
+#   Tests/Hostile/run.sh [path/to/swnuma]
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+bin=$(cd "$repo" && realpath "${1:-.build/release/swnuma}")
+base=$repo/Tests/Fixtures/sysfs/vm-four
+timer=/usr/bin/time
+if [ ! -x "$timer" ]; then
+    echo "hostile: FAILED: $timer is missing (Debian package 'time')"
+    exit 1
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+fail() {
+    failed=$((failed + 1))
+    echo "not ok $1: $2"
+    [ -s "$work/err" ] && head -c 600 "$work/err" | sed 's/^/    stderr: /'
+}
+
+ln -s "$bin" "$work/numastat"
+# Shared-memory refusals below must never create a key file outside $work.
+cd "$work" || exit 1
+marker=XSECRET7f3a
+# Files outside every root: what a link out of a snapshot would show.
+mkdir -p "$work/outside/node"
+secret="$work/outside/shadow"
+printf '%s:$6$salt$hash:19000:0:99999:7:::\n' "$marker" > "$secret"
+printf 'Node 0 MemTotal: 31337031337 kB\nNode 0 MemFree: 31337031337 kB\n%s: 1 kB\n' "$marker" > "$work/outside/meminfo"
+cp "$work/outside/meminfo" "$work/outside/node/meminfo"
+printf 'ff\n' > "$work/outside/node/cpumap"
+printf '%s 10 10 10\n' "$marker" > "$work/outside/node/distance"
+limit_kb=$((200 * 1024))
+worst_cpu="0 (none)"
+worst_rss="0 (none)"
+
+# check NAME STATUSES CMD...: runs CMD (environment in $env) and checks the common rules.
+# STATUSES is a |-separated list of allowed exit statuses.
+check() {
+    local name=$1 statuses=$2
+    shift 2
+    env $env timeout -k 1 5 "$timer" -f '%U %S %M' -o "$work/time" "$@" > "$work/out" 2> "$work/err" < /dev/null
+    local status=$?
+    if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then fail "$name" "timed out (hangs)"; return 1; fi
+    if ! [[ "|$statuses|" == *"|$status|"* ]]; then fail "$name" "exit $status, expected $statuses"; return 1; fi
+    local user sys rss
+    read -r user sys rss < <(tail -1 "$work/time")
+    if ! awk -v u="$user" -v s="$sys" 'BEGIN { exit !(u + s < 1.0) }'; then fail "$name" "took ${user}s user + ${sys}s system"; return 1; fi
+    if [ "$rss" -ge "$limit_kb" ]; then fail "$name" "peak memory ${rss} kB"; return 1; fi
+    worst_cpu=$(awk -v u="$user" -v s="$sys" -v w="$worst_cpu" -v n="$name" 'BEGIN { t = u + s; split(w, a, " "); print (t > a[1] ? t " (" n ")" : w) }')
+    [ "$rss" -gt "${worst_rss%% *}" ] && worst_rss="$rss ($name)"
+    if grep -qaF -e "$marker" -e 31337031337 -e 30602569 -e 32089120089088 "$work/out" "$work/err"; then fail "$name" "shows bytes from outside the root"; return 1; fi
+    if LC_ALL=C grep -qaP '[\x00-\x08\x0b-\x1f\x7f]' "$work/err"; then fail "$name" "raw control bytes on stderr"; return 1; fi
+    # numastat, as numastat 2.0.19 does, prints a table's title before the error that ends it.
+    if [ "$status" -ne 0 ] && [ "$status" -ne 3 ] && [ -s "$work/out" ] && [[ "$*" != *numastat* ]]; then
+        fail "$name" "stdout is not empty after a failure"; return 1
+    fi
+    passed=$((passed + 1))
+}
+
+# must NAME FILE PATTERN: the last run's FILE (out or err) matches PATTERN (grep -E).
+must() {
+    if grep -qaE -- "$3" "$work/$2"; then passed=$((passed + 1)); else fail "$1" "$2 does not match '$3'"; fi
+}
+mustnot() {
+    if grep -qaE -- "$3" "$work/$2"; then fail "$1" "$2 matches '$3'"; else passed=$((passed + 1)); fi
+}
+
+# every NAME ROOT: all the modes under ROOT, each with its allowed statuses.
+every() {
+    local name=$1 root=$2
+    env=""
+    check "$name -H" "0|1" "$bin" --root "$root" -H
+    check "$name -H --json" "0|1" "$bin" --root "$root" -H --json
+    check "$name --require" "0|1|3" "$bin" --root "$root" --require 'nodes>=1' --require 'node(0).free>=1M'
+    check "$name --show" "1" "$bin" --root "$root" --show
+    env="SWNUMA_ROOT=$root"
+    check "$name numastat" "0|1" "$work/numastat"
+    check "$name numastat -m" "0|1" "$work/numastat" -m
+    check "$name numastat -n" "0|1" "$work/numastat" -n
+    check "$name numastat -p" "0|1" "$work/numastat" -p 4242
+    env=""
+}
+
+# fresh NAME: a copy of the base tree with a process 4242, in $root.
+fresh() {
+    root=$work/trees/$1
+    mkdir -p "$root"
+    cp -a "$base/sys" "$base/proc" "$root/"
+    mkdir -p "$root/proc/4242"
+    printf 'Name:\tdb\nPid:\t4242\n' > "$root/proc/4242/status"
+    printf 'db\0--serve\0' > "$root/proc/4242/cmdline"
+    printf '7f00 default anon=3 dirty=3 N0=1 N1=2 kernelpagesize_kB=4\n7f10 default heap anon=1 N2=1 kernelpagesize_kB=4\n' > "$root/proc/4242/numa_maps"
+    nodes=$root/sys/devices/system/node
+}
+
+# The base tree itself reads cleanly in every mode.
+fresh base
+every base "$root"
+check "base -H output" 0 "$bin" --root "$root" -H
+must base-has-four-nodes out '^available: 4 nodes \(0-3\)$'
+mustnot base-no-warning err 'warning'
+check "base -H --json" 0 "$bin" --root "$root" -H --json
+must base-json-four-nodes out '"id": 3'
+check "base --require" 0 "$bin" --root "$root" --require 'nodes>=4' --require 'hugepages(2M).total>=0'
+for mode in "" -m -n "-p 4242"; do
+    check "base numastat $mode" 0 env SWNUMA_ROOT="$root" "$work/numastat" $mode
+    must "base numastat $mode table" out '[Nn]ode ?3'
+done
+
+# --- Reads confined to the root -------------------------------------------
+fresh links-out
+ln -sf "$work/outside/meminfo" "$nodes/node0/meminfo"                                   # absolute, out
+ln -sf "../../../../../../../../../../../../../..$work/outside/meminfo" "$nodes/node1/meminfo"  # relative, out
+ln -sf "$secret" "$nodes/node2/distance"                                                # a shadow file
+ln -sf "../../../../../../../../../../../..$secret" "$nodes/node3/distance"
+ln -sf /etc/shadow "$nodes/node3/cpulist"
+ln -sf "$work/outside/node" "$nodes/node9"                                              # a whole node folder
+ln -sf "$work/outside/meminfo" "$root/proc/meminfo"
+ln -sf "$secret" "$root/proc/4242/numa_maps"
+every links-out "$root"
+check "links-out -H warns" 0 "$bin" --root "$root" -H
+must links-out-names-meminfo err 'node0/meminfo'
+must links-out-names-distance err 'node2/distance'
+mustnot links-out-no-node9 out 'node 9'
+
+# Absolute links that land inside the root, and relative links that stay
+# inside it, keep working (real dumps hold many).
+fresh links-in
+mv "$nodes/node1" "$root/sys/devices/node1-real"
+ln -s ../../node1-real "$nodes/node1"
+mv "$nodes/node2/meminfo" "$root/proc/node2-meminfo"
+ln -s /proc/node2-meminfo "$nodes/node2/meminfo"
+mkdir -p "$root/a/b/c"
+ln -s ../../../../../../sys/devices/system/node/node3/distance "$root/a/b/c/d"
+rm "$nodes/node3/distance"
+cp "$base/sys/devices/system/node/node3/distance" "$root/a/distance-copy"
+ln -s /a/b/c/../../distance-copy "$nodes/node3/distance"
+check "links-in -H" 0 "$bin" --root "$root" -H
+if cmp -s "$work/out" "$base/hardware.golden"; then passed=$((passed + 1)); else fail links-in "-H differs from the base tree's"; diff "$base/hardware.golden" "$work/out" | head -5; fi
+mustnot links-in-quiet err 'warning'
+SWNUMA_CONFINED_WALK=1 "$bin" --root "$root" -H > "$work/out2" 2>&1
+if cmp -s "$work/out2" "$base/hardware.golden"; then passed=$((passed + 1)); else fail links-in-walk "-H by the component walk differs"; fi
+
+# The component walk (where openat2 is missing) refuses the same escapes.
+env="SWNUMA_CONFINED_WALK=1"
+check "links-out walk -H" 0 "$bin" --root "$work/trees/links-out" -H
+check "links-out walk json" 0 "$bin" --root "$work/trees/links-out" -H --json
+env=""
+
+# --- Blocking and special files --------------------------------------------
+fresh special
+mkfifo "$root/fifo"
+rm "$nodes/node0/cpumap" "$nodes/node0/cpulist" "$nodes/node1/meminfo" "$nodes/node2/distance" "$nodes/node0/numastat"
+mkfifo "$nodes/node0/cpumap" "$nodes/node1/meminfo" "$nodes/node0/numastat"
+ln -s /fifo "$nodes/node0/cpulist"
+python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$nodes/node2/distance"
+rm "$root/proc/meminfo" && mkfifo "$root/proc/meminfo"
+rm "$root/proc/4242/numa_maps" && mkfifo "$root/proc/4242/numa_maps"
+if [ "$(id -u)" = 0 ]; then
+    rm "$nodes/node3/cpumap" "$nodes/node3/meminfo"
+    mknod "$nodes/node3/cpumap" c 1 5     # /dev/zero: endless
+    mknod "$nodes/node3/meminfo" c 5 0    # /dev/tty: blocks or fails
+    rm "$nodes/node2/cpulist" && mknod "$nodes/node2/cpulist" b 7 0
+fi
+ln -sf /dev/stdin "$nodes/node3/distance"
+every special "$root"
+check "special -H warns" 0 "$bin" --root "$root" -H
+must special-fifo-named err 'node0/cpumap is a FIFO, not a regular file: skipped'
+must special-socket-named err 'node2/distance: No such device or address'
+
+fresh folders
+for f in cpumap cpulist meminfo distance numastat; do rm "$nodes/node1/$f" && mkdir "$nodes/node1/$f"; done
+rm "$root/proc/meminfo" && mkdir "$root/proc/meminfo"
+rm "$root/proc/4242/numa_maps" && mkdir "$root/proc/4242/numa_maps"
+every folders "$root"
+check "folders -H" 0 "$bin" --root "$root" -H
+must folders-named err 'node1/meminfo is a folder'
+
+fresh empty-files
+for n in 0 1 2 3; do for f in cpumap cpulist meminfo distance numastat; do : > "$nodes/node$n/$f"; done; done
+: > "$root/proc/meminfo"; : > "$root/proc/4242/numa_maps"
+every empty-files "$root"
+check "empty-files -H" 0 "$bin" --root "$root" -H
+must empty-distance-named err 'node0/distance has 0 distances for 4 nodes'
+
+# --- Numbers -----------------------------------------------------------------
+fresh huge-numbers
+printf '0-4194303\n' > "$nodes/node0/cpulist"; rm "$nodes/node0/cpumap"
+printf '8192\n' > "$nodes/node1/cpulist"; rm "$nodes/node1/cpumap"
+printf '99999999999999999999999\n' > "$nodes/node2/cpulist"; printf 'ffffffffffffffffffffffff\n' > "$nodes/node2/cpumap"
+python3 -c 'import sys; sys.stdout.write("1" + ",00000000" * 70000 + "\n")' > "$nodes/node3/cpumap"
+printf 'Node 0 MemTotal: 99999999999999999999999 kB\nNode 0 MemFree: 18446744073709551615 kB\nNode 0 HugePages_Total: 18446744073709551615\n' > "$nodes/node0/meminfo"
+printf 'Node 1 MemTotal: -5 kB\nNode 1 MemFree: -1 kB\n' > "$nodes/node1/meminfo"
+printf '99999999999999999999 10 20 30\n' > "$nodes/node0/distance"
+printf -- '-10 -1 20 30\n' > "$nodes/node1/distance"
+printf '2147483648 10\n' > "$nodes/node2/distance"
+printf 'numa_hit 18446744073709551615\nnuma_miss 99999999999999999999999999\nnuma_foreign -1\n' > "$nodes/node0/numastat"
+printf 'MemTotal: 414508 kB\nHugepagesize: 18014398509481983 kB\n' > "$root/proc/meminfo"
+printf '7f00 huge N0=18446744073709551615 N1=18446744073709551615\n7f10 N0=18446744073709551615 kernelpagesize_kB=18446744073709551615\n' > "$root/proc/4242/numa_maps"
+mkdir -p "$root/sys/devices/system/cpu" "$root/proc/self"
+printf '0-4194303\n' > "$root/sys/devices/system/cpu/online"
+python3 -c 'import sys; m = ",".join(["ffffffff"] * 100000); sys.stdout.write("Name:\tx\nCpus_allowed:\t%s\nMems_allowed:\t%s\n" % (m, m))' > "$root/proc/self/status"
+every huge-numbers "$root"
+check "huge-numbers -H" 0 "$bin" --root "$root" -H
+must huge-cpu-named err 'node1/cpulist names cpu 8192, beyond the 8192 CPUs'
+must huge-cpulist-refused err 'node0/cpulist names cpu 4194303, beyond'
+must huge-distance-named err "node0/distance has an unreadable entry"
+check "huge-numbers numastat -m" "0|1" env SWNUMA_ROOT="$root" "$work/numastat" -m
+must huge-hugepagesize err 'Hugepagesize'
+printf 'MemTotal: 414508 kB\nHugepagesize: 2048 kB\n' > "$root/proc/meminfo"
+check "huge-numbers numastat -p" 1 env SWNUMA_ROOT="$root" "$work/numastat" -p 4242
+must huge-numa-maps-refused err "numa_maps: 'kernelpagesize_kB=18446744073709551615' is not a page size|numa_maps: 'N0=18446744073709551615' makes more than 2\\^64 bytes"
+# Sums that wrap: two counts that together pass 2^64 bytes.
+printf '7f00 N0=4503599627370495 kernelpagesize_kB=4\n7f10 N0=4503599627370495 kernelpagesize_kB=4\n' > "$root/proc/4242/numa_maps"
+check "wrap numastat -p" 1 env SWNUMA_ROOT="$root" "$work/numastat" -p 4242
+must wrap-refused err 'more than 2\^64 bytes'
+
+fresh repeated-ranges
+for n in 0 1 2 3; do
+    rm "$nodes/node$n/cpumap"
+    python3 -c 'import sys; sys.stdout.write(",".join(["0-8191"] * 1400) + "\n")' > "$nodes/node$n/cpulist"
+done
+mkdir -p "$root/sys/devices/system/cpu"
+python3 -c 'import sys; sys.stdout.write("0-4194302," * 100000 + "0\n")' > "$root/sys/devices/system/cpu/online"
+every repeated-ranges "$root"
+check "repeated-ranges -H" 0 "$bin" --root "$root" -H --cpu-compress
+must repeated-ranges-read out '^node 0 cpus: 0-8191 \(8192\)$'
+
+fresh many-nodes
+python3 - "$nodes" <<'EOF'
+import os, sys
+nodes = sys.argv[1]
+for n in range(4, 20004):
+    os.mkdir(os.path.join(nodes, "node%d" % n))
+EOF
+every many-nodes "$root"
+check "many-nodes -H" 0 "$bin" --root "$root" -H
+must many-nodes-limit err 'node id beyond the 1024 nodes Linux can have'
+must many-nodes-count out '^available: 1024 nodes \(0-1023\)$'
+
+fresh many-fields
+python3 - "$nodes" <<'EOF'
+import os, sys
+nodes = sys.argv[1]
+names = ["field%d" % i for i in range(4000)]
+for n in range(4):
+    order = names if n == 0 else list(reversed(names))
+    with open(os.path.join(nodes, "node%d" % n, "numastat"), "w") as f:
+        f.write("".join("%s %d\n" % (name, i) for i, name in enumerate(order)))
+    with open(os.path.join(nodes, "node%d" % n, "meminfo"), "a") as f:
+        f.write("".join("Node %d %s: %d kB\n" % (n, name, i) for i, name in enumerate(order)))
+EOF
+every many-fields "$root"
+python3 -c 'import sys; sys.stdout.write("".join("f%d 1\n" % i for i in range(5000)))' > "$nodes/node0/numastat"
+check "too-many-fields numastat" 1 env SWNUMA_ROOT="$root" "$work/numastat"
+must too-many-fields-named err 'node0/numastat has more than 4096 fields'
+
+fresh cut
+python3 -c 'import sys; sys.stdout.write("Node 0 MemTotal: 158640 kB\nNode 0 MemFree: 150200 kB\n" + "Node 0 Pad: 1 kB\n" * 80000)' > "$nodes/node0/meminfo"
+every cut "$root"
+check "cut -H" 0 "$bin" --root "$root" -H
+must cut-named err 'node0/meminfo is longer than 1048576 bytes: not read'
+must cut-not-shown out '^node 0 size: <not available>$'
+
+# --- Silent lies ---------------------------------------------------------------
+fresh aliases
+cp -a "$nodes/node1" "$nodes/node01"
+cp -a "$nodes/node1" "$nodes/node001"
+every aliases "$root"
+check "aliases -H" 0 "$bin" --root "$root" -H
+must aliases-four out '^available: 4 nodes \(0-3\)$'
+must aliases-named err 'node001.*node01.*leading zero'
+check "aliases numastat" 1 env SWNUMA_ROOT="$root" "$work/numastat"
+must aliases-numastat-refused err 'leading zero'
+
+fresh node-not-folder
+rm -r "$nodes/node3" && printf 'not a folder\n' > "$nodes/node3"
+ln -s node4 "$nodes/node5" && ln -s node5 "$nodes/node4"
+every node-not-folder "$root"
+check "node-not-folder -H" 0 "$bin" --root "$root" -H
+must node-file-named err 'node3.*node4.*node5.*not a folder'
+must node-file-three out '^available: 3 nodes \(0-2\)$'
+
+fresh node-folder-loop
+rm -r "$root/sys/devices/system/node" && ln -s node "$root/sys/devices/system/node"
+every node-folder-loop "$root"
+check "node-folder-loop -H" 0 "$bin" --root "$root" -H
+must node-folder-loop-named err 'cannot list .*/sys/devices/system/node: Too many levels of symbolic links: no node is known'
+must node-folder-loop-no-node out '^available: 0 nodes \(\)$'
+
+fresh node-folder-file
+rm -r "$root/sys/devices/system/node" && printf 'x\n' > "$root/sys/devices/system/node"
+every node-folder-file "$root"
+check "node-folder-file -H" 0 "$bin" --root "$root" -H
+must node-folder-file-named err 'cannot list .*/sys/devices/system/node: Not a directory'
+
+mkdir -p "$work/trees/empty"
+every empty "$work/trees/empty"
+check "empty -H" 1 "$bin" --root "$work/trees/empty" -H
+must empty-refused err "has neither sys/ nor proc/"
+
+mkdir -p "$work/trees/bare/sys" "$work/trees/bare/proc"
+every bare "$work/trees/bare"
+check "bare -H" 0 "$bin" --root "$work/trees/bare" -H
+must bare-says err 'nothing is known of this machine'
+must bare-no-node out '^available: 0 nodes \(\)$'
+
+fresh short-distance
+printf '10 16\n' > "$nodes/node1/distance"
+printf 'garbage\n' > "$nodes/node2/distance"
+every short-distance "$root"
+check "short-distance -H" 0 "$bin" --root "$root" -H
+must short-distance-named err 'node1/distance has 2 distances for 4 nodes'
+must garbage-distance-named err "node2/distance has an unreadable entry 'garbage'"
+
+fresh control-bytes
+printf '\033]0;owned\007 10 20 30\n' > "$nodes/node0/distance"
+printf 'Node 1 MemTotal: 158640 kB\nNode 1 MemFree: 150200 kB\nNode 1 \033[31mEvil: 5 kB\n' > "$nodes/node1/meminfo"
+printf '\033[2Jnuma_hit 5\nnuma_miss\033[1m 3\n' > "$nodes/node0/numastat"
+printf '7f00 N0=\033[2J kernelpagesize_kB=4\n' > "$root/proc/4242/numa_maps"
+mkdir "$nodes/node$(printf '\033')[2J"
+every control-bytes "$root"
+check "control-bytes -H" 0 "$bin" --root "$root" -H
+must control-bytes-escaped err 'unreadable entry .\\x1b\]0;owned\\x07'
+for mode in "" -m -n; do
+    check "control-bytes numastat $mode stdout" "0|1" env SWNUMA_ROOT="$root" "$work/numastat" $mode
+    if LC_ALL=C grep -qaP '\x1b' "$work/out"; then fail "control-bytes numastat $mode" "escape byte on stdout"; else passed=$((passed + 1)); fi
+done
+
+fresh deep
+d=$root/deep
+for i in $(seq 1 200); do d=$d/d; done
+mkdir -p "$d" && cp "$nodes/node0/meminfo" "$d/meminfo"
+ln -sf "$(printf '%s' "$d" | sed "s|^$root||")/meminfo" "$nodes/node0/meminfo"
+# A chain of 45 links (the kernel follows 40).
+prev=$nodes/node1/meminfo-real
+mv "$nodes/node1/meminfo" "$prev"
+for i in $(seq 1 45); do ln -s "$(basename "$prev")" "$nodes/node1/chain$i"; prev=$nodes/node1/chain$i; done
+ln -s chain45 "$nodes/node1/meminfo"
+ln -sf cpumap "$nodes/node2/cpumap"   # a link to itself
+every deep "$root"
+check "deep -H" 0 "$bin" --root "$root" -H
+must deep-long-path-read out '^node 0 size: 154 MB$'
+must deep-chain-named err 'node1/meminfo: Too many levels of symbolic links'
+
+fresh odd-names
+for name in 'node 1' 'node-1' 'node+1' 'node1 ' 'node0x1' 'node' "node$(printf '\xd9\xa1')" 'node99999999999999999999999'; do mkdir "$nodes/$name"; done
+every odd-names "$root"
+check "odd-names -H" 0 "$bin" --root "$root" -H
+must odd-names-four out '^available: 4 nodes \(0-3\)$'
+
+# --- Command-line numbers --------------------------------------------------
+env=""
+check "shmmode overflow" 1 "$bin" --shmmode 77777777777 --length 4096 --shm 1 --interleave=all
+must shmmode-named err "'77777777777'"
+check "shmmode 10000" 1 "$bin" -M 10000 -L 4096 -S 1 -i all
+check "pci signs" 1 "$bin" --cpunodebind=pci:-0:-0.-0 true
+must pci-signs-named err "invalid PCI address '-0:-0.-0'"
+check "pci plus" 1 "$bin" --cpunodebind=pci:+0:0.0 true
+must pci-plus-named err "invalid PCI address"
+
+echo "hostile: most CPU ${worst_cpu} s, most memory ${worst_rss} kB"
+echo "hostile: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,142 @@
+import Foundation
+import Glibc
+import Testing
+
+@testable import NUMA
+
+/// Reads under a snapshot root stay inside it, by openat2 and by the
+/// component walk alike; the readers bound their work by Linux's limits.
+@Suite struct ConfinementTests {
+    let base: URL
+    let rootURL: URL
+    let outside: URL
+
+    init() throws {
+        base = FileManager.default.temporaryDirectory.appendingPathComponent("swnuma-confine-\(UUID().uuidString)")
+        rootURL = base.appendingPathComponent("root")
+        outside = base.appendingPathComponent("outside")
+        let files = [
+            "root/sys/devices/system/node/node0/meminfo": "inside\n",
+            "root/proc/meminfo": "proc inside\n",
+            "outside/secret": "SECRET\n",
+        ]
+        for (path, text) in files {
+            let file = base.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: file)
+        }
+        let links = [
+            "absolute-in": "/proc/meminfo",
+            "relative-in": "sys/devices/system/node/node0/../node0/meminfo",
+            "absolute-out": outside.appendingPathComponent("secret").path,
+            "relative-out": "../outside/secret",
+            "dotdot-out": "../../../../../../../../../../..\(outside.path)/secret",
+            "folder-out": "../outside",
+            "loop": "loop",
+        ]
+        for (name, target) in links {
+            try FileManager.default.createSymbolicLink(
+                atPath: rootURL.appendingPathComponent(name).path, withDestinationPath: target)
+        }
+    }
+
+    var root: SystemRoot { get throws { try SystemRoot(path: rootURL.path) } }
+
+    /// The text of `relative` read through openat2 (or the walk where the kernel lacks it).
+    func read(_ relative: String) throws -> String? {
+        try root.readText(relative)
+    }
+
+    /// The text of `relative` read through the component walk.
+    func walk(_ relative: String) -> String? {
+        let rootFD = open(rootURL.path, O_RDONLY | O_DIRECTORY)
+        defer { close(rootFD) }
+        guard case .success(let fd) = Syscalls.walkInRoot(rootFD, relative, flags: O_RDONLY) else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = Glibc.read(fd, &buffer, buffer.count)
+        return count >= 0 ? String(decoding: buffer[0..<count], as: UTF8.self) : nil
+    }
+
+    @Test(arguments: ["absolute-in", "relative-in", "proc/meminfo", "sys/devices/system/node/node0/meminfo"])
+    func linksInsideTheRootWork(_ path: String) throws {
+        let expected = path.contains("node0") || path == "relative-in" ? "inside\n" : "proc inside\n"
+        #expect(try read(path) == expected)
+        #expect(walk(path) == expected)
+    }
+
+    @Test(arguments: ["absolute-out", "relative-out", "dotdot-out", "folder-out/secret", "loop", "../outside/secret"])
+    func linksOutOfTheRootDoNot(_ path: String) throws {
+        #expect(try read(path) == nil)
+        #expect(walk(path) == nil)
+        #expect(try root.list("folder-out") == nil)
+        #expect(try !root.isDirectory("folder-out"))
+    }
+
+    @Test func theLiveRootIsUnchanged() {
+        #expect(SystemRoot.live.readText("proc/self/status")?.contains("Pid:") == true)
+        #expect(SystemRoot.live.isDirectory("proc/self"))
+    }
+
+    @Test func specialFilesAreSkippedByName() throws {
+        let fifo = rootURL.appendingPathComponent("fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        guard case .failure(let error) = try root.read("fifo") else {
+            Issue.record("a FIFO was read")
+            return
+        }
+        #expect(error.description.hasSuffix("/root/fifo is a FIFO, not a regular file: skipped"))
+        guard case .failure(let folder) = try root.read("sys") else {
+            Issue.record("a folder was read")
+            return
+        }
+        #expect(folder.description.contains("is a folder"))
+    }
+
+    @Test func aFileLongerThanTheLimitIsNotRead() throws {
+        let file = rootURL.appendingPathComponent("long")
+        try Data(repeating: 0x31, count: 100).write(to: file)
+        #expect(try root.readBytes("long", limit: 100)?.count == 100)
+        guard case .failure(let error) = try root.read("long", limit: 99) else {
+            Issue.record("a cut file was read")
+            return
+        }
+        #expect(error.description.hasSuffix("long is longer than 99 bytes: not read"))
+    }
+
+    @Test func anEmptyFolderIsNotARoot() throws {
+        let empty = base.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        #expect(throws: NUMAError.self) { try SystemRoot.snapshot(empty.path) }
+        #expect(try SystemRoot.snapshot(rootURL.path).path == rootURL.path)
+    }
+}
+
+@Suite struct BoundedReaderTests {
+    @Test func rangesAreInsertedWhole() {
+        let text = Array(repeating: "0-8191", count: 2000).joined(separator: ",")
+        let set = CPUSet(listBytes: Array(text.utf8))
+        #expect(set?.count == 8192)
+        #expect(CPUSet(listBytes: Array("3-5,64-130,8191\n".utf8))?.description == "3-5,64-130,8191")
+        #expect(CPUSet(listBytes: Array("0-99".utf8), limit: 64) == nil)
+        #expect(CPUSet(listBytes: Array("5-3".utf8)) == nil)
+        #expect(CPUSet(listBytes: Array("1,".utf8)) == nil)
+        #expect(CPUSet(listBytes: Array("-1".utf8)) == nil)
+        #expect(CPUSet(listBytes: Array("\n".utf8)) == CPUSet())
+    }
+
+    @Test func kernelLimits() {
+        #expect(NodeKind.kernelLimit == 1024)
+        #expect(CPUKind.kernelLimit == 8192)
+        #expect(CPUSet([8191]).withinKernelLimit == [8191])
+        #expect(CPUSet([8192]).withinKernelLimit == nil)
+        #expect(NodeSet([1024]).withinKernelLimit == nil)
+    }
+
+    @Test func controlBytesAreEscaped() {
+        #expect(escapedForDisplay("a\u{1B}[2Jb\u{7}") == "a\\x1b[2Jb\\x07")
+        #expect(escapedForDisplay(bytes: [0x6E, 0xFF, 0xC2, 0x85, 0xC3, 0xA9]) == "n\\xff\\xc2\\x85\u{E9}")
+        #expect(escapedForDisplay("back\\slash") == "back\\\\slash")
+        #expect(escapedForDisplay("plain text") == "plain text")
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import NUMA
+import Testing
+
+@testable import SwnumaCLI
+
+/// A machine of `count` nodes: every 8th from 5 without memory, every 8th
+/// from 7 without CPUs; distances 10, 12 within a group of 8, 20 + 4 per group apart.
+func drawTopology(_ count: Int) -> Topology {
+    var cpu = 0
+    let nodes = (0..<count).map { id -> Topology.Node in
+        let cpus = id % 8 == 7 ? CPUSet() : CPUSet([cpu, cpu + 1])
+        if !cpus.isEmpty { cpu += 2 }
+        let total: UInt64 = id % 8 == 5 ? 0 : 1 << 34
+        let distances = (0..<count).map { other -> Int? in
+            other == id ? 10 : other / 8 == id / 8 ? 12 : 20 + 4 * abs(other / 8 - id / 8)
+        }
+        return Topology.Node(
+            id: id, cpus: cpus, memoryTotal: total, memoryFree: total / 4, distances: distances,
+            hugePages: id == 0 ? [Topology.HugePages(pageSize: 2 << 20, total: 512, free: 100)] : [])
+    }
+    return Topology(nodes: nodes)
+}
+
+@Suite struct DrawTests {
+    @Test(arguments: [1, 2, 8, 64])
+    func svgHasEveryNodeAndTheMatrix(count: Int) {
+        let svg = SVGDrawing.render(MachinePicture(drawTopology(count)))
+        #expect(svg.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        #expect(svg.hasSuffix("</svg>\n"))
+        for id in 0..<count { #expect(svg.contains(">node \(id)"), "node \(id)") }
+        // One titled cell per pair of nodes.
+        #expect(svg.components(separatedBy: "</title></rect>").count - 1 == count * count)
+        // Self-contained: no scripts, links or font files.
+        for word in ["<script", "href", "@font-face", "url("] { #expect(!svg.contains(word)) }
+        if count >= 8 {
+            #expect(svg.contains("node 5 (CPUs only)"))
+            #expect(svg.contains("node 7 (memory only)"))
+            #expect(svg.contains("stroke-dasharray=\"6 4\""))
+        }
+        #expect(svg.contains("2 MiB pages: 100 of 512 free"))
+    }
+
+    @Test(arguments: [40, 80, 132, 250])
+    func terminalBoxesFitTheWidth(width: Int) {
+        let text = TextDrawing.render(MachinePicture(drawTopology(64)), width: width)
+        for line in text.split(separator: "\n") {
+            #expect(line.count <= width, "\(line.count) > \(width): \(line)")
+        }
+        #expect(text.contains("┌─ node 0 "))
+        #expect(text.contains("╭┄ node 5 "))
+        #expect(text.contains("╔═ node 7 "))
+        // 64 nodes never fit numbers: one shade per pair.
+        #expect(text.contains("   0 ·"))
+    }
+
+    @Test func terminalMatrixInNumbersWhenItFits() {
+        let text = TextDrawing.render(MachinePicture(drawTopology(2)), width: 80)
+        #expect(text.hasSuffix("distances (row: from, column: to):\n       0   1\n   0  10  12\n   1  12  10\n"))
+    }
+
+    @Test func commandLines() throws {
+        func action(_ arguments: [String]) throws -> Action { try Invocation.plan(Scanner.scan(arguments)).action }
+        #expect(try action(["--draw"]) == .draw(.terminal))
+        #expect(try action(["--dr"]) == .draw(.terminal))
+        #expect(try action(["--draw", "-"]) == .draw(.standardOutput))
+        #expect(try action(["--draw", "m.SVG"]) == .draw(.file("m.SVG")))
+        #expect(try action(["--draw=ls"]) == .draw(.file("ls")))
+        #expect(try action(["--root", "/x", "--draw=-"]) == .draw(.standardOutput))
+        // numactl's --d and --du stay ambiguous (dump, dump-nodes).
+        #expect(throws: ScanError.self) { try Scanner.scan(["--d", "true"]) }
+        #expect(throws: ScanError.self) { try Scanner.scan(["--du", "true"]) }
+        for (arguments, message) in [
+            (["--draw", "ls"], "unexpected 'ls' after --draw: it runs no command; write --draw=ls to draw into that file"),
+            (["--draw="], "--draw=: the file name is empty"),
+            (["--draw", "--json"], "--json does not apply to --draw"),
+            (["-m", "0", "--draw"], "--draw cannot be combined with -m/--membind"),
+            (["--draw", "-N", "0"], "--draw cannot be combined with CPU binding"),
+        ] {
+            let outcome = SwnumaCommand.run(arguments, environmentRoot: nil)
+            #expect(outcome.status == 1, "\(arguments)")
+            #expect(outcome.stdout == "", "\(arguments)")
+            #expect(outcome.stderr.contains(message), "\(arguments): \(outcome.stderr)")
+        }
+    }
+
+    /// The hook for the device inventory: device lines appear in both pictures.
+    @Test func deviceLinesAreDrawn() {
+        var picture = MachinePicture(drawTopology(2))
+        picture.nodes[1].devices = ["eth0 0000:3b:00.0 <net>"]
+        #expect(SVGDrawing.render(picture).contains(">eth0 0000:3b:00.0 &lt;net&gt;</text>"))
+        #expect(TextDrawing.render(picture, width: 80).contains("│ eth0 0000:3b:00.0 <net>"))
+    }
+
+    @Test func escapesText() {
+        #expect(SVGDrawing.escape("a<b & \"c\"\u{1}") == "a&lt;b &amp; &quot;c&quot;?")
+    }
+}
