@@ -33,7 +33,7 @@ NAMES := swnuma swnuma-numastat swnuma-migratepages
 SCHEMAS := hardware.schema.json show.schema.json require.schema.json cpuset.schema.json process.schema.json \
     kubelet-check.schema.json kubelet-suggest.schema.json kubelet-state.schema.json
 
-.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-draw test-nfd test-kubelet test-hostile test-vm vm-shell startup-order test-order bench clean
+.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-draw test-nfd test-kubelet test-hostile test-vm vm-shell startup-order test-order bench clean fuzz fuzz-build test-fuzz test-malformed
 
 all: build
 
@@ -50,7 +50,7 @@ build: deps
 run: build
 	$(BIN) -H
 
-test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-draw test-nfd test-kubelet test-hostile test-docs test-docc test-install test-order test-vm
+test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-fuzz test-malformed test-draw test-nfd test-kubelet test-hostile test-docs test-docc test-install test-order test-vm
 
 test-unit: deps
 	swift test
@@ -104,7 +104,24 @@ vm-shell: test-deps build
 	SWNUMA_BIN=$(CURDIR)/$(BIN) Tests/VM/run.sh --shell $(or $(TOPOLOGY),four)
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz
+
+# libFuzzer targets (Tests/Fuzz): `make fuzz` fuzzes each for FUZZ_SECONDS;
+# `make test` runs each once over its saved corpus.
+FUZZ_SECONDS ?= 60
+
+fuzz-build: deps
+	Tests/Fuzz/build.sh
+
+fuzz: fuzz-build
+	Tests/Fuzz/run.sh --seconds $(FUZZ_SECONDS)
+
+test-fuzz: fuzz-build
+	Tests/Fuzz/run.sh --corpus
+
+# Malformed command lines of swnuma, numastat and migratepages (Tests/CLI/malformed.txt).
+test-malformed: build
+	Tests/CLI/malformed.sh $(BIN)
 
 bench: test-deps build
 	scripts/bench.py $(BIN)

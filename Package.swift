@@ -21,6 +21,8 @@ let package = Package(
         // `swift package generate-documentation --target NUMA` (the NUMA.docc catalog; `make test-docc`).
         // Command plugins only: nothing of it is linked into NUMA or swnuma, and `make build` does not compile it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // Property-based tests only (SwnumaCLITests); no product depends on it.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // libnuma's system-call wrappers (set_mempolicy, get_mempolicy, mbind, migrate_pages).
@@ -60,7 +62,10 @@ let package = Package(
         .executableTarget(name: "generate-swnuma-docs", dependencies: ["SwnumaCLI"], swiftSettings: strict),
         .testTarget(name: "NUMATests", dependencies: ["NUMA"], swiftSettings: strict),
         .testTarget(name: "KubeletMemoryTests", dependencies: ["KubeletMemory", "NUMA"], swiftSettings: strict),
-        .testTarget(name: "SwnumaCLITests", dependencies: ["SwnumaCLI", "NUMA"], swiftSettings: strict),
+        .testTarget(
+            name: "SwnumaCLITests",
+            dependencies: ["SwnumaCLI", "NUMA", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

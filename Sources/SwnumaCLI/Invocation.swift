@@ -242,6 +242,11 @@ extension Invocation {
                 plan.sharedMemoryOptions.append(option)
             case .length, .offset, .shmmode, .huge:
                 if attached { throw UsageError("\(name(option)) must come before --shm/--file") }
+                // numactl wraps a negative or too large size; swnuma refuses it.
+                if option.id == .length || option.id == .offset, checkedSize(option.value ?? "") == nil {
+                    throw UsageError(
+                        "invalid size '\(option.value ?? "")' for \(name(option)): negative or more than 64 bits")
+                }
                 if option.id == .shmmode, !isOctal(option.value ?? "") {
                     throw UsageError("invalid mode '\(option.value ?? "")' for \(name(option)): expected an octal number")
                 }

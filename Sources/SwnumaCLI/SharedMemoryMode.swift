@@ -20,6 +20,25 @@ package func parseSize(_ text: String) -> UInt64 {
     }
 }
 
+/// A `--length`/`--offset` size as ``parseSize(_:)`` reads it, or nil when
+/// it is one numactl would wrap: negative, or a number or suffix product that
+/// does not fit 64 bits. The planner refuses those.
+package func checkedSize(_ text: String) -> UInt64? {
+    let bytes = Array(text.utf8)
+    let number = CNumber(scanning: bytes, from: 0, isBlank: { $0 == 0x20 || (0x09...0x0D).contains($0) })
+    guard !number.negative, !number.overflow else { return nil }
+    guard number.hasDigits, number.end < bytes.count else { return parseSize(text) }
+    let scale: UInt64 =
+        switch bytes[number.end] | 0x20 {
+        case UInt8(ascii: "k"): 1024
+        case UInt8(ascii: "m"): 1024 * 1024
+        case UInt8(ascii: "g"): 1024 * 1024 * 1024
+        default: 1
+        }
+    let (value, overflow) = number.value.multipliedReportingOverflow(by: scale)
+    return overflow ? nil : value
+}
+
 /// `--dump` and `--dump-nodes` output, byte for byte as numactl 2.0.19 prints it.
 package enum RegionDump {
     /// One line per run of pages whose policy is not the default:

@@ -454,6 +454,7 @@ package enum ManPage {
             "CPU masks in sysfs: numactl cannot read a cpumap wider than the kernel's mask. swnuma reads masks of any width, with or without trailing NUL bytes or blanks.",
             "The ! inversion: numactl inverts against the range from 0 to the number of nodes, which is wrong when node ids have gaps, and -a lets ids without a node through. swnuma inverts against the nodes or CPUs that exist and refuses ids that do not exist.",
             "Numbers: numactl reads 4294967296 as node 0 and -1 as a huge number, and takes 1-0 for node 1. swnuma refuses numbers out of range, negative numbers and reversed ranges.",
+            "Shared-memory sizes: numactl wraps a negative --length or --offset, or one beyond 64 bits, to another size. swnuma refuses it, naming the size.",
             "Refusals: where numactl prints \"set_mempolicy: Invalid argument\" for a node outside the cpuset or an empty mask, swnuma names the allowed set and the ids at fault.",
             "--show: numactl leaves some lines without a newline; swnuma ends every line and names weighted interleave.",
             "--hardware: when a node's free memory cannot be read, numactl prints free: 0 MB and swnuma prints free: <not available>.",
