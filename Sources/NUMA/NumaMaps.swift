@@ -142,12 +142,12 @@ public enum NumaMaps {
                 backing = .file
             }
             // The policy: the word after the address, two words for the
-            // kernel's "prefer (many)" and "weighted interleave". A word with
-            // `=` there is a count (`N0=1`, `anon=3`), not a policy, and is
-            // read as one, as numastat reads every word of the line.
+            // kernel's "prefer (many)" and "weighted interleave". A node
+            // count there (`N0=1`; no policy starts with N and a digit) is
+            // read as a count, as numastat reads every word of the line.
             var policyText = "default"
             var firstData = 1
-            if tokens.count > 1, !bytes[tokens[1]].contains(UInt8(ascii: "=")) {
+            if tokens.count > 1, !isNodeCount(bytes, tokens[1]) {
                 policyText = String(decoding: bytes[tokens[1]], as: UTF8.self)
                 firstData = 2
                 if tokens.count > 2,
@@ -184,6 +184,12 @@ public enum NumaMaps {
                     policyText: policyText, policy: MappingPolicy(parsing: policyText), backing: backing,
                     category: category, pageBytes: pageBytes, pages: pages))
         }
+    }
+
+    /// Whether the token `range` of `bytes` is an `N<node>=` count.
+    static func isNodeCount(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        range.count > 1 && bytes[range.lowerBound] == UInt8(ascii: "N")
+            && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[range.lowerBound + 1])
     }
 
     /// Whether the token `range` of `bytes` starts with `prefix`.

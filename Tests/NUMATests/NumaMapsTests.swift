@@ -48,9 +48,10 @@ import Testing
     }
 
     @Test func aCountAfterTheAddressIsACountNotAPolicy() throws {
-        let found = try mappings("1000 N0=3 N1=4 kernelpagesize_kB=4\n2000 anon=1 N1=1 kernelpagesize_kB=4\n")
+        let found = try mappings("1000 N0=3 N1=4 kernelpagesize_kB=4\n2000 bind=static:1 N1=1 kernelpagesize_kB=4\n")
         #expect(found[0].policyText == "default")
         #expect(found[0].pages == [NumaMaps.NodePages(node: 0, pages: 3), NumaMaps.NodePages(node: 1, pages: 4)])
+        #expect(found[1].policyText == "bind=static:1")
         #expect(found[1].pages == [NumaMaps.NodePages(node: 1, pages: 1)])
     }
 }
