@@ -163,7 +163,11 @@ package enum Scanner {
         }
         let spec = try lookUp(name, word: word)
         let spelling = "--\(name)"
-        if spec.rest != nil { return ScannedOption(spec.id, value, spelling: spelling) }
+        if spec.rest != nil {
+            // The words after it are its arguments; `--kubelet-check=x` is not.
+            guard value == nil else { throw .unexpectedValue("--\(spec.long)") }
+            return ScannedOption(spec.id, value, spelling: spelling)
+        }
         if spec.valueIsOptional {
             // `--draw` takes the next word only when it is `-` or names an
             // .svg file: any other word is a command (refused by the plan).
