@@ -174,7 +174,8 @@ public struct NodeAllocatableMemory: Hashable, Sendable {
                 }
                 if signal == "memory.available" {
                     let bytes = Double(capacity) * Double(fraction)
-                    memory = Quantity(Int64(bytes), format: .binarySI)
+                    // A snapshot's capacity can be near 2^63: clamp, never trap.
+                    memory = Quantity(bytes < 0x1p63 ? Int64(bytes) : Int64.max, format: .binarySI)
                 }
                 continue
             }

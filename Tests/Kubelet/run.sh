@@ -78,6 +78,12 @@ expect stray-word 3 "unknown command extra" -- --root "$two" --kubelet-check "${
 expect zero-entry 3 'reserved memory may not be zero for NUMA node 0 and resource "memory"' -- --root "$two" --kubelet-check "${static[@]}" --reserved-memory 0:memory=0,hugepages-2Mi=0
 expect duplicate 3 'duplicate value for NUMA node 0 and resource "memory"' -- --root "$two" --kubelet-check "${static[@]}" --reserved-memory 0:memory=50Mi --reserved-memory 0:memory=50Mi
 expect unknown-policy 3 'unknown policy: "static"' -- --root "$two" --kubelet-check --memory-manager-policy=static
+# A snapshot whose MemTotal is near 2^64 bytes: a percentage threshold of it
+# is clamped, not converted with a trap.
+huge="$work/huge-memtotal"
+cp -r "$two" "$huge"
+printf 'MemTotal: 18014398509481983 kB\nMemFree: 1 kB\n' > "$huge/proc/meminfo"
+expect huge-memtotal-percentage 3 "9223372036854775807" -- --root "$huge" --kubelet-check "${static[@]}" '--eviction-hard=memory.available<99%' --reserved-memory 0:memory=1Gi
 
 # --- nodes and sums
 expect unknown-node 3 "references a NUMA node 7 that does not exist" -- --root "$two" --kubelet-check "${static[@]}" --reserved-memory '0:memory=50Mi;7:memory=50Mi'
