@@ -92,6 +92,20 @@ if [ -f "$dump" ]; then
 fi
 
 # Refusals: one line on stderr, nothing on stdout, exit 1.
+# 1024 nodes with a full distance matrix: the picture stays bounded (no cell
+# per pair past 128 nodes) and quick, in both renderers.
+python3 "$here/make-tree.py" "$work/wide" 1024
+start=$(date +%s%N)
+"$swnuma" --root "$work/wide" --draw - > "$work/wide.svg" 2> "$work/wide.err"
+status=$?
+elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+size=$(wc -c < "$work/wide.svg")
+if [ "$status" -eq 0 ] && [ "$size" -lt 5000000 ] && grep -q "1024 nodes: too many to draw" "$work/wide.svg" \
+    && xmllint --noout "$work/wide.svg" 2>/dev/null; then ok; else fail wide-svg "exit $status, $size bytes"; fi
+[ "$elapsed" -lt 2000 ] && ok || fail wide-svg-time "${elapsed} ms"
+COLUMNS=120 "$swnuma" --root "$work/wide" --draw > "$work/wide.txt" 2>/dev/null
+[ "$?" -eq 0 ] && [ "$(wc -c < "$work/wide.txt")" -lt 5000000 ] && ok || fail wide-text "$(wc -c < "$work/wide.txt") bytes"
+
 refuse() {
     local name=$1
     shift

@@ -101,7 +101,12 @@ struct MachinePicture {
                 id: node.id, kind: kind, cpus: node.cpus, memoryTotal: node.memoryTotal, memoryFree: node.memoryFree,
                 hugePages: huge, devices: [])
         }
-        distances = topology.nodes.map { row in topology.nodes.map { topology.distance(from: row.id, to: $0.id) } }
+        // Each row's own table, in the nodes' order: one pass, not a lookup per cell.
+        let count = topology.nodes.count
+        distances = topology.nodes.map { row in
+            let known = row.distances
+            return (0..<count).map { $0 < known.count ? known[$0] : nil }
+        }
         hasDistances = topology.hasDistances
         let known = distances.joined().compactMap { $0 }
         if let low = known.min(), let high = known.max() { distanceRange = (low, high) }

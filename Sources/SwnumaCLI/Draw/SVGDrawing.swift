@@ -124,11 +124,19 @@ enum SVGDrawing {
         return out
     }
 
+    /// The most nodes whose distance matrix is drawn cell by cell.
+    static let heatMapLimit = 128
+
     static func heatMap(_ picture: MachinePicture, left: Int, top: Int, cell: Int, labelEvery: Int) -> String {
         let count = picture.nodes.count
         var out = text(left - 30, top - 28, "distances (row: from, column: to)", size: 13, weight: "bold")
         guard picture.hasDistances, let range = picture.distanceRange else {
             return out + text(left - 30, top, "unknown: the kernel gave no distance matrix", fill: "#777777")
+        }
+        // A cell per pair grows with the square of the nodes: past the limit
+        // the picture would be tens of megabytes and unreadable.
+        guard count <= heatMapLimit else {
+            return out + text(left - 30, top, "\(count) nodes: too many to draw; swnuma -H prints the matrix", fill: "#777777")
         }
         let labelSize = max(8, min(12, cell - 2))
         // Column labels sit side by side: skip some when the widest does not fit a cell.
