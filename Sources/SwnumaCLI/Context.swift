@@ -139,8 +139,12 @@ struct Context {
         case .process(let words):
             let report = ProcessView.gather(words, root: root, topology: topology)
             for problem in report.problems { outcome.complain(problem.message) }
-            outcome.stdout += invocation.json ? ProcessView.renderJSON(report) : ProcessView.renderText(report)
-            if report.processes.isEmpty { outcome.status = 1 }
+            // No process to show is a failure: stderr says why, stdout stays empty.
+            if report.processes.isEmpty {
+                outcome.status = 1
+            } else {
+                outcome.stdout += invocation.json ? ProcessView.renderJSON(report) : ProcessView.renderText(report)
+            }
         case .draw(let target):
             return performDraw(target, outcome: outcome)
         case .nfdFeatures:

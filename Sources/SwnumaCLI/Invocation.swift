@@ -295,10 +295,16 @@ extension Invocation {
                     throw UsageError("\(name(option)) cannot be combined with a policy, a binding, --hardware, --require or shared memory")
                 }
                 let mode: KubeletRequest.Mode = option.id == .kubeletCheck ? .check : option.id == .kubeletSuggest ? .suggest : .state
-                if mode == .state, option.rest.count > 1 {
-                    throw UsageError("\(name(option)) takes at most one checkpoint file; '\(option.rest[1])' is one too many")
+                // The kubelet's arguments follow the option as words; only
+                // --kubelet-state's one file may be attached (`=FILE`).
+                if mode != .state, let value = option.value {
+                    throw UsageError("\(name(option)) takes no value: write the kubelet's arguments after it, not '=\(value)'")
                 }
-                plan.action = .kubelet(KubeletRequest(mode: mode, arguments: option.rest))
+                let arguments = (option.value.map { [$0] } ?? []) + option.rest
+                if mode == .state, arguments.count > 1 {
+                    throw UsageError("\(name(option)) takes at most one checkpoint file; '\(arguments[1])' is one too many")
+                }
+                plan.action = .kubelet(KubeletRequest(mode: mode, arguments: arguments))
                 return plan
             case .nfdFeatures:
                 nfdFeatures = true

@@ -97,8 +97,8 @@ package enum Scanner {
                 var option = try scanLong(word, arguments, &index)
                 if OptionTable.spec(option.id).rest != nil {
                     // Every word after it is its own (a kubelet's command line), as after a command.
-                    option.rest = (option.value.map { [$0] } ?? []) + arguments[index...]
-                    option.value = nil
+                    // A value attached with `=` stays the option's value.
+                    option.rest = Array(arguments[index...])
                     line.options.append(option)
                     return
                 }
@@ -163,11 +163,7 @@ package enum Scanner {
         }
         let spec = try lookUp(name, word: word)
         let spelling = "--\(name)"
-        if spec.rest != nil {
-            // The words after it are its arguments; `--kubelet-check=x` is not.
-            guard value == nil else { throw .unexpectedValue("--\(spec.long)") }
-            return ScannedOption(spec.id, value, spelling: spelling)
-        }
+        if spec.rest != nil { return ScannedOption(spec.id, value, spelling: spelling) }
         if spec.valueIsOptional {
             // `--draw` takes the next word only when it is `-` or names an
             // .svg file: any other word is a command (refused by the plan).

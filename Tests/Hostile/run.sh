@@ -89,6 +89,14 @@ every() {
     check "$name -H --json" "0|1" "$bin" --root "$root" -H --json
     check "$name --require" "0|1|3" "$bin" --root "$root" --require 'nodes>=1' --require 'node(0).free>=1M'
     check "$name --show" "1" "$bin" --root "$root" --show
+    check "$name --devices" "0|1" "$bin" --root "$root" -H --devices --json
+    check "$name --nfd-features" "0|1" "$bin" --root "$root" --nfd-features
+    check "$name --process" "0|1" "$bin" --root "$root" --process 4242 --json
+    check "$name --draw" "0|1" "$bin" --root "$root" --draw -
+    check "$name --draw text" "0|1" env COLUMNS=120 "$bin" --root "$root" --draw
+    check "$name --kubelet-check" "0|1|3" "$bin" --root "$root" --kubelet-check --memory-manager-policy=Static \
+        '--eviction-hard=memory.available<10%' --reserved-memory 0:memory=1Mi
+    check "$name --kubelet-suggest" "0|1|3" "$bin" --root "$root" --kubelet-suggest --system-reserved=memory=1Mi
     env="SWNUMA_ROOT=$root"
     check "$name numastat" "0|1" "$work/numastat"
     check "$name numastat -m" "0|1" "$work/numastat" -m

@@ -37,6 +37,8 @@ import Testing
 
     @Test func refusesMixing() {
         #expect(throws: UsageError.self) { try plan("-m", "0", "--kubelet-check") }
+        #expect(throws: UsageError.self) { try plan("--kubelet-check=D") }
+        #expect(throws: UsageError.self) { try plan("--kubelet-suggest=--v=2") }
         #expect(throws: UsageError.self) { try plan("--require", "nodes>=1", "--kubelet-suggest") }
         #expect(throws: UsageError.self) { try plan("--kubelet-state", "a", "b") }
         #expect(throws: UsageError.self) { try plan("-H", "--kubelet-check") }

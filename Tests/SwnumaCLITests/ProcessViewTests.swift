@@ -117,7 +117,7 @@ func stat(_ pid: Int, comm: String, processor: Int) -> String {
         #expect(memory["outside_policy_bytes"] as? Int == 180 * 1024)
     }
 
-    /// A missing process is said on stderr and in JSON; the others are still shown.
+    /// A missing process is said on stderr and in JSON beside the others; alone, it is a failure.
     @Test func vanishedAndUnmatched() throws {
         let fake = try processSnapshot()
         let outcome = run(fake, ["--process", "999", "--process", "db", "--process", "nosuchname"])
@@ -125,9 +125,14 @@ func stat(_ pid: Int, comm: String, processor: Int) -> String {
         #expect(outcome.stderr.contains("swnuma: process 999 does not exist (any more)\n"))
         #expect(outcome.stderr.contains("swnuma: no process matches 'nosuchname'\n"))
         #expect(outcome.stdout.hasPrefix("100 (db)"))
+        let mixed = run(fake, ["--process", "999", "--process", "db", "--json"])
+        #expect(mixed.status == 0)
+        #expect(mixed.stdout.contains("\"problem\": \"vanished\""))
+        // Nothing to show is a failure: stderr says why, stdout stays empty.
         let alone = run(fake, ["--process", "999", "--json"])
         #expect(alone.status == 1)
-        #expect(alone.stdout.contains("\"problem\": \"vanished\""))
+        #expect(alone.stdout.isEmpty)
+        #expect(alone.stderr.contains("process 999 does not exist"))
     }
 
     /// numa_maps missing from a snapshot: the process is shown, with a note.
