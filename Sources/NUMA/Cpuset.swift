@@ -28,7 +28,7 @@ public struct Cpuset: Hashable, Sendable {
     public var mems: NodeSet?
 
     /// A cpuset with the given values, for callers and tests that build one
-    /// without reading it; ``read(from:)`` reads the process's own.
+    /// without reading it; ``read(from:pid:)`` reads a process's.
     public init(path: String, version: Int, cpus: CPUSet?, mems: NodeSet?) {
         self.path = path
         self.version = version

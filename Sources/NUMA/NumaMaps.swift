@@ -30,7 +30,9 @@ public enum NumaMaps {
 
     /// The pages of a mapping on one node.
     public struct NodePages: Hashable, Sendable {
+        /// The node id, from `N<node>=`.
         public var node: Int
+        /// The number of pages, in the mapping's page size.
         public var pages: UInt64
     }
 
@@ -48,12 +50,25 @@ public enum NumaMaps {
     public struct MappingPolicy: Hashable, Sendable {
         /// The policy modes `numa_maps` names.
         public enum Mode: String, Hashable, Sendable, CaseIterable {
-            case `default`, bind, interleave, weightedInterleave = "weighted-interleave", preferred
-            case preferredMany = "preferred-many", local
+            /// The process's policy, or local allocation when it has none.
+            case `default`
+            /// Only on the listed nodes.
+            case bind
+            /// Round robin over the listed nodes.
+            case interleave
+            /// Over the listed nodes by their weights.
+            case weightedInterleave = "weighted-interleave"
+            /// On the listed node first, elsewhere when it is full.
+            case preferred
+            /// On the listed nodes first, elsewhere when they are full.
+            case preferredMany = "preferred-many"
+            /// On the node of the CPU that touches the page.
+            case local
             /// A word this parser does not know.
             case unknown
         }
 
+        /// The mode, the word before `=` or `:`.
         public var mode: Mode
         /// The nodes after `:`; nil when the policy names none.
         public var nodes: NodeSet?
@@ -104,8 +119,10 @@ public enum NumaMaps {
     /// Calls `body` with each mapping of a `numa_maps` file's bytes.
     ///
     /// - Parameters:
+    ///   - bytes: the file's contents.
     ///   - hugePageSize: the default huge page size, asked for only when a
     ///     huge mapping has no `kernelpagesize_kB`.
+    ///   - body: called once per mapping, in the file's order.
     /// - Throws: ``NUMAError`` naming the token when an `N<node>=<pages>`
     ///   count does not parse, or what `hugePageSize` throws.
     public static func forEachMapping(

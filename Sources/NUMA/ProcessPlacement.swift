@@ -29,7 +29,9 @@ public struct ProcessPlacement: Hashable, Sendable {
 
     /// A thread and the CPU it last ran on (field 39 of its `stat`).
     public struct Thread: Hashable, Sendable {
+        /// The thread's id (its folder under `task/`).
         public var tid: Int
+        /// The CPU it last ran on.
         public var cpu: Int
         /// The node of ``cpu``, nil when no node lists it.
         public var node: Int?
@@ -37,10 +39,15 @@ public struct ProcessPlacement: Hashable, Sendable {
 
     /// The bytes of one node, split by what backs them.
     public struct NodeBytes: Hashable, Sendable {
+        /// The node id.
         public var node: Int
+        /// Bytes of anonymous mappings.
         public var anonymous: UInt64 = 0
+        /// Bytes of file mappings (page cache).
         public var file: UInt64 = 0
+        /// Bytes of huge page mappings.
         public var huge: UInt64 = 0
+        /// All three, saturating.
         public var total: UInt64 { anonymous.saturatingAdding(file).saturatingAdding(huge) }
 
         mutating func add(_ bytes: UInt64, _ backing: NumaMaps.Backing) {
@@ -56,6 +63,7 @@ public struct ProcessPlacement: Hashable, Sendable {
     public struct PolicyBytes: Hashable, Sendable {
         /// The policy text as `numa_maps` shows it.
         public var text: String
+        /// The policy, parsed.
         public var policy: NumaMaps.MappingPolicy
         /// How many mappings have it.
         public var mappings: Int
@@ -89,6 +97,7 @@ public struct ProcessPlacement: Hashable, Sendable {
 
     /// What reading a process gave.
     public enum Reading: Hashable, Sendable {
+        /// The process was read.
         case read(ProcessPlacement)
         /// The process does not exist (any more).
         case vanished(pid: Int)
@@ -162,9 +171,12 @@ public struct ProcessPlacement: Hashable, Sendable {
     /// Folds the mappings of a `numa_maps` file into per-node and per-policy bytes.
     ///
     /// - Parameters:
+    ///   - bytes: the contents of the process's `numa_maps`.
     ///   - running: the nodes the process's threads run on; bytes elsewhere are remote
     ///     (all bytes are remote when it is empty).
     ///   - memsAllowed: the nodes the cpuset allows, if known.
+    ///   - hugePageSize: the default huge page size, asked for only when a
+    ///     huge mapping has no `kernelpagesize_kB`.
     public static func memory(
         numaMaps bytes: [UInt8], running: NodeSet, memsAllowed: NodeSet?,
         hugePageSize: () throws(NUMAError) -> UInt64
