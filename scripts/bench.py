@@ -43,6 +43,9 @@ RUNS = int(os.environ.get("BENCH_RUNS", "300"))
 WORK = tempfile.mkdtemp(prefix="swnuma-bench-")
 SWNUMA = os.path.join(WORK, "swnuma")
 subprocess.run(["install", "-s", "-m", "755", BUILT, SWNUMA], check=True)
+# The kubelet modes run in swnuma-kubelet, which swnuma finds beside itself, as `make install` puts it.
+subprocess.run(["install", "-s", "-m", "755", os.path.join(os.path.dirname(BUILT), "swnuma-kubelet"),
+                os.path.join(WORK, "swnuma-kubelet")], check=True)
 
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
