@@ -13,7 +13,6 @@ let package = Package(
         .library(name: "NUMA", targets: ["NUMA"]),
         .library(name: "KubeletMemory", targets: ["KubeletMemory"]),
         .executable(name: "swnuma", targets: ["swnuma"]),
-        .executable(name: "swnuma-kubelet", targets: ["swnuma-kubelet"]),
     ],
     dependencies: [
         // YAML for kubelet configuration files (KubeletMemory only; NUMA stays dependency-free).
@@ -35,14 +34,9 @@ let package = Package(
         .target(name: "NUMA", dependencies: ["CNUMA"], swiftSettings: strict),
         // The kubelet memory manager's rules: reservations, quantities, machine state, checkpoints.
         .target(name: "KubeletMemory", dependencies: ["NUMA", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
-        // The command line: option table, scanner, plan, renderers, launch.
-        .target(name: "SwnumaCLI", dependencies: ["NUMA"], exclude: ["Kubelet"], swiftSettings: strict),
-        // --kubelet-check/-suggest/-state, in a program of their own that swnuma executes: YAML
-        // brings Foundation, whose start-up code -H and launches must not run.
-        .target(
-            name: "SwnumaKubelet", dependencies: ["SwnumaCLI", "KubeletMemory", "NUMA"], path: "Sources/SwnumaCLI/Kubelet",
-            swiftSettings: strict),
-        .executableTarget(name: "swnuma-kubelet", dependencies: ["SwnumaKubelet"], swiftSettings: strict),
+        // The command line: Core (scanner, option rows, Mode, plan), Output, Docs writers,
+        // and one folder per mode under Modes/.
+        .target(name: "SwnumaCLI", dependencies: ["NUMA", "KubeletMemory"], swiftSettings: strict),
         // The executable: hands argv to SwnumaCLI. Release links put the code a start-up runs
         // side by side (startup.order, written by scripts/startup-order.py), which saves page faults.
         .executableTarget(

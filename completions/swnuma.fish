@@ -6,7 +6,7 @@
 # Prints the long option a name without dashes names (in full, or a prefix
 # naming one option, as swnuma accepts), then its value's kind.
 function __swnuma_long -a name
-    set -l entries interleave:nodes weighted-interleave:nodes preferred:node preferred-many:nodes membind:nodes localalloc:none balancing:none cpunodebind:nodes cpubind:nodes physcpubind:cpus all:none hardware:none cpu-compress:none show:none version:none help:none shm:path file:path length:size offset:size shmmode:mode shmid:number huge:none strict:none touch:none dump:none dump-nodes:none verify:none root:root json:none devices:none require:expression process:number draw:path nfd-features:none label:expression expiry:number output:path kubelet-check:none kubelet-suggest:none kubelet-state:none
+    set -l entries root:root json:none interleave:nodes weighted-interleave:nodes preferred:node preferred-many:nodes membind:nodes localalloc:none balancing:none cpunodebind:nodes cpubind:nodes physcpubind:cpus all:none hardware:none cpu-compress:none show:none version:none help:none shm:path file:path length:size offset:size shmmode:mode shmid:number huge:none strict:none touch:none dump:none dump-nodes:none verify:none devices:none require:expression process:number draw:path nfd-features:none label:expression expiry:number output:path kubelet-check:none kubelet-suggest:none kubelet-state:none
     set -l found
     for entry in $entries
         set -l parts (string split -m 1 : -- $entry)
@@ -190,6 +190,8 @@ end
 complete -c swnuma -n __swnuma_done -f
 complete -c swnuma -n __swnuma_after_show -a --json -d 'With --hardware, --show, --require, --process or --kubelet-*, print JSON'
 complete -c swnuma -n __swnuma_in_command -x -a '(__swnuma_complete_command)'
+complete -c swnuma -n __swnuma_in_options -l root -x -a '(__fish_complete_directories)' -d 'Read the topology from a snapshot folder instead of /'
+complete -c swnuma -n __swnuma_in_options -l json -d 'With --hardware, --show, --require, --process or --kubelet-*, print JSON'
 complete -c swnuma -n __swnuma_in_options -s i -l interleave -x -a '(__swnuma_ids nodes)' -d 'Interleave memory allocations across nodes'
 complete -c swnuma -n __swnuma_in_options -s w -l weighted-interleave -x -a '(__swnuma_ids nodes)' -d 'Interleave by the weights in /sys/kernel/mm/mempolicy/weighted_interleave'
 complete -c swnuma -n __swnuma_in_options -s p -l preferred -x -a '(__swnuma_ids node)' -d 'Prefer memory from one node, fall back to others'
@@ -218,8 +220,6 @@ complete -c swnuma -n __swnuma_in_options -s T -l touch -d 'Touch every page of 
 complete -c swnuma -n __swnuma_in_options -s d -l dump -d 'Print the policy of each part of the region'
 complete -c swnuma -n __swnuma_in_options -s D -l dump-nodes -d 'Print the node of each part of the region'
 complete -c swnuma -n __swnuma_in_options -s V -l verify -d 'Check the region\'s pages against the policy'
-complete -c swnuma -n __swnuma_in_options -l root -x -a '(__fish_complete_directories)' -d 'Read the topology from a snapshot folder instead of /'
-complete -c swnuma -n __swnuma_in_options -l json -d 'With --hardware, --show, --require, --process or --kubelet-*, print JSON'
 complete -c swnuma -n __swnuma_in_options -l devices -d 'List each node\'s network, block, GPU, DAX and PCI devices'
 complete -c swnuma -n __swnuma_in_options -l require -x -d 'Check the topology; launch only when it holds'
 complete -c swnuma -n __swnuma_in_options -l process -x -d 'Show where a running process\'s memory is against where it runs'

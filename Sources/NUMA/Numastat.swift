@@ -10,17 +10,8 @@ public enum NodeStatistics {
     /// The corresponding C function is `sysconf(_SC_PAGESIZE)`.
     public static var pageSize: Int { Syscalls.pageSize }
 
-    /// The value of an environment variable (`NUMASTAT_WIDTH`), if set.
-    public static func environment(_ name: String) -> String? { Syscalls.environment(name) }
-
     /// The calling process's id.
     public static var ownProcessID: Int32 { Syscalls.processID }
-
-    /// The columns of the terminal on file descriptor `fd`: nil when it is
-    /// not a terminal, 0 when it is one that does not tell its width.
-    ///
-    /// The corresponding system call is `ioctl(2)` with `TIOCGWINSZ`.
-    public static func terminalColumns(_ fd: Int32) -> Int? { Syscalls.terminalColumns(fd) }
 
     /// The ids of the `nodeN` entries of `sys/devices/system/node`, ascending.
     ///

@@ -60,13 +60,13 @@ func drawTopology(_ count: Int) -> Topology {
     }
 
     @Test func commandLines() throws {
-        func action(_ arguments: [String]) throws -> Action { try Invocation.plan(Scanner.scan(arguments)).action }
-        #expect(try action(["--draw"]) == .draw(.terminal))
-        #expect(try action(["--dr"]) == .draw(.terminal))
-        #expect(try action(["--draw", "-"]) == .draw(.standardOutput))
-        #expect(try action(["--draw", "m.SVG"]) == .draw(.file("m.SVG")))
-        #expect(try action(["--draw=ls"]) == .draw(.file("ls")))
-        #expect(try action(["--root", "/x", "--draw=-"]) == .draw(.standardOutput))
+        func action(_ arguments: [String]) throws -> DrawMode.Target? { (try Invocation.plan(Scanner.scan(arguments)).mode as? DrawMode)?.target }
+        #expect(try action(["--draw"]) == .terminal)
+        #expect(try action(["--dr"]) == .terminal)
+        #expect(try action(["--draw", "-"]) == .standardOutput)
+        #expect(try action(["--draw", "m.SVG"]) == .file("m.SVG"))
+        #expect(try action(["--draw=ls"]) == .file("ls"))
+        #expect(try action(["--root", "/x", "--draw=-"]) == .standardOutput)
         // numactl's --d and --du stay ambiguous (dump, dump-nodes).
         #expect(throws: ScanError.self) { try Scanner.scan(["--d", "true"]) }
         #expect(throws: ScanError.self) { try Scanner.scan(["--du", "true"]) }
@@ -75,7 +75,7 @@ func drawTopology(_ count: Int) -> Topology {
             (["--draw="], "--draw=: the file name is empty"),
             (["--draw", "--json"], "--json does not apply to --draw"),
             (["-m", "0", "--draw"], "--draw cannot be combined with -m/--membind"),
-            (["--draw", "-N", "0"], "--draw cannot be combined with CPU binding"),
+            (["--draw", "-N", "0"], "--draw cannot be combined with -N/--cpunodebind"),
         ] {
             let outcome = SwnumaCommand.run(arguments, environmentRoot: nil)
             #expect(outcome.status == 1, "\(arguments)")

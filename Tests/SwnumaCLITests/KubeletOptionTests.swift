@@ -17,13 +17,12 @@ import Testing
     }
 
     @Test func plansEachMode() throws {
-        #expect(try plan("--kubelet-check").action == .kubelet(KubeletRequest(mode: .check, arguments: [])))
-        #expect(try plan("--kubelet-suggest", "--system-reserved=memory=1Gi").action
-            == .kubelet(KubeletRequest(mode: .suggest, arguments: ["--system-reserved=memory=1Gi"])))
-        #expect(try plan("--json", "--kubelet-state", "/tmp/state").action == .kubelet(KubeletRequest(mode: .state, arguments: ["/tmp/state"])))
-        #expect(try plan("--kubelet-state=/tmp/state").action == .kubelet(KubeletRequest(mode: .state, arguments: ["/tmp/state"])))
-        #expect(try plan("--json", "--kubelet-st", "x").action == .kubelet(KubeletRequest(mode: .state, arguments: ["x"])))
-        #expect(try plan("--kubelet-c").action == .kubelet(KubeletRequest(mode: .check, arguments: [])))
+        #expect((try plan("--kubelet-check").mode as? KubeletCheckMode)?.arguments == [])
+        #expect((try plan("--kubelet-suggest", "--system-reserved=memory=1Gi").mode as? KubeletSuggestMode)?.arguments == ["--system-reserved=memory=1Gi"])
+        #expect((try plan("--json", "--kubelet-state", "/tmp/state").mode as? KubeletStateMode)?.arguments == ["/tmp/state"])
+        #expect((try plan("--kubelet-state=/tmp/state").mode as? KubeletStateMode)?.arguments == ["/tmp/state"])
+        #expect((try plan("--json", "--kubelet-st", "x").mode as? KubeletStateMode)?.arguments == ["x"])
+        #expect((try plan("--kubelet-c").mode as? KubeletCheckMode)?.arguments == [])
     }
 
     @Test func prefixesShared() {

@@ -18,7 +18,7 @@ import Testing
         #expect(run(["--help"]).stdout.hasPrefix("Usage: migratepages PID FROM-NODES TO-NODES\n"))
         #expect(run(["-h"]).status == 0)
         for arguments in [["-V"], ["--version"], ["--vers"]] {
-            #expect(run(arguments) == Outcome(stdout: "swnuma-migratepages \(SwnumaCommand.version)\n"), "\(arguments)")
+            #expect(run(arguments) == Outcome(stdout: "swnuma-migratepages \(Program.version)\n"), "\(arguments)")
         }
         #expect(run(["--version=2"]).stderr.hasPrefix("migratepages: option '--version' takes no value\n"))
     }

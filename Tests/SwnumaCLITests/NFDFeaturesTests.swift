@@ -145,6 +145,6 @@ import Testing
         #expect(try id("--ou", "f") == .output)
         #expect(try id("--e", "1h") == .expiry)
         #expect(try Scanner.scan(["--o", "0", "--shm", "k"]).options.map(\.id) == [.offset, .shm])
-        #expect(try Invocation.plan(Scanner.scan(["--nfd", "--la", "x=nodes>1", "--exp", "1h", "--out", "f"])).action == .nfdFeatures)
+        #expect(try Invocation.plan(Scanner.scan(["--nfd", "--la", "x=nodes>1", "--exp", "1h", "--out", "f"])).mode is NFDFeaturesMode)
     }
 }

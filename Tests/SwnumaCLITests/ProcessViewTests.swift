@@ -185,17 +185,17 @@ func stat(_ pid: Int, comm: String, processor: Int) -> String {
     }
 
     @Test func commandLines() throws {
-        #expect(try Invocation.plan(Scanner.scan(["--pro", "1"])).action == .process(["1"]))
-        #expect(try Invocation.plan(Scanner.scan(["--process=db", "--process", "7"])).action == .process(["db", "7"]))
+        #expect((try Invocation.plan(Scanner.scan(["--pro", "1"])).mode as? ProcessMode)?.words == (["1"]))
+        #expect((try Invocation.plan(Scanner.scan(["--process=db", "--process", "7"])).mode as? ProcessMode)?.words == (["db", "7"]))
         for (arguments, message) in [
             (["--process="], "--process needs a process id or a name"),
             (["--process", "99999999999999999999"], "process id '99999999999999999999' is out of range"),
             (["--process", "1", "-m", "0"], "--process cannot be combined with -m/--membind"),
-            (["--process", "1", "-H"], "--process cannot be combined with --hardware"),
+            (["--process", "1", "-H"], "--process cannot be combined with -H/--hardware"),
             (["--process", "1", "ls"], "unexpected 'ls': --process runs no command"),
-            (["--process", "1", "--draw"], "--process and --draw are separate views: give one"),
-            (["--process", "1", "--show"], "--process cannot be combined with --show"),
-            (["--draw", "--show"], "--draw cannot be combined with --show"),
+            (["--process", "1", "--draw"], "--process cannot be combined with --draw"),
+            (["--process", "1", "--show"], "--process cannot be combined with -s/--show"),
+            (["--draw", "--show"], "--draw cannot be combined with -s/--show"),
         ] {
             let outcome = SwnumaCommand.run(arguments, environmentRoot: nil)
             #expect(outcome.status == 1, "\(arguments)")

@@ -19,7 +19,7 @@ import Testing
             let argv = (0..<next(7)).map { _ in Self.words[next(Self.words.count)] }
             guard let line = try? Scanner.scan(argv) else { continue }
             #expect(line.command.isEmpty || argv.contains(line.command[0]))
-            if let plan = try? Invocation.plan(line), case .launch(let command) = plan.action {
+            if let plan = try? Invocation.plan(line), let command = (plan.mode as? LaunchMode)?.command {
                 #expect(!command.isEmpty && command == line.command)
             }
         }

@@ -57,9 +57,9 @@ import Testing
         (["--pref=0"], .ambiguous("--pref=0", candidates: ["preferred", "preferred-many"])),
         (["--show=1"], .unexpectedValue("--show")),
         (["--all=1"], .unexpectedValue("--all")),
-        (["-m"], .missingValue("-m")),
-        (["--membind"], .missingValue("--membind")),
-        (["-am"], .missingValue("-m")),
+        (["-m"], .missingValue("-m", what: "a value")),
+        (["--membind"], .missingValue("--membind", what: "a value")),
+        (["-am"], .missingValue("-m", what: "a value")),
     ])
     func errors(words: [String], expected: ScanError) {
         #expect(throws: expected) { try Scanner.scan(words) }
@@ -70,7 +70,7 @@ import Testing
         #expect(Set(shorts).count == shorts.count)
         let longs = OptionTable.all.map(\.long)
         #expect(Set(longs).count == longs.count)
-        #expect(Set(OptionTable.all.map(\.id)) == Set(OptionID.allCases))
+        #expect(Set(OptionTable.all.map(\.id)).count == OptionTable.all.count)
     }
 
     @Test func numactlShortOptionsKeepTheirLettersAndArguments() {

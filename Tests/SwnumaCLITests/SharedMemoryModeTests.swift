@@ -75,7 +75,7 @@ import Testing
     @Test func planKeepsTheRegionPolicyOutOfTheProcessSteps() throws {
         let invocation = try Invocation.plan(
             try Scanner.scan(["-L", "16k", "--file", "/dev/shm/x", "-t", "-a", "-m", "0", "--dump"]))
-        #expect(invocation.action == .sharedMemory)
+        #expect(invocation.mode is SharedMemoryMode)
         #expect(invocation.steps.isEmpty)
         #expect(invocation.sharedMemoryOptions.map(\.id) == [.length, .file, .strict, .membind, .dump])
         // `same` with no earlier <nodes> is refused; with one it is replaced.

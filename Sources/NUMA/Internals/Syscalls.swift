@@ -45,8 +45,10 @@ enum Syscalls {
         return walkInRoot(rootFD, relative, flags: flags)
     }
 
-    /// Set by tests (and by `SWNUMA_CONFINED_WALK=1`) to use the component walk even where openat2 exists.
-    static let forceComponentWalk = getenv("SWNUMA_CONFINED_WALK").map { String(cString: $0) == "1" } ?? false
+    /// Set by unit tests to use the component walk even where openat2 exists.
+    /// The release program has no switch for it: the hostile suite makes
+    /// openat2 fail with ENOSYS under strace(1) instead.
+    nonisolated(unsafe) package static var forceComponentWalk = false
 
     /// RESOLVE_IN_ROOT by hand: each component opened with O_NOFOLLOW from an
     /// open folder; a symbolic link is read and its target walked in its place
@@ -554,6 +556,11 @@ enum Syscalls {
         return error
     }
 
+    /// `exit(3)`: flushes nothing of swnuma's (it writes unbuffered) and ends the process.
+    static func exitProcess(_ status: Int32) -> Never {
+        Glibc.exit(status)
+    }
+
     private static func retrying<T: BinaryInteger>(_ body: () -> T) -> T {
         while true {
             let result = body()
@@ -581,4 +588,6 @@ extension Errno {
     public static var noSuchFile: Errno { Errno(rawValue: ENOENT) }
     /// `ESRCH`: no such process.
     public static var noSuchProcess: Errno { Errno(rawValue: ESRCH) }
+    /// `EPIPE`: the reading end of a pipe was closed.
+    package static var brokenPipe: Errno { Errno(rawValue: EPIPE) }
 }

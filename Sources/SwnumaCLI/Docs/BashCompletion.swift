@@ -4,7 +4,7 @@ package enum BashCompletion {
         let longEntries = OptionTable.all.map { "\($0.long):\(kindWord($0))" }.joined(separator: " ")
         let longWords = OptionTable.all.map { "--\($0.long)" }.joined(separator: " ")
         let shortWords = OptionTable.all.compactMap { $0.short.map { "-\($0)" } }.joined(separator: " ")
-        let terminals = OptionTable.all.filter { Scanner.terminal.contains($0.id) }
+        let terminals = OptionTable.all.filter(\.endsScan)
         let terminalWords = (terminals.map(\.long) + terminals.compactMap { $0.short.map { "-\($0)" } })
             .joined(separator: " ")
 

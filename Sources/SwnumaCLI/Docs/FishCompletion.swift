@@ -2,7 +2,7 @@
 package enum FishCompletion {
     package static func render() -> String {
         let entries = OptionTable.all.map { "\($0.long):\(BashCompletion.kindWord($0))" }.joined(separator: " ")
-        let terminals = OptionTable.all.filter { Scanner.terminal.contains($0.id) }
+        let terminals = OptionTable.all.filter(\.endsScan)
         let terminalLongs = terminals.map(\.long).joined(separator: " ")
         let terminalShorts = terminals.compactMap { $0.short.map(String.init) }.joined(separator: " ")
         let show = OptionTable.spec(.show)
@@ -211,6 +211,7 @@ package enum FishCompletion {
         case .nodes, .node, .cpus: out += " -x -a '(__swnuma_ids \(spec.value.rawValue))'"
         case .path: out += " -r -F"
         case .directory: out += " -x -a '(__fish_complete_directories)'"
+        case .process: out += " -x -a '(__fish_complete_pids)'"
         case .size, .mode, .number, .expression: out += " -x"
         }
         out += " -d '" + escape(spec.summary) + "'"

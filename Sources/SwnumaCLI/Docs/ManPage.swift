@@ -25,14 +25,14 @@ package enum ManPage {
         options(&page)
         lists(&page)
         outputs(&page)
-        nodeFeatureLabels(&page)
         environment(&page)
         snapshots(&page)
         files(&page)
         exitStatus(&page)
         examples(&page)
         otherModes(&page)
-        KubeletManual.section(&page)
+        // Each mode's own section (NODE FEATURE LABELS, KUBERNETES MEMORY MANAGER, ...).
+        for mode in ModeList.all { mode.manual(&page) }
         differences(&page)
 
         page.macro("Sh SEE ALSO")
@@ -61,11 +61,7 @@ package enum ManPage {
             the bare names are left to the numactl package.
             """)
         page.macro("Ss numastat")
-        page.macro("Nm swnuma-numastat")
-        page.macro("Op Fl cmnvVz")
-        page.macro("Op Fl p Ar pid | pattern")
-        page.macro("Op Fl s Ns Op Ar node")
-        page.macro("Op Ar pid | pattern ...")
+        synopsis(of: NumastatCommand.program, name: NumastatCommand.program.name, &page)
         page.macro("Pp")
         page.text("""
             Prints per-node memory statistics in numastat 2.0.19's tables, byte for byte. \
@@ -81,8 +77,7 @@ package enum ManPage {
             Exit status 0, or 1 for a usage error, an unreadable node file or a pid with no process.
             """)
         page.macro("Ss migratepages")
-        page.macro("Nm swnuma-migratepages")
-        page.macro("Ar pid from-nodes to-nodes")
+        synopsis(of: MigratepagesCommand.program, name: MigratepagesCommand.program.name, &page)
         page.macro("Pp")
         page.text("""
             Moves the pages of process pid that are on from-nodes to to-nodes with migrate_pages(2). \
@@ -106,35 +101,18 @@ package enum ManPage {
 
     // MARK: Sections
 
+    /// SYNOPSIS: one `.Nm` line per usage line of every mode (``ModeList``).
     static func synopsis(_ page: inout MdocWriter) {
         page.macro("Sh SYNOPSIS")
-        page.macro("Nm")
-        page.macro("Op Ar options")
-        page.macro("Op Fl \\-")
-        page.macro("Ar command")
-        page.macro("Op Ar arg ...")
-        page.macro("Nm")
-        page.macro("Fl H")
-        page.macro("Op Fl \\-cpu-compress")
-        page.macro("Op Fl \\-json")
-        page.macro("Nm")
-        page.macro("Fl s")
-        page.macro("Op Fl \\-json")
-        page.macro("Nm")
-        page.macro("Fl \\-require Ar expr ...")
-        page.macro("Op Fl \\-json")
-        page.macro("Nm")
-        page.macro("Fl \\-nfd-features")
-        page.macro("Op Fl \\-label Ar name=expr ...")
-        page.macro("Op Fl \\-expiry Ar duration")
-        page.macro("Op Fl \\-output Ar file")
-        page.macro("Nm")
-        page.macro("Op Ar shm-options")
-        page.macro("Fl S Ar keyfile | Fl f Ar path")
-        page.macro("Op Ar policy")
-        page.macro("Op Fl T")
-        page.macro("Op Fl d")
-        KubeletManual.synopsis(&page)
+        synopsis(of: .swnuma, &page)
+    }
+
+    /// A program's usage lines as mdoc, each after `.Nm`.
+    static func synopsis(of program: Program, name: String? = nil, _ page: inout MdocWriter) {
+        for usage in program.usage {
+            page.macro(name.map { "Nm \($0)" } ?? "Nm")
+            for macro in usage.mdoc { page.macro(macro) }
+        }
     }
 
     static func description(_ page: inout MdocWriter) {
@@ -175,11 +153,17 @@ package enum ManPage {
     }
 
     static func options(_ page: inout MdocWriter) {
+        options(of: .swnuma, &page)
+    }
+
+    /// OPTIONS: a program's rows, grouped (one list without a heading when
+    /// the program has one group, as numastat and migratepages do).
+    static func options(of program: Program, _ page: inout MdocWriter) {
         page.macro("Sh OPTIONS")
-        for group in OptionGroup.allCases {
-            let specs = OptionTable.all.filter { $0.group == group }
-            guard !specs.isEmpty else { continue }
-            page.macro("Ss \(group.rawValue)")
+        let groups = OptionGroup.allCases.filter { group in program.options.contains { $0.group == group } }
+        for group in groups {
+            let specs = program.options.filter { $0.group == group }
+            if groups.count > 1 { page.macro("Ss \(group.rawValue)") }
             page.macro("Bl -tag -width Ds")
             for spec in specs {
                 page.macro("It " + item(spec))
@@ -191,6 +175,10 @@ package enum ManPage {
 
     /// The head of an option's entry: `Fl m , Fl \-membind Ns = Ns Ar nodes`.
     static func item(_ spec: OptionSpec) -> String {
+        if spec.shortOnly, let short = spec.short {
+            guard spec.takesValue else { return "Fl \(short)" }
+            return spec.valueOnlyAttached ? "Fl \(short) Ns Op Ar \(spec.valueName)" : "Fl \(short) Ar \(spec.valueName)"
+        }
         var head = ""
         if let short = spec.short { head += "Fl \(short) , " }
         head += "Fl \\-\(spec.long)"
@@ -476,7 +464,7 @@ package enum ManPage {
 
 /// Writes mdoc source: macro lines, and text lines escaped so that no text
 /// is read as a request, with one sentence per line.
-struct MdocWriter {
+package struct MdocWriter {
     private(set) var output = ""
 
     mutating func macro(_ line: String) {

@@ -2,21 +2,6 @@
 /// `man/swnuma-migratepages.8`, in mdoc. `generate-swnuma-docs` writes them
 /// with swnuma.8; a test checks the committed copies match.
 package enum NumastatManPage {
-    /// One option of numastat: its head in mdoc and its text.
-    static let options: [(head: String, text: String)] = [
-        ("Fl c", "Narrow columns: values rounded to whole megabytes, columns only as wide as they need."),
-        ("Fl m", "Each node's meminfo (sys/devices/system/node/nodeN/meminfo), in MB."),
-        ("Fl n", "The kernel's per-node allocation counters (numa_hit, numa_miss, ...), in MB. The default with other options."),
-        ("Fl p Ar pid | pattern",
-         "The memory of a process by node, from its numa_maps: a word of digits is a process id, any other word selects every process whose name or command line contains it. Plain words after the options mean the same."),
-        ("Fl s Ns Op Ar node",
-         "Sort the rows on the Total column, or on the column of node, which must be attached: -s2."),
-        ("Fl v", "One table per process, and more detail."),
-        ("Fl V , Fl \\-version", "Print swnuma-numastat and swnuma's version, and exit."),
-        ("Fl z", "Leave out rows and columns that are all zeros."),
-        ("Fl \\-help", "Print a summary of the options on standard output and exit."),
-    ]
-
     package static func render() -> String {
         var page = MdocWriter()
         page.macro("Dd \(ManPage.date)")
@@ -26,11 +11,7 @@ package enum NumastatManPage {
         page.macro("Nm swnuma-numastat")
         page.macro("Nd per-node memory statistics, as numastat prints them")
         page.macro("Sh SYNOPSIS")
-        page.macro("Nm")
-        page.macro("Op Fl cmnvVz")
-        page.macro("Op Fl p Ar pid | pattern")
-        page.macro("Op Fl s Ns Op Ar node")
-        page.macro("Op Ar pid | pattern ...")
+        ManPage.synopsis(of: NumastatCommand.program, &page)
         page.macro("Sh DESCRIPTION")
         page.macro("Nm")
         page.text("""
@@ -45,13 +26,7 @@ package enum NumastatManPage {
             Into a pipe or a file tables are never folded, as numastat's are not, so that scripts read one table. \
             On a terminal they fold into sections to fit its width, or NUMASTAT_WIDTH columns when that is set.
             """)
-        page.macro("Sh OPTIONS")
-        page.macro("Bl -tag -width Ds")
-        for option in options {
-            page.macro("It " + option.head)
-            page.text(option.text)
-        }
-        page.macro("El")
+        ManPage.options(of: NumastatCommand.program, &page)
         page.macro("Sh ENVIRONMENT")
         page.macro("Bl -tag -width Ds")
         page.macro("It Ev NUMASTAT_WIDTH")
@@ -98,10 +73,7 @@ package enum MigratepagesManPage {
         page.macro("Nm swnuma-migratepages")
         page.macro("Nd move the pages of a process from some NUMA nodes to others")
         page.macro("Sh SYNOPSIS")
-        page.macro("Nm")
-        page.macro("Ar pid from-nodes to-nodes")
-        page.macro("Nm")
-        page.macro("Fl h | Fl V")
+        ManPage.synopsis(of: MigratepagesCommand.program, &page)
         page.macro("Sh DESCRIPTION")
         page.macro("Nm")
         page.text("""
@@ -112,13 +84,7 @@ package enum MigratepagesManPage {
             !list to invert, +N relative to the allowed nodes), against the nodes this process may allocate from. \
             pid is decimal, 0x hexadecimal or 0-prefixed octal.
             """)
-        page.macro("Sh OPTIONS")
-        page.macro("Bl -tag -width Ds")
-        page.macro("It Fl h , Fl \\-help")
-        page.text("Print a summary on standard output and exit.")
-        page.macro("It Fl V , Fl \\-version")
-        page.text("Print swnuma-migratepages and swnuma's version, and exit.")
-        page.macro("El")
+        ManPage.options(of: MigratepagesCommand.program, &page)
         page.macro("Sh EXIT STATUS")
         page.text("""
             0 when every page was moved; \

@@ -80,6 +80,7 @@ package enum ZshCompletion {
         case .nodes, .node, .cpus: "_swnuma_ids \(spec.value.rawValue)"
         case .path: "_files"
         case .directory: "_files -/"
+        case .process: "_pids"
         case .none, .size, .mode, .number, .expression: " "
         }
     }

@@ -1,0 +1,107 @@
+internal import KubeletMemory
+internal import NUMA
+
+/// `--kubelet-check [KUBELET-ARGS...]`: a kubelet's memory manager settings
+/// checked against this topology by the kubelet's own rules.
+package struct KubeletCheckMode: Mode, Equatable {
+    package var arguments: [String]
+    package var json: Bool
+
+    package static let options: [OptionSpec] = [
+        OptionSpec(
+            .kubeletCheck, group: .swnuma,
+            summary: "Check a kubelet's memory manager settings against this topology",
+            details: "Check the memory manager settings of a kubelet command line (every word after the option; --config FILE is read as a KubeletConfiguration, YAML or JSON) against the topology, by the kubelet's own rules: --reserved-memory syntax and quantities, types, zero and duplicate entries, nodes that exist, per-type sums equal to Node Allocatable (kube-reserved + system-reserved + the hard eviction threshold for memory.available), a non-zero memory reservation under the Static policy. Beyond the kubelet: reservations that exceed a node's memory or huge page pool, reservations on nodes without CPUs or memory, reservations the None policy ignores. Without arguments, checks the kubelet running under the root (its /proc/PID/cmdline and configuration file). Exit 0 when the kubelet would accept the settings, 3 when it would refuse them or they are unsafe, 1 when the settings cannot be read.",
+            fromNumactl: false, rest: "KUBELET-ARGS..."),
+    ]
+
+    package static let usage = [
+        Usage(.optional([.option("--root", "dir")]), .optional([.option("--json")]), .option("--kubelet-check"), .optional([.repeating(.argument("kubelet-arg"))]))
+    ]
+
+    package static var hasJSON: Bool { true }
+    /// The kubelet's arguments follow the option: they are its, not a command.
+    package static var runsCommand: Bool { true }
+
+    package static func manual(_ page: inout MdocWriter) {
+        KubeletManual.section(&page)
+    }
+
+    package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> KubeletCheckMode {
+        KubeletCheckMode(arguments: try KubeletCommand.arguments(line, .kubeletCheck), json: numactl.json)
+    }
+
+    package func perform(_ context: inout Context) -> Outcome {
+        KubeletCommand.perform(.check, arguments, root: context.root, json: json)
+    }
+}
+
+/// `--kubelet-suggest [KUBELET-ARGS...]`: the `--reserved-memory` that
+/// balances a kubelet's Node Allocatable memory.
+package struct KubeletSuggestMode: Mode, Equatable {
+    package var arguments: [String]
+    package var json: Bool
+
+    package static let options: [OptionSpec] = [
+        OptionSpec(
+            .kubeletSuggest, group: .swnuma,
+            summary: "Print the --reserved-memory that balances a kubelet's Node Allocatable",
+            details: "Print the --reserved-memory flags and the reservedMemory: YAML that balance the kubelet's Node Allocatable memory reservation, split across the nodes with memory in proportion to their size and summing exactly to the byte. The kubelet's arguments follow the option, as for --kubelet-check.",
+            fromNumactl: false, rest: "KUBELET-ARGS..."),
+    ]
+
+    package static let usage = [
+        Usage(.optional([.option("--root", "dir")]), .optional([.option("--json")]), .option("--kubelet-suggest"), .optional([.repeating(.argument("kubelet-arg"))]))
+    ]
+
+    package static var hasJSON: Bool { true }
+    package static var runsCommand: Bool { true }
+
+    package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> KubeletSuggestMode {
+        KubeletSuggestMode(arguments: try KubeletCommand.arguments(line, .kubeletSuggest), json: numactl.json)
+    }
+
+    package func perform(_ context: inout Context) -> Outcome {
+        KubeletCommand.perform(.suggest, arguments, root: context.root, json: json)
+    }
+}
+
+/// `--kubelet-state [FILE]`: the memory manager's checkpoint shown and
+/// verified as the kubelet verifies it.
+package struct KubeletStateMode: Mode, Equatable {
+    package var arguments: [String]
+    package var json: Bool
+
+    package static let options: [OptionSpec] = [
+        OptionSpec(
+            .kubeletState, group: .swnuma,
+            summary: "Show and verify the kubelet memory manager's checkpoint",
+            details: "Show the memory manager's checkpoint (FILE, or memory_manager_state in the running kubelet's --root-dir, by default var/lib/kubelet/memory_manager_state under the root): policy, per node and type the total, system-reserved, allocatable, reserved and free memory, node groups, and the containers' blocks; verify its checksum as the kubelet does, and compare it with the machine state the kubelet would compute now. Exit 0 when the kubelet would start with it, 3 when it would refuse it, 1 when it cannot be read.",
+            fromNumactl: false, rest: "FILE"),
+    ]
+
+    package static let usage = [
+        Usage(.optional([.option("--root", "dir")]), .optional([.option("--json")]), .option("--kubelet-state"), .optional([.argument("checkpoint")]))
+    ]
+
+    package static var hasJSON: Bool { true }
+    package static var runsCommand: Bool { true }
+
+    package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> KubeletStateMode {
+        let arguments = try KubeletCommand.arguments(line, .kubeletState)
+        if arguments.count > 1 {
+            throw UsageError("--kubelet-state takes at most one checkpoint file; '\(arguments[1])' is one too many")
+        }
+        return KubeletStateMode(arguments: arguments, json: numactl.json)
+    }
+
+    package func perform(_ context: inout Context) -> Outcome {
+        KubeletCommand.perform(.state, arguments, root: context.root, json: json)
+    }
+}
+
+extension OptionID {
+    package static let kubeletCheck = OptionID("kubelet-check")
+    package static let kubeletSuggest = OptionID("kubelet-suggest")
+    package static let kubeletState = OptionID("kubelet-state")
+}

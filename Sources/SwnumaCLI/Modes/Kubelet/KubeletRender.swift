@@ -1,0 +1,261 @@
+internal import KubeletMemory
+
+/// Text for `--kubelet-check`, `--kubelet-suggest` and `--kubelet-state`.
+enum KubeletText {
+    /// Bytes as a quantity in binary units when exact (`1Gi`, `1536Mi`), else the number.
+    static func bytes(_ value: UInt64) -> String {
+        value > UInt64(Int64.max) ? "\(value)" : Quantity(Int64(value), format: .binarySI).description
+    }
+
+    static func finding(_ finding: Finding) -> String {
+        let label = finding.severity == .refusal ? "refused" : finding.severity == .unsafe ? "unsafe" : "note"
+        return "\(label): \(finding.message); to fix: \(finding.advice)\n"
+    }
+
+    static func header(_ source: KubeletCommand.Source) -> String {
+        "kubelet: \(source.origin)" + (source.settings.configFile.map { ", config \($0)" } ?? "") + "\n"
+            + "memory manager policy: \(source.settings.memoryManagerPolicy)\n"
+    }
+
+    static func allocatable(_ value: NodeAllocatableMemory) -> String {
+        let parts = [("system-reserved", value.systemReserved), ("kube-reserved", value.kubeReserved), ("eviction-hard memory.available", value.evictionThreshold)]
+        let terms = parts.compactMap { name, quantity in quantity.map { "\(name) \($0)" } }
+        return "Node Allocatable memory reservation: \(value.total)" + (terms.isEmpty ? "" : " = " + terms.joined(separator: " + ")) + "\n"
+    }
+
+    static func reservations(_ list: [MemoryReservation]) -> String {
+        if list.isEmpty { return "reserved memory: none\n" }
+        return "reserved memory: "
+            + list.map { "\($0.numaNode):" + $0.limits.map { "\($0.name)=\($0.quantity)" }.joined(separator: ",") }.joined(separator: " ") + "\n"
+    }
+
+    static func table(_ state: MachineState, full: Bool) -> String {
+        var rows: [[String]] = [full
+            ? ["node", "type", "total", "system-reserved", "allocatable", "reserved", "free", "cells", "assignments"]
+            : ["node", "type", "total", "system-reserved", "allocatable"]]
+        for id in state.nodes.keys.sorted() {
+            guard let node = state.nodes[id] else { continue }
+            for type in node.memoryMap.keys.sorted(by: { $0 == "memory" ? $1 != "memory" : $1 == "memory" ? false : $0 < $1 }) {
+                guard let table = node.memoryMap[type] else { continue }
+                var row = ["\(id)", type, bytes(table.total), bytes(table.systemReserved), bytes(table.allocatable)]
+                if full {
+                    row += [bytes(table.reserved), bytes(table.free), node.cells.map(String.init).joined(separator: ","), "\(node.numberOfAssignments)"]
+                }
+                rows.append(row)
+            }
+        }
+        var widths = [Int](repeating: 0, count: rows[0].count)
+        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+        var out = ""
+        for row in rows {
+            var line = ""
+            for (index, cell) in row.enumerated() {
+                let last = index == row.count - 1
+                line += index < 2 ? cell + String(repeating: " ", count: last ? 0 : widths[index] - cell.count + 2)
+                    : String(repeating: " ", count: widths[index] - cell.count) + cell + (last ? "" : "  ")
+            }
+            out += "  " + line + "\n"
+        }
+        return out
+    }
+
+    static func check(_ report: MemoryManagerReport, source: KubeletCommand.Source) -> String {
+        var out = header(source)
+        out += allocatable(report.nodeAllocatable)
+        out += reservations(report.settings.reservedMemory)
+        for item in report.findings { out += finding(item) }
+        if let state = report.machineState {
+            out += "machine state the static policy would start with:\n" + table(state, full: false)
+        }
+        if report.refused {
+            out += "verdict: the kubelet would refuse to start\n"
+        } else if report.hasProblems {
+            out += "verdict: the kubelet would start, but the reservation is wrong for this machine\n"
+        } else {
+            out += "verdict: the kubelet would accept this configuration\n"
+        }
+        return out
+    }
+
+    static func suggest(
+        _ suggestion: ReservationSuggestion?, allocatable: NodeAllocatableMemory, findings: [Finding], source: KubeletCommand.Source,
+        machine: MachineMemory
+    ) -> String {
+        var out = header(source) + Self.allocatable(allocatable)
+        for item in findings { out += finding(item) }
+        guard let suggestion else { return out }
+        let nodes = suggestion.shares.map { share in
+            "node \(share.node) \(bytes(machine.node(share.node)?.memory ?? 0))"
+        }
+        out += "split in proportion to the nodes' memory: " + nodes.joined(separator: ", ") + "\n"
+        out += "flags:\n  " + suggestion.flags.joined(separator: " ") + "\n"
+        out += "configuration file:\n" + suggestion.yaml.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+        if source.settings.memoryManagerPolicy != "Static" {
+            out += "note: the policy is \(source.settings.memoryManagerPolicy): add --memory-manager-policy=Static for the reservation to take effect\n"
+        }
+        return out
+    }
+
+    static func state(_ report: KubeletCommand.StateReport) -> String {
+        let checkpoint = report.checkpoint
+        var out = "checkpoint: \(report.path) (format \(checkpoint.format.rawValue))\n"
+        out += "checksum: \(checkpoint.storedChecksum), computed \(checkpoint.computedChecksum): "
+            + (checkpoint.checksumValid ? (checkpoint.storedChecksum == checkpoint.computedChecksum ? "valid" : "zero, accepted") : "WRONG") + "\n"
+        out += "policy: \(checkpoint.policyName)\n"
+        if !checkpoint.machineState.nodes.isEmpty {
+            out += "machine state:\n" + table(checkpoint.machineState, full: true)
+        }
+        if !checkpoint.entries.isEmpty {
+            out += "containers:\n"
+            for entry in checkpoint.entries {
+                let blocks = entry.blocks.map { "\($0.type) \(bytes($0.size)) on node(s) \($0.numaAffinity.map(String.init).joined(separator: ","))" }
+                out += "  \(entry.pod)/\(entry.container): " + (blocks.isEmpty ? "no blocks" : blocks.joined(separator: ", ")) + "\n"
+            }
+        }
+        if !checkpoint.podEntries.isEmpty {
+            out += "pods:\n"
+            for entry in checkpoint.podEntries {
+                let blocks = entry.blocks.map { "\($0.type) \(bytes($0.size)) on node(s) \($0.numaAffinity.map(String.init).joined(separator: ","))" }
+                out += "  \(entry.pod): " + (blocks.isEmpty ? "no blocks" : blocks.joined(separator: ", ")) + "\n"
+            }
+        }
+        if report.expected != nil {
+            out += "compared with the state the kubelet would compute now (reservations from \(report.basis)):\n"
+            if report.differences.isEmpty { out += "  the same\n" }
+            for difference in report.differences {
+                let field = difference.type.map { "\($0) \(difference.field)" } ?? difference.field
+                let numeric = !["nodes", "types", "cells", "numberOfAssignments"].contains(difference.field)
+                let saved = numeric ? UInt64(difference.checkpoint).map(bytes) ?? difference.checkpoint : difference.checkpoint
+                let now = numeric ? UInt64(difference.expected).map(bytes) ?? difference.expected : difference.expected
+                out += "  node \(difference.node) \(field): \(saved) in the checkpoint, \(now) now\n"
+            }
+        }
+        for item in report.findings { out += finding(item) }
+        out += report.refused ? "verdict: the kubelet would refuse to start with this checkpoint\n" : "verdict: the kubelet would start with this checkpoint\n"
+        return out
+    }
+}
+
+/// JSON for the three modes (docs/schema/kubelet-*.schema.json).
+enum KubeletJSON {
+    static func findings(_ list: [Finding]) -> JSONValue {
+        .array(list.map { item in
+            .object([("severity", .string(item.severity.rawValue)), ("rule", .string(item.rule)), ("message", .string(item.message)), ("advice", .string(item.advice))])
+        })
+    }
+
+    static func quantity(_ value: Quantity?) -> JSONValue {
+        guard let value else { return .null }
+        return .object([("quantity", .string(value.description)), ("bytes", value.int64Value.map { .int($0) } ?? .null)])
+    }
+
+    static func source(_ source: KubeletCommand.Source) -> JSONValue {
+        .object([
+            ("origin", .string(source.origin)), ("pid", source.pid.map { .number($0) } ?? .null),
+            ("config", source.settings.configFile.map(JSONValue.string) ?? .null),
+            ("policy", .string(source.settings.memoryManagerPolicy)),
+        ])
+    }
+
+    static func allocatable(_ value: NodeAllocatableMemory) -> JSONValue {
+        .object([
+            ("system_reserved", quantity(value.systemReserved)), ("kube_reserved", quantity(value.kubeReserved)),
+            ("eviction_hard", quantity(value.evictionThreshold)), ("total", quantity(value.total)),
+        ])
+    }
+
+    static func state(_ state: MachineState?) -> JSONValue {
+        guard let state else { return .null }
+        return .array(state.nodes.keys.sorted().compactMap { id in
+            guard let node = state.nodes[id] else { return nil }
+            return .object([
+                ("node", .number(id)), ("assignments", .number(node.numberOfAssignments)), ("cells", .array(node.cells.map { .number($0) })),
+                ("memory", .array(node.memoryMap.keys.sorted().compactMap { type in
+                    guard let table = node.memoryMap[type] else { return nil }
+                    return .object([
+                        ("type", .string(type)), ("total", .uint(table.total)), ("system_reserved", .uint(table.systemReserved)),
+                        ("allocatable", .uint(table.allocatable)), ("reserved", .uint(table.reserved)), ("free", .uint(table.free)),
+                    ])
+                })),
+            ])
+        })
+    }
+
+    static func verdict(_ findings: [Finding]) -> String {
+        findings.contains { $0.severity == .refusal } ? "refused" : findings.contains { $0.severity == .unsafe } ? "unsafe" : "accepted"
+    }
+
+    static func check(_ report: MemoryManagerReport, source: KubeletCommand.Source) -> JSONValue {
+        .object([
+            ("schema_version", .number(jsonSchemaVersion)),
+            ("kubernetes_rules", .string(MemoryManagerRules.kubernetesVersion)),
+            ("kubelet", Self.source(source)),
+            ("verdict", .string(verdict(report.findings))),
+            ("node_allocatable", allocatable(report.nodeAllocatable)),
+            ("reserved_memory", .array(report.settings.reservedMemory.map { reservation in
+                .object([
+                    ("node", .int(Int64(reservation.numaNode))),
+                    ("limits", .array(reservation.limits.map { .object([("type", .string($0.name)), ("quantity", quantity($0.quantity))]) })),
+                ])
+            })),
+            ("findings", findings(report.findings)),
+            ("machine_state", state(report.machineState)),
+        ])
+    }
+
+    static func suggest(
+        _ suggestion: ReservationSuggestion?, allocatable: NodeAllocatableMemory, findings: [Finding], source: KubeletCommand.Source,
+        machine: MachineMemory
+    ) -> JSONValue {
+        .object([
+            ("schema_version", .number(jsonSchemaVersion)),
+            ("kubernetes_rules", .string(MemoryManagerRules.kubernetesVersion)),
+            ("kubelet", Self.source(source)),
+            ("node_allocatable", Self.allocatable(allocatable)),
+            ("findings", Self.findings(findings)),
+            ("reserved_memory", suggestion.map { suggestion in
+                .array(suggestion.shares.map { share in
+                    .object([("node", .number(share.node)), ("node_memory", .uint(machine.node(share.node)?.memory ?? 0)), ("bytes", .uint(share.bytes)), ("quantity", .string(share.quantity.description))])
+                })
+            } ?? .null),
+            ("flags", suggestion.map { .array($0.flags.map(JSONValue.string)) } ?? .null),
+            ("yaml", suggestion.map { .string($0.yaml) } ?? .null),
+        ])
+    }
+
+    static func blocks(_ list: [MemoryBlock]) -> JSONValue {
+        .array(list.map { block in
+            .object([("type", .string(block.type)), ("size", .uint(block.size)), ("numa_affinity", .array(block.numaAffinity.map { .number($0) }))])
+        })
+    }
+
+    static func state(_ report: KubeletCommand.StateReport) -> JSONValue {
+        let checkpoint = report.checkpoint
+        return .object([
+            ("schema_version", .number(jsonSchemaVersion)),
+            ("kubernetes_rules", .string(MemoryManagerRules.kubernetesVersion)),
+            ("path", .string(report.path)),
+            ("format", .string(checkpoint.format.rawValue)),
+            ("checksum", .object([
+                ("stored", .uint(checkpoint.storedChecksum)), ("computed", .uint(checkpoint.computedChecksum)), ("valid", .bool(checkpoint.checksumValid)),
+                ("legacy_valid", checkpoint.legacyChecksumValid.map(JSONValue.bool) ?? .null),
+            ])),
+            ("policy", .string(checkpoint.policyName)),
+            ("machine_state", state(checkpoint.machineState)),
+            ("containers", .array(checkpoint.entries.map { entry in
+                .object([("pod", .string(entry.pod)), ("container", .string(entry.container)), ("blocks", blocks(entry.blocks))])
+            })),
+            ("pods", .array(checkpoint.podEntries.map { entry in .object([("pod", .string(entry.pod)), ("blocks", blocks(entry.blocks))]) })),
+            ("expected_basis", .string(report.basis)),
+            ("expected_machine_state", state(report.expected)),
+            ("differences", .array(report.differences.map { difference in
+                .object([
+                    ("node", .number(difference.node)), ("type", difference.type.map(JSONValue.string) ?? .null), ("field", .string(difference.field)),
+                    ("checkpoint", .string(difference.checkpoint)), ("expected", .string(difference.expected)),
+                ])
+            })),
+            ("verdict", .string(verdict(report.findings))),
+            ("findings", findings(report.findings)),
+        ])
+    }
+}

@@ -1,0 +1,23 @@
+/// `--version`: `swnuma <version>` on one line.
+package struct VersionMode: Mode, Equatable {
+    package static let options: [OptionSpec] = [
+        OptionSpec(
+            .version, group: .info,
+            summary: "Print the version and exit",
+            details: "Print the version and exit.", endsScan: true),
+    ]
+
+    package static let usage = [Usage(.option("--version"))]
+
+    package static var combines: Set<OptionID>? { nil }
+
+    package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> VersionMode { VersionMode() }
+
+    package func perform(_ context: inout Context) -> Outcome {
+        Outcome(stdout: "\(Program.swnuma.name) \(Program.version)\n")
+    }
+}
+
+extension OptionID {
+    package static let version = OptionID("version")
+}
