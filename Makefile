@@ -23,7 +23,7 @@ BIN := .build/release/swnuma
 # the Ansible playbook's assertions, hwdata names PCI devices, libxml2-utils
 # and librsvg2-bin validate and render --draw's SVG).
 BUILD_DEPS := libnuma-dev pkg-config
-TEST_DEPS := numactl hwdata qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind jq systemd man-db python3-jinja2 libxml2-utils librsvg2-bin
+TEST_DEPS := numactl hwdata qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind jq systemd man-db python3-jinja2 libxml2-utils librsvg2-bin strace
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -45,7 +45,6 @@ test-deps: deps
 
 build: deps
 	swift build $(RELEASE_FLAGS) --product swnuma
-	swift build $(RELEASE_FLAGS) --product swnuma-kubelet
 
 run: build
 	$(BIN) -H
@@ -134,7 +133,6 @@ docs: deps
 
 install: build
 	install -D -s -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/swnuma
-	install -D -s -m 0755 $(BIN)-kubelet $(DESTDIR)$(PREFIX)/bin/swnuma-kubelet
 	ln -sf swnuma $(DESTDIR)$(PREFIX)/bin/swnuma-numastat
 	ln -sf swnuma $(DESTDIR)$(PREFIX)/bin/swnuma-migratepages
 	for name in $(NAMES); do \
@@ -148,7 +146,7 @@ install: build
 	done
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/swnuma $(DESTDIR)$(PREFIX)/bin/swnuma-kubelet
+	rm -f $(DESTDIR)$(PREFIX)/bin/swnuma
 	rm -f $(DESTDIR)$(PREFIX)/bin/swnuma-numastat $(DESTDIR)$(PREFIX)/bin/swnuma-migratepages
 	for name in $(NAMES); do \
 	    rm -f $(DESTDIR)$(PREFIX)/share/man/man8/$$name.8 \

@@ -55,7 +55,7 @@ stdout_is() {
 
 # --- information options
 ok version 0 -- --version
-stdout_is version-text "swnuma $(sed -n 's/.*static let version = "\(.*\)".*/\1/p' "$repo/Sources/SwnumaCLI/Command.swift")"
+stdout_is version-text "swnuma $(sed -n 's/.*static let version = "\(.*\)".*/\1/p' "$repo/Sources/SwnumaCLI/Core/Program.swift")"
 ok help 0 -- --help
 grep -q -- '--membind' "$work/out" && passed=$((passed + 1)) || fail help-lists-options "--help does not list --membind"
 ok help-short 0 -- -h

@@ -349,11 +349,6 @@ build_initramfs() {
         ln -s swnuma "$root/usr/bin/swnuma-numastat"
         ln -s swnuma "$root/usr/bin/swnuma-migratepages"
     fi
-    # --kubelet-* run swnuma-kubelet beside swnuma; stripped, it is most of the initramfs.
-    if [ -x "$BIN-kubelet" ]; then
-        copy_with_libs "$BIN-kubelet" /usr/bin/swnuma-kubelet "$root"
-        strip "$root/usr/bin/swnuma-kubelet" 2> /dev/null || true
-    fi
     cp "$TOUCHMEM" "$root/usr/bin/touchmem"
     cp "$HERE/guest/init" "$root/init"
     chmod 0755 "$root/init"

@@ -4,11 +4,6 @@
 # against this guest's nodes; --kubelet-suggest balances it.
 . /tests/lib.sh
 
-if [ ! -x /usr/bin/swnuma-kubelet ]; then
-    notok kubelet.helper "swnuma-kubelet is not in the guest (make build builds it beside swnuma)"
-    exit 0
-fi
-
 # The default hard eviction threshold (100Mi) is the whole Node Allocatable
 # reservation: split it over the first two memory nodes.
 cat > /tmp/kubelet.yaml << CONF
