@@ -210,14 +210,4 @@ public enum Launcher {
     public static func execute(_ arguments: [String]) -> Errno {
         Syscalls.execute(arguments)
     }
-
-    /// The running program's own path (`/proc/self/exe` resolved), or nil.
-    public static var executablePath: String? {
-        Syscalls.realPath("/proc/self/exe")
-    }
-
-    /// Whether `path` is a file this process may execute.
-    public static func isExecutable(_ path: String) -> Bool {
-        Syscalls.isExecutable(path)
-    }
 }
