@@ -31,6 +31,34 @@ import Testing
         }
     }
 
+    /// Every mode names itself in `--help`'s Usage and the man page's
+    /// SYNOPSIS: a mode whose usage lines are missing, or do not name its
+    /// selecting option, fails here.
+    @Test func usageAndSynopsisNameEveryMode() throws {
+        let help = HelpText.render()
+        let start = try #require(help.range(of: "Usage: ")).lowerBound
+        let usage = String(help[start...].split(separator: "\n\n", maxSplits: 1)[0]) + "\n"
+        let page = ManPage.render()
+        let synopsis = try #require(page.range(of: ".Sh SYNOPSIS\n")).upperBound
+        let synopsisEnd = try #require(page.range(of: ".Sh DESCRIPTION\n")).lowerBound
+        let synopsisText = String(page[synopsis..<synopsisEnd])
+        for mode in ModeList.all {
+            let selector = try #require(mode.options.first, "\(mode) has no option rows")
+            #expect(!mode.usage.isEmpty, "\(mode) has no usage line")
+            let named = mode.usage.contains { $0.text.contains("--\(selector.long)") }
+            // numactl's launch is named by its command, not an option.
+            #expect(named || mode is LaunchMode.Type, "\(mode)'s usage does not name --\(selector.long)")
+            for line in mode.usage {
+                #expect(usage.contains("swnuma \(line.text)\n"), "--help's Usage lacks 'swnuma \(line.text)'")
+                #expect(synopsisText.contains(".Nm\n" + line.mdoc.map { "." + $0 + "\n" }.joined()), "SYNOPSIS lacks \(line.text)")
+            }
+        }
+        // numastat's and migratepages' pages are read from the same rows.
+        for program in [NumastatCommand.program, MigratepagesCommand.program] {
+            #expect(!program.usage.isEmpty && !program.options.isEmpty)
+        }
+    }
+
     @Test func helpListsEveryOption() {
         let help = HelpText.render()
         for spec in OptionTable.all {
