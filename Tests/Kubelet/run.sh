@@ -247,6 +247,7 @@ if [ $oracle_status -eq 0 ]; then
         local format=$1 edit=$2
         shift 2
         python3 "$here/checkpoint.py" "$work/check.json" "$format" "$work/python-state" "$@"
+        # shellcheck disable=SC2086 # no edit is no word
         "$oracle" memory-checkpoint "$format" $edit < "$work/python-state" > "$state"
     }
     for format in v1 v2 v3; do

@@ -19,6 +19,10 @@ for library in github.com/davecgh/go-spew/spew sigs.k8s.io/yaml sigs.k8s.io/json
         exit 77
     fi
 done
+# go needs a build cache; without HOME (some CI environments) it has no default.
+if [ -z "${GOCACHE:-}" ] && [ -z "${HOME:-}" ] && [ -z "${XDG_CACHE_HOME:-}" ]; then
+    export GOCACHE=/tmp/swnuma-oracle-go-cache
+fi
 gopath=$(mktemp -d)
 trap 'rm -rf "$gopath"' EXIT
 mkdir -p "$gopath/src/swnuma.local"

@@ -91,14 +91,17 @@ func configurationType(names []string) reflect.Type {
 }
 
 type summary struct {
-	Release      string          `json:"release"`
-	Format       string          `json:"format"`
-	APIVersion   string          `json:"apiVersion"`
-	Kind         string          `json:"kind"`
-	Decoded      string          `json:"decoded"`
-	Error        *string         `json:"error"`
-	StrictErrors []string        `json:"strictErrors"`
-	Fields       json.RawMessage `json:"fields"`
+	Release      string   `json:"release"`
+	Format       string   `json:"format"`
+	APIVersion   string   `json:"apiVersion"`
+	Kind         string   `json:"kind"`
+	Decoded      string   `json:"decoded"`
+	Error        *string  `json:"error"`
+	StrictErrors []string `json:"strictErrors"`
+	// StrictError is the strict pass's error as the kubelet logs it before
+	// going on with the lenient result (runtime.NewStrictDecodingError).
+	StrictError *string         `json:"strictError"`
+	Fields      json.RawMessage `json:"fields"`
 }
 
 func config(release, path string) ([]byte, error) {
@@ -166,6 +169,8 @@ func config(release, path string) ([]byte, error) {
 		}
 		decoded = lenient
 		s.Decoded = "lenient"
+		joined := "strict decoding error: " + strings.Join(s.StrictErrors, ", ")
+		s.StrictError = &joined
 	}
 	s.Fields, err = fieldsSummary(decoded.Elem(), names)
 	if err != nil {
