@@ -23,7 +23,7 @@ BIN := .build/release/swnuma
 # the Ansible playbook's assertions, hwdata names PCI devices, libxml2-utils
 # and librsvg2-bin validate and render --draw's SVG).
 BUILD_DEPS := libnuma-dev pkg-config
-TEST_DEPS := numactl hwdata qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind jq systemd man-db python3-jinja2 libxml2-utils librsvg2-bin
+TEST_DEPS := numactl hwdata qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind jq systemd man-db python3-jinja2 libxml2-utils librsvg2-bin ansible-core lintian dpkg-dev
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -84,6 +84,12 @@ test-draw: test-deps build
 # deploy/systemd and deploy/ansible.
 test-nfd: test-deps build
 	Tests/NFD/run.sh $(BIN)
+
+# deploy/ansible/numa-check.yml run by ansible-playbook against localhost and
+# against snapshots of Tests/Fixtures/sysfs (Debian package ansible-core).
+.PHONY: test-ansible
+test-ansible: test-deps build
+	Tests/Ansible/run.sh $(BIN)
 
 test-vm: test-deps build
 	SWNUMA_BIN=$(CURDIR)/$(BIN) Tests/VM/run.sh
