@@ -91,6 +91,19 @@ test-nfd: test-deps build
 test-ansible: test-deps build
 	Tests/Ansible/run.sh $(BIN)
 
+# The Debian package (scripts/build-deb.sh, packaging/debian/): `make deb`
+# writes .build/deb/swnuma_VERSION_ARCH.deb from `make install`;
+# `make test-deb` builds one, checks it with lintian, installs it with dpkg -i,
+# runs it and removes it (root only; skipped otherwise, and said so).
+.PHONY: deb test-deb
+deb: deps
+	scripts/build-deb.sh
+
+test-deb: test-deps
+	Tests/Deb/run.sh
+
+test: test-ansible test-deb
+
 test-vm: test-deps build
 	SWNUMA_BIN=$(CURDIR)/$(BIN) Tests/VM/run.sh
 
