@@ -22,8 +22,9 @@ BIN := .build/release/swnuma
 # systemd and man-db `systemd-analyze verify` of deploy/systemd, python3-jinja2
 # the Ansible playbook's assertions, hwdata names PCI devices, libxml2-utils
 # and librsvg2-bin validate and render --draw's SVG).
+# ansible-core runs the playbook; dpkg-dev and lintian build and check the Debian package.
 BUILD_DEPS := libnuma-dev pkg-config
-TEST_DEPS := numactl hwdata qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind jq systemd man-db python3-jinja2 libxml2-utils librsvg2-bin golang-go golang-github-davecgh-go-spew-dev golang-k8s-sigs-yaml-dev golang-k8s-sigs-json-dev strace
+TEST_DEPS := numactl hwdata qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind jq systemd man-db python3-jinja2 libxml2-utils librsvg2-bin golang-go golang-github-davecgh-go-spew-dev golang-k8s-sigs-yaml-dev golang-k8s-sigs-json-dev strace ansible-core lintian dpkg-dev
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -83,6 +84,25 @@ test-draw: test-deps build
 # deploy/systemd and deploy/ansible.
 test-nfd: test-deps build
 	Tests/NFD/run.sh $(BIN)
+
+# deploy/ansible/numa-check.yml run by ansible-playbook against localhost and
+# against snapshots of Tests/Fixtures/sysfs (Debian package ansible-core).
+.PHONY: test-ansible
+test-ansible: test-deps build
+	Tests/Ansible/run.sh $(BIN)
+
+# The Debian package (scripts/build-deb.sh, packaging/debian/): `make deb`
+# writes .build/deb/swnuma_VERSION_ARCH.deb from `make install`;
+# `make test-deb` builds one, checks it with lintian, installs it with dpkg -i,
+# runs it and removes it (root only; skipped otherwise, and said so).
+.PHONY: deb test-deb
+deb: deps
+	scripts/build-deb.sh
+
+test-deb: test-deps
+	Tests/Deb/run.sh
+
+test: test-ansible test-deb
 
 test-vm: test-deps build
 	SWNUMA_BIN=$(CURDIR)/$(BIN) Tests/VM/run.sh

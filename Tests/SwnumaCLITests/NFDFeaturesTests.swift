@@ -132,6 +132,19 @@ import Testing
         #expect(outcome.stderr.split(separator: "\n").first?.contains(word) == true, "\(outcome.stderr)")
     }
 
+    /// `--output -` is standard output, as `--draw -` is; `./-` is a file named `-`.
+    @Test func outputDashIsStandardOutput() throws {
+        let root = Self.fixtures.appendingPathComponent("vm-two").path
+        let plain = run(["--root", root, "--nfd-features"])
+        let dash = run(["--root", root, "--nfd-features", "--output", "-"])
+        #expect(dash.status == 0 && dash.stderr.isEmpty)
+        #expect(!dash.stdout.isEmpty && dash.stdout == plain.stdout)
+        let options = try Scanner.scan(["--nfd-features", "--output", "-"]).options
+        #expect(try NFDFeaturesMode.request(options).output == nil)
+        let file = try Scanner.scan(["--nfd-features", "--output", "./-"]).options
+        #expect(try NFDFeaturesMode.request(file).output == "./-")
+    }
+
     @Test func prefixesOfTheNewOptions() throws {
         func id(_ words: String...) throws -> OptionID? { try Scanner.scan(words).options.first?.id }
         // numactl's own prefixes keep their meaning.

@@ -10,7 +10,7 @@ package enum NFDFeatures {
         var labels: [(name: String, requirement: Requirement)] = []
         /// `--expiry`, in seconds.
         var expiry: Int64?
-        /// `--output`.
+        /// `--output`; nil for standard output (no `--output`, or `--output -`).
         var output: String?
 
         package static func == (lhs: Request, rhs: Request) -> Bool {
@@ -46,7 +46,8 @@ package enum NFDFeatures {
                 }
             case .output:
                 guard !value.isEmpty else { throw UsageError("\(option.spelling) needs a file name") }
-                request.output = value
+                // `-` is standard output, as after --draw; `./-` names a file called `-`.
+                request.output = value == "-" ? nil : value
             default:
                 break
             }
