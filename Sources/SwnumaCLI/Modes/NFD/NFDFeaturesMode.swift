@@ -25,8 +25,8 @@ package struct NFDFeaturesMode: Mode, Equatable {
             fromNumactl: false),
         OptionSpec(
             .output, value: .path, valueName: "file", group: .swnuma,
-            summary: "With --nfd-features, write the file atomically instead of to stdout",
-            details: "With --nfd-features, write the feature file to this path instead of standard output: through a hidden temporary file in the same folder, flushed and renamed over the path, so that a reader never sees a partial file. When the file already holds exactly the same text it is left untouched.",
+            summary: "With --nfd-features, write the file atomically instead of to stdout (- is stdout)",
+            details: "With --nfd-features, write the feature file to this path instead of standard output: through a hidden temporary file in the same folder, flushed and renamed over the path, so that a reader never sees a partial file. When the file already holds exactly the same text it is left untouched. --output - writes to standard output, as --draw - does.",
             fromNumactl: false),
     ]
 
