@@ -140,9 +140,9 @@ import Testing
         #expect(dash.status == 0 && dash.stderr.isEmpty)
         #expect(!dash.stdout.isEmpty && dash.stdout == plain.stdout)
         let options = try Scanner.scan(["--nfd-features", "--output", "-"]).options
-        #expect(try NFDFeaturesMode.request(options).output == nil)
+        #expect(try NFDFeatures.request(options).output == nil)
         let file = try Scanner.scan(["--nfd-features", "--output", "./-"]).options
-        #expect(try NFDFeaturesMode.request(file).output == "./-")
+        #expect(try NFDFeatures.request(file).output == "./-")
     }
 
     @Test func prefixesOfTheNewOptions() throws {
