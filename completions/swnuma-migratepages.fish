@@ -35,5 +35,5 @@ end
 complete -c swnuma-migratepages -f
 complete -c swnuma-migratepages -n 'test (__swnuma_migratepages_position) -eq 0' -a '(__fish_complete_pids)'
 complete -c swnuma-migratepages -n 'contains -- (__swnuma_migratepages_position) 1 2' -a '(__swnuma_migratepages_nodes)'
-complete -c swnuma-migratepages -s h -l help -d 'print help'
+complete -c swnuma-migratepages -s h -l help -d 'print this help'
 complete -c swnuma-migratepages -s V -l version -d 'print the version'

@@ -10,7 +10,7 @@ _swnuma_numastat()
         return
     fi
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "-c -m -n -p -s -v -V -z --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "-c -m -n -p -s -v -V --version -z --help" -- "$cur"))
         return
     fi
     _pids

@@ -59,30 +59,7 @@ package enum BashCompletion {
                 esac
             }
 
-            # Sets ids to the node ids (kind nodes or node) or CPU ids (cpus) of the
-            # system swnuma sees under root.
-            _swnuma_ids()
-            {
-                local kind=$1 prog=${words[0]} line list item n
-                ids=()
-                [[ $prog == "~"* ]] && prog=$HOME${prog#"~"}
-                type -P -- "$prog" > /dev/null 2>&1 || prog=swnuma
-                while IFS= read -r line; do
-                    if [[ $kind == cpus ]]; then
-                        [[ $line == "node "*" cpus:"* ]] && ids+=(${line#*cpus:})
-                    elif [[ $line == "available: "*"("*")" ]]; then
-                        list=${line##*\(}
-                        list=${list%\)}
-                        for item in ${list//,/ }; do
-                            if [[ $item == *-* ]]; then
-                                for ((n = ${item%-*}; n <= ${item#*-}; n++)); do ids+=("$n"); done
-                            else
-                                ids+=("$item")
-                            fi
-                        done
-                    fi
-                done < <("$prog" ${root:+--root "$root"} -H 2> /dev/null)
-            }
+            \#(idsFunction(program: "${words[0]}"))
 
             # Completes a value of the given kind. value is the text typed so far and
             # prefix what comes before it in the word (an attached short option: -m).
@@ -227,6 +204,39 @@ package enum BashCompletion {
                 esac
             } &&
                 complete -F _swnuma swnuma
+            """#
+    }
+
+    /// `_swnuma_ids KIND`: sets `ids` to the node ids (kind nodes or node) or
+    /// CPU ids (cpus) of the system swnuma sees under `$root`, asking the
+    /// swnuma that `program` (a shell expression) names, or the one on PATH.
+    /// Shared by the completions of swnuma and of its other names.
+    static func idsFunction(program: String) -> String {
+        #"""
+            # Sets ids to the node ids (kind nodes or node) or CPU ids (cpus) of the
+            # system swnuma sees under root.
+            _swnuma_ids()
+            {
+                local kind=$1 prog=\#(program) line list item n
+                ids=()
+                [[ $prog == "~"* ]] && prog=$HOME${prog#"~"}
+                type -P -- "$prog" > /dev/null 2>&1 || prog=swnuma
+                while IFS= read -r line; do
+                    if [[ $kind == cpus ]]; then
+                        [[ $line == "node "*" cpus:"* ]] && ids+=(${line#*cpus:})
+                    elif [[ $line == "available: "*"("*")" ]]; then
+                        list=${line##*\(}
+                        list=${list%\)}
+                        for item in ${list//,/ }; do
+                            if [[ $item == *-* ]]; then
+                                for ((n = ${item%-*}; n <= ${item#*-}; n++)); do ids+=("$n"); done
+                            else
+                                ids+=("$item")
+                            fi
+                        done
+                    fi
+                done < <("$prog" ${root:+--root "$root"} -H 2> /dev/null)
+            }
             """#
     }
 
