@@ -73,6 +73,12 @@ extension IDSet {
     /// forms are allowed (`<nodes>`). The reason is the clause after the
     /// spec: `expected a number at 'ls'`.
     package static func syntaxProblem(in spec: String, devices: Bool) -> String? {
+        if isPlainList(spec) { return nil }
+        return parsedSyntaxProblem(in: spec, devices: devices)
+    }
+
+    /// ``syntaxProblem(in:devices:)`` by the parser alone, without the plain-list shortcut.
+    package static func parsedSyntaxProblem(in spec: String, devices: Bool) -> String? {
         let anyDevice: @Sendable (String) throws(NUMAError) -> IDSet<Kind> = { (_: String) throws(NUMAError) -> IDSet<Kind> in
             IDSet<Kind>()
         }
@@ -85,6 +91,46 @@ extension IDSet {
             let prefix = SpecParser<Kind>.invalidPrefix(spec)
             return error.message.hasPrefix(prefix) ? String(error.message.dropFirst(prefix.count)) : error.message
         }
+    }
+}
+
+extension IDSet {
+    /// Whether `spec` is a list of plain decimal ids and ascending ranges
+    /// (`0`, `1,3`, `0-7`), which always has a valid form: the common
+    /// `<nodes>` of a launch, recognized without the parser's set-up.
+    package static func isPlainList(_ spec: String) -> Bool {
+        var utf8 = spec.utf8.makeIterator()
+        var current: UInt32 = 0
+        var digits = 0
+        var rangeStart: UInt32?
+        var leadingZero = false
+        func endNumber() -> Bool {
+            guard digits > 0, !(leadingZero && digits > 1), current < UInt32(Self.limit) else { return false }
+            if let start = rangeStart, start > current { return false }
+            return true
+        }
+        while let byte = utf8.next() {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if digits == 0 { leadingZero = byte == UInt8(ascii: "0") }
+                digits += 1
+                guard digits <= 9 else { return false }
+                current = current * 10 + UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "-"):
+                guard rangeStart == nil, endNumber() else { return false }
+                rangeStart = current
+                current = 0
+                digits = 0
+            case UInt8(ascii: ","):
+                guard endNumber() else { return false }
+                rangeStart = nil
+                current = 0
+                digits = 0
+            default:
+                return false
+            }
+        }
+        return endNumber()
     }
 }
 

@@ -87,3 +87,26 @@ import Testing
         #expect(NodeSet.syntaxProblem(in: spec, devices: true) == reason)
     }
 }
+
+/// The plain-list shortcut of the form check accepts only what the parser accepts.
+@Suite struct PlainListTests {
+    @Test func shortcutAgreesWithTheParser() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789,-")
+        var shortcuts = 0
+        for _ in 0..<3_000 {
+            let length = Int.random(in: 1...12, using: &generator)
+            let spec = String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+            for kind in 0..<2 {
+                let plain = kind == 0 ? NodeSet.isPlainList(spec) : CPUSet.isPlainList(spec)
+                guard plain else { continue }
+                shortcuts += 1
+                let problem = kind == 0 ? NodeSet.parsedSyntaxProblem(in: spec, devices: true) : CPUSet.parsedSyntaxProblem(in: spec, devices: false)
+                #expect(problem == nil, "'\(spec)' passes the shortcut, but the parser says \(problem ?? "")")
+            }
+        }
+        #expect(shortcuts > 100)
+        for spec in ["0", "1,3", "0-7", "0-0", "12,0-3"] { #expect(NodeSet.isPlainList(spec)) }
+        for spec in ["", "01", "3-1", "1,,2", "-1", "1-", "all", "0x1", "1-2-3"] { #expect(!NodeSet.isPlainList(spec)) }
+    }
+}
