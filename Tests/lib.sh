@@ -82,7 +82,7 @@ ok() { passed=$((passed + 1)); }
 # harness_show LABEL FILE: the first lines of FILE, indented, when it has any.
 harness_show() {
     if [ -s "$2" ]; then
-        head -c 600 "$2" | head -20 | sed "s/^/    $1/"
+        head -c 600 "$2" | head -20 | awk -v label="    $1" '{ print label $0 }'
     fi
 }
 

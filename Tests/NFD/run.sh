@@ -18,16 +18,7 @@ swnuma=${1:-$repo/.build/release/swnuma}
 swnuma=$(cd "$(dirname "$swnuma")" && pwd)/$(basename "$swnuma")
 corpus=${2:-${SWNUMA_CORPUS:-$repo/../shared/corpus}}
 fixtures=$repo/Tests/Fixtures/sysfs
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-fail() {
-    failed=$((failed + 1))
-    echo "not ok $1: $2"
-}
-pass() { passed=$((passed + 1)); }
+. "$here/../lib.sh"
 
 # check_labels FILE...: every line of every file is a comment or a valid
 # name=value; one line "FILE: problem" per fault (one python for all files).
@@ -83,7 +74,7 @@ if [ -d "$corpus/sysfs" ]; then
         roots+=("${root%/sys}")
     done
 else
-    echo "nfd: corpus dumps SKIPPED: no corpus at $corpus/sysfs"
+    skip corpus "no corpus at $corpus/sysfs"
 fi
 files=()
 for root in "${roots[@]}"; do
@@ -192,7 +183,7 @@ if command -v systemd-analyze > /dev/null; then
     # shellcheck disable=SC2086
     if "$swnuma" --root "$fixtures/vm-four" $cmdline && grep -q '^# +expiry-time=' "$out"; then pass; else fail systemd-cmdline "swnuma refused it"; fi
 else
-    echo "nfd: systemd-analyze SKIPPED: not installed (package systemd)"
+    skip systemd-analyze "not installed (package systemd)"
 fi
 
 # --- the Ansible fact prints swnuma --json -H
@@ -226,8 +217,7 @@ EOF
         if [ "$got" = "$2 $3 $4" ]; then pass; else fail "playbook-$1" "assertions gave '$got', expected '$2 $3 $4'"; fi
     done
 else
-    echo "nfd: playbook assertions SKIPPED: python3-jinja2 is not installed"
+    skip playbook-assertions "python3-jinja2 is not installed"
 fi
 
-echo "nfd: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
