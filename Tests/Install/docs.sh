@@ -10,10 +10,7 @@ repo=$(cd "$here/../.." && pwd)
 swnuma=${1:-$repo/.build/release/swnuma}
 bin_dir=$(cd "$(dirname "$swnuma")" && pwd)
 fixture=$repo/Tests/Fixtures/sysfs/vm-four
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
+. "$here/../lib.sh"
 cd "$repo" || exit 2
 
 # check NAME COMMAND...: COMMAND succeeds and prints nothing.
@@ -199,5 +196,4 @@ zsh_shows "swnuma-migratepages --he" "swnuma-migratepages --help"
 # Node ids from the swnuma beside it: here one reading the fixture.
 zsh_bin_dir=$work/bin zsh_shows "swnuma-migratepages 1 0," "^1 +2 +3 *$"
 
-echo "docs: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
