@@ -242,7 +242,7 @@ shmcleanup() {
         [ -e "$work/key" ] && ipcrm -M "$(shmkeys "$work/key" "$id")" 2> /dev/null
     done
 }
-trap 'shmcleanup; rm -rf "$work"' EXIT
+at_exit shmcleanup
 # lines LINE...: the last command's stdout is exactly these lines.
 lines() {
     local name=$1
@@ -321,7 +321,6 @@ if command -v numactl > /dev/null; then
     done
 fi
 shmcleanup
-trap 'rm -rf "$work"' EXIT
 
 # --- a failed write of stdout: one line on stderr, exit 1, in every mode
 # that writes; a reader that closed the pipe is not an error
