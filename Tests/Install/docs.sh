@@ -100,8 +100,8 @@ done
 
 # bash completion, run for real.
 "$here/completion-bash.sh" "$bin_dir" > "$work/bash.txt" 2>&1
-cat "$work/bash.txt" | grep -v '^completion-bash: '
-summary=$(sed -n 's/^completion-bash: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$work/bash.txt")
+grep -Ev '^[0-9]+ passed, [0-9]+ failed' "$work/bash.txt"
+summary=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$work/bash.txt")
 if [ -n "$summary" ]; then
     passed=$((passed + ${summary% *}))
     failed=$((failed + ${summary#* }))
