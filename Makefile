@@ -34,7 +34,12 @@ NAMES := swnuma swnuma-numastat swnuma-migratepages
 SCHEMAS := hardware.schema.json show.schema.json require.schema.json cpuset.schema.json process.schema.json \
     kubelet-check.schema.json kubelet-suggest.schema.json kubelet-state.schema.json
 
-.PHONY: all deps test-deps build run test test-unit test-corpus test-cli test-json test-numastat test-draw test-nfd test-kubelet test-hostile test-vm vm-shell startup-order test-order bench clean fuzz fuzz-build test-fuzz test-malformed
+# One test-<suite> target per folder of Tests/ (Tests/README.md lists them,
+# what each proves and the Debian packages it needs).
+SUITES := test-unit test-cli test-corpus test-devices test-draw test-hostile test-json test-kubelet test-nfd \
+    test-numastat test-process test-fuzz test-install test-docc test-order test-vm
+
+.PHONY: all deps test-deps build run test $(SUITES) test-malformed test-docs vm-shell startup-order bench clean fuzz fuzz-build
 
 all: build
 
@@ -50,24 +55,38 @@ build: deps
 run: build
 	$(BIN) -H
 
-test: test-deps build test-unit test-corpus test-cli test-json test-numastat test-fuzz test-malformed test-draw test-nfd test-kubelet test-hostile test-docs test-docc test-install test-order test-vm
+test: test-deps build $(SUITES)
 
+# The Swift test targets (Tests/NUMATests, Tests/SwnumaCLITests,
+# Tests/KubeletMemoryTests; their tree builder is Tests/Support).
 test-unit: deps
 	swift test
 
-test-corpus: build
+# -H of every real-machine dump in ../shared/corpus, and numastat against
+# Debian's numastat over the same dumps.
+test-corpus: test-deps build
 	Tests/Corpus/run.sh $(BIN)
+	Tests/Corpus/numastat.sh $(BIN)
 
-test-cli: build
+# Command lines accepted and refused, and the table of malformed ones.
+test-cli: test-deps build
 	Tests/CLI/run.sh $(BIN)
+	Tests/CLI/malformed.sh $(BIN)
+
+# Device node specs and --devices.
+test-devices: test-deps build
 	Tests/Devices/run.sh $(BIN)
 
 test-json: test-deps build
 	Tests/JSON/run.sh $(BIN)
 
+# numastat and migratepages against Debian's on this machine.
 test-numastat: test-deps build
 	Tests/Numastat/run.sh $(BIN)
-	Tests/Corpus/numastat.sh $(BIN)
+
+# --process on a written proc/ snapshot.
+test-process: test-deps build
+	Tests/Process/run.sh $(BIN)
 
 # Hostile snapshots under --root: no hang, trap, escape from the root, or more
 # than 1 s of CPU or 200 MB (needs /usr/bin/time, Debian package 'time').
@@ -138,7 +157,8 @@ fuzz: fuzz-build
 test-fuzz: fuzz-build
 	Tests/Fuzz/run.sh --corpus
 
-# Malformed command lines of swnuma, numastat and migratepages (Tests/CLI/malformed.txt).
+# Malformed command lines of swnuma, numastat and migratepages (Tests/CLI/malformed.txt),
+# alone (test-cli runs them too).
 test-malformed: build
 	Tests/CLI/malformed.sh $(BIN)
 
@@ -146,7 +166,7 @@ bench: test-deps build
 	scripts/bench.py $(BIN)
 
 # The man page and shell completions, generated from the option table.
-.PHONY: docs install uninstall test-docs test-install
+.PHONY: docs install uninstall
 
 docs: deps
 	swift run generate-swnuma-docs
@@ -177,14 +197,17 @@ uninstall:
 	for schema in $(SCHEMAS); do rm -f $(DESTDIR)$(PREFIX)/share/swnuma/schema/$$schema; done
 	-rmdir $(DESTDIR)$(PREFIX)/share/swnuma/schema $(DESTDIR)$(PREFIX)/share/swnuma 2> /dev/null
 
+# The man pages and completions, alone (test-install runs them too).
 test-docs: test-deps build
 	Tests/Install/docs.sh $(BIN)
 
-test-install: build
+# The man pages and completions checked with mandoc, man and the shells;
+# make install into a temporary DESTDIR and make uninstall.
+test-install: test-deps build
+	Tests/Install/docs.sh $(BIN)
 	Tests/Install/run.sh $(PREFIX)
 
 # The NUMA library's documentation (Sources/NUMA/NUMA.docc): docc builds it
 # without a warning, and every public declaration has a `///` comment.
-.PHONY: test-docc
 test-docc: test-deps
 	Tests/DocC/run.sh

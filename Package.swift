@@ -54,11 +54,16 @@ let package = Package(
         ),
         // Writes man/swnuma.8 and completions/ from the option table: `swift run generate-swnuma-docs`.
         .executableTarget(name: "generate-swnuma-docs", dependencies: ["SwnumaCLI"], swiftSettings: strict),
-        .testTarget(name: "NUMATests", dependencies: ["NUMA"], swiftSettings: strict),
-        .testTarget(name: "KubeletMemoryTests", dependencies: ["KubeletMemory", "NUMA"], swiftSettings: strict),
+        // What the test targets share: the sys/ and proc/ tree builder (not a test target; no product has it).
+        .target(name: "SwnumaTestSupport", dependencies: ["NUMA"], path: "Tests/Support", swiftSettings: strict),
+        .testTarget(name: "NUMATests", dependencies: ["NUMA", "SwnumaTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "KubeletMemoryTests", dependencies: ["KubeletMemory", "NUMA", "SwnumaTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SwnumaCLITests",
-            dependencies: ["SwnumaCLI", "NUMA", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: [
+                "SwnumaCLI", "NUMA", "SwnumaTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -11,14 +11,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 swnuma=$(realpath "${1:-$repo/.build/release/swnuma}")
 table=${2:-$here/malformed.txt}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$here/../lib.sh"
 ln -s "$swnuma" "$work/swnuma"
 ln -s "$swnuma" "$work/swnuma-numastat"
 ln -s "$swnuma" "$work/swnuma-migratepages"
 unset SWNUMA_ROOT NUMASTAT_WIDTH
-passed=0
-failed=0
 number=0
 
 trim() { local text=$1; text=${text#"${text%%[![:space:]]*}"}; printf '%s' "${text%"${text##*[![:space:]]}"}"; }
@@ -35,7 +32,7 @@ while IFS= read -r row || [ -n "$row" ]; do
     case "$mode" in
     swnuma) program=swnuma ;;
     numastat | migratepages) program=swnuma-$mode ;;
-    *) echo "not ok line $number: unknown mode '$mode'"; failed=$((failed + 1)); continue ;;
+    *) fail "line $number" "unknown mode '$mode'"; continue ;;
     esac
     eval "set -- $words"
     timeout 10 "$work/$program" "$@" > "$work/out" 2> "$work/err" < /dev/null
@@ -54,14 +51,10 @@ while IFS= read -r row || [ -n "$row" ]; do
         why="the message does not name '$token'"
     fi
     if [ -n "$why" ]; then
-        failed=$((failed + 1))
-        echo "not ok line $number ($mode$words): $why"
-        echo "  stdout: $(head -c 300 "$work/out")"
-        echo "  stderr: $(head -c 300 "$work/err")"
+        fail "line $number ($mode$words)" "$why"
     else
-        passed=$((passed + 1))
+        pass
     fi
 done < "$table"
 
-echo "malformed command lines: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

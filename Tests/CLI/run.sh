@@ -8,17 +8,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 swnuma=${1:-$repo/.build/release/swnuma}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-fail() {
-    failed=$((failed + 1))
-    echo "not ok $1: $2"
-    echo "  stdout: $(head -c 400 "$work/out")"
-    echo "  stderr: $(head -c 400 "$work/err")"
-}
+. "$here/../lib.sh"
 
 # ok NAME RC -- ARGS...: accepted with status RC.
 ok() {
@@ -252,7 +242,7 @@ shmcleanup() {
         [ -e "$work/key" ] && ipcrm -M "$(shmkeys "$work/key" "$id")" 2> /dev/null
     done
 }
-trap 'shmcleanup; rm -rf "$work"' EXIT
+at_exit shmcleanup
 # lines LINE...: the last command's stdout is exactly these lines.
 lines() {
     local name=$1
@@ -331,7 +321,6 @@ if command -v numactl > /dev/null; then
     done
 fi
 shmcleanup
-trap 'rm -rf "$work"' EXIT
 
 # --- a failed write of stdout: one line on stderr, exit 1, in every mode
 # that writes; a reader that closed the pipe is not an error
@@ -410,11 +399,8 @@ if command -v numactl > /dev/null; then
     cmp -s "$work/a" "$work/b" && passed=$((passed + 1)) || fail distances-vs-numactl "distance values differ from numactl -H"
     "$swnuma" -s > "$work/a"; numactl -s > "$work/b"
     cmp -s "$work/a" "$work/b" && passed=$((passed + 1)) || fail show-vs-numactl "--show differs from numactl --show"
-elif [ "${CI:-}" = true ]; then
-    failed=$((failed + 1)); echo "not ok numactl-oracle: numactl is not installed (CI=true)"
 else
-    echo "cli: SKIPPED the numactl comparison: numactl is not installed"
+    skip --mandatory numactl-oracle "numactl is not installed"
 fi
 
-echo "cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -30,23 +30,16 @@ swnuma=$(realpath "${1:-$repo/.build/release/swnuma}")
 corpus=${2:-${SWNUMA_CORPUS:-$repo/../shared/corpus}}
 oracle=$(command -v numastat)
 
-skip() {
-    echo "corpus numastat: SKIPPED: $1"
-    exit 0
-}
-[ -d "$corpus/sysfs" ] || skip "no corpus at $corpus/sysfs"
-[ -n "$oracle" ] || skip "numastat is not installed (apt-get install numactl)"
-[ "$(id -u)" = 0 ] && unshare -m true 2> /dev/null || skip "needs root and unshare -m"
+. "$here/../lib.sh"
+[ -d "$corpus/sysfs" ] || skip_suite "no corpus at $corpus/sysfs"
+[ -n "$oracle" ] || skip_suite "numastat is not installed (apt-get install numactl)"
+[ "$(id -u)" = 0 ] && unshare -m true 2> /dev/null || skip_suite "needs root and unshare -m"
 
 # Thousands of small files per dump: a memory file system extracts them in a
 # fraction of the time a disk takes.
-if [ -d /dev/shm ] && [ -w /dev/shm ]; then work=$(mktemp -d -p /dev/shm); else work=$(mktemp -d); fi
-trap 'rm -rf "$work"' EXIT
+make_temp work --memory
 ln -s "$swnuma" "$work/numastat"
 unset NUMASTAT_WIDTH
-passed=0
-failed=0
-cases=0
 
 # The modes: alone and combined, with the sort on the total and on a node.
 modes=("" -n -m -c -z -s -s0 -s1 -v "-n -c" "-m -c" "-m -z" "-c -z" "-n -s" "-m -s" "-m -s1"
@@ -126,13 +119,11 @@ normalize() {
 }
 
 result() { # NAME OK WANT: counts a case; shows the difference when it fails
-    cases=$((cases + 1))
     if [ "$2" = yes ]; then
-        passed=$((passed + 1))
+        pass
     else
-        failed=$((failed + 1))
-        echo "not ok $1"
-        diff "$3" "$work/got" | head -"${DIFF_LINES:-10}" | sed 's/^/    /'
+        diff "$3" "$work/got" | head -"${DIFF_LINES:-10}" > "$work/diff"
+        not_ok "$1" "$work/diff"
     fi
 }
 
@@ -166,5 +157,4 @@ for tarball in "$corpus"/sysfs/*.tar.bz2; do
         result "$name (numastat 2.0.16's meminfo fields) numastat $mode" "$ok" "$work/fields.$i"
     done
 done
-echo "corpus numastat: $passed passed, $failed failed of $cases"
-[ "$failed" -eq 0 ]
+finish

@@ -13,19 +13,9 @@ repo=$(cd "$here/../.." && pwd)
 swnuma=${1:-$repo/.build/release/swnuma}
 corpus=${2:-${SWNUMA_CORPUS:-$repo/../shared/corpus}}
 
-if [ ! -d "$corpus/sysfs" ]; then
-    if [ "${CI:-}" = true ]; then
-        echo "corpus: FAILED: no corpus at $corpus/sysfs (CI=true does not allow a skip)"
-        exit 1
-    fi
-    echo "corpus: SKIPPED: no corpus at $corpus/sysfs"
-    exit 0
-fi
+. "$here/../lib.sh"
+[ -d "$corpus/sysfs" ] || skip_suite --mandatory "no corpus at $corpus/sysfs"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
 for tarball in "$corpus"/sysfs/*.tar.bz2; do
     name=$(basename "$tarball" .tar.bz2)
     mkdir -p "$work/$name"
@@ -39,14 +29,12 @@ for tarball in "$corpus"/sysfs/*.tar.bz2; do
         args=(-H)
         [ "$variant" = hardware-compress ] && args+=(--cpu-compress)
         if "$swnuma" --root "$root" "${args[@]}" > "$work/out" 2> "$work/err" && cmp -s "$work/out" "$expected"; then
-            passed=$((passed + 1))
+            pass
         else
-            failed=$((failed + 1))
-            echo "not ok $name $variant"
-            diff -u "$expected" "$work/out" | head -20
-            head -5 "$work/err"
+            diff -u "$expected" "$work/out" > "$work/diff"
+            head -5 "$work/err" >> "$work/diff"
+            fail "$name $variant" "differs from $expected" "$work/diff"
         fi
     done
 done
-echo "corpus: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

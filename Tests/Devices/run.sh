@@ -17,21 +17,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 swnuma=$(realpath "${1:-$repo/.build/release/swnuma}")
 corpus=${2:-${SWNUMA_CORPUS:-$repo/../shared/corpus}}
-if [ -d /dev/shm ] && [ -w /dev/shm ]; then work=$(mktemp -d -p /dev/shm); else work=$(mktemp -d); fi
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-skipped=0
-ok() { passed=$((passed + 1)); }
-not_ok() {
-    failed=$((failed + 1))
-    echo "not ok $1"
-    [ -n "${2:-}" ] && [ -f "$2" ] && sed 's/^/    /' "$2" | head -20
-}
-skip() {
-    skipped=$((skipped + 1))
-    echo "skip $1"
-}
+. "$here/../lib.sh"
+make_temp work --memory
 # has NAME FILE PATTERN: FILE has a line matching the extended regex PATTERN.
 has() { if grep -Eq -- "$3" "$2"; then ok; else not_ok "$1: no line matching '$3'" "$2"; fi; }
 lacks() { if grep -Eq -- "$3" "$2"; then not_ok "$1: a line matches '$3'" "$2"; else ok; fi; }
@@ -211,5 +198,4 @@ else
     fi
 fi
 
-echo "devices: $passed passed, $failed failed${skipped:+, $skipped skipped}"
-[ "$failed" -eq 0 ]
+finish

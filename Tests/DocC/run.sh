@@ -9,33 +9,27 @@
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cd "$repo" || exit 2
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-passed=0
-failed=0
+. "$here/../lib.sh"
+log=$work/docc.log
 
 if swift package generate-documentation --target NUMA --warnings-as-errors >"$log" 2>&1 \
     && ! grep -q '^warning:' "$log"; then
     echo "ok: docc builds the NUMA documentation without a warning"
-    passed=$((passed + 1))
+    pass
 else
-    echo "FAIL: docc reports problems in the NUMA documentation:"
-    grep -E -A8 '^(warning|error):' "$log" || tail -20 "$log"
-    failed=$((failed + 1))
+    grep -E -A8 '^(warning|error):' "$log" > "$work/problems" || tail -20 "$log" > "$work/problems"
+    fail docc "docc reports problems in the NUMA documentation" "$work/problems"
 fi
 
 # The symbol graph the plugin just extracted (its folder is named after the package's checkout).
 graph=$(ls -t .build/*/extracted-symbols/*/NUMA/NUMA.symbols.json 2>/dev/null | head -1)
 if [ -z "$graph" ]; then
-    echo "FAIL: no symbol graph of NUMA under .build/*/extracted-symbols"
-    failed=$((failed + 1))
+    fail symbol-graph "no symbol graph of NUMA under .build/*/extracted-symbols"
 elif "$here/coverage.py" "$(dirname "$graph")" Sources/NUMA; then
     echo "ok: every public declaration of NUMA is documented"
-    passed=$((passed + 1))
+    pass
 else
-    echo "FAIL: public declarations of NUMA without a documentation comment (above)"
-    failed=$((failed + 1))
+    fail coverage "public declarations of NUMA without a documentation comment (above)"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

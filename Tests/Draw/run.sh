@@ -16,19 +16,13 @@ repo=$(cd "$here/../.." && pwd)
 swnuma=${1:-$repo/.build/release/swnuma}
 corpus=${2:-${SWNUMA_CORPUS:-$repo/../shared/corpus}}
 
+. "$here/../lib.sh"
 for tool in xmllint rsvg-convert python3; do
     if ! command -v "$tool" > /dev/null; then
-        echo "draw: FAILED: $tool is missing (apt-get install libxml2-utils librsvg2-bin python3)"
-        exit 1
+        fail "tools" "$tool is missing (apt-get install libxml2-utils librsvg2-bin python3)"
+        finish
     fi
 done
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "not ok $1: $2"; }
 
 python3 "$here/make-tree.py" "$work/one" 1
 python3 "$here/make-tree.py" "$work/sixty-four" 64
@@ -118,5 +112,4 @@ refuse unwritable --root "$work/one" --draw "$work/no/such/folder/x.svg"
 refuse json --root "$work/one" --draw --json
 refuse empty --root "$work/one" --draw=
 
-echo "draw: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

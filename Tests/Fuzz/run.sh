@@ -10,6 +10,7 @@
 # findings" to .build-fuzz/fuzz-stats.txt. Exit status 1 when any target finds something.
 set -u
 cd "$(dirname "$0")/../.."
+. Tests/lib.sh
 out=.build-fuzz
 binary=$out/swnuma-fuzz
 all="nodes cpus cpumap cpulist meminfo distance numastat hugepages numa_maps status cgroup mountinfo routes require scanner"
@@ -29,11 +30,11 @@ export SWIFT_BACKTRACE=enable=no
 # Every input must finish in FUZZ_TIMEOUT seconds (default 10: an instrumented
 # build on a loaded machine; no hostile file may take that long) and within 1 GB.
 limits="-timeout=${FUZZ_TIMEOUT:-10} -rss_limit_mb=1024 -malloc_limit_mb=512"
-failed=""
+failing=""
 mkdir -p "$out/findings" "$out/logs"
 for target in $targets; do
     seeds=Tests/Fuzz/corpus/$target
-    [ -d "$seeds" ] || { echo "no corpus for target '$target' ($seeds)" >&2; failed="$failed $target"; continue; }
+    [ -d "$seeds" ] || { fail "$target" "no corpus ($seeds)"; failing="$failing $target"; continue; }
     log=$out/logs/$target.log
     if [ "$seconds" = 0 ]; then
         # -runs=0: run every saved input once, mutate nothing.
@@ -41,7 +42,7 @@ for target in $targets; do
         SWNUMA_FUZZ_TARGET=$target "$binary" $limits -runs=0 -artifact_prefix="$out/findings/$target-" "$seeds" >"$log" 2>&1
         status=$?
         count=$(find "$seeds" -type f | wc -l)
-        if [ $status = 0 ]; then echo "ok   $target ($count inputs)"; else echo "FAIL $target: see $log"; failed="$failed $target"; fi
+        if [ $status = 0 ]; then echo "ok   $target ($count inputs)"; pass; else fail "$target" "see $log"; failing="$failing $target"; fi
     else
         work=$out/corpus/$target
         mkdir -p "$work"
@@ -61,13 +62,14 @@ for target in $targets; do
         echo "$target $seconds ${runs:-?} $found" >>"$out/fuzz-stats.txt"
         if [ $status = 0 ] && [ "$found" = 0 ]; then
             echo "ok   $target: ${runs:-?} executions in ${seconds}s"
+            pass
         else
-            echo "FAIL $target: $found finding(s) in ${runs:-?} executions: see $log and $out/findings/$target-*"
-            failed="$failed $target"
+            fail "$target" "$found finding(s) in ${runs:-?} executions: see $log and $out/findings/$target-*"
+            failing="$failing $target"
         fi
     fi
 done
-if [ -n "$failed" ]; then
-    echo "fuzz targets with findings:$failed" >&2
-    exit 1
+if [ -n "$failing" ]; then
+    echo "fuzz targets with findings:$failing" >&2
 fi
+finish

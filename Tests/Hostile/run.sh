@@ -19,19 +19,11 @@ repo=$(cd "$here/../.." && pwd)
 bin=$(cd "$repo" && realpath "${1:-.build/release/swnuma}")
 base=$repo/Tests/Fixtures/sysfs/vm-four
 timer=/usr/bin/time
+. "$here/../lib.sh"
 if [ ! -x "$timer" ]; then
-    echo "hostile: FAILED: $timer is missing (Debian package 'time')"
-    exit 1
+    fail tools "$timer is missing (Debian package 'time')"
+    finish
 fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-fail() {
-    failed=$((failed + 1))
-    echo "not ok $1: $2"
-    [ -s "$work/err" ] && head -c 600 "$work/err" | sed 's/^/    stderr: /'
-}
 
 ln -s "$bin" "$work/numastat"
 # Shared-memory refusals below must never create a key file outside $work.
@@ -389,5 +381,4 @@ check "pci plus" 1 "$bin" --cpunodebind=pci:+0:0.0 true
 must pci-plus-named err "invalid PCI address"
 
 echo "hostile: most CPU ${worst_cpu} s, most memory ${worst_rss} kB"
-echo "hostile: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

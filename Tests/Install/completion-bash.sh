@@ -15,14 +15,12 @@ fi
 export PATH="$bin_dir:$PATH"
 unset SWNUMA_ROOT
 fixture=$repo/Tests/Fixtures/sysfs/vm-four
-links=$(mktemp -d)
-trap 'rm -rf "$links"' EXIT
+. "$here/../lib.sh"
+links=$work
 # A swnuma that reads the fixture, for the names that take no --root.
 fake_swnuma=$links/fake-swnuma
 printf '#!/bin/sh\nexec "%s" --root "%s" "$@"\n' "$bin_dir/swnuma" "$fixture" > "$fake_swnuma"
 chmod +x "$fake_swnuma"
-passed=0
-failed=0
 
 # shellcheck source=/dev/null
 source /usr/share/bash-completion/bash_completion
@@ -172,5 +170,4 @@ PATH="$links:$PATH" offers_as _swnuma_migratepages "swnuma-migratepages 1 0,1," 
 PATH="$links:$PATH" offers_as _swnuma_migratepages "swnuma-migratepages 1 0 " 0 1 2 3 all
 PATH="$links:$PATH" offers_as _swnuma_migratepages "swnuma-migratepages 1 0 1 "
 
-echo "completion-bash: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

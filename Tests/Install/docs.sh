@@ -10,10 +10,7 @@ repo=$(cd "$here/../.." && pwd)
 swnuma=${1:-$repo/.build/release/swnuma}
 bin_dir=$(cd "$(dirname "$swnuma")" && pwd)
 fixture=$repo/Tests/Fixtures/sysfs/vm-four
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
+. "$here/../lib.sh"
 cd "$repo" || exit 2
 
 # check NAME COMMAND...: COMMAND succeeds and prints nothing.
@@ -103,8 +100,8 @@ done
 
 # bash completion, run for real.
 "$here/completion-bash.sh" "$bin_dir" > "$work/bash.txt" 2>&1
-cat "$work/bash.txt" | grep -v '^completion-bash: '
-summary=$(sed -n 's/^completion-bash: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$work/bash.txt")
+grep -Ev '^[0-9]+ passed, [0-9]+ failed' "$work/bash.txt"
+summary=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$work/bash.txt")
 if [ -n "$summary" ]; then
     passed=$((passed + ${summary% *}))
     failed=$((failed + ${summary#* }))
@@ -199,5 +196,4 @@ zsh_shows "swnuma-migratepages --he" "swnuma-migratepages --help"
 # Node ids from the swnuma beside it: here one reading the fixture.
 zsh_bin_dir=$work/bin zsh_shows "swnuma-migratepages 1 0," "^1 +2 +3 *$"
 
-echo "docs: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -7,16 +7,8 @@
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 prefix=${1:-/usr/local}
-destdir=$(mktemp -d)
-trap 'rm -rf "$destdir"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-not_ok() {
-    failed=$((failed + 1))
-    echo "not ok $1"
-}
+. "$here/../lib.sh"
+make_temp destdir
 
 files=("bin/swnuma")
 for name in swnuma swnuma-numastat swnuma-migratepages; do
@@ -94,5 +86,4 @@ done
 left=$(find "$destdir" -type f -o -type l)
 if [ -z "$left" ]; then ok; else not_ok "files left after uninstall: $left"; fi
 
-echo "install: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

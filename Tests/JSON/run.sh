@@ -16,21 +16,11 @@ swnuma=${1:-$repo/.build/release/swnuma}
 corpus=${2:-${SWNUMA_CORPUS:-$repo/../shared/corpus}}
 check="$here/check.py"
 
+. "$here/../lib.sh"
 if ! python3 -c 'import jsonschema, referencing' 2> /dev/null; then
-    echo "json: FAILED: python3 cannot import jsonschema (pip install jsonschema)"
-    exit 1
+    fail "tools" "python3 cannot import jsonschema (apt-get install python3-jsonschema)"
+    finish
 fi
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-fail() {
-    failed=$((failed + 1))
-    echo "not ok $1: $2"
-    [ -s "$work/err" ] && echo "  stderr: $(head -c 300 "$work/err")"
-}
 
 # run NAME EXPECTED_STATUS ARGS...: runs swnuma into $work/out, $work/err; returns non-zero on a wrong status.
 run() {
@@ -124,11 +114,7 @@ done
 
 # --- corpus
 if [ ! -d "$corpus/sysfs" ]; then
-    if [ "${CI:-}" = true ]; then
-        echo "json: FAILED: no corpus at $corpus/sysfs (CI=true does not allow a skip)"
-        exit 1
-    fi
-    echo "json: corpus SKIPPED: no corpus at $corpus/sysfs"
+    skip --mandatory corpus "no corpus at $corpus/sysfs"
 else
     for tarball in "$corpus"/sysfs/*.tar.bz2; do
         name=$(basename "$tarball" .tar.bz2)
@@ -147,5 +133,4 @@ else
     fi
 fi
 
-echo "json: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

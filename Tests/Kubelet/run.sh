@@ -14,17 +14,7 @@ swnuma=${1:-$repo/.build/release/swnuma}
 swnuma=$(cd "$(dirname "$swnuma")" && pwd)/$(basename "$swnuma")
 corpus=${2:-${SWNUMA_CORPUS:-$repo/../shared/corpus}}
 fixtures="$repo/Tests/Fixtures/sysfs"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-fail() {
-    failed=$((failed + 1))
-    echo "not ok $1: $2"
-    echo "  stdout: $(head -c 600 "$work/out")"
-    echo "  stderr: $(head -c 300 "$work/err")"
-}
+. "$here/../lib.sh"
 
 # expect NAME STATUS TEXT -- ARGS...: swnuma ARGS exits STATUS and its output
 # (stdout, or stderr for status 1) contains TEXT (any text when empty).
@@ -341,10 +331,10 @@ if command -v gcc > /dev/null && [ -z "$(pgrep -x kubelet)" ]; then
         kill "$live"
         wait "$live" 2> /dev/null
     else
-        echo "kubelet: live process SKIPPED: gcc cannot build a stand-in"
+        skip live-process "gcc cannot build a stand-in"
     fi
 else
-    echo "kubelet: live process SKIPPED: no gcc, or a kubelet is running here"
+    skip live-process "no gcc, or a kubelet is running here"
 fi
 
 # --- the man page names the Kubernetes release whose rules the JSON reports
@@ -380,7 +370,7 @@ if [ -d "$corpus/sysfs" ]; then
         schema "corpus-$name-schema" check
     done
 else
-    echo "kubelet: corpus SKIPPED: no corpus at $corpus/sysfs"
+    skip corpus "no corpus at $corpus/sysfs"
 fi
 
 # Every JSON document kept above, against its schema: one line each.
@@ -406,5 +396,4 @@ while IFS= read -r line; do
     esac
 done <<< "$results"
 
-echo "kubelet: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -20,16 +20,7 @@ swnuma=${1:-$repo/.build/release/swnuma}
 swnuma=$(cd "$(dirname "$swnuma")" && pwd)/$(basename "$swnuma")
 corpus=${2:-${SWNUMA_CORPUS:-$repo/../shared/corpus}}
 fixtures=$repo/Tests/Fixtures/sysfs
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-fail() {
-    failed=$((failed + 1))
-    echo "not ok $1: $2"
-}
-pass() { passed=$((passed + 1)); }
+. "$here/../lib.sh"
 
 # check_labels FILE...: every line of every file is a comment or a valid
 # name=value; one line "FILE: problem" per fault (one python for all files).
@@ -85,7 +76,7 @@ if [ -d "$corpus/sysfs" ]; then
         roots+=("${root%/sys}")
     done
 else
-    echo "nfd: corpus dumps SKIPPED: no corpus at $corpus/sysfs"
+    skip corpus "no corpus at $corpus/sysfs"
 fi
 files=()
 for root in "${roots[@]}"; do
@@ -206,7 +197,7 @@ if command -v systemd-analyze > /dev/null; then
     # shellcheck disable=SC2086
     if "$swnuma" --root "$fixtures/vm-four" $cmdline && grep -q '^# +expiry-time=' "$out"; then pass; else fail systemd-cmdline "swnuma refused it"; fi
 else
-    echo "nfd: systemd-analyze SKIPPED: not installed (package systemd)"
+    skip systemd-analyze "not installed (package systemd)"
 fi
 
 # --- the Ansible fact prints swnuma --json -H
@@ -222,5 +213,4 @@ if python3 -c 'import json, sys; assert len(json.load(open(sys.argv[1]))["nodes"
 
 # The playbook itself runs under ansible-playbook in Tests/Ansible/run.sh.
 
-echo "nfd: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

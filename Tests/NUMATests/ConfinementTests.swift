@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SwnumaTestSupport
 import Testing
 
 @testable import NUMA
@@ -12,19 +13,15 @@ import Testing
     let outside: URL
 
     init() throws {
-        base = FileManager.default.temporaryDirectory.appendingPathComponent("swnuma-confine-\(UUID().uuidString)")
+        let tree = try SnapshotTree(label: "confine")
+        base = tree.url
         rootURL = base.appendingPathComponent("root")
         outside = base.appendingPathComponent("outside")
-        let files = [
+        try tree.write([
             "root/sys/devices/system/node/node0/meminfo": "inside\n",
             "root/proc/meminfo": "proc inside\n",
             "outside/secret": "SECRET\n",
-        ]
-        for (path, text) in files {
-            let file = base.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: file)
-        }
+        ])
         let links = [
             "absolute-in": "/proc/meminfo",
             "relative-in": "sys/devices/system/node/node0/../node0/meminfo",
@@ -35,8 +32,7 @@ import Testing
             "loop": "loop",
         ]
         for (name, target) in links {
-            try FileManager.default.createSymbolicLink(
-                atPath: rootURL.appendingPathComponent(name).path, withDestinationPath: target)
+            try tree.link("root/" + name, to: target)
         }
     }
 

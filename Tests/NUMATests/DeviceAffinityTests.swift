@@ -1,5 +1,6 @@
 import Foundation
 @testable import NUMA
+import SwnumaTestSupport
 import Testing
 
 /// Device forms of <nodes> resolved against a sysfs tree written by the test.
@@ -7,7 +8,6 @@ import Testing
     let root: SystemRoot
 
     init() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("swnuma-devices-\(UUID().uuidString)")
         let files = [
             "sys/class/net/eth9/device/numa_node": "1\n",
             "sys/class/net/lo/uevent": "",
@@ -20,12 +20,7 @@ import Testing
                 + "eth8\t00000000\t0100A8C0\t0003\t0\t0\t0\t00000000\n"
                 + "eth9\t0000000A\t00000000\t0001\t0\t0\t0\t000000FF\n",
         ]
-        for (path, text) in files {
-            let file = url.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: file)
-        }
-        root = try SystemRoot(path: url.path)
+        root = try SnapshotTree(files, label: "devices").root
     }
 
     func message(_ spec: String) -> String {
@@ -67,8 +62,6 @@ import Testing
     let root: SystemRoot
 
     init() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("swnuma-vm-\(UUID().uuidString)")
-        let manager = FileManager.default
         let files = [
             // virtio-net behind a PCI expander bridge's function on node 1
             "sys/devices/pci0000:20/0000:20:00.0/numa_node": "1\n",
@@ -83,11 +76,6 @@ import Testing
             "sys/devices/pci0000:00/0000:00:05.0/virtio2/net/eth1/ifindex": "3\n",
             "sys/devices/virtual/net/lo/ifindex": "1\n",
         ]
-        for (path, text) in files {
-            let file = url.appendingPathComponent(path)
-            try manager.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: file)
-        }
         let links = [
             "sys/class/net/eth0": "../../devices/pci0000:20/0000:20:00.0/virtio3/net/eth0",
             "sys/class/net/eth1": "../../devices/pci0000:00/0000:00:05.0/virtio2/net/eth1",
@@ -98,12 +86,7 @@ import Testing
             "sys/devices/pci0000:20/0000:20:00.0/virtio3/net/eth0/device": "../../../virtio3",
             "sys/class/net/loop": "loop",
         ]
-        for (path, target) in links {
-            let link = url.appendingPathComponent(path)
-            try manager.createDirectory(at: link.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try manager.createSymbolicLink(atPath: link.path, withDestinationPath: target)
-        }
-        root = try SystemRoot(path: url.path)
+        root = try SnapshotTree(files, links: links, label: "vm").root
     }
 
     func message(_ spec: String) -> String {

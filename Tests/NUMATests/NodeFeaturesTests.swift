@@ -1,5 +1,6 @@
 import Foundation
 import NUMA
+import SwnumaTestSupport
 import Testing
 
 /// Node labels for node-feature-discovery: what they say about a machine,
@@ -158,9 +159,7 @@ import Testing
     // MARK: Atomic replacement
 
     func temporaryFolder() throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("swnuma-atomic-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url.path
+        try SnapshotTree(label: "atomic").path
     }
 
     @Test func replaceWritesAndLeavesAnUnchangedFileAlone() throws {

@@ -1,17 +1,12 @@
 import Foundation
+import SwnumaTestSupport
 import Testing
 
 @testable import NUMA
 
 /// A root folder written by the test.
 private func root(_ files: [String: String]) throws -> SystemRoot {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("swnuma-stat-\(UUID().uuidString)")
-    for (path, text) in files {
-        let file = url.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: file)
-    }
-    return try SystemRoot(path: url.path)
+    try SnapshotTree(files, label: "stat").root
 }
 
 @Suite struct NodeStatisticsTests {

@@ -14,21 +14,8 @@
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 bin=$(cd "$repo" && realpath "${1:-.build/debug/swnuma}")
-work=$(mktemp -d)
-trap 'kill "$sleeper" 2> /dev/null; rm -rf "$work"' EXIT
-passed=0
-failed=0
-skipped=0
-ok() { passed=$((passed + 1)); }
-not_ok() {
-    failed=$((failed + 1))
-    echo "not ok $1"
-    [ -n "${2:-}" ] && sed 's/^/    /' "$2" | head -20
-}
-skip() {
-    skipped=$((skipped + 1))
-    echo "skip $1"
-}
+. "$here/../lib.sh"
+at_exit 'kill "${sleeper:-}" 2> /dev/null'
 
 ln -s "$bin" "$work/numastat"
 ln -s "$bin" "$work/swnuma-migratepages"
@@ -164,5 +151,4 @@ expect "migratepages -- PID 0 0" 0 "$work/swnuma-migratepages" -- "$target" 0 0
 expect "migratepages PID 0 4000" 1 "$work/swnuma-migratepages" "$target" 0 4000
 kill "$target"
 
-echo "numastat: $passed passed, $failed failed${skipped:+, $skipped skipped}"
-[ "$failed" -eq 0 ]
+finish

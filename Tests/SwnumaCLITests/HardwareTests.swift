@@ -4,39 +4,6 @@ import Testing
 
 @testable import SwnumaCLI
 
-/// A sysfs tree written by a test into a temporary folder.
-struct FakeRoot {
-    let url: URL
-
-    init(_ files: [String: String]) throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("swnuma-\(UUID().uuidString)")
-        for (path, text) in files {
-            let file = url.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: file)
-        }
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func mkdir(_ path: String) throws {
-        try FileManager.default.createDirectory(at: url.appendingPathComponent(path), withIntermediateDirectories: true)
-    }
-
-    var root: SystemRoot {
-        get throws { try SystemRoot(path: url.path) }
-    }
-
-    func hardware(compress: Bool = false) throws -> String {
-        HardwareText.render(Topology.load(from: try root), compressCPUs: compress)
-    }
-}
-
-let node = "sys/devices/system/node"
-
-func meminfo(_ id: Int, total: UInt64, free: UInt64) -> String {
-    "Node \(id) MemTotal:  \(total) kB\nNode \(id) MemFree:   \(free) kB\nNode \(id) MemUsed: 1 kB\n"
-}
-
 @Suite struct HardwareTests {
     /// Sparse ids, a node without meminfo, a node without CPUs.
     @Test func sparseNodes() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import NUMA
+import SwnumaTestSupport
 import Testing
 
 @testable import SwnumaCLI
@@ -162,14 +163,7 @@ import Testing
 /// The process's cpuset from cgroup files under a fake root.
 @Suite struct CpusetTests {
     func root(_ files: [String: String]) throws -> SystemRoot {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("swnuma-cpuset-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        for (path, text) in files {
-            let file = url.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: file)
-        }
-        return try SystemRoot(path: url.path)
+        try SnapshotTree(files, label: "cpuset").root
     }
 
     @Test func cgroup2() throws {
