@@ -37,7 +37,7 @@ SCHEMAS := hardware.schema.json show.schema.json require.schema.json cpuset.sche
 # One test-<suite> target per folder of Tests/ (Tests/README.md lists them,
 # what each proves and the Debian packages it needs).
 SUITES := test-unit test-cli test-corpus test-devices test-draw test-hostile test-json test-kubelet test-nfd \
-    test-numastat test-process test-fuzz test-install test-docc test-order test-vm
+    test-numastat test-process test-fuzz test-install test-docc test-ansible test-deb test-order test-vm
 
 .PHONY: all deps test-deps build run test $(SUITES) test-malformed test-docs vm-shell startup-order bench clean fuzz fuzz-build
 
@@ -106,7 +106,6 @@ test-nfd: test-deps build
 
 # deploy/ansible/numa-check.yml run by ansible-playbook against localhost and
 # against snapshots of Tests/Fixtures/sysfs (Debian package ansible-core).
-.PHONY: test-ansible
 test-ansible: test-deps build
 	Tests/Ansible/run.sh $(BIN)
 
@@ -114,14 +113,12 @@ test-ansible: test-deps build
 # writes .build/deb/swnuma_VERSION_ARCH.deb from `make install`;
 # `make test-deb` builds one, checks it with lintian, installs it with dpkg -i,
 # runs it and removes it (root only; skipped otherwise, and said so).
-.PHONY: deb test-deb
+.PHONY: deb
 deb: deps
 	scripts/build-deb.sh
 
 test-deb: test-deps
 	Tests/Deb/run.sh
-
-test: test-ansible test-deb
 
 test-vm: test-deps build
 	SWNUMA_BIN=$(CURDIR)/$(BIN) Tests/VM/run.sh

@@ -14,37 +14,19 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 fixtures=$repo/Tests/Fixtures/sysfs
+. "$here/../lib.sh"
 
-skip() {
-    if [ "${CI:-}" = true ]; then
-        echo "deb: FAILED: $1 (CI=true does not allow a skip)"
-        exit 1
-    fi
-    echo "deb: SKIPPED: $1"
-    exit 0
-}
-[ "$(id -u)" = 0 ] || skip "dpkg -i needs root"
+skip_deb() { skip_suite --mandatory "$1"; }
+[ "$(id -u)" = 0 ] || skip_deb "dpkg -i needs root"
 for tool in dpkg-deb lintian; do
-    command -v "$tool" > /dev/null || skip "$tool is not installed (packages dpkg-dev, lintian)"
+    command -v "$tool" > /dev/null || skip_deb "$tool is not installed (packages dpkg-dev, lintian)"
 done
 if dpkg-query -W -f='${db:Status-Abbrev}' swnuma 2> /dev/null | grep -q '^.i'; then
-    skip "a swnuma package is installed already; this suite would replace and remove it"
+    skip_deb "a swnuma package is installed already; this suite would replace and remove it"
 fi
 
-work=$(mktemp -d)
 installed=false
-cleanup() {
-    if $installed; then dpkg -r swnuma > /dev/null 2>&1; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-passed=0
-failed=0
-fail() {
-    failed=$((failed + 1))
-    echo "not ok $1: $2"
-}
-pass() { passed=$((passed + 1)); }
+at_exit 'if $installed; then dpkg -r swnuma > /dev/null 2>&1; fi'
 
 # dpkg ACTION...: runs dpkg, waiting up to a minute while another dpkg or apt
 # holds the lock (other builds on the same machine install packages too).
@@ -110,10 +92,10 @@ fi
 while read -r path; do
     if [ -e "$path" ] || [ -L "$path" ]; then
         [ -d "$path" ] && [ ! -L "$path" ] && continue
-        skip "$path is on this machine already (make install PREFIX=/usr?); dpkg -r would remove it"
+        skip_deb "$path is on this machine already (make install PREFIX=/usr?); dpkg -r would remove it"
     fi
 done < "$work/paths"
-[ -e /usr/share/swnuma ] && skip "/usr/share/swnuma exists already"
+[ -e /usr/share/swnuma ] && skip_deb "/usr/share/swnuma exists already"
 # A page from another install (/usr/local) would come first in man's path.
 man_before=$(env -u MANPATH man -w swnuma 2> /dev/null)
 
@@ -195,5 +177,4 @@ if $installed; then
     if [ "$(env -u MANPATH man -w swnuma 2> /dev/null)" = "$man_before" ]; then pass; else fail leftovers "man -w swnuma still finds a page"; fi
 fi
 
-echo "deb: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
