@@ -22,7 +22,7 @@ BIN := .build/release/swnuma
 # systemd and man-db `systemd-analyze verify` of deploy/systemd, python3-jinja2
 # the Ansible playbook's assertions, hwdata names PCI devices, libxml2-utils
 # and librsvg2-bin validate and render --draw's SVG).
-BUILD_DEPS := libnuma-dev pkg-config
+BUILD_DEPS := libnuma-dev pkg-config libyaml-dev
 TEST_DEPS := numactl hwdata qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind jq systemd man-db python3-jinja2 libxml2-utils librsvg2-bin
 
 PREFIX ?= /usr/local

@@ -159,7 +159,8 @@ public struct NodeAllocatableMemory: Hashable, Sendable {
             }
             if text.hasSuffix("%") {
                 if text == "0%" || text == "100%" { continue }
-                guard let parsed = Float(String(text.dropLast())), parsed.isFinite else {
+                // The kubelet trims every trailing '%' (`1%%` is 1%).
+                guard let parsed = Float(String(text.reversed().drop(while: { $0 == "%" }).reversed())), parsed.isFinite else {
                     findings.append(
                         Finding(.refusal, "eviction-hard", "--eviction-hard: \(signal): invalid percentage \(text)",
                             advice: "write a percentage such as 5%"))
@@ -419,7 +420,9 @@ public enum MemoryManagerRules {
                             advice: "give a positive quantity"))
                     continue
                 }
-                let bytes = quantity.int64Value.map { UInt64($0) } ?? UInt64.max
+                // A value the kubelet cannot turn into bytes is refused elsewhere; no comparison for it.
+                guard let whole = quantity.int64Value else { continue }
+                let bytes = UInt64(bitPattern: whole)
                 if name == MemoryResource.memory {
                     if node.memory == 0 {
                         findings.append(
