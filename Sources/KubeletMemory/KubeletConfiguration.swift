@@ -94,7 +94,7 @@ extension KubeletSettings {
         if !converter.duplicateErrors.isEmpty { advice.append("write each key once; the kubelet keeps the last") }
         return [
             Finding(.unsafe, "config-strict",
-                "\(path): the kubelet logs \"Using lenient decoding as strict decoding failed\" err=\"\(message)\"",
+                "\(path): the kubelet logs \"Using lenient decoding as strict decoding failed\" err=\(goQuote(message))",
                 advice: advice.joined(separator: "; "))
         ]
     }
@@ -381,26 +381,31 @@ struct YAMLToJSON {
     /// Walks the document (its node counts as one decode, as go-yaml's document node does).
     mutating func walk(_ root: YAMLNode) throws(YAMLError) {
         try count(aliased: false)
-        // An explicit stack: nesting can be thousands deep.
-        var work: [(node: YAMLNode, aliased: Bool)] = [(root, false)]
-        while let (node, aliased) = work.popLast() {
+        // An explicit stack: nesting can be thousands deep. A mapping's keys
+        // are checked for repeats after its pairs are decoded, as go-yaml does.
+        var work: [(node: YAMLNode, aliased: Bool, checkKeys: Bool)] = [(root, false, false)]
+        while let (node, aliased, checkKeys) = work.popLast() {
+            if checkKeys {
+                try checkDuplicates(node, aliased: aliased)
+                continue
+            }
             try count(aliased: aliased)
             switch node.kind {
             case .scalar:
                 break
             case .alias(_, let target):
-                work.append((target, true))
+                work.append((target, true, false))
             case .sequence(let items):
-                for item in items.reversed() { work.append((item, aliased)) }
+                for item in items.reversed() { work.append((item, aliased, false)) }
             case .mapping(let pairs):
-                try checkDuplicates(node, aliased: aliased)
-                var pending: [(node: YAMLNode, aliased: Bool)] = []
+                work.append((node, aliased, true))
+                var pending: [(node: YAMLNode, aliased: Bool, checkKeys: Bool)] = []
                 for pair in pairs {
                     if isMergeKey(pair.key) {
-                        for merged in try mergeSources(pair.value) { pending.append((merged, aliased)) }
+                        for merged in try mergeSources(pair.value) { pending.append((merged, aliased, false)) }
                     } else {
-                        pending.append((pair.key, aliased))
-                        pending.append((pair.value, aliased))
+                        pending.append((pair.key, aliased, false))
+                        pending.append((pair.value, aliased, false))
                     }
                 }
                 for item in pending.reversed() { work.append(item) }
@@ -455,22 +460,19 @@ func mergeSources(_ value: YAMLNode) throws(YAMLError) -> [YAMLNode] {
 }
 
 /// A mapping's pairs with merges applied, in go-yaml's order of assignment.
-func effectivePairs(_ node: YAMLNode) throws(YAMLError) -> [(key: YAMLNode, value: YAMLNode)] {
+func effectivePairs(_ node: YAMLNode, depth: Int = 0) throws(YAMLError) -> [(key: YAMLNode, value: YAMLNode)] {
     guard case .mapping(let pairs) = node.resolved.kind else { return [] }
+    guard depth < 100 else { throw YAMLError("yaml: line \(node.line): merge keys nested more than 100 deep (swnuma's limit)") }
     guard pairs.contains(where: { isMergeKey($0.key) }) else { return pairs }
     var result: [(key: YAMLNode, value: YAMLNode)] = []
-    var visiting: [YAMLNode] = [node]
-    // Merges nest (a merged mapping may merge others); bounded by the alias walk above.
-    while let current = visiting.popLast() {
-        guard case .mapping(let currentPairs) = current.resolved.kind else { continue }
-        for pair in currentPairs {
-            if isMergeKey(pair.key) {
-                for source in try mergeSources(pair.value) {
-                    result.append(contentsOf: try effectivePairs(source))
-                }
-            } else {
-                result.append(pair)
+    for pair in pairs {
+        if isMergeKey(pair.key) {
+            // A merged mapping may merge others in turn: bounded above, and by the alias walk.
+            for source in try mergeSources(pair.value) {
+                result.append(contentsOf: try effectivePairs(source, depth: depth + 1))
             }
+        } else {
+            result.append(pair)
         }
     }
     return result
@@ -643,7 +645,7 @@ struct TypedDecoder {
                 strict("unknown field \(goQuote(name))")
                 continue
             }
-            let value = node.view
+            var value: JSONView { node.view }
             switch name {
             case "memoryManagerPolicy":
                 switch value {

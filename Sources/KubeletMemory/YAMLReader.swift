@@ -34,7 +34,7 @@ public struct YAMLNode: Sendable {
 /// (`yaml: line 3: mapping values are not allowed in this context`).
 public struct YAMLError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String
-    init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = description }
 }
 
 /// Reads the first document of a YAML stream, within the kubelet's bounds.
@@ -48,7 +48,7 @@ public enum YAMLReader {
     /// document nested N deep costs N times its length; the kubelet's own
     /// scanner does not, and accepts up to ``maximumDepth``. No kubelet
     /// configuration nests flow collections more than a few deep.
-    public static let maximumFlowDepth = 200
+    public static let maximumFlowDepth = 64
 
     /// The first document of `bytes` as a tree, nil for an empty stream.
     ///
