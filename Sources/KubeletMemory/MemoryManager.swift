@@ -331,7 +331,7 @@ public enum MemoryManagerRules {
                     advice: advice)
             case .notConvertible(let node, let type, let quantity):
                 return Finding(.refusal, "quantity", "could not covert a variable of type Quantity to int64",
-                    advice: "node \(node) \(type)=\(quantity) is not a whole number of bytes within 64 bits: round it")
+                    advice: "node \(node) \(type)=\(quantity) is held by the kubelet as a decimal it cannot turn into bytes (it was written with a fraction, such as 0.5Gi, a milli or smaller unit, or 19 or more digits): write it as whole units with a suffix, such as \(quantity.wholeUnits.map { Quantity($0, format: .binarySI).description } ?? "512Mi")")
             case .tooLarge(let message):
                 return Finding(.refusal, "quantity", message, advice: "give a smaller quantity")
             }
