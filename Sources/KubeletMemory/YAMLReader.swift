@@ -40,7 +40,8 @@ public struct YAMLError: Error, Hashable, Sendable, CustomStringConvertible {
 /// Reads the first document of a YAML stream, within the kubelet's bounds.
 public enum YAMLReader {
     /// The deepest nesting the kubelet's YAML library accepts (its scanner's
-    /// `max_flow_level` and `max_indents`).
+    /// `max_flow_level` and `max_indents`): 10,000 flow levels, and block
+    /// collections to 10,001 deep (a top-level mapping and 10,000 levels in it).
     public static let maximumDepth = 10_000
 
     /// The deepest nesting of flow collections (`[` and `{`) swnuma reads.
@@ -82,6 +83,7 @@ public enum YAMLReader {
         /// Anchors of collections still open: an alias to one is an alias inside itself.
         var open: [String: Int] = [:]
         var flowDepth = 0
+        var blockDepth = 0
         var root: YAMLNode?
 
         mutating func run(_ parser: inout yaml_parser_t) -> Result<YAMLNode?, YAMLError> {
@@ -122,10 +124,13 @@ public enum YAMLReader {
                     let flow = mapping
                         ? event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
                         : event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
-                    if stack.count >= YAMLReader.maximumDepth {
-                        return .failure(YAMLError("yaml: line \(line): exceeded max depth of \(YAMLReader.maximumDepth)"))
-                    }
-                    if flow {
+                    if !flow {
+                        // go-yaml counts block indentation levels: the 10,001st block collection is one too many.
+                        blockDepth += 1
+                        if blockDepth > YAMLReader.maximumDepth + 1 {
+                            return .failure(YAMLError("yaml: line \(line): exceeded max depth of \(YAMLReader.maximumDepth)"))
+                        }
+                    } else {
                         flowDepth += 1
                         if flowDepth > YAMLReader.maximumFlowDepth {
                             return .failure(
@@ -136,7 +141,7 @@ public enum YAMLReader {
                     stack.append(Frame(isMapping: mapping, anchor: anchor, line: line, flow: flow))
                 case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                     guard let frame = stack.popLast() else { break }
-                    if frame.flow { flowDepth -= 1 }
+                    if frame.flow { flowDepth -= 1 } else { blockDepth -= 1 }
                     let node: YAMLNode
                     if frame.isMapping {
                         var pairs: [(key: YAMLNode, value: YAMLNode)] = []

@@ -238,6 +238,13 @@ import Testing
         } catch {
             #expect("\(error)".contains("exceeded max depth of 10000"))
         }
+        // go-yaml's exact bound: a top-level mapping and 10,000 block sequences in it pass, one more does not.
+        let deepest = Self.header + "x:\n" + String(repeating: "- ", count: 10_000) + "a\n"
+        #expect(try KubeletSettings.decodeConfigFile(Array(deepest.utf8), path: "k").findings.count == 1)
+        let beyond = Self.header + "x:\n" + String(repeating: "- ", count: 10_001) + "a\n"
+        #expect(throws: KubeletInputError("'k' is not YAML or JSON: yaml: line 4: exceeded max depth of 10000")) {
+            try KubeletSettings.decodeConfigFile(Array(beyond.utf8), path: "k")
+        }
         // Nesting within the bounds is read.
         let fine = Self.header + "x: " + String(repeating: "[", count: 60) + String(repeating: "]", count: 60) + "\n"
         #expect(try KubeletSettings.decodeConfigFile(Array(fine.utf8), path: "k").findings.count == 1)
