@@ -383,29 +383,35 @@ struct YAMLToJSON {
         try count(aliased: false)
         // An explicit stack: nesting can be thousands deep. A mapping's keys
         // are checked for repeats after its pairs are decoded, as go-yaml does.
-        var work: [(node: YAMLNode, aliased: Bool, checkKeys: Bool)] = [(root, false, false)]
-        while let (node, aliased, checkKeys) = work.popLast() {
+        var work: [(node: YAMLNode, aliased: Bool, checkKeys: Bool, isKey: Bool)] = [(root, false, false, false)]
+        while let (node, aliased, checkKeys, isKey) = work.popLast() {
             if checkKeys {
                 try checkDuplicates(node, aliased: aliased)
                 continue
             }
             try count(aliased: aliased)
             switch node.kind {
-            case .scalar:
-                break
+            case .scalar(let value, let style, let tag):
+                // Every value becomes JSON: a tag that does not fit, or a float
+                // JSON cannot write, fails the whole file, used or not.
+                guard !aliased else { break }
+                let resolved = try ResolvedScalar(node, value: value, style: style, tag: tag)
+                if !isKey, case .float(let number) = resolved, !number.isFinite {
+                    throw YAMLError("json: unsupported value: \(number.isNaN ? "NaN" : number < 0 ? "-Inf" : "+Inf")")
+                }
             case .alias(_, let target):
-                work.append((target, true, false))
+                work.append((target, true, false, isKey))
             case .sequence(let items):
-                for item in items.reversed() { work.append((item, aliased, false)) }
+                for item in items.reversed() { work.append((item, aliased, false, false)) }
             case .mapping(let pairs):
-                work.append((node, aliased, true))
-                var pending: [(node: YAMLNode, aliased: Bool, checkKeys: Bool)] = []
+                work.append((node, aliased, true, false))
+                var pending: [(node: YAMLNode, aliased: Bool, checkKeys: Bool, isKey: Bool)] = []
                 for pair in pairs {
                     if isMergeKey(pair.key) {
-                        for merged in try mergeSources(pair.value) { pending.append((merged, aliased, false)) }
+                        for merged in try mergeSources(pair.value) { pending.append((merged, aliased, false, false)) }
                     } else {
-                        pending.append((pair.key, aliased, false))
-                        pending.append((pair.value, aliased, false))
+                        pending.append((pair.key, aliased, false, true))
+                        pending.append((pair.value, aliased, false, false))
                     }
                 }
                 for item in pending.reversed() { work.append(item) }

@@ -177,7 +177,7 @@ import Testing
         #expect(decoded.findings.first?.message.contains(#"key \"memory\" already set in map"#) == true)
     }
 
-    @Test func notAKubeletConfiguration() {
+    @Test func notAKubeletConfiguration() throws {
         #expect(throws: KubeletInputError("kubelet config file \"k.yaml\" was empty")) {
             try KubeletSettings.decodeConfigFile([], path: "k.yaml")
         }
@@ -187,7 +187,12 @@ import Testing
         }
         #expect(throws: KubeletInputError.self) { try KubeletSettings.decodeConfigFile(Array("- a\n- b\n".utf8), path: "k") }
         #expect(throws: KubeletInputError.self) { try KubeletSettings.decodeConfigFile(Array("a: [\n".utf8), path: "k") }
-        #expect(throws: KubeletInputError.self) { try KubeletSettings.decodeConfigFile(Array("a: .inf\n".utf8), path: "k") }
+        // The whole file becomes JSON, unknown fields included: what JSON cannot hold stops the kubelet.
+        #expect(throws: KubeletInputError("'k.yaml' is not YAML or JSON: json: unsupported value: +Inf")) { try decode("unused: .inf\n") }
+        #expect(throws: KubeletInputError("'k.yaml' is not YAML or JSON: yaml: cannot decode !!str `x` as a !!int")) {
+            try decode("unused: [!!int x]\n")
+        }
+        #expect(try decode("unused: {.inf: 1, !custom 5: !!int \"3\"}\n").findings.count == 1)
     }
 
     @Test func syntaxErrorsNameTheLine() throws {
