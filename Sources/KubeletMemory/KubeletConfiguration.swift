@@ -394,7 +394,9 @@ struct YAMLToJSON {
             case .scalar(let value, let style, let tag):
                 // Every value becomes JSON: a tag that does not fit, or a float
                 // JSON cannot write, fails the whole file, used or not.
-                guard !aliased else { break }
+                // (Only a tag can fail, and only the spellings of infinity
+                // and NaN make a float JSON cannot write: the rest is cheap.)
+                guard !aliased, tag != nil || (style == .plain && !isKey && value.utf8.count <= 5 && value.contains(".")) else { break }
                 let resolved = try ResolvedScalar(node, value: value, style: style, tag: tag)
                 if !isKey, case .float(let number) = resolved, !number.isFinite {
                     throw YAMLError("json: unsupported value: \(number.isNaN ? "NaN" : number < 0 ? "-Inf" : "+Inf")")
