@@ -23,7 +23,7 @@ BIN := .build/release/swnuma
 # the Ansible playbook's assertions, hwdata names PCI devices, libxml2-utils
 # and librsvg2-bin validate and render --draw's SVG).
 # ansible-core runs the playbook; dpkg-dev and lintian build and check the Debian package.
-BUILD_DEPS := libnuma-dev pkg-config
+BUILD_DEPS := libnuma-dev pkg-config libyaml-dev
 TEST_DEPS := numactl hwdata qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind jq systemd man-db python3-jinja2 libxml2-utils librsvg2-bin golang-go golang-github-davecgh-go-spew-dev golang-k8s-sigs-yaml-dev golang-k8s-sigs-json-dev strace ansible-core lintian dpkg-dev
 
 PREFIX ?= /usr/local

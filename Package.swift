@@ -15,8 +15,6 @@ let package = Package(
         .executable(name: "swnuma", targets: ["swnuma"]),
     ],
     dependencies: [
-        // YAML for kubelet configuration files (KubeletMemory only; NUMA stays dependency-free).
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // `swift package generate-documentation --target NUMA` (the NUMA.docc catalog; `make test-docc`).
         // Command plugins only: nothing of it is linked into NUMA or swnuma, and `make build` does not compile it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
@@ -30,10 +28,16 @@ let package = Package(
             pkgConfig: "numa",
             providers: [.apt(["libnuma-dev"])]
         ),
+        // libyaml's event parser, for kubelet configuration files (KubeletMemory only).
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
         // The library: topology from an injectable root, NodeSet/CPUSet, policies. Never prints.
         .target(name: "NUMA", dependencies: ["CNUMA"], swiftSettings: strict),
         // The kubelet memory manager's rules: reservations, quantities, machine state, checkpoints.
-        .target(name: "KubeletMemory", dependencies: ["NUMA", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(name: "KubeletMemory", dependencies: ["NUMA", "CYAML"], swiftSettings: strict),
         // The command line: Core (scanner, option rows, Mode, plan), Output, Docs writers,
         // and one folder per mode under Modes/.
         .target(name: "SwnumaCLI", dependencies: ["NUMA", "KubeletMemory"], swiftSettings: strict),

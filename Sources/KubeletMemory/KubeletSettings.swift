@@ -1,5 +1,4 @@
 public import NUMA
-internal import Yams
 
 /// What the kubelet will be told about memory: the settings of its command
 /// line and configuration file that the memory manager reads, after the
@@ -25,7 +24,8 @@ public struct KubeletSettings: Sendable {
     public var configFile: String?
     /// Where each setting came from, for messages: `flag`, `config`, or absent for a default.
     public var origins: [String: String] = [:]
-    /// What the kubelet would refuse while reading its flags and file.
+    /// What the kubelet would refuse, or log, while reading its flags and
+    /// file (strict-decoding warnings have the `unsafe` severity).
     public var refusals: [Finding] = []
 
     public init() {}
@@ -76,24 +76,96 @@ func joinPath(_ directory: String, _ name: String) -> String {
     directory.hasSuffix("/") ? directory + name : directory + "/" + name
 }
 
-// MARK: Reading a command line
+
+// MARK: Reading a command line, as the kubelet's pflag flag set reads it
+
+/// Pairs in the order first given, a later value for a key replacing the
+/// earlier one (a Go map, with an order for messages), in constant time per pair.
+struct OrderedPairs {
+    private(set) var pairs: [(String, String)] = []
+    private var index: [String: Int] = [:]
+
+    init(_ pairs: [(String, String)] = []) {
+        for pair in pairs { set(pair.0, pair.1) }
+    }
+
+    mutating func set(_ key: String, _ value: String) {
+        if let at = index[key] {
+            pairs[at].1 = value
+        } else {
+            index[key] = pairs.count
+            pairs.append((key, value))
+        }
+    }
+}
 
 extension KubeletSettings {
-    /// Kubelet flags that take no value, so that `--flag word` leaves `word` alone.
+    /// Kubelet flags that take no value (pflag's `NoOptDefVal`), so that
+    /// `--flag word` leaves `word` alone; `--flag=false` still sets them.
     static let booleanFlags: Set<String> = [
-        "experimental-allocatable-ignore-eviction", "fail-swap-on", "register-node", "register-schedulable", "cgroups-per-qos",
-        "enable-server", "enable-debugging-handlers", "enable-controller-attach-detach", "exit-on-lock-contention",
-        "rotate-certificates", "rotate-server-certificates", "serialize-image-pulls", "make-iptables-util-chains",
-        "protect-kernel-defaults", "kernel-memcg-notification", "localstorage-capacity-isolation", "keep-terminated-pod-volumes",
-        "logtostderr", "alsologtostderr", "add-dir-header", "skip-headers", "skip-log-headers", "one-output", "help", "h",
-        "version", "containerized", "allow-privileged", "fail-cgroupv1", "enable-cadvisor-json-endpoints", "seccomp-default",
-        "log-flush-frequency-enabled", "log-json-split-stream",
+        "help", "version", "fail-swap-on", "fail-cgroupv1", "enable-server", "anonymous-auth", "authentication-token-webhook",
+        "rotate-server-certificates", "rotate-certificates", "enable-debugging-handlers", "contention-profiling",
+        "cgroups-per-qos", "runonce", "cpu-cfs-quota", "serialize-image-pulls", "protect-kernel-defaults",
+        "kernel-memcg-notification", "localstorage-capacity-isolation", "local-storage-capacity-isolation",
+        "make-iptables-util-chains", "register-node", "register-schedulable", "keep-terminated-pod-volumes",
+        "exit-on-lock-contention", "experimental-allocatable-ignore-eviction", "seccomp-default",
+        "enable-controller-attach-detach", "windows-service", "experimental-check-node-capabilities-before-mount",
+        "log-json-split-stream", "log-text-split-stream", "add-dir-header", "alsologtostderr", "logtostderr", "one-output",
+        "skip-headers", "skip-log-headers", "log-flush-frequency-enabled", "enable-cadvisor-json-endpoints",
+        "containerized", "allow-privileged", "enable-load-reader", "docker-only",
     ]
 
-    /// The flags of a kubelet command line, in order, as (name, value) pairs;
-    /// a flag without a value has a nil one. Words that are not flags are
-    /// returned apart (the kubelet refuses them).
-    static func scanFlags(_ arguments: [String]) -> (flags: [(name: String, value: String?)], stray: [String]) {
+    /// Kubelet flags that take a value (from `kubelet --help` of 1.30 to
+    /// 1.34, deprecated ones included, and the global logging flags).
+    static let valueFlags: Set<String> = [
+        "config", "config-dir", "kubeconfig", "bootstrap-kubeconfig", "cert-dir", "hostname-override", "node-ip", "root-dir",
+        "register-with-taints", "node-labels", "lock-file", "node-status-max-images", "cloud-provider", "cloud-config",
+        "runtime-cgroups", "minimum-container-ttl-duration", "maximum-dead-containers-per-container",
+        "maximum-dead-containers", "image-credential-provider-config", "image-credential-provider-bin-dir",
+        "windows-priorityclass", "pod-infra-container-image", "provider-id", "pod-manifest-path", "sync-frequency",
+        "file-check-frequency", "http-check-frequency", "manifest-url", "manifest-url-header", "address", "port",
+        "read-only-port", "authentication-token-webhook-cache-ttl", "client-ca-file", "authorization-mode",
+        "authorization-webhook-cache-authorized-ttl", "authorization-webhook-cache-unauthorized-ttl", "tls-cert-file",
+        "tls-private-key-file", "tls-cipher-suites", "tls-min-version", "registry-qps", "registry-burst", "event-qps",
+        "event-burst", "healthz-port", "healthz-bind-address", "oom-score-adj", "cluster-domain", "cluster-dns",
+        "streaming-connection-idle-timeout", "node-status-update-frequency", "image-gc-high-threshold",
+        "image-gc-low-threshold", "minimum-image-ttl-duration", "volume-stats-agg-period", "feature-gates",
+        "kubelet-cgroups", "system-cgroups", "cgroup-driver", "cgroup-root", "cpu-manager-policy",
+        "cpu-manager-policy-options", "cpu-manager-reconcile-period", "qos-reserved", "topology-manager-policy",
+        "topology-manager-scope", "topology-manager-policy-options", "runtime-request-timeout", "hairpin-mode", "max-pods",
+        "pod-cidr", "pod-max-pids", "resolv-conf", "cpu-cfs-quota-period", "enforce-node-allocatable", "max-open-files",
+        "kube-api-content-type", "kube-api-qps", "kube-api-burst", "eviction-hard", "eviction-soft",
+        "eviction-soft-grace-period", "eviction-pressure-transition-period", "eviction-max-pod-grace-period",
+        "eviction-minimum-reclaim", "pods-per-core", "reserved-cpus", "system-reserved", "kube-reserved",
+        "system-reserved-cgroup", "kube-reserved-cgroup", "volume-plugin-dir", "iptables-masquerade-bit",
+        "iptables-drop-bit", "container-log-max-size", "container-log-max-files", "allowed-unsafe-sysctls",
+        "memory-manager-policy", "reserved-memory", "container-runtime-endpoint", "image-service-endpoint",
+        "experimental-mounter-path", "container-runtime", "v", "vmodule", "log-flush-frequency", "logging-format",
+        "log-json-info-buffer-size", "log-text-info-buffer-size", "log-backtrace-at", "log-dir", "log-file",
+        "log-file-max-size", "stderrthreshold", "azure-container-registry-config", "seccomp-profile-root",
+        "node-status-report-frequency", "experimental-allowed-unsafe-sysctls", "dynamic-config-dir",
+        "cloud-provider-gce-lb-src-cidrs", "cloud-provider-gce-l7lb-src-cidrs", "housekeeping-interval",
+    ]
+
+    /// The one-letter forms the kubelet's flag set knows.
+    static let shorthands: [Character: String] = ["h": "help", "v": "v"]
+
+    /// pflag's `ParseBool` values.
+    static func goParseBool(_ text: String) -> Bool? {
+        switch text {
+        case "1", "t", "T", "TRUE", "true", "True": true
+        case "0", "f", "F", "FALSE", "false", "False": false
+        default: nil
+        }
+    }
+
+    /// A kubelet command line read as its flag set reads it: long names
+    /// with `_` normalised to `-`, a value attached by `=` or in the next
+    /// word (even one starting with `-`), one-letter forms `-h` and `-v`,
+    /// and words that are not flags set apart (the kubelet refuses them as
+    /// commands). Reading stops at the first error, as pflag's does; the
+    /// error is the kubelet's own words.
+    static func scanFlags(_ arguments: [String]) -> (flags: [(name: String, value: String?)], stray: [String], error: String?) {
         var flags: [(String, String?)] = []
         var stray: [String] = []
         var index = 0
@@ -104,24 +176,68 @@ extension KubeletSettings {
                 stray.append(contentsOf: arguments[index...])
                 break
             }
-            guard word.hasPrefix("-"), word.count > 1 else {
+            guard word.hasPrefix("-"), word.utf8.count > 1 else {
                 stray.append(word)
                 continue
             }
-            let body = word.drop(while: { $0 == "-" })
-            if let equals = body.firstIndex(of: "=") {
-                flags.append((String(body[..<equals]), String(body[body.index(after: equals)...])))
+            if word.hasPrefix("--") {
+                let body = word.dropFirst(2)
+                if body.isEmpty || body.hasPrefix("-") || body.hasPrefix("=") {
+                    return (flags, stray, "bad flag syntax: \(word)")
+                }
+                let given: Substring
+                var value: String?
+                if let equals = body.firstIndex(of: "=") {
+                    given = body[..<equals]
+                    value = String(body[body.index(after: equals)...])
+                } else {
+                    given = body
+                }
+                let name = String(given.map { $0 == "_" ? "-" : $0 })
+                if booleanFlags.contains(name) {
+                    flags.append((name, value ?? "true"))
+                } else if valueFlags.contains(name) {
+                    if value == nil {
+                        guard index < arguments.count else { return (flags, stray, "flag needs an argument: \(word)") }
+                        value = arguments[index]
+                        index += 1
+                    }
+                    flags.append((name, value))
+                } else {
+                    return (flags, stray, "unknown flag: --\(given)")
+                }
                 continue
             }
-            let name = String(body)
-            if !booleanFlags.contains(name), index < arguments.count, !arguments[index].hasPrefix("-") || arguments[index] == "-" {
-                flags.append((name, arguments[index]))
-                index += 1
-            } else {
-                flags.append((name, nil))
+            // One-letter flags, possibly several in one word (`-hv2`).
+            var letters = Substring(word.dropFirst())
+            while let letter = letters.first {
+                guard let name = shorthands[letter] else {
+                    return (flags, stray, "unknown shorthand flag: '\(letter)' in -\(letters)")
+                }
+                let rest = letters.dropFirst()
+                if booleanFlags.contains(name) {
+                    if rest.hasPrefix("=") {
+                        flags.append((name, String(rest.dropFirst())))
+                        break
+                    }
+                    flags.append((name, "true"))
+                    letters = rest
+                    continue
+                }
+                if rest.hasPrefix("=") {
+                    flags.append((name, String(rest.dropFirst())))
+                } else if !rest.isEmpty {
+                    flags.append((name, String(rest)))
+                } else if index < arguments.count {
+                    flags.append((name, arguments[index]))
+                    index += 1
+                } else {
+                    return (flags, stray, "flag needs an argument: '\(letter)' in -\(letters)")
+                }
+                break
             }
         }
-        return (flags, stray)
+        return (flags, stray, nil)
     }
 
     /// The settings a kubelet command line gives, reading its `--config`
@@ -134,21 +250,28 @@ extension KubeletSettings {
     ///   `root` when nil.
     public static func load(arguments: [String], root: SystemRoot, relativeRoot: SystemRoot? = nil) throws(KubeletInputError) -> KubeletSettings {
         var settings = KubeletSettings()
-        let (flags, stray) = scanFlags(arguments)
-        if let word = stray.first {
+        let (flags, stray, error) = scanFlags(arguments)
+        if let error {
+            settings.refusals.append(
+                Finding(.refusal, "kubelet-flag", "failed to parse kubelet flag: \(error)",
+                    advice: "fix or remove the flag: the kubelet does not start with a flag it does not know"))
+        } else if let word = stray.first {
             settings.refusals.append(
                 Finding(.refusal, "stray-argument", "unknown command \(word)",
                     advice: "the kubelet takes only flags: remove '\(word)' or give it a flag"))
         }
-        if let config = flags.last(where: { $0.name == "config" }) {
-            let path = config.value ?? ""
+        // The kubelet reads the file only when the last --config names one (`--config=` loads none).
+        if let config = flags.last(where: { $0.name == "config" }), let path = config.value, !path.isEmpty {
             settings.configFile = path
             let base = path.hasPrefix("/") ? root : relativeRoot ?? root
             let relative = path.hasPrefix("/") ? String(path.drop(while: { $0 == "/" })) : path
-            guard !path.isEmpty, let bytes = base.readBytes(relative) else {
-                throw KubeletInputError("cannot read the kubelet configuration file '\(base.resolve(relative))'")
+            let bytes: [UInt8]
+            switch base.read(relative, limit: configFileLimit) {
+            case .success(let read): bytes = read
+            case .failure(let error):
+                throw KubeletInputError("cannot read the kubelet configuration file '\(base.resolve(relative))': \(error.description)")
             }
-            try settings.readConfigFile(String(decoding: bytes, as: UTF8.self), path: path)
+            settings.refusals.append(contentsOf: try settings.decodeConfig(bytes, path: path))
         }
         settings.applyFlags(flags)
         return settings
@@ -157,21 +280,23 @@ extension KubeletSettings {
     mutating func applyFlags(_ flags: [(name: String, value: String?)]) {
         var reservedMemoryStarted = false
         var reservedMemoryCleared = false
-        var systemStarted = false
-        var kubeStarted = false
-        var evictionStarted = false
+        var system: OrderedPairs?
+        var kube: OrderedPairs?
+        var eviction: OrderedPairs?
+        func invalid(_ name: String, _ value: String, _ reason: String, advice: String) -> Finding {
+            Finding(.refusal, "\(name)-flag", "failed to parse kubelet flag: invalid argument \"\(value)\" for \"--\(name)\" flag: \(reason)", advice: advice)
+        }
         for (name, value) in flags {
+            let text = value ?? ""
             switch name {
             case "memory-manager-policy":
-                memoryManagerPolicy = value ?? ""
+                memoryManagerPolicy = text
                 origins["memoryManagerPolicy"] = "flag"
             case "reserved-memory":
-                let text = value ?? ""
                 if reservedMemoryCleared {
                     refusals.append(
-                        Finding(.refusal, "reserved-memory-flag", "invalid argument \"\(text)\" for \"--reserved-memory\" flag: no target (nil pointer to *[]MemoryReservation",
-                            advice: "drop the empty --reserved-memory= before it"))
-                    continue
+                        invalid(name, text, "no target (nil pointer to *[]MemoryReservation", advice: "drop the empty --reserved-memory= before it"))
+                    return
                 }
                 if text.isEmpty {
                     reservedMemoryCleared = true
@@ -186,156 +311,62 @@ extension KubeletSettings {
                     reservedMemory.append(contentsOf: try MemoryReservation.parseFlag(text))
                 } catch {
                     refusals.append(
-                        Finding(.refusal, "reserved-memory-flag", "invalid argument \"\(text)\" for \"--reserved-memory\" flag: \(error.description)",
+                        invalid(name, text, error.description,
                             advice: "write it as NODE:memory=QUANTITY[,hugepages-SIZE=QUANTITY] (';' between nodes, or repeat the flag)"))
+                    return
                 }
-            case "system-reserved", "kube-reserved":
-                let system = name == "system-reserved"
-                if system ? !systemStarted : !kubeStarted {
-                    if system { systemReserved = [] } else { kubeReserved = [] }
-                    if system { systemStarted = true } else { kubeStarted = true }
-                }
-                origins[system ? "systemReserved" : "kubeReserved"] = "flag"
-                guard let pairs = Self.splitPairs(value ?? "", separator: "=") else {
+            case "system-reserved", "kube-reserved", "eviction-hard":
+                let separator: Character = name == "eviction-hard" ? "<" : "="
+                // The first use replaces the file's map; later ones add to it.
+                var pairs = (name == "system-reserved" ? system : name == "kube-reserved" ? kube : eviction) ?? OrderedPairs()
+                guard Self.setMapItems(text, separator: separator, into: &pairs) else {
                     refusals.append(
-                        Finding(.refusal, "\(name)-flag", "invalid argument \"\(value ?? "")\" for \"--\(name)\" flag: malformed pair, expect string=string",
-                            advice: "write it as memory=QUANTITY[,cpu=QUANTITY]"))
-                    continue
+                        invalid(name, text, "malformed pair, expect string\(separator)string",
+                            advice: name == "eviction-hard"
+                                ? "write it as memory.available<QUANTITY[,nodefs.available<PERCENT]"
+                                : "write it as memory=QUANTITY[,cpu=QUANTITY]"))
+                    return
                 }
-                for pair in pairs {
-                    if system { Self.setPair(&systemReserved, pair) } else { Self.setPair(&kubeReserved, pair) }
+                switch name {
+                case "system-reserved":
+                    system = pairs
+                    systemReserved = pairs.pairs
+                    origins["systemReserved"] = "flag"
+                case "kube-reserved":
+                    kube = pairs
+                    kubeReserved = pairs.pairs
+                    origins["kubeReserved"] = "flag"
+                default:
+                    eviction = pairs
+                    evictionHard = pairs.pairs
+                    origins["evictionHard"] = "flag"
                 }
-            case "eviction-hard":
-                if !evictionStarted {
-                    evictionHard = []
-                    evictionStarted = true
-                }
-                origins["evictionHard"] = "flag"
-                guard let pairs = Self.splitPairs(value ?? "", separator: "<") else {
-                    refusals.append(
-                        Finding(.refusal, "eviction-hard-flag", "invalid argument \"\(value ?? "")\" for \"--eviction-hard\" flag: malformed pair, expect string<string",
-                            advice: "write it as memory.available<QUANTITY[,nodefs.available<PERCENT]"))
-                    continue
-                }
-                var list = evictionHard ?? []
-                for pair in pairs { Self.setPair(&list, pair) }
-                evictionHard = list
             case "experimental-allocatable-ignore-eviction":
-                ignoreEvictionThreshold = value.map { ["true", "1", "t", "T", "TRUE", "True"].contains($0) } ?? true
-            case "root-dir":
-                rootDirectory = value ?? ""
-            default:
-                break
-            }
-        }
-    }
-
-    /// `a=1,b=2` as pairs (blanks trimmed), or nil when one lacks the separator.
-    static func splitPairs(_ text: String, separator: Character) -> [(String, String)]? {
-        if text.isEmpty { return [] }
-        var pairs: [(String, String)] = []
-        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let at = item.firstIndex(of: separator) else { return nil }
-            pairs.append((trim(item[..<at]), trim(item[item.index(after: at)...])))
-        }
-        return pairs
-    }
-
-    static func setPair(_ list: inout [(String, String)], _ pair: (String, String)) {
-        if let index = list.firstIndex(where: { $0.0 == pair.0 }) {
-            list[index].1 = pair.1
-        } else {
-            list.append(pair)
-        }
-    }
-
-    static func trim(_ text: Substring) -> String {
-        String(text.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
-    }
-}
-
-// MARK: Reading a configuration file
-
-extension KubeletSettings {
-    /// Reads a KubeletConfiguration (YAML or JSON) into these settings.
-    mutating func readConfigFile(_ text: String, path: String) throws(KubeletInputError) {
-        let node: Node?
-        do {
-            node = try Yams.compose(yaml: text)
-        } catch {
-            let reason = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
-            throw KubeletInputError("'\(path)' is not YAML or JSON: \(reason)")
-        }
-        guard let node, node.mapping != nil else {
-            throw KubeletInputError("'\(path)' is not a KubeletConfiguration: it holds no mapping")
-        }
-        func field(_ name: String) -> Node? { node[name] }
-        guard field("kind")?.string == "KubeletConfiguration" else {
-            throw KubeletInputError("'\(path)' is not a KubeletConfiguration: its kind is '\(field("kind")?.string ?? "")'")
-        }
-        let apiVersion = field("apiVersion")?.string ?? ""
-        guard apiVersion.hasPrefix("kubelet.config.k8s.io/") else {
-            throw KubeletInputError("'\(path)' has apiVersion '\(apiVersion)', not kubelet.config.k8s.io/v1beta1")
-        }
-        if let policy = field("memoryManagerPolicy")?.string {
-            memoryManagerPolicy = policy
-            origins["memoryManagerPolicy"] = "config"
-        }
-        if let value = field("mergeDefaultEvictionSettings")?.string {
-            mergeDefaultEvictionSettings = value == "true"
-        }
-        for (key, name) in [("systemReserved", 0), ("kubeReserved", 1), ("evictionHard", 2)] {
-            guard let entries = field(key) else { continue }
-            guard let map = entries.mapping else {
-                refusals.append(
-                    Finding(.refusal, "config-type", "\(path): \(key) must be a map of strings",
-                        advice: "write \(key): as a map, e.g. {memory: 1Gi}"))
-                continue
-            }
-            var pairs: [(String, String)] = []
-            for (k, v) in map { pairs.append((k.string ?? "", v.string ?? "")) }
-            origins[key] = "config"
-            switch name {
-            case 0: systemReserved = pairs
-            case 1: kubeReserved = pairs
-            default: evictionHard = pairs
-            }
-        }
-        if let list = field("reservedMemory") {
-            origins["reservedMemory"] = "config"
-            reservedMemory = []
-            guard let items = list.sequence else {
-                refusals.append(
-                    Finding(.refusal, "config-type", "\(path): reservedMemory must be a list",
-                        advice: "write reservedMemory: as a list of {numaNode: N, limits: {memory: QUANTITY}}"))
-                return
-            }
-            for item in items {
-                guard item.mapping != nil else {
-                    refusals.append(Finding(.refusal, "config-type", "\(path): a reservedMemory entry is not a map", advice: "write each entry as {numaNode: N, limits: {memory: QUANTITY}}"))
-                    continue
-                }
-                let nodeText = item["numaNode"]?.string ?? "0"
-                guard let node = goAtoi(nodeText), node >= Int64(Int32.min), node <= Int64(Int32.max) else {
+                guard let flag = Self.goParseBool(text) else {
                     refusals.append(
-                        Finding(.refusal, "config-type", "\(path): reservedMemory numaNode '\(nodeText)' is not a 32-bit integer",
-                            advice: "give the node's number"))
-                    continue
+                        invalid(name, text, "strconv.ParseBool: parsing \(goQuote(text)): invalid syntax", advice: "give true or false"))
+                    return
                 }
-                var reservation = MemoryReservation(numaNode: Int32(node), limits: [])
-                for (k, v) in item["limits"]?.mapping ?? Node.Mapping([]) {
-                    let name = k.string ?? ""
-                    let text = v.string ?? ""
-                    do {
-                        reservation.set(name, try Quantity.parse(text))
-                    } catch {
-                        refusals.append(
-                            Finding(.refusal, "quantity", "\(path): reservedMemory[\(node)].limits.\(name): quantity '\(text)': \(error.description)",
-                                advice: "write a quantity such as 1Gi, 512Mi or 1073741824"))
-                    }
+                ignoreEvictionThreshold = flag
+            case "root-dir":
+                rootDirectory = text
+            default:
+                if Self.booleanFlags.contains(name), name != "version", Self.goParseBool(text) == nil {
+                    refusals.append(invalid(name, text, "strconv.ParseBool: parsing \(goQuote(text)): invalid syntax", advice: "give true or false"))
+                    return
                 }
-                reservedMemory.append(reservation)
             }
         }
+    }
+
+    /// `a=1,b=2` added to `pairs` as the kubelet's map flags add them: empty
+    /// items skipped, blanks trimmed, the first `separator` splitting; false
+    /// when an item lacks it.
+    static func setMapItems(_ text: String, separator: Character, into pairs: inout OrderedPairs) -> Bool {
+        for item in text.split(separator: ",", omittingEmptySubsequences: true) {
+            guard let at = item.firstIndex(of: separator) else { return false }
+            pairs.set(goTrimSpace(String(item[..<at])), goTrimSpace(String(item[item.index(after: at)...])))
+        }
+        return true
     }
 }

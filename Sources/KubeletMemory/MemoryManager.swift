@@ -159,7 +159,8 @@ public struct NodeAllocatableMemory: Hashable, Sendable {
             }
             if text.hasSuffix("%") {
                 if text == "0%" || text == "100%" { continue }
-                guard let parsed = Float(String(text.dropLast())), parsed.isFinite else {
+                // The kubelet trims every trailing '%' (`1%%` is 1%).
+                guard let parsed = Float(String(text.reversed().drop(while: { $0 == "%" }).reversed())), parsed.isFinite else {
                     findings.append(
                         Finding(.refusal, "eviction-hard", "--eviction-hard: \(signal): invalid percentage \(text)",
                             advice: "write a percentage such as 5%"))
@@ -330,7 +331,7 @@ public enum MemoryManagerRules {
                     advice: advice)
             case .notConvertible(let node, let type, let quantity):
                 return Finding(.refusal, "quantity", "could not covert a variable of type Quantity to int64",
-                    advice: "node \(node) \(type)=\(quantity) is not a whole number of bytes within 64 bits: round it")
+                    advice: "node \(node) \(type)=\(quantity) is held by the kubelet as a decimal it cannot turn into bytes (it was written with a fraction, such as 0.5Gi, a milli or smaller unit, or 19 or more digits): write it as whole units with a suffix, such as \(quantity.wholeUnits.map { Quantity($0, format: .binarySI).description } ?? "512Mi")")
             case .tooLarge(let message):
                 return Finding(.refusal, "quantity", message, advice: "give a smaller quantity")
             }
@@ -419,7 +420,9 @@ public enum MemoryManagerRules {
                             advice: "give a positive quantity"))
                     continue
                 }
-                let bytes = quantity.int64Value.map { UInt64($0) } ?? UInt64.max
+                // A value the kubelet cannot turn into bytes is refused elsewhere; no comparison for it.
+                guard let whole = quantity.int64Value else { continue }
+                let bytes = UInt64(bitPattern: whole)
                 if name == MemoryResource.memory {
                     if node.memory == 0 {
                         findings.append(

@@ -7,26 +7,36 @@ public struct MemoryReservation: Hashable, Sendable {
     /// The reserved amount per resource type (`memory`, `hugepages-2Mi`), in
     /// the order given; a type repeated within one entry keeps the last value,
     /// as in the kubelet's map.
-    public var limits: [(name: String, quantity: Quantity)]
+    public private(set) var limits: [(name: String, quantity: Quantity)]
+    /// Where each type is in `limits`.
+    private var positions: [String: Int]
 
     public init(numaNode: Int32, limits: [(name: String, quantity: Quantity)]) {
         self.numaNode = numaNode
         self.limits = []
+        self.positions = [:]
         for limit in limits { set(limit.name, limit.quantity) }
     }
 
     /// Sets a type's amount, replacing an earlier one of the same type.
     public mutating func set(_ name: String, _ quantity: Quantity) {
-        if let index = limits.firstIndex(where: { $0.name == name }) {
+        if let index = positions[name] {
             limits[index].quantity = quantity
         } else {
+            positions[name] = limits.count
             limits.append((name, quantity))
         }
     }
 
+    /// Removes every limit.
+    mutating func removeAllLimits() {
+        limits = []
+        positions = [:]
+    }
+
     /// The amount for a type, if given.
     public func limit(_ name: String) -> Quantity? {
-        limits.first { $0.name == name }?.quantity
+        positions[name].map { limits[$0].quantity }
     }
 
     public static func == (lhs: MemoryReservation, rhs: MemoryReservation) -> Bool {
@@ -119,20 +129,23 @@ extension MemoryReservation {
 
 /// A decimal integer as Go's `strconv.Atoi` reads it on a 64-bit machine:
 /// an optional sign and digits only, within 64 bits.
-func goAtoi(_ text: String) -> Int64? {
-    var body = Substring(text)
+func goAtoi(_ text: String) -> Int64? { goParseInt64(text.utf8) }
+
+/// A decimal integer as Go's `strconv.ParseInt(s, 10, 64)` reads it.
+func goParseInt64<Bytes: Collection>(_ bytes: Bytes) -> Int64? where Bytes.Element == UInt8 {
+    var body = bytes[...]
     var negative = false
-    if let first = body.first, first == "+" || first == "-" {
-        negative = first == "-"
+    if let first = body.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") {
+        negative = first == UInt8(ascii: "-")
         body = body.dropFirst()
     }
-    guard !body.isEmpty, body.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+    guard !body.isEmpty else { return nil }
     var value: Int64 = 0
-    for digit in body.utf8 {
+    for byte in body {
+        guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+        let digit = Int64(byte - UInt8(ascii: "0"))
         let (times, o1) = value.multipliedReportingOverflow(by: 10)
-        let (next, o2) = negative
-            ? times.subtractingReportingOverflow(Int64(digit - UInt8(ascii: "0")))
-            : times.addingReportingOverflow(Int64(digit - UInt8(ascii: "0")))
+        let (next, o2) = negative ? times.subtractingReportingOverflow(digit) : times.addingReportingOverflow(digit)
         if o1 || o2 { return nil }
         value = next
     }

@@ -115,3 +115,66 @@ import Testing
         #expect(throws: ReservedMemoryFlagError(value: text, description: message)) { try MemoryReservation.parseFlag(text) }
     }
 }
+
+/// Whether the kubelet can turn a quantity into bytes: resource.Quantity's
+/// `AsInt64` succeeds only for values it holds as a 64-bit integer with a
+/// scale of zero or more, which depends on how the value was written.
+@Suite struct QuantityAsInt64Tests {
+    static let converted: [(String, Int64)] = [
+        ("0", 0), ("1Gi", 1 << 30), ("1500M", 1_500_000_000), ("1.5k", 1500), ("1e3", 1000), ("16384Gi", 16384 << 30),
+        ("10Ti", 10 << 40), ("99999999Mi", 99_999_999 << 20), ("-1Ki", -1024), ("999999999999999999", 999_999_999_999_999_999),
+        ("000000000000000000000001Gi", 1 << 30), ("1E", 1_000_000_000_000_000_000), ("2.0k", 2000),
+    ]
+
+    @Test(arguments: converted)
+    func converts(text: String, bytes: Int64) throws {
+        #expect(try Quantity.parse(text).int64Value == bytes, "\(text)")
+    }
+
+    /// Whole numbers among them too: the kubelet holds these as decimals and its conversion fails.
+    static let refused: [String] = [
+        "0.5Gi", "1.5Gi", "1000m", "1.0", "100.5", "1234567890123456789", "9223372036854775807", "163840Gi", "100Ti", "1Pi",
+        "1Ei", "0.0", "10E",
+    ]
+
+    @Test(arguments: refused)
+    func doesNotConvert(text: String) throws {
+        let quantity = try Quantity.parse(text)
+        #expect(quantity.int64Value == nil, "\(text)")
+    }
+
+    @Test func wholeUnitsIsSwnumasOwnView() throws {
+        #expect(try Quantity.parse("1000m").wholeUnits == 1)
+        #expect(try Quantity.parse("1.0").wholeUnits == 1)
+        #expect(try Quantity.parse("0.5").wholeUnits == nil)
+    }
+
+    /// Sums as the kubelet's Add keeps them: at the smaller scale, so 500m + 500m is not bytes.
+    @Test func sumsKeepTheSmallerScale() throws {
+        let half = try Quantity.parse("500m")
+        #expect(try half.adding(half).int64Value == nil)
+        #expect(try half.adding(half).wholeUnits == 1)
+        #expect(try Quantity.parse("1Gi").adding(try Quantity.parse("1k")).int64Value == (1 << 30) + 1000)
+        #expect(try Quantity.parse("1Gi").adding(try Quantity.parse("0.5Gi")).int64Value == nil)
+        #expect(try Quantity.zero.adding(try Quantity.parse("1Mi")).int64Value == 1 << 20)
+    }
+
+    /// Linear-time reading: two million leading zeros, a two-million-digit fraction.
+    @Test func longInputsAreLinear() throws {
+        let zeros = String(repeating: "0", count: 2_000_000)
+        #expect(try Quantity.parse(zeros + "1Gi").int64Value == 1 << 30)
+        #expect(try Quantity.parse("0." + zeros + "1").nanos == 1)
+        #expect(try Quantity.parse("0." + zeros + "1Ki").nanos == 1)
+        #expect(try Quantity.parse("1." + zeros).int64Value == nil)
+        #expect(try Quantity.parse("1." + zeros).nanos == 1_000_000_000)
+        #expect(try growsLinearly({ _ = try Quantity.parse(String(repeating: "0", count: $0) + "1Gi") }, size: 2_000_000))
+        #expect(try growsLinearly({ _ = try Quantity.parse("0." + String(repeating: "0", count: $0) + "1Ki") }, size: 2_000_000))
+    }
+
+    @Test func exactValuesBeyondTheFastPath() throws {
+        #expect(try Quantity.parse("0.5000000000000000000000000001Ki").nanos == 512_000_000_001)
+        #expect(try Quantity.parse("1e-20").nanos == 1)
+        #expect(try Quantity.parse("1e4294967299").description == "1e3")  // the exponent is kept in 32 bits
+        #expect(try Quantity.parse("100000000000000000000Ei").nanos == Int128(Int64.max) * 1_000_000_000)
+    }
+}
