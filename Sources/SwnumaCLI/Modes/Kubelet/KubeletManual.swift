@@ -1,6 +1,6 @@
 /// The man page's part on the kubelet memory manager modes.
 enum KubeletManual {
-    /// The Kubernetes release whose rules swnuma-kubelet implements (its
+    /// The Kubernetes release whose rules the kubelet modes implement (its
     /// `MemoryManagerRules.kubernetesVersion`; Tests/Kubelet checks they agree).
     static let kubernetesVersion = "1.34"
 
@@ -32,8 +32,8 @@ enum KubeletManual {
             """)
         page.macro("Pp")
         page.text("""
-            These modes are carried out by swnuma-kubelet, installed beside swnuma, which swnuma executes with its own arguments: \
-            it reads YAML, and the start-up cost of that stays out of every other command. \
+            Configuration files are read with libyaml, bounded as the kubelet's own loader is (aliases, nesting) and \
+            at most 1 MiB; nothing of it runs before a kubelet mode is asked for. \
             --kubelet-check prints one line per finding: what the kubelet would say, in its own words, and what to change; \
             then the machine state the static policy would start with. \
             Beyond the kubelet, it names reservations larger than a node's memory or huge page pool, \
