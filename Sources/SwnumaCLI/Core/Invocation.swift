@@ -26,15 +26,17 @@ extension OptionID {
 /// completions are all generated from it, so they cannot drift apart. The
 /// numactl options keep numactl's names, letters and argument rules exactly.
 package enum OptionTable {
-    package static let all: [OptionSpec] = CommonOptions.rows + ModeList.all.flatMap { $0.options }
-
-    /// The mode whose rows hold each option (none for the common ones).
-    private static let owners: [OptionID: any Mode.Type] = {
-        var owners: [OptionID: any Mode.Type] = [:]
-        for mode in ModeList.all {
-            for row in mode.options { owners[row.id] = mode }
+    package static let all: [OptionSpec] = {
+        var rows = CommonOptions.rows
+        for (index, mode) in ModeList.all.enumerated() {
+            let own = mode.combines != nil
+            for var row in mode.options {
+                row.modeIndex = index
+                row.selectsOwnMode = own
+                rows.append(row)
+            }
         }
-        return owners
+        return rows
     }()
 
     /// The row for `id`.
@@ -46,7 +48,9 @@ package enum OptionTable {
     }
 
     /// The mode that brings option `id`; nil for the common options.
-    static func owner(_ id: OptionID) -> (any Mode.Type)? { owners[id] }
+    static func owner(_ id: OptionID) -> (any Mode.Type)? {
+        all.first { $0.id == id }?.modeIndex.map { ModeList.all[$0] }
+    }
 }
 
 /// A command line turned into a plan: the options common to all modes and
@@ -71,7 +75,8 @@ package struct Invocation: Sendable {
     /// combine with, a command unless it runs one, and `--json` unless it has
     /// JSON. Otherwise numactl's rules choose among numactl's modes.
     package static func plan(_ line: ScannedLine, scanError: ScanError? = nil) throws(UsageError) -> Invocation {
-        let own = line.options.first { OptionTable.owner($0.id).map { $0.combines != nil } ?? false }
+        // Only an option of a mode of swnuma's own leads to its type: -H and launches look no further.
+        let own = line.options.first { option in OptionTable.all.contains { $0.id == option.id && $0.selectsOwnMode } }
         let numactl = try NumactlPlan.plan(line, scanError: scanError, ownMode: own != nil)
         if numactl.action == .help { return Invocation(numactl: numactl, mode: HelpMode()) }
         if numactl.action == .version { return Invocation(numactl: numactl, mode: VersionMode()) }
@@ -100,8 +105,7 @@ package struct Invocation: Sendable {
     /// there, no option of a mode it does not combine with, no command
     /// unless it runs one, no `--json` unless it has JSON.
     private static func check(_ line: ScannedLine, for mode: any Mode.Type, named first: ScannedOption) throws(UsageError) {
-        let own = Set(mode.options.map(\.id))
-        let allowed = own.union(mode.combines ?? []).union(CommonOptions.rows.map(\.id))
+        let allowed = mode.options.map(\.id) + (mode.combines ?? []) + CommonOptions.rows.map(\.id)
         guard let selector = mode.options.first, line.options.contains(where: { $0.id == selector.id }) else {
             throw UsageError("\(OptionTable.spec(first.id).displayName) needs \(mode.name)")
         }

@@ -19,7 +19,7 @@ package protocol Mode: Sendable {
     /// Options of other modes it takes beside its own and ``CommonOptions``,
     /// or nil for numactl's modes, whose combinations numactl's own ordered
     /// rules decide (``NumactlPlan``).
-    static var combines: Set<OptionID>? { get }
+    static var combines: [OptionID]? { get }
     /// Whether `--json` gives a JSON document.
     static var hasJSON: Bool { get }
     /// Whether the words after the options are a command it runs.
@@ -39,7 +39,7 @@ package protocol Mode: Sendable {
 }
 
 extension Mode {
-    package static var combines: Set<OptionID>? { [] }
+    package static var combines: [OptionID]? { [] }
     package static var hasJSON: Bool { false }
     package static var runsCommand: Bool { false }
     package static func manual(_ page: inout MdocWriter) {}

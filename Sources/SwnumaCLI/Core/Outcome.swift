@@ -20,13 +20,13 @@ package struct Outcome: Equatable, Sendable {
 
     /// Adds one diagnostic line, `swnuma: <text>`, to stderr.
     package mutating func complain(_ text: String) {
-        stderr += "\(Program.swnuma.name): \(text)\n"
+        stderr += "\(Program.swnumaName): \(text)\n"
     }
 
     package static func usage(_ message: String) -> Outcome {
         var outcome = Outcome(status: 1)
         outcome.complain(message)
-        outcome.stderr += "Try '\(Program.swnuma.name) --help' for more information.\n"
+        outcome.stderr += "Try '\(Program.swnumaName) --help' for more information.\n"
         return outcome
     }
 

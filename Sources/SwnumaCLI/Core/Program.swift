@@ -18,9 +18,12 @@ package struct Program: Sendable {
     package let usage: [Usage]
 
     package static let version = "0.1.0"
+    /// swnuma's name in messages: a constant, so that a run does not build
+    /// the whole program description (rows, usage) to say who it is.
+    package static let swnumaName = "swnuma"
 
     package static let swnuma = Program(
-        name: "swnuma", aliases: [],
+        name: swnumaName, aliases: [],
         summary: "run a command under a NUMA memory policy and CPU binding, and show the topology",
         permutes: false, options: OptionTable.all, usage: ModeList.all.flatMap { $0.usage })
 
@@ -31,15 +34,15 @@ package struct Program: Sendable {
     /// `arguments` and never returns.
     package static func main(invokedAs invocation: String, _ arguments: [String]) -> Never {
         let base = String(invocation.split(separator: "/", omittingEmptySubsequences: false).last ?? "")
-        if base == NumastatCommand.program.name || NumastatCommand.program.aliases.contains(base) {
+        if NumastatCommand.names.contains(base) {
             let outcome = NumastatCommand.run(
                 arguments, program: base, environment: ProcessIO.environment, terminalColumns: ProcessIO.terminalColumns(1))
             finish(outcome, program: base)
         }
-        if base == MigratepagesCommand.program.name || MigratepagesCommand.program.aliases.contains(base) {
+        if MigratepagesCommand.names.contains(base) {
             finish(MigratepagesCommand.run(arguments, program: base, root: .live), program: base)
         }
-        finish(SwnumaCommand.run(arguments, environmentRoot: SystemRoot.environmentValue), program: swnuma.name)
+        finish(SwnumaCommand.run(arguments, environmentRoot: SystemRoot.environmentValue), program: swnumaName)
     }
 
     /// The one output path of every program: the file a mode asked for
@@ -87,7 +90,7 @@ package enum SwnumaCommand {
         if arguments.isEmpty {
             // As numactl: bare, the program shows how it is used.
             var outcome = Outcome(status: 1)
-            outcome.stderr = HelpText.usage + "Try '\(Program.swnuma.name) --help' for more information.\n"
+            outcome.stderr = HelpText.usage + "Try '\(Program.swnumaName) --help' for more information.\n"
             return outcome
         }
         let invocation: Invocation

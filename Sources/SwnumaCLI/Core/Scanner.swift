@@ -70,8 +70,10 @@ extension ScanError: CustomStringConvertible {
 ///   nothing after them is read (`numactl -s --bogus` succeeds), except
 ///   swnuma's own `--json` word, so that `--show --json` means what it says.
 package enum Scanner {
-    package static func scan(_ arguments: [String], for program: Program = .swnuma) throws(ScanError) -> ScannedLine {
-        let (line, error) = scanPartially(arguments, for: program)
+    /// Scans `arguments` by `rows` (swnuma's option table by default);
+    /// `permutes` for a program whose options and words mix (``Program/permutes``).
+    package static func scan(_ arguments: [String], rows: [OptionSpec] = OptionTable.all, permutes: Bool = false) throws(ScanError) -> ScannedLine {
+        let (line, error) = scanPartially(arguments, rows: rows, permutes: permutes)
         if let error { throw error }
         return line
     }
@@ -79,10 +81,10 @@ package enum Scanner {
     /// Like ``scan(_:)``, but on an error also returns the options read
     /// before it, so that the plan can check them first, in order, as
     /// numactl does (`-i redis-server --port 1` is about `redis-server`).
-    package static func scanPartially(_ arguments: [String], for program: Program = .swnuma) -> (line: ScannedLine, error: ScanError?) {
+    package static func scanPartially(_ arguments: [String], rows: [OptionSpec] = OptionTable.all, permutes: Bool = false) -> (line: ScannedLine, error: ScanError?) {
         var line = ScannedLine()
         do {
-            try scan(arguments, rows: program.options, permutes: program.permutes, into: &line)
+            try scan(arguments, rows: rows, permutes: permutes, into: &line)
             return (line, nil)
         } catch {
             return (line, error)

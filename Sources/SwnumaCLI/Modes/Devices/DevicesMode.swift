@@ -15,7 +15,7 @@ package struct DevicesMode: Mode, Equatable {
 
     package static let usage = [Usage(.option("--devices"), .optional([.option("--json")]))]
 
-    package static var combines: Set<OptionID>? { nil }
+    package static var combines: [OptionID]? { nil }
 
     package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> DevicesMode {
         DevicesMode(plan: numactl)

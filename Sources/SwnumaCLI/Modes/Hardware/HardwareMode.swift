@@ -21,7 +21,7 @@ package struct HardwareMode: Mode, Equatable {
         Usage(.option("--hardware"), .optional([.option("--cpu-compress")]), .optional([.option("--devices")]), .optional([.option("--json")]))
     ]
 
-    package static var combines: Set<OptionID>? { nil }
+    package static var combines: [OptionID]? { nil }
 
     package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> HardwareMode {
         HardwareMode(plan: numactl)

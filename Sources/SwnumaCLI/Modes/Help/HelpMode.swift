@@ -10,7 +10,7 @@ package struct HelpMode: Mode, Equatable {
 
     package static let usage = [Usage(.option("--help"))]
 
-    package static var combines: Set<OptionID>? { nil }
+    package static var combines: [OptionID]? { nil }
 
     package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> HelpMode { HelpMode() }
 

@@ -61,7 +61,7 @@ package struct LaunchMode: Mode, Equatable {
         Usage(.optional([.argument("options")]), .optional([.option("--")]), .argument("command"), .optional([.repeating(.argument("arg"))]))
     ]
 
-    package static var combines: Set<OptionID>? { nil }
+    package static var combines: [OptionID]? { nil }
     package static var runsCommand: Bool { true }
 
     package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> LaunchMode {

@@ -22,8 +22,11 @@ package enum MigratepagesCommand {
 
     /// migratepages' command line: getopt_long with `-h`/`--help` (and
     /// swnuma's `-V`/`--version`), options and words mixed, `--` ending the options.
+    /// The names it is run as: its installed name, then migratepages'.
+    static let names = ["swnuma-migratepages", "migratepages"]
+
     package static let program = Program(
-        name: "swnuma-migratepages", aliases: ["migratepages"],
+        name: names[0], aliases: [names[1]],
         summary: "move the pages of a process from some NUMA nodes to others",
         permutes: true,
         options: [
@@ -44,7 +47,7 @@ package enum MigratepagesCommand {
         }
         let line: ScannedLine
         do {
-            line = try Scanner.scan(arguments, for: program)
+            line = try Scanner.scan(arguments, rows: program.options, permutes: true)
         } catch {
             return usage(error.description)
         }

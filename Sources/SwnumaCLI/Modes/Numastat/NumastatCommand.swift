@@ -33,8 +33,11 @@ package enum NumastatCommand {
     /// numastat's command line: getopt's `cmnp:s::vVz?` and `--help`, plus
     /// swnuma's `--version`; options and words mixed, `--` ends the options,
     /// and `-V`, `-?`, `--help` and `--version` act where they appear.
+    /// The names it is run as: its installed name, then numastat's.
+    static let names = ["swnuma-numastat", "numastat"]
+
     package static let program = Program(
-        name: "swnuma-numastat", aliases: ["numastat"],
+        name: names[0], aliases: [names[1]],
         summary: "show per-node memory statistics, as numastat does",
         permutes: true,
         options: [
@@ -81,7 +84,7 @@ package enum NumastatCommand {
     static func parse(_ arguments: [String]) -> Parsed {
         let line: ScannedLine
         do {
-            line = try Scanner.scan(arguments, for: program)
+            line = try Scanner.scan(arguments, rows: program.options, permutes: true)
         } catch {
             return .usage(error.description)
         }

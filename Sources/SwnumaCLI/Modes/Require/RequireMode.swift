@@ -16,7 +16,7 @@ package struct RequireMode: Mode, Equatable {
 
     package static let usage = [Usage(.repeating(.option("--require", "expr")), .optional([.option("--json")]))]
 
-    package static var combines: Set<OptionID>? { nil }
+    package static var combines: [OptionID]? { nil }
 
     package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> RequireMode {
         RequireMode(plan: numactl)

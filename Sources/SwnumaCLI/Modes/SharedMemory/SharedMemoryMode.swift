@@ -63,7 +63,7 @@ package struct SharedMemoryMode: Mode, Equatable {
             .optional([.argument("policy")]), .optional([.option("--touch")]), .optional([.option("--dump")]))
     ]
 
-    package static var combines: Set<OptionID>? { nil }
+    package static var combines: [OptionID]? { nil }
 
     package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> SharedMemoryMode {
         SharedMemoryMode(plan: numactl)

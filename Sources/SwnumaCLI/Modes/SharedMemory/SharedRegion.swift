@@ -264,7 +264,7 @@ extension Context {
         let nodes = try region.nodeRuns()
         var report = ""
         func line(_ at: UInt64, _ text: String) {
-            report += "\(Program.swnuma.name) verify \(RegionDump.hex(at)): \(text)\n"
+            report += "\(Program.swnumaName) verify \(RegionDump.hex(at)): \(text)\n"
         }
         for (range, policy) in runs {
             if policy.mode != want.mode {

@@ -14,7 +14,7 @@ package struct ShowMode: Mode, Equatable {
 
     package static let usage = [Usage(.optional([.argument("policy")]), .option("--show"), .optional([.option("--json")]))]
 
-    package static var combines: Set<OptionID>? { nil }
+    package static var combines: [OptionID]? { nil }
 
     package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> ShowMode {
         ShowMode(plan: numactl)

@@ -9,12 +9,12 @@ package struct VersionMode: Mode, Equatable {
 
     package static let usage = [Usage(.option("--version"))]
 
-    package static var combines: Set<OptionID>? { nil }
+    package static var combines: [OptionID]? { nil }
 
     package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> VersionMode { VersionMode() }
 
     package func perform(_ context: inout Context) -> Outcome {
-        Outcome(stdout: "\(Program.swnuma.name) \(Program.version)\n")
+        Outcome(stdout: "\(Program.swnumaName) \(Program.version)\n")
     }
 }
 
