@@ -109,11 +109,13 @@ public struct ProcessPlacement: Hashable, Sendable {
     public static func read(pid: Int, root: SystemRoot, topology: Topology) -> Reading {
         let folder = "proc/\(pid)"
         let status: [UInt8]
-        switch Syscalls.readFile(root.resolve("\(folder)/status"), limit: 1 << 20) {
+        // Through the root like every other read: a snapshot's proc/PID may
+        // be a link to the host's /proc/PID, which must not be followed out.
+        switch root.read("\(folder)/status", limit: 1 << 20) {
         case .success(let bytes): status = bytes
-        case .failure(let errno):
-            if errno == .noSuchFile || errno == .noSuchProcess { return .vanished(pid: pid) }
-            return .unreadable(pid: pid, reason: "cannot read \(root.resolve("\(folder)/status")): \(errno)")
+        case .failure(let error):
+            if error.errno == .noSuchFile || error.errno == .noSuchProcess { return .vanished(pid: pid) }
+            return .unreadable(pid: pid, reason: error.description)
         }
         var placement = ProcessPlacement(
             pid: pid, name: "", commandLine: [], cpuset: nil, threads: [], runningNodes: [], memory: nil, notes: [])
@@ -150,8 +152,8 @@ public struct ProcessPlacement: Hashable, Sendable {
         if placement.threads.isEmpty { placement.notes.append("the CPUs its threads last ran on cannot be read") }
         placement.runningNodes = NodeSet(placement.threads.compactMap(\.node))
 
-        let path = root.resolve("\(folder)/numa_maps")
-        switch Syscalls.readFile(path, limit: 1 << 26) {
+        let path = root.display("\(folder)/numa_maps")
+        switch root.read("\(folder)/numa_maps", limit: 1 << 26) {
         case .success(let bytes):
             do {
                 placement.memory = try memory(
@@ -160,10 +162,10 @@ public struct ProcessPlacement: Hashable, Sendable {
             } catch {
                 placement.notes.append("\(path): \(error.description)")
             }
-        case .failure(let errno):
+        case .failure(let error):
             // Gone between the reads; a snapshot may simply lack the file.
-            if errno == .noSuchProcess || !root.isDirectory(folder) { return .vanished(pid: pid) }
-            placement.notes.append("cannot read \(path): \(errno)")
+            if error.errno == .noSuchProcess || !root.isDirectory(folder) { return .vanished(pid: pid) }
+            placement.notes.append(error.description)
         }
         return .read(placement)
     }

@@ -116,10 +116,43 @@ public struct SystemRoot: Hashable, Sendable {
         Syscalls.isDirectory(root: path, live: isLive, relative)
     }
 
+    /// The target of the symbolic link `relative`, as written, or nil when
+    /// it is not a link or cannot be read. The folder holding it is reached
+    /// inside the root, as ``read(_:limit:attribute:)`` reaches files.
+    public func readLink(_ relative: String) -> String? {
+        Syscalls.readLink(root: path, live: isLive, relative)
+    }
+
+    /// The owner and permission bits of what `relative` names, links
+    /// followed inside the root; nil when it cannot be reached. Under the live
+    /// root `proc/PID/exe` names the program the process runs.
+    public func ownership(_ relative: String) -> FileOwnership? {
+        Syscalls.ownerAndMode(root: path, live: isLive, relative).map { FileOwnership(uid: $0.uid, mode: $0.mode) }
+    }
+
     /// ``resolve(_:)`` for messages: control bytes and invalid UTF-8 escaped.
     public func display(_ relative: String) -> String {
         escapedForDisplay(resolve(relative))
     }
+}
+
+/// Who owns a file and who may write it.
+public struct FileOwnership: Hashable, Sendable {
+    /// The owner's user id.
+    public var uid: UInt32
+    /// The mode bits (`st_mode`), type included.
+    public var mode: UInt32
+
+    /// A file's owner and mode.
+    public init(uid: UInt32, mode: UInt32) {
+        self.uid = uid
+        self.mode = mode
+    }
+
+    /// Whether users other than the owner and the group may write it (`S_IWOTH`).
+    public var writableByOthers: Bool { mode & 0o002 != 0 }
+    /// Whether the group may write it (`S_IWGRP`).
+    public var writableByGroup: Bool { mode & 0o020 != 0 }
 }
 
 /// Text from a snapshot (a file's bytes, a name in a folder) made safe for a
