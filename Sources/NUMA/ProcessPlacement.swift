@@ -185,29 +185,38 @@ public struct ProcessPlacement: Hashable, Sendable {
     ) throws(NUMAError) -> Memory {
         var memory = Memory(
             nodes: [], policies: [], total: 0, remote: 0, outsidePolicy: 0, outsideMemsAllowed: 0, outsidePolicyFile: 0)
-        func add(_ bytes: UInt64, node: Int, backing: NumaMaps.Backing, to list: inout [NodeBytes]) {
-            if let index = list.firstIndex(where: { $0.node == node }) {
-                list[index].add(bytes, backing)
+        // Lookups by key, never by search: a file may name every node on
+        // every line, and thousands of distinct policies.
+        func add(_ bytes: UInt64, node: Int, backing: NumaMaps.Backing, to list: inout [NodeBytes], index: inout [Int: Int]) {
+            if let position = index[node] {
+                list[position].add(bytes, backing)
             } else {
                 var entry = NodeBytes(node: node)
                 entry.add(bytes, backing)
+                index[node] = list.count
                 list.append(entry)
             }
         }
+        var nodeIndex: [Int: Int] = [:]
+        var policyIndex: [String: Int] = [:]
+        var policyNodeIndex: [[Int: Int]] = []
         try NumaMaps.forEachMapping(in: bytes, hugePageSize: hugePageSize) { mapping in
-            var policyIndex = memory.policies.firstIndex { $0.text == mapping.policyText }
-            if policyIndex == nil {
-                policyIndex = memory.policies.count
+            let p: Int
+            if let known = policyIndex[mapping.policyText] {
+                p = known
+            } else {
+                p = memory.policies.count
+                policyIndex[mapping.policyText] = p
+                policyNodeIndex.append([:])
                 memory.policies.append(
                     PolicyBytes(text: mapping.policyText, policy: mapping.policy, mappings: 0, nodes: [], outside: 0))
             }
-            guard let p = policyIndex else { return }
             memory.policies[p].mappings += 1
             let confined = mapping.policy.confinedTo
             for entry in mapping.pages where entry.pages > 0 {
                 let amount = mapping.bytes(entry)
-                add(amount, node: entry.node, backing: mapping.backing, to: &memory.nodes)
-                add(amount, node: entry.node, backing: mapping.backing, to: &memory.policies[p].nodes)
+                add(amount, node: entry.node, backing: mapping.backing, to: &memory.nodes, index: &nodeIndex)
+                add(amount, node: entry.node, backing: mapping.backing, to: &memory.policies[p].nodes, index: &policyNodeIndex[p])
                 memory.total = memory.total.saturatingAdding(amount)
                 if !running.contains(entry.node) { memory.remote = memory.remote.saturatingAdding(amount) }
                 let outsideMems = memsAllowed.map { !$0.contains(entry.node) } ?? false

@@ -99,6 +99,23 @@ public struct SystemRoot: Hashable, Sendable {
         }
     }
 
+    /// Reads a file in pieces, each handed to `body` as it is read: for
+    /// large files of which little is kept (`pci.ids`). Confined and limited
+    /// as ``read(_:limit:attribute:)`` is; an error names the file.
+    public func stream(
+        _ relative: String, limit: Int, chunk: Int = 1 << 16, _ body: (ArraySlice<UInt8>) -> Void
+    ) -> Result<Void, NUMAError> {
+        switch Syscalls.streamFile(root: path, live: isLive, relative, limit: limit, chunk: chunk, body) {
+        case .success: return .success(())
+        case .failure(.system(let errno)):
+            return .failure(NUMAError(.systemCall, "cannot read \(display(relative))", errno: errno))
+        case .failure(.notRegular(let kind)):
+            return .failure(NUMAError(.invalidArgument, "\(display(relative)) is \(kind), not a regular file: skipped"))
+        case .failure(.tooLarge(let limit)):
+            return .failure(NUMAError(.invalidArgument, "\(display(relative)) is longer than \(limit) bytes: not read"))
+        }
+    }
+
     /// The names in a folder, or nil when it cannot be listed.
     public func list(_ relative: String) -> [String]? {
         try? listing(relative).get()

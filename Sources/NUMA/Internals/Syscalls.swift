@@ -125,6 +125,39 @@ enum Syscalls {
         return readAll(fd, limit: limit, shortReadIsEnd: shortReadIsEnd)
     }
 
+    /// Reads a file under a root (confined as ``readFile(root:live:_:limit:shortReadIsEnd:)``
+    /// is, regular files only under a snapshot) in pieces of at most
+    /// `chunk` bytes, each handed to `body` as it is read, so that memory does
+    /// not grow with the file. A file longer than `limit` is
+    /// ``FileFailure/tooLarge(limit:)`` once the limit is passed, after
+    /// `body` has seen the bytes before it.
+    static func streamFile(
+        root: String, live: Bool, _ relative: String, limit: Int, chunk: Int, _ body: (ArraySlice<UInt8>) -> Void
+    ) -> Result<Void, FileFailure> {
+        let fd: Int32
+        switch openUnder(root: root, live: live, relative, flags: O_RDONLY | O_NONBLOCK) {
+        case .success(let value): fd = value
+        case .failure(let error): return .failure(.system(error))
+        }
+        defer { close(fd) }
+        if !live {
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { return .failure(.system(Errno.current)) }
+            let type = info.st_mode & S_IFMT
+            guard type == S_IFREG else { return .failure(.notRegular(kind: fileKind(type))) }
+        }
+        var buffer = [UInt8](repeating: 0, count: max(chunk, 1))
+        var total = 0
+        while true {
+            let count = buffer.withUnsafeMutableBytes { raw in retrying { read(fd, raw.baseAddress!, raw.count) } }
+            if count < 0 { return .failure(.system(Errno.current)) }
+            if count == 0 { return .success(()) }
+            total += count
+            guard total <= limit else { return .failure(.tooLarge(limit: limit)) }
+            body(buffer[0..<count])
+        }
+    }
+
     /// Reads a whole file named by an absolute path (the running system's
     /// own, or one the user named), up to `limit` bytes; a longer file is
     /// EFBIG, never returned cut.
