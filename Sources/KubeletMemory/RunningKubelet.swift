@@ -17,6 +17,11 @@ public struct RunningKubelet: Hashable, Sendable {
         public var pid: Int
         /// Why it was not taken, one phrase: `it runs as uid 1000`.
         public var reason: String
+
+        public init(pid: Int, reason: String) {
+            self.pid = pid
+            self.reason = reason
+        }
     }
 
     /// What a search of `proc/` found.

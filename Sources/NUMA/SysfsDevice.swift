@@ -22,9 +22,10 @@ enum SysfsDevice {
     static let linkLimit = 40
 
     /// The most path components looked at in one walk, links' targets
-    /// included: real class entries take a few dozen; a snapshot's chain of
-    /// 40 links of 4,000 bytes each would take 80,000.
-    static let componentLimit = 4096
+    /// included: a real class entry takes under 30 (`../../devices/pci…/net/eth0`);
+    /// a snapshot's chain of 40 links of 4,000 bytes each would take 80,000,
+    /// for each of the thousands of entries a class folder may hold.
+    static let componentLimit = 256
 
     /// `relative` (a path under `root`, no leading slash) with every symbolic
     /// link followed, inside the root: an absolute link target starts again
