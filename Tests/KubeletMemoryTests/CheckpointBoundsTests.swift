@@ -36,4 +36,40 @@ import Testing
         #expect(estimate < Checkpoint.sizeLimit)
         #expect(Checkpoint.sizeLimit == 4 << 20)
     }
+
+    /// Random cuts, byte changes and repeated pieces of a valid checkpoint
+    /// (a stand-in for a libFuzzer target, which the fuzz build cannot make
+    /// for this module): each is read or refused with a message, never a
+    /// trap, and the same bytes always give the same answer.
+    @Test func mangledCheckpointsAreReadOrRefused() {
+        let valid = Array("""
+            {"policyName":"Static","machineState":{"0":{"numberOfAssignments":1,"memoryMap":{"memory":{"total":1024,"systemReserved":0,\
+            "allocatable":1024,"reserved":512,"free":512}},"cells":[0]}},"entries":{"pod":{"c":[{"numaAffinity":[0],"type":"memory",\
+            "size":512}]}},"podEntries":{"pod":{"memoryBlocks":[{"numaAffinity":[0],"type":"memory","size":1}]}},"checksum":12}
+            """.utf8)
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("{}[]\",:0123456789-+.eE\\u\"null true".utf8)
+        for _ in 0..<3000 {
+            var bytes = valid
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                let at = Int.random(in: 0..<bytes.count, using: &generator)
+                switch Int.random(in: 0..<4, using: &generator) {
+                case 0: bytes = Array(bytes[..<at])
+                case 1: bytes[at] = alphabet.randomElement(using: &generator)!
+                case 2: bytes.insert(contentsOf: bytes[at..<min(at + 16, bytes.count)], at: at)
+                default: bytes.remove(at: at)
+                }
+                if bytes.isEmpty { bytes = [0x7B] }
+            }
+            let first = Result { try Checkpoint.parse(bytes) }.map(\.format)
+            let second = Result { try Checkpoint.parse(bytes) }.map(\.format)
+            switch (first, second) {
+            case (.success(let a), .success(let b)): #expect(a == b)
+            case (.failure(let a), .failure(let b)):
+                #expect("\(a)" == "\(b)")
+                #expect(!"\(a)".isEmpty)
+            default: Issue.record("the same bytes gave two answers: \(String(decoding: bytes, as: UTF8.self))")
+            }
+        }
+    }
 }
