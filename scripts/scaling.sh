@@ -21,11 +21,11 @@ tree() {
     printf 'db\0' > "$root/proc/4242/cmdline"
 }
 
-# measure LABEL SIZE CMD...: one row, with a 60 s cap.
+# measure LABEL SIZE CMD...: one row, capped at SCALING_TIMEOUT seconds (60).
 measure() {
     local label=$1 size=$2
     shift 2
-    timeout -k 1 60 /usr/bin/time -v "$@" > /dev/null 2> "$work/time" < /dev/null
+    timeout -k 1 "${SCALING_TIMEOUT:-60}" /usr/bin/time -v "$@" > /dev/null 2> "$work/time" < /dev/null
     local status=$?
     local user sys rss
     user=$(awk -F': ' '/User time/ {print $2}' "$work/time")
@@ -66,7 +66,7 @@ for n in 50000 100000; do
     python3 -c "import sys; sys.stdout.write('{\"policyName\":\"None\",\"machineState\":{},\"entries\":{' + ','.join('\"p%d\":{}' % i for i in range($n)) + '},\"checksum\":0}')" > "$work/state"
     measure "checkpoint keys, --kubelet-state" "$n keys" "$bin" --root "$base" --kubelet-state "$work/state"
 done
-for n in 85000 170000; do
+for n in 42500 85000; do
     python3 -c "import sys; sys.stdout.write('{\"policyName\":\"None\",\"machineState\":{},\"entries\":{\"p\":{\"c\":[' + ','.join(['{\"numaAffinity\":[0],\"type\":\"memory\",\"size\":1}'] * $n) + ']}},\"checksum\":0}')" > "$work/state"
     measure "checkpoint blocks, --kubelet-state" "$(( $(stat -c %s "$work/state") / 1024 )) KB" "$bin" --root "$base" --kubelet-state "$work/state"
 done
