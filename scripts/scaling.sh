@@ -31,7 +31,10 @@ measure() {
     user=$(awk -F': ' '/User time/ {print $2}' "$work/time")
     sys=$(awk -F': ' '/System time/ {print $2}' "$work/time")
     rss=$(awk -F': ' '/Maximum resident/ {print $2}' "$work/time")
-    [ "$status" -eq 124 ] && user="timeout" && sys="" && rss=""
+    if [ "$status" -eq 124 ]; then
+        printf '| %s | %s | over %s (killed) | | |\n' "$label" "$size" "${SCALING_TIMEOUT:-60}"
+        return
+    fi
     printf '| %s | %s | %s | %s | %s |\n' "$label" "$size" "$(awk -v u="${user:-0}" -v s="${sys:-0}" 'BEGIN { printf "%.2f", u + s }')" "$(( ${rss:-0} / 1024 ))" "$status"
 }
 
@@ -97,5 +100,11 @@ for v in range($n):
 done
 tree pciids-huge
 mkdir -p "$root/usr/share/hwdata"
-head -c 66060288 /dev/zero | tr '\0' '#' | fold -w 80 > "$root/usr/share/hwdata/pci.ids"
-measure "63 MB pci.ids, --devices with no device" "63 MB" "$bin" --root "$root" --devices
+python3 -c "
+import sys
+for v in range(0x10000):
+    sys.stdout.write('%04x  Vendor %d with a long name to fill the file up\n' % (v, v))
+    for d in range(14): sys.stdout.write('\t%04x  Device %d of vendor %d, also with a long name\n' % (d, d, v))
+" > "$root/usr/share/hwdata/pci.ids"
+size="$(( $(stat -c %s "$root/usr/share/hwdata/pci.ids") / 1048576 )) MB"
+measure "pci.ids, --devices with no device" "$size" "$bin" --root "$root" --devices
