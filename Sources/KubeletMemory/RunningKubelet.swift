@@ -14,10 +14,12 @@ public struct RunningKubelet: Hashable, Sendable {
     /// A process that looks like a kubelet by its name but is not trusted
     /// as one, and why.
     public struct Rejected: Hashable, Sendable {
+        /// The process id.
         public var pid: Int
         /// Why it was not taken, one phrase: `it runs as uid 1000`.
         public var reason: String
 
+        /// Process `pid`, not taken for `reason`.
         public init(pid: Int, reason: String) {
             self.pid = pid
             self.reason = reason

@@ -22,8 +22,9 @@ public struct PCIIDs: Sendable, Equatable {
     public struct Wanted: Sendable, Equatable {
         /// 24-bit class codes (`0x020000`): their class's and subclass's names.
         public var classes: Set<UInt32>?
-        /// Vendor ids, and vendor and device ids (`vendor << 16 | device`).
+        /// Vendor ids.
         public var vendors: Set<UInt16>?
+        /// Vendor and device ids, `vendor << 16 | device`.
         public var devices: Set<UInt32>?
 
         /// Every name.
