@@ -48,6 +48,8 @@ public struct Cpuset: Hashable, Sendable {
                 let fields = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
                 guard fields.count == 3 else { continue }
                 let path = String(fields[2].trimmingWhitespaceAndNUL())
+                // Longer than PATH_MAX: no file under it could be opened.
+                guard path.utf8.count <= pathLimit else { continue }
                 if fields[0] == "0" && fields[1].isEmpty {
                     v2Path = path
                 } else if fields[1].split(separator: ",").contains("cpuset") {
@@ -57,7 +59,7 @@ public struct Cpuset: Hashable, Sendable {
             if let v2Path { candidates.append((2, v2Path)) }
         } else if let text = root.readText("proc/\(pid)/cpuset", limit: 1 << 16) {
             let path = String(text.trimmingWhitespaceAndNUL())
-            if path.hasPrefix("/") {
+            if path.hasPrefix("/"), path.utf8.count <= pathLimit {
                 candidates.append((2, path))
                 candidates.append((1, path))
             }
@@ -82,6 +84,7 @@ public struct Cpuset: Hashable, Sendable {
             version == 2 ? ("cpuset.cpus.effective", "cpuset.mems.effective") : ("cpuset.cpus", "cpuset.mems")
         for point in mountPoints {
             var current = path
+            var ascents = 0
             while true {
                 let folder = join(point, current)
                 let cpus = root.readText("\(folder)/\(cpusFile)", limit: 1 << 20).flatMap { CPUSet(listBytes: Array($0.utf8), limit: CPUKind.kernelLimit) }
@@ -91,11 +94,21 @@ public struct Cpuset: Hashable, Sendable {
                 }
                 // Only v2 inherits from an ancestor that has the files.
                 guard version == 2, current != "/", let slash = current.lastIndex(of: "/") else { break }
-                current = slash == current.startIndex ? "/" : String(current[..<slash])
+                ascents += 1
+                // Past `ascentLimit` levels only the hierarchy's root is left to try.
+                current = slash == current.startIndex || ascents >= ascentLimit ? "/" : String(current[..<slash])
             }
         }
         return nil
     }
+
+    /// The longest cgroup path read: PATH_MAX, 4096 bytes. A longer one
+    /// names files no one can open, and would cost a walk per ancestor.
+    static let pathLimit = 4096
+
+    /// The most levels a v2 cgroup's cpuset is looked for above its own
+    /// before the hierarchy's root (systemd and Kubernetes nest 4 to 6 deep).
+    static let ascentLimit = 64
 
     /// `point` and `path` joined as a path relative to the root (no leading slash).
     private static func join(_ point: String, _ path: String) -> String {

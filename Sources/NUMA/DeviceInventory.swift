@@ -79,8 +79,10 @@ public struct DeviceInventory: Sendable, Equatable {
     ///   - names: class, vendor and device names; by default the `pci.ids`
     ///     of the root, else of the running system, if any.
     public static func read(from root: SystemRoot, names: PCIIDs? = nil) -> DeviceInventory {
-        let names = names ?? PCIIDs.load(for: root)
         var found: [Device] = []
+        // Vendor and device ids by device path: names are looked up once
+        // every device is known, for those ids only (``PCIIDs/Wanted``).
+        var modelIDs: [String: (vendor: UInt32, device: UInt32)] = [:]
         var claimed = Set<String>()
 
         func entry(_ kind: Kind, _ name: String, _ path: String) -> Device {
@@ -88,11 +90,10 @@ public struct DeviceInventory: Sendable, Equatable {
             var device = Device(kind: kind, name: name, path: path, pciAddress: pci?.address)
             if let pci {
                 device.pciClass = hex(root.readAttribute("\(pci.path)/class", limit: 64))
-                device.className = device.pciClass.flatMap { names?.className($0) }
                 if let vendor = hex(root.readAttribute("\(pci.path)/vendor", limit: 64)),
                     let model = hex(root.readAttribute("\(pci.path)/device", limit: 64))
                 {
-                    device.model = names?.model(vendor: vendor, device: model)
+                    modelIDs[path] = (vendor, model)
                 }
             }
             device.nodeFile = SysfsDevice.nodeFile(above: path, root: root)
@@ -133,6 +134,8 @@ public struct DeviceInventory: Sendable, Equatable {
             if code >> 16 == 0x03 { device.kind = .gpu }
             found.append(device)
         }
+
+        PCIIDs.name(&found, modelIDs: modelIDs, names: names, root: root)
 
         let order = Dictionary(uniqueKeysWithValues: Kind.allCases.enumerated().map { ($1, $0) })
         found.sort { a, b in
@@ -178,92 +181,5 @@ public struct DeviceInventory: Sendable, Equatable {
         if text.hasPrefix("0x") { text = text.dropFirst(2) }
         guard !text.isEmpty, text.count <= 8 else { return nil }
         return UInt32(text, radix: 16)
-    }
-}
-
-/// Names of PCI classes, vendors and devices from the `pci.ids` database
-/// (Debian's hwdata or pci.ids package).
-public struct PCIIDs: Sendable, Equatable {
-    /// Class names by class and subclass (`0x0200`), and by class alone (`0x02`).
-    var subclasses: [UInt16: String] = [:]
-    var classes: [UInt8: String] = [:]
-    var vendors: [UInt16: String] = [:]
-    var devices: [UInt32: String] = [:]
-
-    /// Where `pci.ids` is looked for, relative to a root.
-    public static let locations = ["usr/share/hwdata/pci.ids", "usr/share/misc/pci.ids"]
-
-    /// The database of `root`, else of the running system; nil when neither has one.
-    public static func load(for root: SystemRoot) -> PCIIDs? {
-        let roots = root.isLive ? [root] : [root, SystemRoot.live]
-        for candidate in roots {
-            for location in locations {
-                if let bytes = candidate.readBytes(location, limit: 1 << 26) { return PCIIDs(parsing: bytes) }
-            }
-        }
-        return nil
-    }
-
-    /// Parses the text of a `pci.ids` file.
-    public init(parsing bytes: [UInt8]) {
-        var inClasses = false
-        var vendor: UInt16?
-        var currentClass: UInt8?
-        var start = 0
-        while start < bytes.count {
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            let line = bytes[start..<end]
-            start = end + 1
-            guard let first = line.first, first != UInt8(ascii: "#") else { continue }
-            let tabs = line.prefix { $0 == 0x09 }.count
-            let body = line.dropFirst(tabs)
-            if tabs == 0 {
-                inClasses = first == UInt8(ascii: "C") && body.count > 2 && body[body.startIndex + 1] == 0x20
-                if inClasses {
-                    let rest = body.dropFirst(2)
-                    if let (id, name) = Self.entry(rest, digits: 2) {
-                        currentClass = UInt8(id)
-                        classes[UInt8(id)] = name
-                    }
-                    vendor = nil
-                } else if let (id, name) = Self.entry(body, digits: 4) {
-                    vendor = UInt16(id)
-                    vendors[UInt16(id)] = name
-                } else {
-                    vendor = nil
-                }
-            } else if tabs == 1 {
-                if inClasses, let currentClass, let (id, name) = Self.entry(body, digits: 2) {
-                    subclasses[UInt16(currentClass) << 8 | UInt16(id)] = name
-                } else if let vendor, let (id, name) = Self.entry(body, digits: 4) {
-                    devices[UInt32(vendor) << 16 | UInt32(id)] = name
-                }
-            }
-        }
-    }
-
-    /// `hhhh  Name`: the hex id and the name after the blanks.
-    static func entry(_ text: ArraySlice<UInt8>, digits: Int) -> (UInt32, String)? {
-        guard text.count > digits + 1 else { return nil }
-        let idBytes = text.prefix(digits)
-        guard idBytes.allSatisfy(DeviceInventory.isHexDigit), text[text.startIndex + digits] == 0x20,
-            let id = UInt32(String(decoding: idBytes, as: UTF8.self), radix: 16)
-        else { return nil }
-        let name = text.dropFirst(digits).drop { $0 == 0x20 }
-        guard !name.isEmpty else { return nil }
-        return (id, String(decoding: name, as: UTF8.self))
-    }
-
-    /// The name of a 24-bit class code: its subclass's, else its class's.
-    public func className(_ code: UInt32) -> String? {
-        subclasses[UInt16(truncatingIfNeeded: code >> 8)] ?? classes[UInt8(truncatingIfNeeded: code >> 16)]
-    }
-
-    /// `Vendor Device`, or the vendor's name alone when the device is not listed.
-    public func model(vendor: UInt32, device: UInt32) -> String? {
-        guard vendor <= 0xffff, device <= 0xffff, let vendorName = vendors[UInt16(vendor)] else { return nil }
-        guard let deviceName = devices[vendor << 16 | device] else { return vendorName }
-        return "\(vendorName) \(deviceName)"
     }
 }

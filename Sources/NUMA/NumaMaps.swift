@@ -111,7 +111,8 @@ public enum NumaMaps {
             case "local": mode = .local
             default: mode = .unknown
             }
-            nodes = nodeText.flatMap { NodeSet(list: String($0)) }
+            // Held to the kernel's MAX_NUMNODES, as the counts are.
+            nodes = nodeText.flatMap { NodeSet(listBytes: Array($0.utf8), limit: NodeKind.kernelLimit) }
             flags = flagText.map { $0.split(separator: "|").map(String.init) } ?? []
         }
     }
@@ -193,6 +194,13 @@ public enum NumaMaps {
                 else {
                     let text = escapedForDisplay(bytes: bytes[token])
                     throw NUMAError(.invalidArgument, "cannot read the node count '\(text)'")
+                }
+                // The kernel prints only nodes that exist (MAX_NUMNODES, 1024
+                // at most): a larger id is a planted file, and would make
+                // every per-node table as large as the number it names.
+                guard node < UInt64(NodeKind.kernelLimit) else {
+                    let text = escapedForDisplay(bytes: bytes[token])
+                    throw NUMAError(.invalidArgument, "cannot read the node count '\(text)': node \(node) is beyond the \(NodeKind.kernelLimit) nodes Linux can have")
                 }
                 pages.append(NodePages(node: Int(node), pages: count))
             }

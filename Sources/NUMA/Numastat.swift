@@ -206,7 +206,7 @@ public enum NodeStatistics {
     /// blanks) contains `pattern`, ascending.
     public static func processIDs(matching pattern: String, in root: SystemRoot, excluding excluded: Int? = nil) -> [Int] {
         guard let names = root.list("proc") else { return [] }
-        let needle = Array(pattern.utf8)
+        let search = SubstringSearch(Array(pattern.utf8))
         var result: [Int] = []
         for name in names {
             guard let pid = Int(decimal: name), pid != excluded else { continue }
@@ -215,25 +215,15 @@ public enum NodeStatistics {
             for byte in root.readBytes("proc/\(name)/cmdline", limit: 1 << 20) ?? [] {
                 text.append(byte == 0 ? 0x20 : byte)
             }
-            if contains(text, needle) { result.append(pid) }
+            if search.occurs(in: text) { result.append(pid) }
         }
         return result.sorted()
     }
 
-    /// Whether `needle` occurs in `haystack`, byte for byte.
+    /// Whether `needle` occurs in `haystack`, byte for byte, in time
+    /// linear in both (``SubstringSearch``).
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard !needle.isEmpty else { return true }
-        guard haystack.count >= needle.count else { return false }
-        let first = needle[0]
-        for start in 0...(haystack.count - needle.count) where haystack[start] == first {
-            var matched = true
-            for offset in 1..<needle.count where haystack[start + offset] != needle[offset] {
-                matched = false
-                break
-            }
-            if matched { return true }
-        }
-        return false
+        SubstringSearch(needle).occurs(in: haystack)
     }
 
     /// The `Name:` of a process's `status`, or nil when it cannot be read.
@@ -283,13 +273,16 @@ public enum NodeStatistics {
         // Sums of a snapshot's numbers are checked: refused, naming the
         // count, never wrapped.
         var overflow: NumaMaps.NodePages?
+        // Node id to column: one lookup per count, however many nodes.
+        var column: [Int: Int] = [:]
+        for (index, node) in nodes.enumerated() where column[node] == nil { column[node] = index }
         do {
             try NumaMaps.forEachMapping(in: bytes, hugePageSize: { () throws(NUMAError) in UInt64(try hugePageSize(in: root)) }) {
                 mapping in
                 let category = mapping.category.rawValue
                 for entry in mapping.pages where overflow == nil {
                     let (amount, tooLarge) = entry.pages.multipliedReportingOverflow(by: mapping.pageBytes)
-                    let index = nodes.firstIndex(of: entry.node)
+                    let index = column[entry.node]
                     let total = index.map { memory.bytes[category][$0] } ?? memory.elsewhere[category]
                     let (sum, wrapped) = total.addingReportingOverflow(amount)
                     if tooLarge || wrapped {
@@ -319,5 +312,50 @@ public enum NodeStatistics {
     private static func readBytes(_ root: SystemRoot, _ relative: String, attribute: Bool = true) throws(NUMAError) -> [UInt8] {
         let sysfs = relative.hasPrefix("sys/")
         return try root.read(relative, limit: sysfs ? Topology.attributeLimit : 1 << 26, attribute: attribute && sysfs).get()
+    }
+}
+
+/// A search for one byte string in others in time linear in both
+/// (Knuth, Morris and Pratt): a 3,000-byte pattern against 1 MB command
+/// lines costs a pass over each, never the product of their lengths.
+package struct SubstringSearch: Sendable {
+    let needle: [UInt8]
+    /// For each prefix of the needle, the length of its longest proper
+    /// prefix that is also its suffix.
+    let fallback: [Int]
+
+    /// A search for `needle`.
+    package init(_ needle: [UInt8]) {
+        self.needle = needle
+        var fallback = [Int](repeating: 0, count: needle.count)
+        var length = 0
+        var index = 1
+        while index < needle.count {
+            if needle[index] == needle[length] {
+                length += 1
+                fallback[index] = length
+                index += 1
+            } else if length > 0 {
+                length = fallback[length - 1]
+            } else {
+                index += 1
+            }
+        }
+        self.fallback = fallback
+    }
+
+    /// Whether the needle occurs in `haystack` (an empty needle always does).
+    package func occurs(in haystack: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count else { return false }
+        var matched = 0
+        for byte in haystack {
+            while matched > 0 && byte != needle[matched] { matched = fallback[matched - 1] }
+            if byte == needle[matched] {
+                matched += 1
+                if matched == needle.count { return true }
+            }
+        }
+        return false
     }
 }

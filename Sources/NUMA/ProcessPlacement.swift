@@ -109,11 +109,13 @@ public struct ProcessPlacement: Hashable, Sendable {
     public static func read(pid: Int, root: SystemRoot, topology: Topology) -> Reading {
         let folder = "proc/\(pid)"
         let status: [UInt8]
-        switch Syscalls.readFile(root.resolve("\(folder)/status"), limit: 1 << 20) {
+        // Through the root like every other read: a snapshot's proc/PID may
+        // be a link to the host's /proc/PID, which must not be followed out.
+        switch root.read("\(folder)/status", limit: 1 << 20) {
         case .success(let bytes): status = bytes
-        case .failure(let errno):
-            if errno == .noSuchFile || errno == .noSuchProcess { return .vanished(pid: pid) }
-            return .unreadable(pid: pid, reason: "cannot read \(root.resolve("\(folder)/status")): \(errno)")
+        case .failure(let error):
+            if error.errno == .noSuchFile || error.errno == .noSuchProcess { return .vanished(pid: pid) }
+            return .unreadable(pid: pid, reason: error.description)
         }
         var placement = ProcessPlacement(
             pid: pid, name: "", commandLine: [], cpuset: nil, threads: [], runningNodes: [], memory: nil, notes: [])
@@ -150,8 +152,8 @@ public struct ProcessPlacement: Hashable, Sendable {
         if placement.threads.isEmpty { placement.notes.append("the CPUs its threads last ran on cannot be read") }
         placement.runningNodes = NodeSet(placement.threads.compactMap(\.node))
 
-        let path = root.resolve("\(folder)/numa_maps")
-        switch Syscalls.readFile(path, limit: 1 << 26) {
+        let path = root.display("\(folder)/numa_maps")
+        switch root.read("\(folder)/numa_maps", limit: 1 << 26) {
         case .success(let bytes):
             do {
                 placement.memory = try memory(
@@ -160,10 +162,10 @@ public struct ProcessPlacement: Hashable, Sendable {
             } catch {
                 placement.notes.append("\(path): \(error.description)")
             }
-        case .failure(let errno):
+        case .failure(let error):
             // Gone between the reads; a snapshot may simply lack the file.
-            if errno == .noSuchProcess || !root.isDirectory(folder) { return .vanished(pid: pid) }
-            placement.notes.append("cannot read \(path): \(errno)")
+            if error.errno == .noSuchProcess || !root.isDirectory(folder) { return .vanished(pid: pid) }
+            placement.notes.append(error.description)
         }
         return .read(placement)
     }
@@ -183,29 +185,38 @@ public struct ProcessPlacement: Hashable, Sendable {
     ) throws(NUMAError) -> Memory {
         var memory = Memory(
             nodes: [], policies: [], total: 0, remote: 0, outsidePolicy: 0, outsideMemsAllowed: 0, outsidePolicyFile: 0)
-        func add(_ bytes: UInt64, node: Int, backing: NumaMaps.Backing, to list: inout [NodeBytes]) {
-            if let index = list.firstIndex(where: { $0.node == node }) {
-                list[index].add(bytes, backing)
+        // Lookups by key, never by search: a file may name every node on
+        // every line, and thousands of distinct policies.
+        func add(_ bytes: UInt64, node: Int, backing: NumaMaps.Backing, to list: inout [NodeBytes], index: inout [Int: Int]) {
+            if let position = index[node] {
+                list[position].add(bytes, backing)
             } else {
                 var entry = NodeBytes(node: node)
                 entry.add(bytes, backing)
+                index[node] = list.count
                 list.append(entry)
             }
         }
+        var nodeIndex: [Int: Int] = [:]
+        var policyIndex: [String: Int] = [:]
+        var policyNodeIndex: [[Int: Int]] = []
         try NumaMaps.forEachMapping(in: bytes, hugePageSize: hugePageSize) { mapping in
-            var policyIndex = memory.policies.firstIndex { $0.text == mapping.policyText }
-            if policyIndex == nil {
-                policyIndex = memory.policies.count
+            let p: Int
+            if let known = policyIndex[mapping.policyText] {
+                p = known
+            } else {
+                p = memory.policies.count
+                policyIndex[mapping.policyText] = p
+                policyNodeIndex.append([:])
                 memory.policies.append(
                     PolicyBytes(text: mapping.policyText, policy: mapping.policy, mappings: 0, nodes: [], outside: 0))
             }
-            guard let p = policyIndex else { return }
             memory.policies[p].mappings += 1
             let confined = mapping.policy.confinedTo
             for entry in mapping.pages where entry.pages > 0 {
                 let amount = mapping.bytes(entry)
-                add(amount, node: entry.node, backing: mapping.backing, to: &memory.nodes)
-                add(amount, node: entry.node, backing: mapping.backing, to: &memory.policies[p].nodes)
+                add(amount, node: entry.node, backing: mapping.backing, to: &memory.nodes, index: &nodeIndex)
+                add(amount, node: entry.node, backing: mapping.backing, to: &memory.policies[p].nodes, index: &policyNodeIndex[p])
                 memory.total = memory.total.saturatingAdding(amount)
                 if !running.contains(entry.node) { memory.remote = memory.remote.saturatingAdding(amount) }
                 let outsideMems = memsAllowed.map { !$0.contains(entry.node) } ?? false

@@ -21,28 +21,19 @@ enum SysfsDevice {
     /// The most symbolic links followed in one path (the kernel's limit).
     static let linkLimit = 40
 
+    /// The most path components looked at in one walk, links' targets
+    /// included: a real class entry takes under 30 (`../../devices/pci…/net/eth0`);
+    /// a snapshot's chain of 40 links of 4,000 bytes each would take 80,000,
+    /// for each of the thousands of entries a class folder may hold.
+    static let componentLimit = 256
+
     /// `relative` (a path under `root`, no leading slash) with every symbolic
     /// link followed, inside the root: an absolute link target starts again
-    /// at the root, and `..` never climbs above it. Nil when a link loops.
+    /// at the root, and `..` never climbs above it. Nil when a link loops or
+    /// the walk passes ``componentLimit`` components.
     static func canonical(_ relative: String, root: SystemRoot) -> String? {
-        var resolved: [Substring] = []
-        var pending = Array(relative.split(separator: "/").reversed())
-        var links = 0
-        while let component = pending.popLast() {
-            if component == "." { continue }
-            if component == ".." {
-                _ = resolved.popLast()
-                continue
-            }
-            resolved.append(component)
-            guard let target = Syscalls.readLink(root.resolve(resolved.joined(separator: "/"))) else { continue }
-            links += 1
-            guard links <= linkLimit else { return nil }
-            resolved.removeLast()
-            if target.hasPrefix("/") { resolved.removeAll() }
-            pending += target.split(separator: "/").reversed()
-        }
-        return resolved.joined(separator: "/")
+        Syscalls.canonicalPath(root: root.path, relative, linkLimit: linkLimit, componentLimit: componentLimit)?
+            .joined(separator: "/")
     }
 
     /// The first `numa_node` file from the device folder `device` (canonical)

@@ -99,6 +99,23 @@ public struct SystemRoot: Hashable, Sendable {
         }
     }
 
+    /// Reads a file in pieces, each handed to `body` as it is read: for
+    /// large files of which little is kept (`pci.ids`). Confined and limited
+    /// as ``read(_:limit:attribute:)`` is; an error names the file.
+    public func stream(
+        _ relative: String, limit: Int, chunk: Int = 1 << 16, _ body: (ArraySlice<UInt8>) -> Void
+    ) -> Result<Void, NUMAError> {
+        switch Syscalls.streamFile(root: path, live: isLive, relative, limit: limit, chunk: chunk, body) {
+        case .success: return .success(())
+        case .failure(.system(let errno)):
+            return .failure(NUMAError(.systemCall, "cannot read \(display(relative))", errno: errno))
+        case .failure(.notRegular(let kind)):
+            return .failure(NUMAError(.invalidArgument, "\(display(relative)) is \(kind), not a regular file: skipped"))
+        case .failure(.tooLarge(let limit)):
+            return .failure(NUMAError(.invalidArgument, "\(display(relative)) is longer than \(limit) bytes: not read"))
+        }
+    }
+
     /// The names in a folder, or nil when it cannot be listed.
     public func list(_ relative: String) -> [String]? {
         try? listing(relative).get()
@@ -116,10 +133,43 @@ public struct SystemRoot: Hashable, Sendable {
         Syscalls.isDirectory(root: path, live: isLive, relative)
     }
 
+    /// The target of the symbolic link `relative`, as written, or nil when
+    /// it is not a link or cannot be read. The folder holding it is reached
+    /// inside the root, as ``read(_:limit:attribute:)`` reaches files.
+    public func readLink(_ relative: String) -> String? {
+        Syscalls.readLink(root: path, live: isLive, relative)
+    }
+
+    /// The owner and permission bits of what `relative` names, links
+    /// followed inside the root; nil when it cannot be reached. Under the live
+    /// root `proc/PID/exe` names the program the process runs.
+    public func ownership(_ relative: String) -> FileOwnership? {
+        Syscalls.ownerAndMode(root: path, live: isLive, relative).map { FileOwnership(uid: $0.uid, mode: $0.mode) }
+    }
+
     /// ``resolve(_:)`` for messages: control bytes and invalid UTF-8 escaped.
     public func display(_ relative: String) -> String {
         escapedForDisplay(resolve(relative))
     }
+}
+
+/// Who owns a file and who may write it.
+public struct FileOwnership: Hashable, Sendable {
+    /// The owner's user id.
+    public var uid: UInt32
+    /// The mode bits (`st_mode`), type included.
+    public var mode: UInt32
+
+    /// A file's owner and mode.
+    public init(uid: UInt32, mode: UInt32) {
+        self.uid = uid
+        self.mode = mode
+    }
+
+    /// Whether users other than the owner and the group may write it (`S_IWOTH`).
+    public var writableByOthers: Bool { mode & 0o002 != 0 }
+    /// Whether the group may write it (`S_IWGRP`).
+    public var writableByGroup: Bool { mode & 0o020 != 0 }
 }
 
 /// Text from a snapshot (a file's bytes, a name in a folder) made safe for a

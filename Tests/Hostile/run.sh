@@ -370,6 +370,204 @@ every odd-names "$root"
 check "odd-names -H" 0 "$bin" --root "$root" -H
 must odd-names-four out '^available: 4 nodes \(0-3\)$'
 
+# --- The new modes' readers: proc/ confined, impostors, bounded parsers --------
+# (issue 22) Each case fails on a swnuma that reads proc/PID by a path string,
+# takes any process named kubelet, or searches, walks or indexes by linear
+# scans; it passes when every read goes through the root and every parser is
+# linear and bounded.
+
+# A snapshot's proc/PID linked to a live process of this machine (a marker in
+# its command line): absolute and relative links show nothing of it.
+bash -c "exec -a $marker sleep 60" &
+hostpid=$!
+fresh proc-host
+rm -r "$root/proc/4242"
+ln -s "/proc/$hostpid" "$root/proc/4242"
+ln -s "../../../../../../../../../../../../../../../../proc/$hostpid" "$root/proc/4243"
+check "proc-host --process" 1 "$bin" --root "$root" --process 4242 --process 4243
+must proc-host-vanished err 'process 4242 does not exist'
+check "proc-host --process json" 1 "$bin" --root "$root" --process 4242 --json
+check "proc-host --process name" "0|1" "$bin" --root "$root" --process sleep
+check "proc-host numastat -p" "0|1" env SWNUMA_ROOT="$root" "$work/numastat" -p 4242
+check "proc-host numastat -p name" "0|1" env SWNUMA_ROOT="$root" "$work/numastat" -p sleep
+every proc-host "$root"
+kill "$hostpid" 2> /dev/null
+wait "$hostpid" 2> /dev/null
+
+# Every file of a snapshot a link out of it, for every reader the modes use:
+# topology, numastat, --process, --devices, --draw, --nfd-features, kubelet
+# discovery and checkpoint. The files linked to hold the marker.
+fresh all-links
+src=$work/outside/all-links
+cp -a "$root" "$src"
+pci=sys/devices/pci0000:00/0000:00:03.0
+mkdir -p "$src/$pci/net/eth0" "$src/sys/class/net" "$src/proc/77" "$src/proc/self" "$src/usr/share/hwdata" \
+    "$src/var/lib/kubelet" "$src/etc" "$src/sys/fs/cgroup/$marker"
+printf '1\n' > "$src/$pci/numa_node"; printf '0x020000\n' > "$src/$pci/class"
+printf '0x8086\n' > "$src/$pci/vendor"; printf '0x1572\n' > "$src/$pci/device"
+printf '8086  %s vendor\n\t1572  %s device\nC 02  %s class\n\t00  %s subclass\n' "$marker" "$marker" "$marker" "$marker" > "$src/usr/share/hwdata/pci.ids"
+for f in "$src"/sys/devices/system/node/node*/meminfo; do cp "$work/outside/meminfo" "$f"; done
+cp "$work/outside/meminfo" "$src/proc/meminfo"
+printf 'Name:\t%s\nUid:\t0\t0\t0\t0\nCpus_allowed_list:\t0-3\nMems_allowed_list:\t0-3\n' "$marker" > "$src/proc/4242/status"
+printf '%s\0' "$marker" > "$src/proc/4242/cmdline"
+printf '7f00 bind:1 anon=31337031337 N1=31337031337 kernelpagesize_kB=4\n' > "$src/proc/4242/numa_maps"
+printf '0::/%s\n' "$marker" | tee "$src/proc/4242/cgroup" > "$src/proc/self/cgroup"
+printf 'cgroup2 /sys/fs/cgroup cgroup2 rw 0 0\n' > "$src/proc/self/mounts"
+printf '0-3\n' > "$src/sys/fs/cgroup/$marker/cpuset.cpus.effective"; printf '0-3\n' > "$src/sys/fs/cgroup/$marker/cpuset.mems.effective"
+printf 'kubelet\n' > "$src/proc/77/comm"
+printf '/usr/bin/kubelet\0--config=/etc/%s.yaml\0' "$marker" > "$src/proc/77/cmdline"
+printf 'Name:\tkubelet\nUid:\t0\t0\t0\t0\n' > "$src/proc/77/status"
+printf 'kind: KubeletConfiguration\nmemoryManagerPolicy: %s\n' "$marker" > "$src/etc/$marker.yaml"
+printf '{"policyName":"%s","machineState":{},"entries":{},"checksum":0}' "$marker" > "$src/var/lib/kubelet/memory_manager_state"
+rm -rf "$root"; mkdir -p "$root"
+flip=0
+( cd "$src" && find . -type f ) | while read -r f; do
+    f=${f#./}
+    mkdir -p "$root/$(dirname "$f")"
+    if [ $flip = 0 ]; then ln -s "$src/$f" "$root/$f"; flip=1
+    else ln -s "$(printf '../%.0s' $(seq 1 30))${src#/}/$f" "$root/$f"; flip=0; fi
+done
+mkdir -p "$root/sys/class/net"
+ln -s "$src/$pci/net/eth0" "$root/sys/class/net/eth0"
+every all-links "$root"
+check "all-links --process" 1 "$bin" --root "$root" --process 4242
+# (a part of the marker: the word searched for is echoed back)
+check "all-links --process name" "0|1" "$bin" --root "$root" --process "${marker#X}"
+check "all-links --devices" "0|1" "$bin" --root "$root" --devices
+mustnot all-links-no-eth0 out 'eth0'
+check "all-links --kubelet-check" 1 "$bin" --root "$root" --kubelet-check
+must all-links-no-kubelet err 'no kubelet is running'
+check "all-links --kubelet-suggest" 1 "$bin" --root "$root" --kubelet-suggest
+check "all-links --kubelet-state" 1 "$bin" --root "$root" --kubelet-state
+must all-links-no-checkpoint err 'cannot read the memory manager checkpoint'
+check "all-links numastat -p name" "0|1" env SWNUMA_ROOT="$root" "$work/numastat" -p "${marker#X}"
+check "all-links walk --process" 1 env SWNUMA_CONFINED_WALK=1 "$bin" --root "$root" --process 4242
+check "all-links walk --devices" "0|1" env SWNUMA_CONFINED_WALK=1 "$bin" --root "$root" --devices
+
+# An impostor kubelet: a user's program named kubelet is not trusted, and
+# the refusal says why; of several root kubelets the first is taken, named.
+fresh impostor
+mkdir -p "$root/proc/77" "$root/home/u"
+printf 'kubelet\n' > "$root/proc/77/comm"
+printf '/home/u/kubelet\0--config=/home/u/k.yaml\0' > "$root/proc/77/cmdline"
+printf 'Name:\tkubelet\nUid:\t1000\t1000\t1000\t1000\n' > "$root/proc/77/status"
+printf 'kind: KubeletConfiguration\nmemoryManagerPolicy: Static\n' > "$root/home/u/k.yaml"
+check "impostor --kubelet-check" 1 "$bin" --root "$root" --kubelet-check
+must impostor-refused err 'pid 77: it runs as uid 1000, not root.*give the kubelet.s arguments'
+check "impostor --kubelet-suggest" 1 "$bin" --root "$root" --kubelet-suggest
+must impostor-suggest-refused err 'no process named kubelet is trusted as the kubelet'
+for pid in 300 301; do
+    mkdir -p "$root/proc/$pid"
+    printf 'kubelet\n' > "$root/proc/$pid/comm"
+    printf '/usr/bin/kubelet\0--memory-manager-policy=None\0' > "$root/proc/$pid/cmdline"
+    printf 'Name:\tkubelet\nUid:\t0\t0\t0\t0\n' > "$root/proc/$pid/status"
+done
+check "impostor several" "0|3" "$bin" --root "$root" --kubelet-check
+must impostor-several-named err '2 kubelet processes are running \(pids 300, 301\): pid 300 was taken'
+must impostor-several-taken out 'kubelet pid 300'
+
+# A deep cgroup path in proc/self/cgroup and proc/PID/cgroup (800 KB).
+fresh deep-cgroup
+mkdir -p "$root/proc/self"
+python3 -c 'import sys; sys.stdout.write("0::" + "/a" * 400000 + "\n")' | tee "$root/proc/self/cgroup" > "$root/proc/4242/cgroup"
+printf 'cgroup2 /sys/fs/cgroup cgroup2 rw 0 0\n' > "$root/proc/self/mounts"
+every deep-cgroup "$root"
+check "deep-cgroup -H --json" 0 "$bin" --root "$root" -H --json
+check "deep-cgroup --process" 0 "$bin" --root "$root" --process 4242
+
+# numa_maps naming 100,000 nodes on a line, and 20,000 distinct policies.
+fresh numa-maps-nodes
+python3 -c 'import sys; sys.stdout.write("7f00 default anon=1 " + " ".join("N%d=1" % n for n in range(100000)) + " kernelpagesize_kB=4\n")' > "$root/proc/4242/numa_maps"
+check "numa-maps-nodes --process" 0 "$bin" --root "$root" --process 4242
+must numa-maps-nodes-refused out 'N1024=1.*beyond the 1024 nodes'
+check "numa-maps-nodes --process json" 0 "$bin" --root "$root" --process 4242 --json
+check "numa-maps-nodes numastat -p" "0|1" env SWNUMA_ROOT="$root" "$work/numastat" -p 4242
+fresh numa-maps-policies
+python3 -c 'import sys; sys.stdout.write("".join("%x policy%d anon=1 N0=1 N1=1 kernelpagesize_kB=4\n" % (i, i) for i in range(20000)))' > "$root/proc/4242/numa_maps"
+check "numa-maps-policies --process" 0 "$bin" --root "$root" --process 4242 --json
+check "numa-maps-policies numastat -p" 0 env SWNUMA_ROOT="$root" "$work/numastat" -p 4242
+
+# Device class entries each behind a chain of 40 links of 4,000 bytes.
+fresh link-chains
+pci=sys/devices/pci0000:00/0000:00:03.0
+mkdir -p "$root/$pci/net/eth0" "$root/sys/class/net/x"
+printf '1\n' > "$root/$pci/numa_node"; printf '0x020000\n' > "$root/$pci/class"
+ln -s "../../devices/pci0000:00/0000:00:03.0/net/eth0" "$root/sys/class/net/eth0"
+pad=$(python3 -c 'import sys; sys.stdout.write("x/../" * 800)')
+for entry in $(seq 1 20); do
+    for i in $(seq 1 40); do
+        next=$([ "$i" = 40 ] && echo eth0 || echo "c$entry-$((i + 1))")
+        ln -s "$pad$next" "$root/sys/class/net/c$entry-$i"
+    done
+    ln -s "c$entry-1" "$root/sys/class/net/dev$entry"
+done
+every link-chains "$root"
+check "link-chains --devices" 0 "$bin" --root "$root" --devices
+must link-chains-eth0 out 'eth0'
+
+# A 3,000-byte process name against eight 1 MB command lines of near misses.
+fresh long-name
+for pid in $(seq 5000 5007); do
+    mkdir -p "$root/proc/$pid"
+    printf 'Name:\tx\n' > "$root/proc/$pid/status"
+    head -c 1048000 /dev/zero | tr '\0' a > "$root/proc/$pid/cmdline"
+done
+long=$(python3 -c 'import sys; sys.stdout.write("a" * 2999 + "b")')
+check "long-name --process" 1 "$bin" --root "$root" --process "$long"
+check "long-name numastat -p" "0|1" env SWNUMA_ROOT="$root" "$work/numastat" -p "$long"
+
+# Checkpoints: 100,000 keys (1.5 MB), and 16 MB (past the 4 MiB limit).
+fresh checkpoints
+python3 -c 'import sys; sys.stdout.write("{\"policyName\":\"None\",\"machineState\":{},\"entries\":{" + ",".join("\"p%d\":{}" % i for i in range(100000)) + "},\"checksum\":0}")' > "$work/state-keys"
+check "checkpoint 100,000 keys" "0|3" "$bin" --root "$root" --kubelet-state "$work/state-keys"
+python3 -c 'import sys; sys.stdout.write("{\"policyName\":\"None\",\"machineState\":{},\"entries\":{\"p\":{\"c\":[" + ",".join(["{\"numaAffinity\":[0],\"type\":\"memory\",\"size\":1}"] * 340000) + "]}},\"checksum\":0}")' > "$work/state-big"
+check "checkpoint 16 MB" 1 "$bin" --root "$root" --kubelet-state "$work/state-big"
+must checkpoint-big-refused err 'longer than 4194304 bytes'
+
+# pci.ids: 51 MiB in the snapshot, with and without a device to name.
+fresh pci-ids
+mkdir -p "$root/usr/share/hwdata"
+python3 -c '
+import sys
+out = sys.stdout
+for v in range(0x10000):
+    out.write("%04x  Vendor %d with a long name to fill the file up\n" % (v, v))
+    for d in range(14): out.write("\t%04x  Device %d of vendor %d, also with a long name\n" % (d, d, v))
+' > "$root/usr/share/hwdata/pci.ids"
+check "pci-ids no devices" 0 "$bin" --root "$root" --devices
+check "pci-ids -H --devices --json" 0 "$bin" --root "$root" -H --devices --json
+pci=sys/devices/pci0000:00/0000:00:03.0
+mkdir -p "$root/$pci/net/eth0" "$root/sys/class/net"
+printf '1\n' > "$root/$pci/numa_node"; printf '0x020000\n' > "$root/$pci/class"
+printf '0x8086\n' > "$root/$pci/vendor"; printf '0x1572\n' > "$root/$pci/device"
+ln -s "../../devices/pci0000:00/0000:00:03.0/net/eth0" "$root/sys/class/net/eth0"
+check "pci-ids a device" 0 "$bin" --root "$root" --devices
+must pci-ids-device-shown out 'eth0'
+check "pci-ids --draw" 0 "$bin" --root "$root" --draw -
+
+# Names outside XML 1.0's characters (U+FFFE, U+FFFF, C0 and C1 controls) in
+# pci.ids and device names: the SVG stays well-formed.
+fresh xml-chars
+pci=sys/devices/pci0000:00/0000:00:03.0
+bad=$(printf 'eth\xef\xbf\xbf\xc2\x85')
+mkdir -p "$root/$pci/net/$bad" "$root/sys/class/net" "$root/usr/share/hwdata"
+printf '1\n' > "$root/$pci/numa_node"; printf '0x020000\n' > "$root/$pci/class"
+printf '0x8086\n' > "$root/$pci/vendor"; printf '0x1572\n' > "$root/$pci/device"
+ln -s "../../devices/pci0000:00/0000:00:03.0/net/$bad" "$root/sys/class/net/$bad"
+printf '8086  Vendor\xef\xbf\xbe\x01\n\t1572  Device\xef\xbf\xbf\x0b\nC 02  Network\xef\xbf\xbe\n\t00  Ethernet\x1b[31m\xef\xbf\xbf\n' > "$root/usr/share/hwdata/pci.ids"
+check "xml-chars --draw" 0 "$bin" --root "$root" --draw -
+must xml-chars-drawn out 'eth'
+if command -v xmllint > /dev/null; then
+    # Every hostile tree's picture is well-formed XML.
+    for tree in "$work"/trees/*; do
+        timeout -k 1 10 "$bin" --root "$tree" --draw - > "$work/svg" 2> /dev/null
+        if [ ! -s "$work/svg" ]; then continue; fi
+        if xmllint --noout "$work/svg" 2> "$work/err"; then passed=$((passed + 1)); else fail "svg $(basename "$tree")" "xmllint refuses the SVG"; fi
+    done
+else
+    echo "hostile: xmllint SKIPPED (Debian package libxml2-utils)"
+fi
+
 # --- Command-line numbers --------------------------------------------------
 env=""
 check "shmmode overflow" 1 "$bin" --shmmode 77777777777 --length 4096 --shm 1 --interleave=all

@@ -162,6 +162,7 @@ printf 'bash\n' > "$node/proc/77/comm"
 printf 'bash\0-c\0kubelet\0' > "$node/proc/77/cmdline"
 printf 'kubelet\n' > "$node/proc/4242/comm"
 printf '/usr/bin/kubelet\0--config=/etc/kubernetes/kubelet.yaml\0--root-dir\0/srv/kubelet\0--v=2\0' > "$node/proc/4242/cmdline"
+printf 'Name:\tkubelet\nUid:\t0\t0\t0\t0\n' > "$node/proc/4242/status"
 cp "$work/kubelet.yaml" "$node/etc/kubernetes/kubelet.yaml"
 expect running-kubelet 0 "kubelet: kubelet pid 4242, config /etc/kubernetes/kubelet.yaml" -- --root "$node" --kubelet-check
 expect running-kubelet-json 0 '"pid": 4242' -- --root "$node" --json --kubelet-check
@@ -174,7 +175,28 @@ cp -r "$two" "$script"
 mkdir -p "$script/proc/99"
 printf 'kubelet\n' > "$script/proc/99/comm"
 printf '/bin/sh\0/usr/local/bin/kubelet\0--memory-manager-policy=Static\0--reserved-memory=1:memory=100Mi\0' > "$script/proc/99/cmdline"
+printf 'Name:\tkubelet\nUid:\t0\t0\t0\t0\n' > "$script/proc/99/status"
 expect running-script 0 "would accept" -- --root "$script" --kubelet-check
+
+# --- impostors: a process named kubelet is taken only when it runs as root
+impostor="$work/impostor"
+cp -r "$node" "$impostor"
+printf 'Name:\tkubelet\nUid:\t1000\t1000\t1000\t1000\n' > "$impostor/proc/4242/status"
+expect impostor-refused 1 "pid 4242: it runs as uid 1000, not root" -- --root "$impostor" --kubelet-check
+grep -q "give the kubelet's arguments" "$work/err" && passed=$((passed + 1)) || fail impostor-asks "the refusal does not ask for the flags"
+printf 'Name:\tkubelet\n' > "$impostor/proc/4242/status"
+expect impostor-no-uid 1 "pid 4242: its status has no Uid line" -- --root "$impostor" --kubelet-check
+rm "$impostor/proc/4242/status"
+expect impostor-no-status 1 "pid 4242: its status cannot be read" -- --root "$impostor" --kubelet-check
+# Two root kubelets and a user's: the first root one is taken, and swnuma says so.
+cp "$node/proc/4242/status" "$impostor/proc/4242/status"
+mkdir -p "$impostor/proc/5000" "$impostor/proc/100"
+cp "$node/proc/4242/comm" "$node/proc/4242/cmdline" "$node/proc/4242/status" "$impostor/proc/5000/"
+printf 'kubelet\n' > "$impostor/proc/100/comm"
+printf '/home/u/kubelet\0--config=/home/u/k.yaml\0' > "$impostor/proc/100/cmdline"
+printf 'Name:\tkubelet\nUid:\t1000\t0\t0\t0\n' > "$impostor/proc/100/status"
+expect several-kubelets 0 "kubelet pid 4242" -- --root "$impostor" --kubelet-check
+grep -q "2 kubelet processes are running (pids 4242, 5000): pid 4242 was taken" "$work/err" && passed=$((passed + 1)) || fail several-kubelets-said "the choice is not said on stderr"
 
 for format in v1 v2 v3; do
     python3 "$here/checkpoint.py" "$work/check.json" $format "$node/srv/kubelet/memory_manager_state" container=pod-a/db/memory/33554432/0 container=pod-b/web/memory/1048576/1
@@ -329,8 +351,14 @@ if command -v gcc > /dev/null && [ -z "$(pgrep -x kubelet)" ]; then
         "$work/live/kubelet" --config "$work/kubelet.yaml" --memory-manager-policy=None --v=2 &
         live=$!
         sleep 0.2
-        expect live-kubelet 0 "kubelet: kubelet pid $live, config $work/kubelet.yaml" -- --kubelet-check
-        grep -q "memory manager policy: None" "$work/out" && passed=$((passed + 1)) || fail live-kubelet-flags "the flag after --config does not override it"
+        if [ "$(id -u)" = 0 ]; then
+            # Run by root from a root-owned program that only root may write.
+            chmod 755 "$work/live" "$work/live/kubelet"
+            expect live-kubelet 0 "kubelet: kubelet pid $live, config $work/kubelet.yaml" -- --kubelet-check
+            grep -q "memory manager policy: None" "$work/out" && passed=$((passed + 1)) || fail live-kubelet-flags "the flag after --config does not override it"
+        else
+            expect live-kubelet-user 1 "pid $live: it runs as uid $(id -u), not root" -- --kubelet-check
+        fi
         kill "$live"
         wait "$live" 2> /dev/null
     else

@@ -127,6 +127,39 @@ enum Syscalls {
         return readAll(fd, limit: limit, shortReadIsEnd: shortReadIsEnd)
     }
 
+    /// Reads a file under a root (confined as ``readFile(root:live:_:limit:shortReadIsEnd:)``
+    /// is, regular files only under a snapshot) in pieces of at most
+    /// `chunk` bytes, each handed to `body` as it is read, so that memory does
+    /// not grow with the file. A file longer than `limit` is
+    /// ``FileFailure/tooLarge(limit:)`` once the limit is passed, after
+    /// `body` has seen the bytes before it.
+    static func streamFile(
+        root: String, live: Bool, _ relative: String, limit: Int, chunk: Int, _ body: (ArraySlice<UInt8>) -> Void
+    ) -> Result<Void, FileFailure> {
+        let fd: Int32
+        switch openUnder(root: root, live: live, relative, flags: O_RDONLY | O_NONBLOCK) {
+        case .success(let value): fd = value
+        case .failure(let error): return .failure(.system(error))
+        }
+        defer { close(fd) }
+        if !live {
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { return .failure(.system(Errno.current)) }
+            let type = info.st_mode & S_IFMT
+            guard type == S_IFREG else { return .failure(.notRegular(kind: fileKind(type))) }
+        }
+        var buffer = [UInt8](repeating: 0, count: max(chunk, 1))
+        var total = 0
+        while true {
+            let count = buffer.withUnsafeMutableBytes { raw in retrying { read(fd, raw.baseAddress!, raw.count) } }
+            if count < 0 { return .failure(.system(Errno.current)) }
+            if count == 0 { return .success(()) }
+            total += count
+            guard total <= limit else { return .failure(.tooLarge(limit: limit)) }
+            body(buffer[0..<count])
+        }
+    }
+
     /// Reads a whole file named by an absolute path (the running system's
     /// own, or one the user named), up to `limit` bytes; a longer file is
     /// EFBIG, never returned cut.
@@ -241,6 +274,96 @@ enum Syscalls {
         let count = readlink(path, &buffer, buffer.count)
         guard count > 0, count < buffer.count else { return nil }
         return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The target of the symbolic link `relative` under a root, as written,
+    /// or nil when it is not one. The folder holding it is opened confined to
+    /// the root (``openUnder(root:live:_:flags:)``) and the link read from
+    /// there with readlinkat(2): no path string outside the root is followed.
+    static func readLink(root: String, live: Bool, _ relative: String) -> String? {
+        let parts = relative.split(separator: "/", omittingEmptySubsequences: true)
+        guard let last = parts.last, last != ".", last != ".." else { return nil }
+        let parent = parts.dropLast().joined(separator: "/")
+        let folderFD: Int32
+        if live {
+            folderFD = retrying { open("/" + parent, swnuma_o_path() | O_DIRECTORY | O_CLOEXEC) }
+            guard folderFD >= 0 else { return nil }
+        } else {
+            guard case .success(let fd) = openUnder(root: root, live: false, parent, flags: swnuma_o_path() | O_DIRECTORY)
+            else { return nil }
+            folderFD = fd
+        }
+        defer { close(folderFD) }
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlinkat(folderFD, String(last), &buffer, buffer.count)
+        guard count > 0, count < buffer.count else { return nil }
+        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// `relative` under `root` with every symbolic link followed, inside the
+    /// root: an absolute target starts again at the root, `..` never climbs
+    /// above it. Each component is looked at from an open folder
+    /// (readlinkat(2) on the folder's descriptor), so the cost is one call
+    /// per component, whatever the depth. A component that is missing or not
+    /// a folder ends the lookups: what follows it is taken as written. Nil
+    /// after more than `linkLimit` links or `componentLimit` components in all
+    /// (a chain of long links).
+    static func canonicalPath(root: String, _ relative: String, linkLimit: Int, componentLimit: Int) -> [Substring]? {
+        let rootFD = retrying { open(root, swnuma_o_path() | O_DIRECTORY | O_CLOEXEC) }
+        guard rootFD >= 0 else { return nil }
+        defer { close(rootFD) }
+        var folders: [Int32] = []  // one per name below the root; -1 where no folder could be opened
+        var names: [Substring] = []
+        defer { for fd in folders where fd >= 0 { close(fd) } }
+        var pending = Array(relative.split(separator: "/").reversed())
+        var links = 0
+        var steps = 0
+        var buffer = [CChar](repeating: 0, count: 4096)
+        while let component = pending.popLast() {
+            steps += 1
+            guard steps <= componentLimit else { return nil }
+            if component == "." { continue }
+            if component == ".." {
+                if let fd = folders.popLast() {
+                    if fd >= 0 { close(fd) }
+                    names.removeLast()
+                }
+                continue
+            }
+            let folder = folders.last ?? rootFD
+            let count = folder >= 0 ? readlinkat(folder, String(component), &buffer, buffer.count) : -1
+            if count > 0, count < buffer.count {
+                links += 1
+                guard links <= linkLimit else { return nil }
+                let target = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                if target.hasPrefix("/") {
+                    for fd in folders where fd >= 0 { close(fd) }
+                    folders.removeAll()
+                    names.removeAll()
+                }
+                pending += target.split(separator: "/").reversed()
+                continue
+            }
+            let fd = folder >= 0 ? retrying { openat(folder, String(component), swnuma_o_path() | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) } : -1
+            folders.append(fd)
+            names.append(component)
+        }
+        return names
+    }
+
+    /// Owner and mode of what `relative` under a root names, following links
+    /// confined to the root; under the live root, `stat("/relative")`, which
+    /// follows `/proc/PID/exe` to the program a process runs.
+    static func ownerAndMode(root: String, live: Bool, _ relative: String) -> (uid: UInt32, mode: UInt32)? {
+        var info = stat()
+        if live {
+            guard stat("/" + relative, &info) == 0 else { return nil }
+        } else {
+            guard case .success(let fd) = openUnder(root: root, live: false, relative, flags: swnuma_o_path()) else { return nil }
+            defer { close(fd) }
+            guard fstat(fd, &info) == 0 else { return nil }
+        }
+        return (UInt32(info.st_uid), UInt32(info.st_mode))
     }
 
     /// The value of an environment variable.

@@ -218,11 +218,24 @@ enum SVGDrawing {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             default:
-                // XML 1.0 forbids most control characters, even escaped.
-                if scalar.value < 0x20 && scalar != "\t" && scalar != "\n" { out += "?" } else { out.unicodeScalars.append(scalar) }
+                if isXMLCharacter(scalar) { out.unicodeScalars.append(scalar) } else { out += "?" }
             }
         }
         return out
+    }
+
+    /// Whether `scalar` may appear in an XML 1.0 document, escaped or not:
+    /// the `Char` production (tab, newline, carriage return, U+0020 to
+    /// U+D7FF, U+E000 to U+FFFD, U+10000 and above), less DEL and the C1
+    /// controls (U+007F to U+009F), which XML allows but which no name
+    /// should carry into a picture. A parser refuses a document with any
+    /// other; ``escape(_:)`` writes `?` for them.
+    static func isXMLCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A, 0x0D: true
+        case 0x20..<0x7F, 0xA0...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: true
+        default: false
+        }
     }
 
     /// Words of `text` in lines of at most `width` characters, breaking

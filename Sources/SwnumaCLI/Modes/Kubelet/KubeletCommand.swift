@@ -43,6 +43,8 @@ enum KubeletCommand {
         /// `the command line` or `kubelet pid N`.
         var origin: String
         var pid: Int?
+        /// Said on stderr: several kubelets ran, and which was taken.
+        var note: String? = nil
     }
 
     /// The settings of `arguments`, or of the kubelet running under `root` when there are none.
@@ -52,13 +54,16 @@ enum KubeletCommand {
             let here = try? SystemRoot(path: ".")
             return Source(settings: try KubeletSettings.load(arguments: arguments, root: .live, relativeRoot: here), origin: "the command line", pid: nil)
         }
-        let running = RunningKubelet.find(in: root)
-        guard let kubelet = running.first else {
+        let discovery = RunningKubelet.discover(in: root)
+        guard let kubelet = discovery.taken else {
             if !required { return nil }
+            if let note = discovery.note { throw KubeletInputError(note) }
             throw KubeletInputError(
-                "no kubelet is running under '\(root.path)' (no process named kubelet in \(root.resolve("proc"))): give the kubelet's arguments after the option")
+                "no kubelet is running under '\(escapedForDisplay(root.path))' (no process named kubelet in \(root.display("proc"))): give the kubelet's arguments after the option")
         }
-        return Source(settings: try KubeletSettings.load(arguments: kubelet.arguments, root: root), origin: "kubelet pid \(kubelet.pid)", pid: kubelet.pid)
+        return Source(
+            settings: try KubeletSettings.load(arguments: kubelet.arguments, root: root), origin: "kubelet pid \(kubelet.pid)",
+            pid: kubelet.pid, note: discovery.note)
     }
 
     // MARK: --kubelet-check
@@ -68,6 +73,7 @@ enum KubeletCommand {
         let machine = MachineMemory.read(from: root)
         let report = MemoryManagerRules.check(source.settings, machine: machine)
         var outcome = Outcome(status: report.hasProblems ? 3 : 0)
+        if let note = source.note { outcome.complain("warning: \(note)") }
         outcome.stdout = json ? KubeletJSON.check(report, source: source).render() : KubeletText.check(report, source: source)
         return outcome
     }
@@ -101,6 +107,7 @@ enum KubeletCommand {
             }
         }
         var outcome = Outcome(status: suggestion == nil || !findings.isEmpty ? 3 : 0)
+        if let note = source.note { outcome.complain("warning: \(note)") }
         outcome.stdout =
             json
             ? KubeletJSON.suggest(suggestion, allocatable: allocatable, findings: findings, source: source, machine: machine).render()
@@ -128,17 +135,23 @@ enum KubeletCommand {
         let path = file ?? (source?.settings.checkpointPath ?? "/var/lib/kubelet/memory_manager_state")
         let base = file.map { $0.hasPrefix("/") ? SystemRoot.live : (try? SystemRoot(path: ".")) ?? .live } ?? root
         let relative = path.hasPrefix("/") ? String(path.drop(while: { $0 == "/" })) : path
-        guard !relative.isEmpty, let bytes = base.readBytes(relative) else {
-            throw KubeletInputError("cannot read the memory manager checkpoint '\(base.resolve(relative))'")
+        guard !relative.isEmpty else {
+            throw KubeletInputError("cannot read the memory manager checkpoint '\(base.display(relative))'")
+        }
+        let bytes: [UInt8]
+        switch base.read(relative, limit: Checkpoint.sizeLimit) {
+        case .success(let read): bytes = read
+        case .failure(let error): throw KubeletInputError("cannot read the memory manager checkpoint: \(error.description)")
         }
         let checkpoint: Checkpoint
         do {
             checkpoint = try Checkpoint.parse(bytes)
         } catch {
-            throw KubeletInputError("'\(base.resolve(relative))' is not a memory manager checkpoint: \(error.description)")
+            throw KubeletInputError("'\(base.display(relative))' is not a memory manager checkpoint: \(escapedForDisplay(error.description))")
         }
         let report = stateReport(checkpoint, path: path, source: source, machine: MachineMemory.read(from: root))
         var outcome = Outcome(status: report.refused ? 3 : 0)
+        if let note = source?.note { outcome.complain("warning: \(note)") }
         outcome.stdout = json ? KubeletJSON.state(report).render() : KubeletText.state(report)
         return outcome
     }
