@@ -214,35 +214,33 @@ public enum NodeStatistics {
     /// `status`) followed by a blank and the command line (NULs read as
     /// blanks) contains `pattern`, ascending.
     public static func processIDs(matching pattern: String, in root: SystemRoot, excluding excluded: Int? = nil) -> [Int] {
-        guard let names = root.list("proc") else { return [] }
-        let needle = Array(pattern.utf8)
-        var result: [Int] = []
+        processIDs(matchingEach: [pattern], in: root, excluding: excluded)[0]
+    }
+
+    /// For each pattern, the ids of the processes whose name and command
+    /// line contain it (as ``processIDs(matching:in:excluding:)``), ascending.
+    ///
+    /// Each process is read once and its text searched once for all the
+    /// patterns together (``PatternSet``): the time is linear in the
+    /// processes' text and the patterns' length, not their product.
+    public static func processIDs(
+        matchingEach patterns: [String], in root: SystemRoot, excluding excluded: Int? = nil
+    ) -> [[Int]] {
+        var result = [[Int]](repeating: [], count: patterns.count)
+        guard !patterns.isEmpty, let names = root.list("proc") else { return result }
+        let automaton = PatternSet(patterns.map { Array($0.utf8) })
+        var text: [UInt8] = []
         for name in names {
             guard let pid = Int(decimal: name), pid != excluded else { continue }
-            var text = Array((processName(pid, in: root) ?? "").utf8)
+            text.removeAll(keepingCapacity: true)
+            text += (processName(pid, in: root) ?? "").utf8
             text.append(0x20)
             for byte in root.readBytes("proc/\(name)/cmdline", limit: 1 << 20) ?? [] {
                 text.append(byte == 0 ? 0x20 : byte)
             }
-            if contains(text, needle) { result.append(pid) }
+            for index in automaton.matches(in: text) { result[index].append(pid) }
         }
-        return result.sorted()
-    }
-
-    /// Whether `needle` occurs in `haystack`, byte for byte.
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard !needle.isEmpty else { return true }
-        guard haystack.count >= needle.count else { return false }
-        let first = needle[0]
-        for start in 0...(haystack.count - needle.count) where haystack[start] == first {
-            var matched = true
-            for offset in 1..<needle.count where haystack[start + offset] != needle[offset] {
-                matched = false
-                break
-            }
-            if matched { return true }
-        }
-        return false
+        return result.map { $0.sorted() }
     }
 
     /// The `Name:` of a process's `status`, or nil when it cannot be read.
