@@ -59,7 +59,8 @@ enum NFDFeaturesMode {
         let topology = context.topology
         let root = context.root
         var features = NodeFeatures(
-            topology: topology, packages: NodeFeatures.packages(of: topology, root: root), cpuset: Cpuset.read(from: root))
+            topology: topology, packages: NodeFeatures.packages(of: topology, root: root), cpuset: Cpuset.read(from: root),
+            kinds: MemoryKinds.read(from: root, topology: topology))
         for label in request.labels {
             let holds = label.requirement.evaluate(in: topology).holds
             features.labels.append(NodeFeatures.Label(name: label.name, value: holds ? "true" : "false"))
