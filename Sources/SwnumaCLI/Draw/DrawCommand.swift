@@ -14,7 +14,9 @@ extension Context {
         let topology = self.topology
         for warning in topology.warnings { outcome.complain("warning: \(warning)") }
         var picture = MachinePicture(topology)
-        picture.addDevices(DeviceInventory.read(from: root))
+        picture.addDevices(DeviceInventory.read(from: root, topology: topology))
+        picture.addKinds(
+            MemoryKinds.read(from: root, topology: topology), packages: NodeFeatures.packages(of: topology, root: root))
         switch target {
         case .terminal:
             outcome.stdout += TextDrawing.render(picture, width: Self.drawingWidth())
