@@ -57,6 +57,22 @@ public struct DeviceInventory: Sendable, Equatable {
         public var nodeFile: String?
         /// How ``node`` was found (or why not).
         public var placement: DevicePlacement.Source = .unknown(numaNode: nil, localCPUs: nil)
+
+        /// A device; what is not given is unknown.
+        public init(
+            kind: Kind, name: String, path: String, pciAddress: String? = nil, pciClass: UInt32? = nil,
+            className: String? = nil, model: String? = nil, node: Int? = nil, nodeFile: String? = nil
+        ) {
+            self.kind = kind
+            self.name = name
+            self.path = path
+            self.pciAddress = pciAddress
+            self.pciClass = pciClass
+            self.className = className
+            self.model = model
+            self.node = node
+            self.nodeFile = nodeFile
+        }
     }
 
     /// Every device found, ordered by node (unknown last), kind and name.

@@ -107,4 +107,49 @@ import Testing
         #expect(kinds.node(0)?.tier == nil)
         #expect(kinds.node(0)?.kind == .cpu)
     }
+
+    /// A device's node when numa_node says nothing: its local CPUs' node,
+    /// nothing when they span nodes, the only node of a one-node machine.
+    @Test func devicePlacement() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("swnuma-place-\(UUID().uuidString)")
+        let files = [
+            "sys/devices/pci0000:00/0000:00:01.0/numa_node": "-1\n",
+            "sys/devices/pci0000:00/0000:00:01.0/local_cpulist": "4-5\n",
+            "sys/devices/pci0000:00/0000:00:02.0/numa_node": "-1\n",
+            "sys/devices/pci0000:00/0000:00:02.0/local_cpus": "00000000,000000ff\n",
+            "sys/devices/pci0000:00/0000:00:03.0/numa_node": "1\n",
+            "sys/devices/pci0000:00/0000:00:03.0/local_cpulist": "0\n",
+            "sys/bus/pci/devices/0004:05:00.0/local_cpus": "0000,000000f0\n",
+            "sys/devices/platform/x/uevent": "",
+        ]
+        for (path, text) in files {
+            let file = url.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: file)
+        }
+        let root = try SystemRoot(path: url.path)
+        let two: [(id: Int, cpus: CPUSet)] = [(0, CPUSet(0...3)), (1, CPUSet(4...7))]
+        let local = DevicePlacement.place("sys/devices/pci0000:00/0000:00:01.0", root: root, nodes: two)
+        #expect(local.node == 1)
+        #expect(local.source == .localCPUs("sys/devices/pci0000:00/0000:00:01.0/local_cpulist", CPUSet([4, 5])))
+        let spanning = DevicePlacement.place("sys/devices/pci0000:00/0000:00:02.0", root: root, nodes: two)
+        #expect(spanning.node == nil)
+        #expect(spanning.source == .unknown(numaNode: "sys/devices/pci0000:00/0000:00:02.0/numa_node", localCPUs: CPUSet(0...7)))
+        // numa_node wins over local CPUs.
+        #expect(DevicePlacement.place("sys/devices/pci0000:00/0000:00:03.0", root: root, nodes: two).node == 1)
+        // A function's own folder under sys/bus/pci/devices (a snapshot's), with a mask.
+        #expect(DevicePlacement.place("sys/bus/pci/devices/0004:05:00.0", root: root, nodes: two).node == 1)
+        let one: [(id: Int, cpus: CPUSet)] = [(0, CPUSet(0...7))]
+        #expect(DevicePlacement.place("sys/devices/pci0000:00/0000:00:02.0", root: root, nodes: one).source == .localCPUs(
+            "sys/devices/pci0000:00/0000:00:02.0/local_cpus", CPUSet(0...7)))
+        let only = DevicePlacement.place("sys/devices/platform/x", root: root, nodes: one)
+        #expect(only.node == 0)
+        #expect(only.source == .onlyNode)
+        #expect(DevicePlacement.place("sys/devices/platform/x", root: root, nodes: two).source == .unknown(numaNode: nil, localCPUs: nil))
+        #expect(DeviceInventory.kind(ofClass: 0x030200) == .gpu)
+        #expect(DeviceInventory.kind(ofClass: 0x120000) == .accelerator)
+        #expect(DeviceInventory.kind(ofClass: 0x0b4000) == .accelerator)
+        #expect(DeviceInventory.kind(ofClass: 0x020700) == .rdma)
+        #expect(DeviceInventory.kind(ofClass: 0x020000) == .pci)
+    }
 }

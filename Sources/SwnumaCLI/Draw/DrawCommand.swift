@@ -14,9 +14,11 @@ extension Context {
         let topology = self.topology
         for warning in topology.warnings { outcome.complain("warning: \(warning)") }
         var picture = MachinePicture(topology)
-        picture.addDevices(DeviceInventory.read(from: root, topology: topology))
+        let devices = DeviceInventory.read(from: root, topology: topology)
+        picture.addDevices(devices)
         picture.addKinds(
-            MemoryKinds.read(from: root, topology: topology), packages: NodeFeatures.packages(of: topology, root: root))
+            MemoryKinds.read(from: root, topology: topology), packages: NodeFeatures.packages(of: topology, root: root),
+            devices: devices)
         switch target {
         case .terminal:
             outcome.stdout += TextDrawing.render(picture, width: Self.drawingWidth())

@@ -80,10 +80,16 @@ struct MachinePicture {
             }
             perNode[index, default: []].append(device)
         }
-        let rank = Dictionary(uniqueKeysWithValues: Self.kindOrder.enumerated().map { ($1, $0) })
+        let order = Dictionary(uniqueKeysWithValues: Self.kindOrder.enumerated().map { ($1, 2 * $0) })
+        // Persistent memory namespaces after the other disks, so that
+        // `sda` is not pushed out of the box by `pmem0.1`, `pmem0.2s`, ...
+        func rank(_ device: DeviceInventory.Device) -> Int {
+            let base = order[device.kind] ?? 99
+            return device.kind == .block && device.name.hasPrefix("pmem") ? base + 1 : base
+        }
         for (index, devices) in perNode {
             let sorted = devices.enumerated().sorted { a, b in
-                let (ra, rb) = (rank[a.element.kind] ?? 99, rank[b.element.kind] ?? 99)
+                let (ra, rb) = (rank(a.element), rank(b.element))
                 return ra != rb ? ra < rb : a.offset < b.offset
             }.map(\.element)
             let shown = sorted.count > Self.devicesPerBox ? Self.devicesPerBox - 1 : sorted.count
@@ -136,13 +142,17 @@ struct MachinePicture {
     /// - Parameters:
     ///   - kinds: what each node's memory is.
     ///   - packages: each CPU's package id (``NodeFeatures/packages(of:root:)``).
-    mutating func addKinds(_ kinds: MemoryKinds?, packages: [Int: Int]?) {
+    ///   - devices: where the devices are, for a GPU memory node's package (its GPU's).
+    mutating func addKinds(_ kinds: MemoryKinds?, packages: [Int: Int]?, devices: DeviceInventory? = nil) {
         if let kinds {
             for index in nodes.indices {
                 guard let kind = kinds.node(nodes[index].id) else { continue }
                 var lines: [String] = []
+                // Short enough for a box's title.
                 switch kind.kind {
                 case .cpu, .empty: break
+                case .persistent: nodes[index].kindWords = "persistent"
+                case .specificPurpose: nodes[index].kindWords = "specific-purpose"
                 default: nodes[index].kindWords = kind.kind.words
                 }
                 if let gpu = kind.gpu { lines.append("memory of GPU \(gpu)") }
@@ -151,7 +161,7 @@ struct MachinePicture {
                 if let tier = kind.tier, let range = kind.abstractDistance {
                     tierLine.append("tier \(tier) (distance \(range.lowerBound)-\(range.upperBound))")
                 }
-                if let initiators = kind.initiators { tierLine.append("near node\(initiators.count == 1 ? "" : "s") \(initiators)") }
+                if let initiators = kind.initiators, initiators != NodeSet([nodes[index].id]) { tierLine.append("near node\(initiators.count == 1 ? "" : "s") \(initiators)") }
                 if !tierLine.isEmpty { lines.append(tierLine.joined(separator: ", ")) }
                 nodes[index].kindLines = lines
             }
@@ -161,9 +171,18 @@ struct MachinePicture {
             let ids = Set(nodes[index].cpus.compactMap { packages[$0] })
             if ids.count == 1 { nodes[index].package = ids.first }
         }
-        // A node without CPUs: its initiators' package, else its nearest CPU node's.
+        // A node without CPUs: its GPU's node's package, else its initiators',
+        // else its nearest CPU node's.
         for index in nodes.indices where nodes[index].cpus.isEmpty {
-            let packageOf = { (id: Int) in self.nodes.first { $0.id == id }?.package }
+            let known = nodes
+            let packageOf = { (id: Int) in known.first { $0.id == id }?.package }
+            if let gpu = kinds?.node(nodes[index].id)?.gpu,
+                let node = devices?.devices.first(where: { $0.pciAddress == gpu && $0.node != nil })?.node,
+                let package = packageOf(node)
+            {
+                nodes[index].package = package
+                continue
+            }
             if let initiators = kinds?.node(nodes[index].id)?.initiators {
                 let found = Set(initiators.compactMap(packageOf))
                 if found.count == 1 {

@@ -115,7 +115,7 @@ enum SVGDrawing {
             let rows = (group.nodes.count + groupColumns - 1) / groupColumns
             let width = groupColumns * boxWidth + (groupColumns - 1) * gap + 2 * framePad
             let height = frameHeader + rows * boxHeight + (rows - 1) * gap + framePad
-            if x > left, x + width > left + columns * (boxWidth + gap) + 2 * framePad {
+            if x > left, x + width > left + columns * (boxWidth + gap + 2 * framePad) {
                 x = left
                 y += rowHeight + gap
                 rowHeight = 0
@@ -156,9 +156,8 @@ enum SVGDrawing {
     static func bodyLines(_ node: MachinePicture.Node) -> [String] {
         var lines = wrap(node.cpuText, width: 36, maxLines: 3)
         lines.append(node.memoryText)
-        lines += node.kindLines
         lines += node.hugePages
-        lines += node.devices.map { $0.count > 38 ? String($0.prefix(37)) + "…" : $0 }
+        lines += (node.kindLines + node.devices).map { $0.count > 35 ? String($0.prefix(34)) + "…" : $0 }
         return lines
     }
 

@@ -53,7 +53,7 @@ enum TextDrawing {
             case .memoryOnly: ("╔", "╗", "╚", "╝", "═", "║")
             }
         var title = " node \(node.id)" + (node.kind == .memoryOnly ? " (\(node.kindWords ?? "memory only"))" : "") + " "
-        if title.count > inner { title = String(title.prefix(inner)) }
+        if title.count > inner - 1 { title = String(title.prefix(inner - 3)) + "… " }
         var lines = [tl + h + title + String(repeating: h, count: max(0, inner - 1 - title.count)) + tr]
         func add(_ text: String) {
             let cut = text.count > inner - 2 ? String(text.prefix(inner - 3)) + "…" : text
