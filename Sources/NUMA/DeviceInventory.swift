@@ -1,11 +1,10 @@
 /// The devices of a machine and the node each one is attached to: network
 /// interfaces, block devices, GPUs, DAX devices and other PCI functions.
 ///
-/// A device's node is found the way the device forms of `<nodes>`
-/// (`netdev:`, `block:`) find it: from the device's folder in `sys/devices`
-/// up to the first folder with a `numa_node` file (for a virtio NIC, its PCI
-/// function). Devices whose node the kernel does not know (it writes -1, or
-/// no folder above the device has a `numa_node`) have a nil ``Device/node``.
+/// A device's node is found as ``DevicePlacement`` says: the first
+/// `numa_node` from the device's folder up (for a virtio NIC, its PCI
+/// function), else the node holding its local CPUs, else the only node of a
+/// one-node machine. Devices placed by none of these have a nil ``Device/node``.
 ///
 /// ```swift
 /// let inventory = DeviceInventory.read(from: root)
@@ -25,6 +24,10 @@ public struct DeviceInventory: Sendable, Equatable {
         case gpu
         /// A device-DAX instance (`sys/bus/dax/devices`).
         case dax
+        /// An RDMA device (`sys/class/infiniband`: InfiniBand, RoCE, iWARP).
+        case rdma
+        /// A processing accelerator or co-processor (PCI class 0x12, 0x0b40).
+        case accelerator
         /// Any other PCI function that is not a bridge.
         case pci
     }
@@ -52,6 +55,24 @@ public struct DeviceInventory: Sendable, Equatable {
         /// The `numa_node` file that was read, relative to the root; nil when
         /// no folder from the device up has one.
         public var nodeFile: String?
+        /// How ``node`` was found (or why not).
+        public var placement: DevicePlacement.Source = .unknown(numaNode: nil, localCPUs: nil)
+
+        /// A device; what is not given is unknown.
+        public init(
+            kind: Kind, name: String, path: String, pciAddress: String? = nil, pciClass: UInt32? = nil,
+            className: String? = nil, model: String? = nil, node: Int? = nil, nodeFile: String? = nil
+        ) {
+            self.kind = kind
+            self.name = name
+            self.path = path
+            self.pciAddress = pciAddress
+            self.pciClass = pciClass
+            self.className = className
+            self.model = model
+            self.node = node
+            self.nodeFile = nodeFile
+        }
     }
 
     /// Every device found, ordered by node (unknown last), kind and name.
@@ -78,7 +99,12 @@ public struct DeviceInventory: Sendable, Equatable {
     ///   - root: the system or snapshot to read `sys/` from.
     ///   - names: class, vendor and device names; by default the `pci.ids`
     ///     of the root, else of the running system, if any.
-    public static func read(from root: SystemRoot, names: PCIIDs? = nil) -> DeviceInventory {
+    ///   - topology: the nodes and their CPUs, for devices placed by their
+    ///     local CPUs; read from `root` when not given.
+    public static func read(from root: SystemRoot, names: PCIIDs? = nil, topology: Topology? = nil) -> DeviceInventory {
+        let nodeCPUs = (topology ?? Topology.load(from: root, options: [.skipDistances, .skipMemory])).nodes.map {
+            (id: $0.id, cpus: $0.cpus)
+        }
         var found: [Device] = []
         // Vendor and device ids by device path: names are looked up once
         // every device is known, for those ids only (``PCIIDs/Wanted``).
@@ -96,19 +122,20 @@ public struct DeviceInventory: Sendable, Equatable {
                     modelIDs[path] = (vendor, model)
                 }
             }
-            device.nodeFile = SysfsDevice.nodeFile(above: path, root: root)
-            if let file = device.nodeFile, case .nodes(let nodes) = SysfsDevice.readNode(file, root: root) {
-                device.node = nodes.first
-            }
+            device.nodeFile = DevicePlacement.numaNodeFile(from: path, root: root)
+            (device.node, device.placement) = DevicePlacement.place(path, root: root, nodes: nodeCPUs)
             return device
         }
 
         /// The class devices of `folder`, canonical and not virtual.
-        func members(_ folder: String, _ keep: (String) -> Bool = { _ in true }) -> [(String, String)] {
+        /// A snapshot may hold a PCI function's folder in `sys/bus/pci/devices`
+        /// itself rather than a link into `sys/devices`: `own` keeps those.
+        func members(_ folder: String, own: Bool = false, _ keep: (String) -> Bool = { _ in true }) -> [(String, String)] {
             var result: [(String, String)] = []
             for name in (root.list(folder) ?? []).sorted() where keep(name) {
                 guard let path = SysfsDevice.canonical("\(folder)/\(name)", root: root),
-                    path.hasPrefix("sys/devices/"), !path.hasPrefix("sys/devices/virtual/")
+                    (path.hasPrefix("sys/devices/") && !path.hasPrefix("sys/devices/virtual/"))
+                        || (own && path == "\(folder)/\(name)")
                 else { continue }
                 result.append((name, path))
             }
@@ -127,11 +154,15 @@ public struct DeviceInventory: Sendable, Equatable {
         for (name, path) in members("sys/bus/dax/devices") {
             found.append(entry(.dax, name, path))
         }
+        for (name, path) in members("sys/class/infiniband") {
+            found.append(entry(.rdma, name, path))
+        }
         for device in found { if let address = device.pciAddress { claimed.insert(address) } }
-        for (name, path) in members("sys/bus/pci/devices") where !claimed.contains(name) {
+        // Every other PCI function, by class, whether or not a driver is bound.
+        for (name, path) in members("sys/bus/pci/devices", own: true) where !claimed.contains(name) {
             var device = entry(.pci, name, path)
             guard let code = device.pciClass, !plumbing.contains(UInt8(truncatingIfNeeded: code >> 16)) else { continue }
-            if code >> 16 == 0x03 { device.kind = .gpu }
+            device.kind = kind(ofClass: code)
             found.append(device)
         }
 
@@ -144,6 +175,19 @@ public struct DeviceInventory: Sendable, Equatable {
             return a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
         }
         return DeviceInventory(devices: found)
+    }
+
+    /// The kind of an unclaimed PCI function by its class: display
+    /// controllers (0x03) are GPUs, processing accelerators (0x12) and
+    /// co-processors (0x0b40) accelerators, InfiniBand controllers (0x0207)
+    /// RDMA devices; anything else ``Kind/pci``.
+    public static func kind(ofClass code: UInt32) -> Kind {
+        switch code >> 8 {
+        case 0x0300...0x03ff: .gpu
+        case 0x1200...0x12ff, 0x0b40: .accelerator
+        case 0x0207: .rdma
+        default: .pci
+        }
     }
 
     /// PCI classes of the platform's own plumbing, not listed as devices:

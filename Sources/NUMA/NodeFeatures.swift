@@ -53,13 +53,22 @@ public struct NodeFeatures: Hashable, Sendable {
             meaning: "The number of CPUs of the node with the fewest, among nodes with CPUs. Left out when no node has CPUs."),
         Description(
             name: "node-memory-mib-min", value: "MiB",
-            meaning: "The memory (MemTotal) of the node with the least, among nodes with memory, in MiB rounded down: a plain number, so that node affinity can compare it with Gt and Lt. Left out when a node's size cannot be read."),
+            meaning: "The memory (MemTotal) of the node with the least, among nodes with both CPUs and memory, in MiB rounded down: a plain number, so that node affinity can compare it with Gt and Lt. A GPU's, a persistent memory's or another memory-only node's size does not count. Left out when no node has both, or a node's size cannot be read."),
         Description(
             name: "hugepages-<size>-total", value: "count",
-            meaning: "Huge pages of that size (2M, 1G, ...) configured on all nodes together (nr_hugepages). One label per page size the kernel offers. Left out when a count cannot be read."),
+            meaning: "Huge pages of that size configured on all nodes together (nr_hugepages), the size named as Kubernetes names the resource (hugepages-2Mi, hugepages-1Gi). One label per page size the kernel offers. Left out when a count cannot be read."),
         Description(
             name: "hugepages-<size>-node-min", value: "count",
-            meaning: "The smallest pool of huge pages of that size on one node, among nodes with memory. Left out when a count cannot be read."),
+            meaning: "The smallest pool of huge pages of that size on one node, among nodes with both CPUs and memory. Left out when a count cannot be read or no node has both."),
+        Description(
+            name: "memory-tiers", value: "count",
+            meaning: "The number of memory tiers the kernel made (sys/devices/virtual/memory_tiering). Left out when the kernel has none."),
+        Description(
+            name: "memory-tier-<tier>-nodes", value: "count",
+            meaning: "The number of nodes in memory tier <tier> (memory_tier<tier>: abstract distances from 128 × <tier> to 128 × <tier> + 127; smaller is faster, DRAM is tier 4). One label per tier."),
+        Description(
+            name: "<kind>-nodes", value: "count",
+            meaning: "The number of memory-only nodes of each kind the machine names: gpu-memory (a GPU's memory, from the NVIDIA driver's numa_status), persistent-memory (an NVDIMM region onlined through a DAX device), specific-purpose-memory (soft-reserved memory, often HBM, through a DAX device), cxl-memory (a CXL region), other-memory (memory without CPUs that is none of these), and generic-initiator (a device node). Written when the kinds could be read, 0 included."),
         Description(
             name: "package-spans-nodes", value: "true|false",
             meaning: "Whether the CPUs of one package (socket) lie in several nodes, as under sub-NUMA clustering (SNC) or NPS2/NPS4. Left out when a CPU's physical_package_id cannot be read."),
@@ -82,7 +91,9 @@ public struct NodeFeatures: Hashable, Sendable {
     ///   - topology: loaded with ``Topology/LoadOptions/hugePages``.
     ///   - packages: each CPU's package id (``packages(of:root:)``); nil when unknown.
     ///   - cpuset: the cpuset swnuma runs in; nil when unknown.
-    public init(topology: Topology, packages: [Int: Int]?, cpuset: Cpuset?) {
+    ///   - kinds: what each node's memory is (``MemoryKinds/read(from:topology:)``);
+    ///     nil leaves the tier and kind labels out.
+    public init(topology: Topology, packages: [Int: Int]?, cpuset: Cpuset?, kinds: MemoryKinds? = nil) {
         var labels: [Label] = []
         func add(_ name: String, _ value: String) {
             labels.append(Label(name: NodeFeatures.prefix + name, value: value))
@@ -100,12 +111,14 @@ public struct NodeFeatures: Hashable, Sendable {
         if let fewest = nodes.filter(\.hasCPUs).map(\.cpus.count).min() {
             add("node-cpus-min", "\(fewest)")
         }
-        let sizes = withMemory.map(\.memoryTotal)
+        // Per-node minimums are over the nodes with CPUs and memory: a GPU's
+        // or a memory tier's node is not where a pod's CPUs take memory from.
+        let sizes = nodes.filter { $0.hasCPUs && $0.hasMemory }.map(\.memoryTotal)
         if !sizes.contains(nil), let smallest = sizes.compactMap({ $0 }).min() {
             add("node-memory-mib-min", "\(smallest >> 20)")
         }
         for size in Set(nodes.flatMap { $0.hugePages.map(\.pageSize) }).sorted() {
-            let name = "hugepages-\(Requirement.sizeName(size))"
+            let name = "hugepages-\(NodeFeatures.kubernetesSizeName(size))"
             let counts = nodes.map { node in node.hugePages.first { $0.pageSize == size }.map(\.total) ?? 0 }
             guard !counts.contains(nil) else { continue }
             let total = counts.reduce(UInt64(0)) { sum, count in
@@ -113,8 +126,20 @@ public struct NodeFeatures: Hashable, Sendable {
                 return overflow ? .max : next
             }
             add("\(name)-total", "\(total)")
-            let perNode = zip(nodes, counts).filter { $0.0.hasMemory }.map { $0.1 ?? 0 }
+            let perNode = zip(nodes, counts).filter { $0.0.hasCPUs && $0.0.hasMemory }.map { $0.1 ?? 0 }
             if let smallest = perNode.min() { add("\(name)-node-min", "\(smallest)") }
+        }
+        if let kinds {
+            let tiers = Dictionary(grouping: kinds.nodes.compactMap(\.tier), by: { $0 })
+            if !tiers.isEmpty {
+                add("memory-tiers", "\(tiers.count)")
+                for (tier, members) in tiers.sorted(by: { $0.key < $1.key }) {
+                    add("memory-tier-\(tier)-nodes", "\(members.count)")
+                }
+            }
+            for kind in NodeFeatures.labelledKinds {
+                add("\(NodeFeatures.labelName(kind))-nodes", "\(kinds.nodes.filter { $0.kind == kind }.count)")
+            }
         }
         if let packages, let spans = NodeFeatures.packageSpansNodes(topology, packages: packages) {
             add("package-spans-nodes", spans ? "true" : "false")
@@ -124,6 +149,33 @@ public struct NodeFeatures: Hashable, Sendable {
             add("cpuset-all-nodes", covers ? "true" : "false")
         }
         self.labels = labels
+    }
+
+    /// The memory kinds counted by `<kind>-nodes` labels, in order.
+    public static let labelledKinds: [MemoryKinds.Kind] = [.gpu, .persistent, .specificPurpose, .cxl, .memoryOnly, .initiator]
+
+    /// The label word of a kind: `gpu-memory`, `persistent-memory`, `generic-initiator`.
+    public static func labelName(_ kind: MemoryKinds.Kind) -> String {
+        switch kind {
+        case .gpu: "gpu-memory"
+        case .persistent: "persistent-memory"
+        case .specificPurpose: "specific-purpose-memory"
+        case .cxl: "cxl-memory"
+        case .initiator: "generic-initiator"
+        case .memoryOnly: "other-memory"
+        case .cpu: "cpu"
+        case .empty: "empty"
+        }
+    }
+
+    /// A page size as Kubernetes names its huge page resources: `2Mi`,
+    /// `1Gi`, `64Ki` (the largest binary unit that divides it; bytes otherwise).
+    public static func kubernetesSizeName(_ bytes: UInt64) -> String {
+        for (shift, unit) in [(60, "Ei"), (50, "Pi"), (40, "Ti"), (30, "Gi"), (20, "Mi"), (10, "Ki")]
+        where bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+            return "\(bytes >> shift)\(unit)"
+        }
+        return "\(bytes)"
     }
 
     /// Whether some package has CPUs in two nodes; nil when a CPU's package is unknown.

@@ -13,7 +13,7 @@ public enum NumaMaps {
         public var policyText: String
         /// The policy, parsed from ``policyText``.
         public var policy: MappingPolicy
-        /// Anonymous memory, a file, or huge pages.
+        /// Anonymous memory, shared memory, a file, or huge pages.
         public var backing: Backing
         /// numastat's category: the first word starting with `huge`, `heap`
         /// or `stack` decides; private otherwise.
@@ -38,9 +38,15 @@ public enum NumaMaps {
 
     /// What a mapping's memory is.
     public enum Backing: String, Hashable, Sendable, CaseIterable {
-        /// Private or shared anonymous memory (`anon=`, heap, stack, or no file).
+        /// Private anonymous memory (`anon=`, heap, stack, or no file).
         case anonymous
-        /// Pages of a file (`file=`), including its copied-on-write pages.
+        /// Shared memory (shmem): a shared anonymous mapping (`/dev/zero
+        /// (deleted)`), a System V segment (`/SYSV…`), a memfd (`/memfd:…`) or
+        /// a file of `/dev/shm`. Its pages are placed by the mapping's policy
+        /// (the kernel keeps it with the shared object), not by whichever
+        /// process first touched the file, so they count as the mapping's.
+        case shared
+        /// Pages of an ordinary file (`file=`), including its copied-on-write pages.
         case file
         /// hugetlbfs pages (a `huge` word).
         case huge
@@ -156,8 +162,8 @@ public enum NumaMaps {
             var backing = Backing.anonymous
             if tokens.contains(where: { hasPrefix(bytes, $0, "huge") && $0.count == 4 }) {
                 backing = .huge
-            } else if tokens.contains(where: { hasPrefix(bytes, $0, "file=") }) {
-                backing = .file
+            } else if let file = tokens.first(where: { hasPrefix(bytes, $0, "file=") }) {
+                backing = isSharedMemory(path: bytes[file.lowerBound + 5..<file.upperBound]) ? .shared : .file
             }
             // The policy: the word after the address, two words for the
             // kernel's "prefer (many)" and "weighted interleave". A node
@@ -209,6 +215,21 @@ public enum NumaMaps {
                     policyText: policyText, policy: MappingPolicy(parsing: policyText), backing: backing,
                     category: category, pageBytes: pageBytes, pages: pages))
         }
+    }
+
+    /// Whether the `file=` path of a `numa_maps` line (blanks written as
+    /// `\040`, as the kernel escapes them) is shared memory: `/dev/zero`
+    /// (a shared anonymous mapping, `(deleted)` or not), a System V segment
+    /// `/SYSV<key>`, a memfd `/memfd:<name>`, or a file under `/dev/shm/`.
+    public static func isSharedMemory<Path: Collection<UInt8>>(path: Path) -> Bool {
+        let bytes = Array(path)
+        func starts(_ prefix: StaticString) -> Bool {
+            hasPrefix(bytes, 0..<bytes.count, prefix)
+        }
+        if starts("/SYSV") || starts("/memfd:") || starts("/dev/shm/") { return true }
+        guard starts("/dev/zero") else { return false }
+        let rest = bytes[9...]
+        return rest.isEmpty || rest.elementsEqual(" (deleted)".utf8) || rest.elementsEqual("\\040(deleted)".utf8)
     }
 
     /// Whether the token `range` of `bytes` is an `N<node>=` count.

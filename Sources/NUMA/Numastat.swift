@@ -205,25 +205,33 @@ public enum NodeStatistics {
     /// `status`) followed by a blank and the command line (NULs read as
     /// blanks) contains `pattern`, ascending.
     public static func processIDs(matching pattern: String, in root: SystemRoot, excluding excluded: Int? = nil) -> [Int] {
-        guard let names = root.list("proc") else { return [] }
-        let search = SubstringSearch(Array(pattern.utf8))
-        var result: [Int] = []
+        processIDs(matchingEach: [pattern], in: root, excluding: excluded)[0]
+    }
+
+    /// For each pattern, the ids of the processes whose name and command
+    /// line contain it (as ``processIDs(matching:in:excluding:)``), ascending.
+    ///
+    /// Each process is read once and its text searched once for all the
+    /// patterns together (``PatternSet``): the time is linear in the
+    /// processes' text and the patterns' length, not their product.
+    public static func processIDs(
+        matchingEach patterns: [String], in root: SystemRoot, excluding excluded: Int? = nil
+    ) -> [[Int]] {
+        var result = [[Int]](repeating: [], count: patterns.count)
+        guard !patterns.isEmpty, let names = root.list("proc") else { return result }
+        let automaton = PatternSet(patterns.map { Array($0.utf8) })
+        var text: [UInt8] = []
         for name in names {
             guard let pid = Int(decimal: name), pid != excluded else { continue }
-            var text = Array((processName(pid, in: root) ?? "").utf8)
+            text.removeAll(keepingCapacity: true)
+            text += (processName(pid, in: root) ?? "").utf8
             text.append(0x20)
             for byte in root.readBytes("proc/\(name)/cmdline", limit: 1 << 20) ?? [] {
                 text.append(byte == 0 ? 0x20 : byte)
             }
-            if search.occurs(in: text) { result.append(pid) }
+            for index in automaton.matches(in: text) { result[index].append(pid) }
         }
-        return result.sorted()
-    }
-
-    /// Whether `needle` occurs in `haystack`, byte for byte, in time
-    /// linear in both (``SubstringSearch``).
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        SubstringSearch(needle).occurs(in: haystack)
+        return result.map { $0.sorted() }
     }
 
     /// The `Name:` of a process's `status`, or nil when it cannot be read.
@@ -315,47 +323,3 @@ public enum NodeStatistics {
     }
 }
 
-/// A search for one byte string in others in time linear in both
-/// (Knuth, Morris and Pratt): a 3,000-byte pattern against 1 MB command
-/// lines costs a pass over each, never the product of their lengths.
-package struct SubstringSearch: Sendable {
-    let needle: [UInt8]
-    /// For each prefix of the needle, the length of its longest proper
-    /// prefix that is also its suffix.
-    let fallback: [Int]
-
-    /// A search for `needle`.
-    package init(_ needle: [UInt8]) {
-        self.needle = needle
-        var fallback = [Int](repeating: 0, count: needle.count)
-        var length = 0
-        var index = 1
-        while index < needle.count {
-            if needle[index] == needle[length] {
-                length += 1
-                fallback[index] = length
-                index += 1
-            } else if length > 0 {
-                length = fallback[length - 1]
-            } else {
-                index += 1
-            }
-        }
-        self.fallback = fallback
-    }
-
-    /// Whether the needle occurs in `haystack` (an empty needle always does).
-    package func occurs(in haystack: [UInt8]) -> Bool {
-        guard !needle.isEmpty else { return true }
-        guard haystack.count >= needle.count else { return false }
-        var matched = 0
-        for byte in haystack {
-            while matched > 0 && byte != needle[matched] { matched = fallback[matched - 1] }
-            if byte == needle[matched] {
-                matched += 1
-                if matched == needle.count { return true }
-            }
-        }
-        return false
-    }
-}

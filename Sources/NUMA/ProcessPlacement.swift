@@ -41,18 +41,22 @@ public struct ProcessPlacement: Hashable, Sendable {
     public struct NodeBytes: Hashable, Sendable {
         /// The node id.
         public var node: Int
-        /// Bytes of anonymous mappings.
+        /// Bytes of private anonymous mappings.
         public var anonymous: UInt64 = 0
+        /// Bytes of shared memory: shared anonymous mappings, System V
+        /// segments, memfds, files of `/dev/shm`.
+        public var shared: UInt64 = 0
         /// Bytes of file mappings (page cache).
         public var file: UInt64 = 0
         /// Bytes of huge page mappings.
         public var huge: UInt64 = 0
-        /// All three, saturating.
-        public var total: UInt64 { anonymous.saturatingAdding(file).saturatingAdding(huge) }
+        /// All four, saturating.
+        public var total: UInt64 { anonymous.saturatingAdding(shared).saturatingAdding(file).saturatingAdding(huge) }
 
         mutating func add(_ bytes: UInt64, _ backing: NumaMaps.Backing) {
             switch backing {
             case .anonymous: anonymous = anonymous.saturatingAdding(bytes)
+            case .shared: shared = shared.saturatingAdding(bytes)
             case .file: file = file.saturatingAdding(bytes)
             case .huge: huge = huge.saturatingAdding(bytes)
             }
@@ -69,7 +73,7 @@ public struct ProcessPlacement: Hashable, Sendable {
         public var mappings: Int
         /// Bytes per node, ascending node ids, nodes with pages only.
         public var nodes: [NodeBytes]
-        /// Anonymous and huge page bytes on nodes outside
+        /// Anonymous, shared and huge page bytes on nodes outside
         /// ``NumaMaps/MappingPolicy/confinedTo`` or `Mems_allowed`.
         public var outside: UInt64
     }
@@ -84,11 +88,14 @@ public struct ProcessPlacement: Hashable, Sendable {
         public var total: UInt64
         /// Bytes on nodes none of its threads last ran on.
         public var remote: UInt64
-        /// Anonymous and huge page bytes outside what their mapping's
+        /// Anonymous, shared and huge page bytes outside what their mapping's
         /// policy allows (bind and interleave nodes), or outside `Mems_allowed`.
         public var outsidePolicy: UInt64
-        /// Anonymous and huge page bytes on nodes outside `Mems_allowed`.
+        /// Anonymous, shared and huge page bytes on nodes outside `Mems_allowed`.
         public var outsideMemsAllowed: UInt64
+        /// Shared memory bytes among ``outsidePolicy``: the pages of a
+        /// database's shared buffers that are not where its policy put them.
+        public var outsidePolicyShared: UInt64 = 0
         /// File bytes that would count as outside: page cache, which whoever
         /// first read the file placed, under that reader's policy. Counted
         /// apart, since the process's policy never placed them.
@@ -226,6 +233,9 @@ public struct ProcessPlacement: Hashable, Sendable {
                     continue
                 }
                 if outsideMems { memory.outsideMemsAllowed = memory.outsideMemsAllowed.saturatingAdding(amount) }
+                if mapping.backing == .shared {
+                    memory.outsidePolicyShared = memory.outsidePolicyShared.saturatingAdding(amount)
+                }
                 memory.outsidePolicy = memory.outsidePolicy.saturatingAdding(amount)
                 memory.policies[p].outside = memory.policies[p].outside.saturatingAdding(amount)
             }
@@ -257,12 +267,20 @@ public struct ProcessPlacement: Hashable, Sendable {
         return nil
     }
 
+    /// The pid a word of decimal digits names, or nil when it is not one
+    /// or is beyond what a pid can be.
+    public static func pid(of word: String) -> Int? {
+        guard !word.isEmpty, word.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            let pid = Int(decimal: word), pid <= Int(Int32.max)
+        else { return nil }
+        return pid
+    }
+
     /// The process ids a `--process` word names: a number is a pid; any
     /// other word matches as numastat's `-p` does (``NodeStatistics/processIDs(matching:in:excluding:)``).
     public static func processIDs(for word: String, root: SystemRoot, excluding: Int?) -> [Int]? {
         if !word.isEmpty, word.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-            guard let pid = Int(decimal: word), pid <= Int(Int32.max) else { return nil }
-            return [pid]
+            return pid(of: word).map { [$0] }
         }
         return NodeStatistics.processIDs(matching: word, in: root, excluding: excluding)
     }

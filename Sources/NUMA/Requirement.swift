@@ -8,11 +8,16 @@
 ///                  | "cpus"                           number of CPUs of all nodes
 ///                  | "node(" id ")." property
 ///                  | "hugepages(" size ")." pages     summed over all nodes
+///                  | "nodes(" kind ")"                nodes of a memory kind
+///                  | "tiers"                          number of memory tiers
 ///     property    := "size"                           memory of the node, bytes (MemTotal)
 ///                  | "free"                           free memory of the node, bytes (MemFree)
 ///                  | "cpus"                           number of CPUs of the node
 ///                  | "distance(" id ")"               distance to another node
 ///                  | "hugepages(" size ")." pages
+///                  | "tier"                           the node's memory tier
+///     kind        := "cpu" | "gpu" | "persistent" | "specific_purpose" | "cxl"
+///                  | "initiator" | "memory_only" | "empty"   (MemoryKinds.Kind)
 ///     pages       := "free" | "total"                 huge pages of that size (a count)
 ///     comparison  := ">=" | ">" | "<=" | "<" | "==" | "!="
 ///     number      := digits [suffix]                  64, 64G, 512K
@@ -27,7 +32,11 @@
 /// size the node (or, summed, every node) does not offer.
 ///
 /// Examples: `nodes>=2`, `node(1).free >= 64G`, `hugepages(1G).free>=8`,
-/// `node(0).hugepages(2M).total==1024`, `node(0).distance(1)<=21`.
+/// `node(0).hugepages(2M).total==1024`, `node(0).distance(1)<=21`,
+/// `nodes(gpu)==0`, `node(2).tier>4`, `tiers>=2`.
+///
+/// The memory kind quantities (`nodes(KIND)`, `tiers`, `node(N).tier`) need
+/// ``MemoryKinds``: without them they do not hold.
 public struct Requirement: Hashable, Sendable, CustomStringConvertible {
     /// What a requirement measures.
     public enum Quantity: Hashable, Sendable {
@@ -45,6 +54,20 @@ public struct Requirement: Hashable, Sendable, CustomStringConvertible {
         case distance(from: Int, to: Int)
         /// Huge pages of a page size (bytes), on one node or (nil) summed over all.
         case hugePages(pageSize: UInt64, HugePageCount, node: Int?)
+        /// The number of nodes whose memory is of a kind (``MemoryKinds/Kind``).
+        case nodesOfKind(MemoryKinds.Kind)
+        /// The number of memory tiers.
+        case tiers
+        /// A node's memory tier (`memory_tierN`).
+        case nodeTier(Int)
+
+        /// Whether evaluating it needs ``MemoryKinds``.
+        public var needsMemoryKinds: Bool {
+            switch self {
+            case .nodesOfKind, .tiers, .nodeTier: true
+            default: false
+            }
+        }
 
         /// Whether the value is a number of bytes (rather than a count).
         public var isBytes: Bool {
@@ -148,6 +171,9 @@ public struct Requirement: Hashable, Sendable, CustomStringConvertible {
         case .distance(let from, let to): name = "node(\(from)).distance(\(to))"
         case .hugePages(let size, let count, let node):
             name = (node.map { "node(\($0))." } ?? "") + "hugepages(\(Requirement.sizeName(size))).\(count.rawValue)"
+        case .nodesOfKind(let kind): name = "nodes(\(Requirement.kindName(kind)))"
+        case .tiers: name = "tiers"
+        case .nodeTier(let id): name = "node(\(id)).tier"
         }
         return "\(name)\(comparison.rawValue)\(limit)"
     }
@@ -164,6 +190,11 @@ extension Requirement {
     public static func parse(_ text: String) throws(NUMAError) -> Requirement {
         var parser = RequirementParser(text)
         return try parser.parse()
+    }
+
+    /// A memory kind as the language writes it: `gpu`, `specific_purpose`.
+    public static func kindName(_ kind: MemoryKinds.Kind) -> String {
+        String(kind.rawValue.map { $0 == "-" ? "_" : $0 })
     }
 
     /// A page size as the language writes it: `2M`, `1G`, `64K`, or bytes.
@@ -295,7 +326,20 @@ private struct RequirementParser {
         }
         index += 1
         switch head.text {
-        case "nodes": return .nodes
+        case "nodes":
+            guard current.kind == .symbol, current.text == "(" else { return .nodes }
+            try expect("(", after: "'nodes'")
+            let token = current
+            guard token.kind == .name, let kind = MemoryKinds.Kind.allCases.first(where: { Requirement.kindName($0) == token.text })
+            else {
+                throw error(
+                    "unknown memory kind \(describe(token))", at: token,
+                    hint: "expected " + MemoryKinds.Kind.allCases.map(Requirement.kindName).joined(separator: ", "))
+            }
+            index += 1
+            try expect(")", after: "'nodes(\(token.text)'")
+            return .nodesOfKind(kind)
+        case "tiers": return .tiers
         case "cpus": return .cpus
         case "node":
             let id = try parenthesized(after: "node") { parser, token throws(NUMAError) in try parser.nodeID(token) }
@@ -318,6 +362,7 @@ private struct RequirementParser {
         case "size": return .nodeSize(id)
         case "free": return .nodeFree(id)
         case "cpus": return .nodeCPUs(id)
+        case "tier": return .nodeTier(id)
         case "distance":
             let to = try parenthesized(after: "distance") { parser, token throws(NUMAError) in try parser.nodeID(token) }
             return .distance(from: id, to: to)
@@ -326,7 +371,7 @@ private struct RequirementParser {
         default:
             throw error(
                 "unknown property '\(property.text)'", at: property,
-                hint: "expected size, free, cpus, distance(N) or hugepages(SIZE)")
+                hint: "expected size, free, cpus, tier, distance(N) or hugepages(SIZE)")
         }
     }
 
@@ -458,17 +503,22 @@ private struct RequirementParser {
 extension Requirement {
     /// Checks the requirement against `topology`, which must have been loaded
     /// with ``Topology/LoadOptions/hugePages`` for huge page requirements.
-    public func evaluate(in topology: Topology) -> Evaluation {
-        let found = measure(in: topology)
+    /// `kinds` (``MemoryKinds/read(from:topology:)``) is needed by the
+    /// memory kind quantities only (``Quantity/needsMemoryKinds``).
+    public func evaluate(in topology: Topology, kinds: MemoryKinds? = nil) -> Evaluation {
+        let found = measure(in: topology, kinds: kinds)
         guard let actual = found.value else {
             return Evaluation(holds: false, actual: nil, message: found.words)
         }
         return Evaluation(holds: comparison.holds(actual, limit), actual: actual, message: found.words)
     }
 
-    private func measure(in topology: Topology) -> (value: UInt64?, words: String) {
+    private func measure(in topology: Topology, kinds: MemoryKinds?) -> (value: UInt64?, words: String) {
         func missing(_ id: Int) -> (UInt64?, String) { (nil, "node \(id) does not exist") }
         switch quantity {
+        case .nodesOfKind, .tiers, .nodeTier:
+            guard let kinds else { return (nil, "the nodes' memory kinds were not read") }
+            return measure(kinds: kinds, topology: topology)
         case .nodes:
             let count = topology.nodes.count
             return (UInt64(count), "the machine has \(count) node\(count == 1 ? "" : "s")")
@@ -526,6 +576,23 @@ extension Requirement {
             let what = "\(count == .free ? "free " : "")huge page\(sum == 1 ? "" : "s") of \(sizeName)"
             if let id { return (sum, "node \(id) has \(sum) \(what)") }
             return (sum, "the nodes have \(sum) \(what) in all")
+        }
+    }
+
+    private func measure(kinds: MemoryKinds, topology: Topology) -> (value: UInt64?, words: String) {
+        switch quantity {
+        case .nodesOfKind(let kind):
+            let count = kinds.nodes.filter { $0.kind == kind }.count
+            return (UInt64(count), "the machine has \(count) node\(count == 1 ? "" : "s") of \(kind.words)")
+        case .tiers:
+            let count = Set(kinds.nodes.compactMap(\.tier)).count
+            return (UInt64(count), "the machine has \(count) memory tier\(count == 1 ? "" : "s")")
+        case .nodeTier(let id):
+            guard topology.node(id) != nil else { return (nil, "node \(id) does not exist") }
+            guard let tier = kinds.node(id)?.tier else { return (nil, "node \(id) is in no memory tier the kernel shows") }
+            return (UInt64(tier), "node \(id) is in memory tier \(tier)")
+        default:
+            return measure(in: topology, kinds: nil)
         }
     }
 

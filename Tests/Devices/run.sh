@@ -11,6 +11,12 @@
 #     mount namespace the NIC's PCI function is given a node, and
 #     `-m netdev:NIC --show` must print what numactl prints (root only).
 #
+#   - every corpus dump (and those of SWNUMA_EXTRA_CORPUS, a folder of more
+#     .tar.bz2 dumps such as hwloc's nvidiagpunumanodes): each PCI function's
+#     node against lstopo's placement (Tests/Devices/lstopo.py), when
+#     lstopo-no-graphics (Debian's hwloc-nox) is installed;
+#   - a one-node tree whose devices say -1: node 0, saying why.
+#
 #   Tests/Devices/run.sh [SWNUMA] [CORPUS_DIR]
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -132,7 +138,7 @@ if [ -f "$tarball" ] && python3 -c 'import json' 2> /dev/null; then
         echo null
     }
     names=()
-    for entry in sys/class/net/eth0 sys/class/net/eth1 sys/class/net/ib0 sys/class/block/nvme0n1 sys/class/block/sda \
+    for entry in sys/class/net/eth0 sys/class/net/eth1 sys/class/net/ib0 sys/class/block/sda \
         sys/class/block/pmem1 sys/bus/dax/devices/dax0.0 sys/bus/dax/devices/dax1.3; do
         [ -e "$root/$entry" ] || continue
         echo "${entry##*/} $(expected "$entry")"
@@ -146,13 +152,65 @@ for name in sys.argv[2:]: print(name, json.dumps(d[name]["node"]) if name in d e
         diff "$work/want" "$work/got" > "$work/diff"
         not_ok "dump: the nodes of ${#names[@]} devices (left: the tree walked by this script)" "$work/diff"
     fi
-    # The NVMe's function says -1: listed under "node unknown", with the file.
+    # The NVMe's function says -1, its local_cpulist 0-3: node 0 (CPUs 0-7), as lstopo places it.
     "$swnuma" --root "$root" --devices > "$work/out"
     awk '/^node /{section=$0; next} {print section ": " $0}' "$work/out" > "$work/sections"
-    has "dump: nvme0n1 unknown" "$work/sections" '^node unknown: +block +nvme0n1 +0000:00:02\.0 .*0000:00:02\.0/numa_node is -1'
+    if [ "$(cat "$root/sys/devices/pci0000:00/0000:00:02.0/numa_node")" = -1 ] \
+        && [ "$(cat "$root/sys/devices/pci0000:00/0000:00:02.0/local_cpulist")" = 0-3 ] \
+        && [ "$(cat "$root/sys/devices/system/node/node0/cpulist")" = 0-7 ]; then ok; else
+        not_ok "dump: the NVMe's numa_node -1 and local_cpulist 0-3 (the tree changed?)"
+    fi
+    has "dump: nvme0n1 on node 0 by its local CPUs" "$work/sections" '^node 0: +block +nvme0n1 +0000:00:02\.0 .*from local_cpulist: CPUs 0-3'
     has "dump: ib0 on node 1" "$work/sections" '^node 1: +network +ib0 +0000:82:00\.0'
+    has "dump: mlx4_0 an RDMA device on node 1" "$work/sections" '^node 1: +rdma +mlx4_0 +0000:82:00\.0'
+    has "dump: the Xeon Phi an accelerator" "$work/sections" '^node 1: +accelerator +0000:83:00\.0'
 else
     skip "corpus dump 32em64t-2n8c+dax+nvme+mic+dimms: no corpus at $corpus"
+fi
+
+# A one-node machine whose devices say -1: node 0, the only place they can be.
+one=$work/one
+mk1() { mkdir -p "$(dirname "$one/$1")" && printf '%s\n' "$2" > "$one/$1"; }
+mk1 sys/devices/system/node/node0/cpulist 0-3
+mk1 sys/devices/system/node/node0/meminfo "Node 0 MemTotal: 1048576 kB"
+mk1 sys/devices/pci0000:00/0000:00:03.0/numa_node -1
+mk1 sys/devices/pci0000:00/0000:00:03.0/class 0x020000
+mk1 sys/devices/pci0000:00/0000:00:03.0/net/eth0/ifindex 2
+mkdir -p "$one/sys/class/net"
+ln -s ../../devices/pci0000:00/0000:00:03.0/net/eth0 "$one/sys/class/net/eth0"
+"$swnuma" --root "$one" --devices > "$work/out" 2> "$work/err"
+awk '/^node /{section=$0; next} {print section ": " $0}' "$work/out" > "$work/sections"
+has "one node: eth0 on node 0, saying why" "$work/sections" '^node 0: +network +eth0 .*the only node; sys/devices/pci0000:00/0000:00:03\.0/numa_node is -1'
+lacks "one node: no unknown node" "$work/out" '^node unknown'
+
+# Every dump: each PCI function's node against lstopo's.
+if command -v lstopo-no-graphics > /dev/null && [ -d "$corpus/sysfs" ]; then
+    roots=()
+    for tarball in "$corpus"/sysfs/*.tar.bz2 ${SWNUMA_EXTRA_CORPUS:+"$SWNUMA_EXTRA_CORPUS"/*.tar.bz2}; do
+        [ -f "$tarball" ] || continue
+        name=$(basename "$tarball" .tar.bz2)
+        mkdir -p "$work/all/$name"
+        tar -xjf "$tarball" -C "$work/all/$name" 2> /dev/null
+        dump=$(find "$work/all/$name" -maxdepth 3 -type d -name sys -print -quit)
+        [ -n "$dump" ] && roots+=("${dump%/sys}")
+    done
+    if python3 "$here/lstopo.py" "$swnuma" "${roots[@]}" > "$work/lstopo" 2>&1; then ok; else
+        not_ok "lstopo: placements differ" "$work/lstopo"
+    fi
+    tail -1 "$work/lstopo"
+    # hwloc's nvidiagpunumanodes: six GPUs with a class and local_cpus, no driver files.
+    gpus=$(find "$work/all" -maxdepth 1 -name nvidiagpunumanodes)
+    if [ -n "$gpus" ]; then
+        dump=$(find "$gpus" -maxdepth 3 -type d -name sys -print -quit)
+        "$swnuma" --root "${dump%/sys}" --devices > "$work/out"
+        if [ "$(grep -c '^  gpu ' "$work/out")" = 6 ] && ! grep -q '^node unknown' "$work/out"; then ok; else
+            not_ok "nvidiagpunumanodes: six GPUs on their nodes" "$work/out"
+        fi
+    else
+        skip "nvidiagpunumanodes: not in the corpus (SWNUMA_EXTRA_CORPUS)"
+    fi
+else
+    skip "lstopo comparison: needs lstopo-no-graphics (hwloc-nox) and the corpus"
 fi
 
 # This machine: a virtio NIC on PCI whose function is given node 0 in a

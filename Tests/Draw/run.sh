@@ -55,7 +55,7 @@ for entry in "${roots[@]}"; do
         fail "draw.$name.render" "rsvg-convert: $(head -c 300 "$work/err")"
     fi
     # Every node has its box; the matrix one cell per pair.
-    titles=$(grep -c '>node [0-9]*\( ([a-zA-Z ]*)\)\?</text>' "$svg")
+    titles=$(grep -c '>node [0-9]*\( ([^<]*)\)\?</text>' "$svg")
     cells=$(grep -c '</title></rect>' "$svg")
     if [ "$titles" = "$nodes" ] && [ "$cells" = $((nodes * nodes)) ]; then ok; else fail "draw.$name.content" "$titles boxes, $cells cells for $nodes nodes"; fi
     # The same picture on standard output.
@@ -77,13 +77,46 @@ if [ -f "$dump" ]; then
     tar -xjf "$dump" -C "$work/devices"
     root=$(find "$work/devices" -maxdepth 3 -type d -name sys -print -quit)
     "$swnuma" --root "${root%/sys}" --draw - > "$work/devices.svg" 2> "$work/err"
-    if grep -q '>eth0 (network, 02:00.0)</text>' "$work/devices.svg" && grep -q '>ib0 (network, 82:00.0)</text>' "$work/devices.svg" &&
+    # Named devices; node 0's fourteen do not fit its box: real disks before
+    # pmem namespaces, and the rest counted by kind on the last line.
+    if grep -q '>eth0 network: ' "$work/devices.svg" && grep -q '>ib0 network: ' "$work/devices.svg" &&
+        grep -q '>sda block: ' "$work/devices.svg" && grep -q '>and [0-9]* more: [0-9]* block, [0-9]* dax, [0-9]* pci</text>' "$work/devices.svg" &&
         grep -q '1 device(s) on no known node' "$work/devices.svg" && xmllint --noout "$work/devices.svg"; then
         ok
     else
-        fail draw.devices "$(grep -o '>[a-z0-9.]* ([a-z]*[^<]*)</text>' "$work/devices.svg" | head -5 | tr '\n' ' ') $(head -c 300 "$work/err")"
+        fail draw.devices "$(grep -o '>[a-z0-9.:]* [a-z]*: [^<]*</text>' "$work/devices.svg" | head -8 | tr '\n' ' ') $(head -c 300 "$work/err")"
     fi
 fi
+
+# Every corpus dump (and SWNUMA_EXTRA_CORPUS's): valid SVG, rendered, every
+# node boxed; memory kinds named where the machine says them; packages framed.
+for tarball in "$corpus"/sysfs/*.tar.bz2 ${SWNUMA_EXTRA_CORPUS:+"$SWNUMA_EXTRA_CORPUS"/*.tar.bz2}; do
+    [ -f "$tarball" ] || continue
+    name=$(basename "$tarball" .tar.bz2)
+    mkdir -p "$work/all/$name"
+    tar -xjf "$tarball" -C "$work/all/$name" 2> /dev/null
+    root=$(find "$work/all/$name" -maxdepth 3 -type d -name sys -print -quit)
+    root=${root%/sys}
+    svg="$work/all/$name.svg"
+    if "$swnuma" --root "$root" --draw "$svg" > /dev/null 2> "$work/err" && xmllint --noout "$svg" 2>> "$work/err" \
+        && rsvg-convert -o "$work/all/$name.png" "$svg" 2>> "$work/err"; then ok; else
+        fail "draw.corpus.$name" "$(head -c 300 "$work/err")"
+        continue
+    fi
+    nodes=$(ls -d "$root"/sys/devices/system/node/node* 2> /dev/null | wc -l)
+    [ "$nodes" = 0 ] && nodes=1
+    titles=$(grep -c '>node [0-9]*\( ([^<]*)\)\?</text>' "$svg")
+    [ "$titles" = "$nodes" ] && ok || fail "draw.corpus.$name.boxes" "$titles boxes for $nodes nodes"
+    case $name in
+    nvidiagpunumanodes) want='>node 25[0-5] (GPU memory)</text>' ;;
+    fakeheteromemtiers) want='>node [0-9]* (specific-purpose)</text>' ;;
+    fakememinitiators-*) want='>node [0-9]* (persistent)</text>' ;;
+    64amd64-4s2n4ca2co | 32amd64-4s2n4c-cgroup2) want='>package [0-9]*: nodes [0-9]*-[0-9]*</text>' ;;
+    *) want='' ;;
+    esac
+    if [ -n "$want" ]; then grep -q "$want" "$svg" && ok || fail "draw.corpus.$name.kinds" "no line matching $want"; fi
+    [ -n "${SWNUMA_DRAW_KEEP:-}" ] && mkdir -p "$SWNUMA_DRAW_KEEP" && cp "$svg" "$work/all/$name.png" "$SWNUMA_DRAW_KEEP/"
+done
 
 # Refusals: one line on stderr, nothing on stdout, exit 1.
 # 1024 nodes with a full distance matrix: the picture stays bounded (no cell

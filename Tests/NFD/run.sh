@@ -93,6 +93,37 @@ for file in "${files[@]}"; do
     if grep -q "^$file:" "$work/problems"; then fail "$(basename "$file")" "$(grep "^$file:" "$work/problems" | head -3 | tr '\n' ' ')"; else pass; fi
 done
 
+# --- memory kinds: labels of the dumps with memory-only nodes
+# labels_of NAME: the labels of corpus dump NAME (main or SWNUMA_EXTRA_CORPUS), or nothing.
+labels_of() {
+    local tarball root
+    for tarball in "$corpus/sysfs/$1.tar.bz2" ${SWNUMA_EXTRA_CORPUS:+"$SWNUMA_EXTRA_CORPUS/$1.tar.bz2"}; do
+        [ -f "$tarball" ] || continue
+        mkdir -p "$work/kinds/$1"
+        tar -xjf "$tarball" -C "$work/kinds/$1" 2> /dev/null
+        root=$(find "$work/kinds/$1" -maxdepth 3 -type d -name sys -print -quit)
+        "$swnuma" --root "${root%/sys}" --nfd-features --label "gpus=nodes(gpu)>=1" 2> /dev/null | sed "s|^$prefix||"
+        return
+    done
+}
+prefix=swnuma.feature.node.kubernetes.io/
+# kinds NAME LABEL=VALUE...: every pair is among the dump's labels.
+kinds() {
+    local name=$1 missing=""
+    shift
+    labels_of "$name" > "$work/kinds-$name"
+    if [ ! -s "$work/kinds-$name" ]; then echo "nfd: $name SKIPPED: not in the corpus"; return; fi
+    for pair in "$@"; do grep -qx -- "$pair" "$work/kinds-$name" || missing="$missing $pair"; done
+    if [ -z "$missing" ]; then pass; else fail "kinds-$name" "missing:$missing; have: $(grep -E 'memory|tier|hugepages|initiator' "$work/kinds-$name" | tr '\n' ' ')"; fi
+}
+# Six GPU memory nodes of 15 GiB beside two CPU nodes of about 124 GiB: the
+# minimum is over the CPU nodes.
+kinds nvidiagpunumanodes gpu-memory-nodes=6 node-memory-mib-min=126796 memory-only-nodes=6 gpus=true
+kinds fakeheteromemtiers persistent-memory-nodes=3 specific-purpose-memory-nodes=1 other-memory-nodes=0 gpus=false
+kinds fakememinitiators-1np2c+1npp+gi persistent-memory-nodes=2 generic-initiator-nodes=1
+# Huge page labels as Kubernetes names the resources.
+kinds 32em64t-2n8c+dax+nvme+mic+dimms hugepages-2Mi-total=0 hugepages-2Mi-node-min=0
+
 # --- --label true and false, and a refused name writes nothing
 out=$work/features.d/swnuma
 mkdir -p "$work/features.d"

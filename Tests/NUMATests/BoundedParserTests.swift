@@ -19,11 +19,11 @@ import Testing
             // A two-letter alphabet makes partial matches, the hard case.
             let haystack = (0..<Int.random(in: 0...40, using: &generator)).map { _ in UInt8.random(in: 97...98, using: &generator) }
             let needle = (0..<Int.random(in: 0...6, using: &generator)).map { _ in UInt8.random(in: 97...98, using: &generator) }
-            #expect(SubstringSearch(needle).occurs(in: haystack) == Self.naive(haystack, needle), "\(haystack) \(needle)")
+            #expect(!PatternSet([needle]).matches(in: haystack).isEmpty == Self.naive(haystack, needle), "\(haystack) \(needle)")
         }
-        #expect(SubstringSearch(Array("aab".utf8)).occurs(in: Array("aaab".utf8)))
-        #expect(!SubstringSearch(Array("abab".utf8)).occurs(in: Array("abaab".utf8)))
-        #expect(NodeStatistics.contains(Array("x db --serve".utf8), Array("db".utf8)))
+        #expect(PatternSet([Array("aab".utf8)]).matches(in: Array("aaab".utf8)) == [0])
+        #expect(PatternSet([Array("abab".utf8)]).matches(in: Array("abaab".utf8)).isEmpty)
+        #expect(PatternSet([Array("db".utf8)]).matches(in: Array("x db --serve".utf8)) == [0])
     }
 
     /// A 3,000-byte name against a 1 MB line of near misses: the plain
@@ -31,9 +31,9 @@ import Testing
     @Test func aLongNameInALongLineIsQuick() {
         let needle = [UInt8](repeating: 0x61, count: 2999) + [0x62]
         let haystack = [UInt8](repeating: 0x61, count: 1 << 20)
-        let clock = ContinuousClock()
-        let elapsed = clock.measure { #expect(!SubstringSearch(needle).occurs(in: haystack)) }
-        #expect(elapsed < .seconds(2))
+        // Linear: no clock here (timings belong to the benchmarks); a
+        // quadratic search would make this test run for minutes.
+        #expect(PatternSet([needle]).matches(in: haystack).isEmpty)
     }
 
     @Test func numaMapsNodesBeyondTheKernelsLimitAreRefused() throws {

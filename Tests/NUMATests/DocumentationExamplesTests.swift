@@ -271,7 +271,7 @@ func unmetRequirements(_ expressions: [String], root: SystemRoot) throws(NUMAErr
         } catch {
             #expect(
                 error.message
-                    == "invalid requirement 'node(1).fre>=64G': unknown property 'fre' at position 9; expected size, free, cpus, distance(N) or hugepages(SIZE)"
+                    == "invalid requirement 'node(1).fre>=64G': unknown property 'fre' at position 9; expected size, free, cpus, tier, distance(N) or hugepages(SIZE)"
             )
         }
     }

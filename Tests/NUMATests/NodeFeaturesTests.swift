@@ -34,8 +34,10 @@ import Testing
         let labels = values(NodeFeatures(topology: topology, packages: packages, cpuset: cpuset))
         #expect(labels == [
             "nodes": "4", "nodes-with-memory": "3", "cpu-only-nodes": "1", "memory-only-nodes": "1",
-            "max-distance": "31", "node-cpus-min": "2", "node-memory-mib-min": "1024",
-            "hugepages-2M-total": "137", "hugepages-2M-node-min": "7",
+            // Minimums over the nodes with CPUs and memory: node 3's 1 GiB and
+            // 7 pages (memory only) do not count, nor node 2 (no memory).
+            "max-distance": "31", "node-cpus-min": "2", "node-memory-mib-min": "2049",
+            "hugepages-2Mi-total": "137", "hugepages-2Mi-node-min": "30",
             // Package 1 holds CPUs 4-7: nodes 1 and 2.
             "package-spans-nodes": "true", "cpuset-all-nodes": "true",
         ])
@@ -58,18 +60,44 @@ import Testing
         unknown.nodes[0].distances = [nil, nil, nil, nil]
         unknown.nodes[3].distances = [nil, nil, nil, nil]
         labels = values(NodeFeatures(topology: unknown, packages: [0: 0], cpuset: nil))
-        for missing in ["package-spans-nodes", "cpuset-all-nodes", "node-memory-mib-min", "hugepages-2M-total", "max-distance"] {
+        for missing in ["package-spans-nodes", "cpuset-all-nodes", "node-memory-mib-min", "hugepages-2Mi-total", "max-distance"] {
             #expect(labels[missing] == nil, "\(missing) should be left out")
         }
         #expect(labels["nodes-with-memory"] == "3")
     }
 
+    /// Tiers and kinds as labels; a GPU's memory node counts as a kind, not in the minimums.
+    @Test func tiersAndKinds() {
+        let kinds = MemoryKinds(nodes: [
+            .init(id: 0, kind: .cpu, tier: 4), .init(id: 1, kind: .cpu, tier: 4),
+            .init(id: 2, kind: .empty), .init(id: 3, kind: .gpu, tier: 6, gpu: "0004:05:00.0"),
+        ])
+        let labels = values(NodeFeatures(topology: topology, packages: nil, cpuset: nil, kinds: kinds))
+        #expect(labels["memory-tiers"] == "2")
+        #expect(labels["memory-tier-4-nodes"] == "2")
+        #expect(labels["memory-tier-6-nodes"] == "1")
+        #expect(labels["gpu-memory-nodes"] == "1")
+        #expect(labels["persistent-memory-nodes"] == "0")
+        #expect(labels["generic-initiator-nodes"] == "0")
+        #expect(labels["node-memory-mib-min"] == "2049")
+        #expect(NodeFeatures.kubernetesSizeName(2 << 20) == "2Mi")
+        #expect(NodeFeatures.kubernetesSizeName(1 << 30) == "1Gi")
+        #expect(NodeFeatures.kubernetesSizeName(64 << 10) == "64Ki")
+        #expect(NodeFeatures.kubernetesSizeName(16 << 30) == "16Gi")
+        #expect(NodeFeatures.kubernetesSizeName(1536 << 10) == "1536Ki")
+        #expect(values(NodeFeatures(topology: topology, packages: nil, cpuset: nil))["gpu-memory-nodes"] == nil)
+    }
+
     @Test func everyComputedLabelIsInTheCatalog() {
-        let features = NodeFeatures(topology: topology, packages: [:], cpuset: nil)
+        let kinds = MemoryKinds(nodes: [.init(id: 0, kind: .cpu, tier: 4), .init(id: 3, kind: .gpu, tier: 6)])
+        let features = NodeFeatures(topology: topology, packages: [:], cpuset: nil, kinds: kinds)
         let patterns = NodeFeatures.catalog.map(\.name)
+        let kindWords = NodeFeatures.labelledKinds.map(NodeFeatures.labelName)
         for label in features.labels {
-            let name = label.name.replacingOccurrences(of: Self.p, with: "")
-                .replacingOccurrences(of: "-2M-", with: "-<size>-")
+            var name = label.name.replacingOccurrences(of: Self.p, with: "")
+                .replacingOccurrences(of: "-2Mi-", with: "-<size>-")
+                .replacingOccurrences(of: "-4-", with: "-<tier>-").replacingOccurrences(of: "-6-", with: "-<tier>-")
+            for word in kindWords where name == "\(word)-nodes" { name = "<kind>-nodes" }
             #expect(patterns.contains(name), "\(label.name) is not documented")
         }
     }

@@ -54,4 +54,59 @@ import Testing
         #expect(found[1].policyText == "bind=static:1")
         #expect(found[1].pages == [NumaMaps.NodePages(node: 1, pages: 1)])
     }
+
+    /// Shared memory as numa_maps names it (blanks escaped as \040), apart
+    /// from ordinary files and from private anonymous memory.
+    @Test func sharedMemoryIsItsOwnKind() throws {
+        let found = try mappings("""
+            1000 bind:1 file=/dev/zero\\040(deleted) dirty=8 mapmax=3 N0=8 kernelpagesize_kB=4
+            2000 default file=/SYSV0052e2c1\\040(deleted) dirty=2 N1=2 kernelpagesize_kB=4
+            3000 default file=/memfd:wayland-shm\\040(deleted) dirty=1 N0=1 kernelpagesize_kB=4
+            4000 interleave:0-1 file=/dev/shm/PostgreSQL.1804289383 dirty=4 N0=2 N1=2 kernelpagesize_kB=4
+            5000 default file=/usr/lib/libc.so.6 mapped=10 N0=10 kernelpagesize_kB=4
+            6000 default file=/dev/zero2 mapped=1 N0=1 kernelpagesize_kB=4
+            7000 default file=/srv/SYSV/data mapped=1 N0=1 kernelpagesize_kB=4
+            8000 default anon=3 dirty=3 N0=3 kernelpagesize_kB=4
+            9000 default file=/SYSV00000000\\040(deleted) huge dirty=1 N0=1 kernelpagesize_kB=2048
+
+            """)
+        #expect(found.map(\.backing) == [.shared, .shared, .shared, .shared, .file, .file, .file, .anonymous, .huge])
+        #expect(NumaMaps.isSharedMemory(path: Array("/dev/zero".utf8)))
+        #expect(!NumaMaps.isSharedMemory(path: Array("/dev/zero (deleted)x".utf8)))
+        #expect(!NumaMaps.isSharedMemory(path: Array("/dev/shmx/a".utf8)))
+    }
+
+    /// Several patterns found in one pass, as a naive search finds them.
+    @Test func patternSetAgreesWithNaiveSearch() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abc ".utf8)
+        for _ in 0..<300 {
+            let text = (0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            let patterns = (0..<Int.random(in: 1...5, using: &generator)).map { _ in
+                (0..<Int.random(in: 0...4, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            }
+            let expected = patterns.indices.filter { index in
+                let needle = patterns[index]
+                if needle.isEmpty { return true }
+                guard text.count >= needle.count else { return false }
+                return (0...(text.count - needle.count)).contains { Array(text[$0..<$0 + needle.count]) == needle }
+            }
+            #expect(PatternSet(patterns).matches(in: text) == expected, "\(patterns) in \(text)")
+        }
+        #expect(PatternSet([Array("he".utf8), Array("she".utf8), Array("his".utf8), Array("hers".utf8)])
+            .matches(in: Array("ushers".utf8)) == [0, 1, 3])
+    }
+
+    /// The worst case of a naive substring search (a long run of one letter
+    /// and a pattern that almost matches everywhere: text × pattern steps,
+    /// ten billion here) takes the automaton one step per byte.
+    @Test func patternSetIsLinear() {
+        let text = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
+        let pattern = [UInt8](repeating: UInt8(ascii: "a"), count: 10_000) + [UInt8(ascii: "b")]
+        let clock = ContinuousClock()
+        let elapsed = clock.measure {
+            #expect(PatternSet([pattern, Array("aa".utf8)]).matches(in: text) == [1])
+        }
+        #expect(elapsed < .seconds(10))
+    }
 }

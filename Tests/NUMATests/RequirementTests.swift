@@ -208,6 +208,42 @@ import Testing
         #expect(Requirement.sizeName(100) == "100")
     }
 
+    /// Memory kinds and tiers in the grammar; without kinds they do not hold.
+    @Test func memoryKindsAndTiers() throws {
+        let kinds = MemoryKinds(nodes: [.init(id: 0, kind: .cpu, tier: 4), .init(id: 2, kind: .gpu, tier: 6)])
+        func check(_ text: String) throws -> Requirement.Evaluation {
+            try Requirement.parse(text).evaluate(in: topology, kinds: kinds)
+        }
+        #expect(try Requirement.parse("nodes(gpu)>=1").quantity == .nodesOfKind(.gpu))
+        #expect(try Requirement.parse("nodes ( specific_purpose ) == 0").quantity == .nodesOfKind(.specificPurpose))
+        #expect(try Requirement.parse("node(2).tier>4").quantity == .nodeTier(2))
+        #expect(try Requirement.parse("tiers>=2").canonical == "tiers>=2")
+        #expect(try Requirement.parse("nodes(memory_only)==0").canonical == "nodes(memory_only)==0")
+        #expect(try check("nodes(gpu)==1").holds)
+        #expect(try check("nodes(gpu)==1").message == "the machine has 1 node of GPU memory")
+        #expect(try !check("nodes(cxl)>=1").holds)
+        #expect(try check("tiers==2").holds)
+        #expect(try check("node(2).tier==6").holds)
+        #expect(try check("node(7).tier==6").message == "node 7 does not exist")
+        #expect(try check("nodes>=2").holds)
+        let without = try Requirement.parse("nodes(gpu)==0").evaluate(in: topology)
+        #expect(!without.holds)
+        #expect(without.message == "the nodes' memory kinds were not read")
+        #expect(try Requirement.parse("tiers>=1").quantity.needsMemoryKinds)
+        #expect(try !Requirement.parse("nodes>=1").quantity.needsMemoryKinds)
+        for (text, message) in [
+            ("nodes(fpga)>=1", "unknown memory kind 'fpga'"), ("nodes(1)>=1", "unknown memory kind"),
+            ("nodes(gpu>=1", "expected ')'"), ("node(0).tie>=1", "unknown property 'tie'"),
+        ] {
+            #expect(throws: NUMAError.self) { try Requirement.parse(text) }
+            do {
+                _ = try Requirement.parse(text)
+            } catch {
+                #expect(error.description.contains(message), "\(text): \(error.description)")
+            }
+        }
+    }
+
     @Test func needsHugePagesOnlyForHugePages() throws {
         #expect(try Requirement.parse("hugepages(2M).free>=1").quantity.needsHugePages)
         #expect(try Requirement.parse("node(0).hugepages(2M).free>=1").quantity.needsHugePages)

@@ -151,4 +151,41 @@ expect "migratepages -- PID 0 0" 0 "$work/swnuma-migratepages" -- "$target" 0 0
 expect "migratepages PID 0 4000" 1 "$work/swnuma-migratepages" "$target" 0 4000
 kill "$target"
 
+# -p over 10,000 processes with many long patterns: one pass over the
+# processes for all the patterns together. A search per pattern with a
+# naive substring test takes patterns x pattern length x text length steps
+# here (20 x 801 x 4,000 per process: 6.4e11 in all; one such pattern took
+# 5.7 s with 2,000-byte texts and 401-byte patterns on a 2-core machine, so
+# several minutes); the automaton reads each process's text once (about
+# 1.4 s for those 20 patterns).
+many=$work/many
+python3 - "$many" << 'PYEOF'
+import os, sys
+root = sys.argv[1]
+os.makedirs(root + "/sys/devices/system/node/node0")
+open(root + "/sys/devices/system/node/node0/cpulist", "w").write("0\n")
+open(root + "/sys/devices/system/node/node0/meminfo", "w").write("Node 0 MemTotal: 1048576 kB\nNode 0 MemFree: 1 kB\n")
+open(root + "/sys/devices/system/node/node0/numastat", "w").write("numa_hit 1\n")
+os.makedirs(root + "/proc")
+open(root + "/proc/meminfo", "w").write("MemTotal: 1048576 kB\nHugepagesize: 2048 kB\n")
+for pid in range(1000, 11000):
+    folder = f"{root}/proc/{pid}"
+    os.makedirs(folder)
+    open(folder + "/status", "w").write(f"Name:\tworker{pid % 97}\n")
+    open(folder + "/cmdline", "w").write("/usr/bin/worker\0" + "a" * 4000 + "\0")
+    open(folder + "/numa_maps", "w").write("7f00 default anon=1 N0=1 kernelpagesize_kB=4\n")
+PYEOF
+patterns=()
+for i in $(seq 10 29); do patterns+=(-p "$(printf 'a%.0s' $(seq 1 800))b$i"); done
+start=$(date +%s%N)
+SWNUMA_ROOT=$many "$work/numastat" "${patterns[@]}" -p worker96 > "$work/many.out" 2> "$work/many.err"
+status=$?
+elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+tables=$(grep -c '^Per-node process memory usage' "$work/many.out")
+missing=$(grep -c '^Found no processes containing pattern' "$work/many.out")
+if [ "$status" = 0 ] && [ "$missing" = 20 ] && [ "$tables" -ge 1 ]; then ok; else
+    not_ok "-p over 10,000 processes: status $status, $missing unmatched of 20, $tables tables, $elapsed ms" "$work/many.err"
+fi
+echo "numastat: -p with 21 patterns over 10,000 processes: $elapsed ms"
+
 finish

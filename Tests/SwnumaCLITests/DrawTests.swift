@@ -92,6 +92,55 @@ func drawTopology(_ count: Int) -> Topology {
         #expect(TextDrawing.render(picture, width: 80).contains("│ eth0 0000:3b:00.0 <net>"))
     }
 
+    /// No device hidden without saying so: a full box ends with the count
+    /// by kind, and real disks come before pmem namespaces and PCI functions.
+    @Test func fullBoxesSayHowManyMore() {
+        var picture = MachinePicture(drawTopology(2))
+        func device(_ kind: DeviceInventory.Kind, _ name: String, node: Int = 0) -> DeviceInventory.Device {
+            DeviceInventory.Device(kind: kind, name: name, path: "sys/devices/x/\(name)", node: node)
+        }
+        var devices = (0..<4).map { device(.pci, "0000:00:1\($0).0") }
+        devices += ["pmem0", "pmem0.1", "pmem0.2s"].map { device(.block, $0) }
+        devices += [device(.block, "sda"), device(.dax, "dax0.0"), device(.network, "eth0"), device(.network, "eth9", node: 42)]
+        var gpu = device(.gpu, "0000:3b:00.0")
+        gpu.pciAddress = "0000:3b:00.0"
+        gpu.model = "NVIDIA Corporation GV100GL"
+        devices.append(gpu)
+        picture.addDevices(DeviceInventory(devices: devices))
+        #expect(picture.nodes[0].devices == [
+            "3b:00.0 gpu: NVIDIA Corporation GV100GL", "eth0 network", "sda block", "pmem0 block", "pmem0.1 block",
+            "and 6 more: 1 block, 1 dax, 4 pci",
+        ])
+        #expect(picture.unplacedDevices == 1)
+        let svg = SVGDrawing.render(picture)
+        #expect(svg.contains(">and 6 more: 1 block, 1 dax, 4 pci</text>"))
+        #expect(svg.contains("1 device(s) on no known node"))
+    }
+
+    /// Nodes framed by package; a memory-only node joins its initiators' package.
+    @Test func nodesGroupedByPackage() {
+        var picture = MachinePicture(drawTopology(8))
+        // Two packages of CPUs 0-7 and 8-13 (node 7 has none).
+        let packages = Dictionary(uniqueKeysWithValues: (0..<14).map { ($0, $0 < 8 ? 0 : 1) })
+        let kinds = MemoryKinds(nodes: [
+            .init(id: 7, kind: .cxl, tier: 22, initiators: [5], dax: "dax2.0", daxDriver: "kmem")
+        ])
+        picture.addKinds(kinds, packages: packages)
+        #expect(picture.groups.map(\.package) == [0, 1])
+        #expect(picture.groups.map { $0.nodes.map { picture.nodes[$0].id } } == [[0, 1, 2, 3], [4, 5, 6, 7]])
+        #expect(picture.nodes[7].kindWords == "CXL memory")
+        #expect(picture.nodes[7].kindLines == ["from dax2.0 (kmem)", "tier 22 (distance 2816-2943), near node 5"])
+        let svg = SVGDrawing.render(picture)
+        #expect(svg.contains(">package 0: nodes 0-3</text>"))
+        #expect(svg.contains(">package 1: nodes 4-7</text>"))
+        #expect(svg.contains(">node 7 (CXL memory)</text>"))
+        let text = TextDrawing.render(picture, width: 200)
+        #expect(text.contains("package 1: nodes 4-7\n"))
+        #expect(text.contains(" node 7 (CXL memory) "))
+        // Without packages, no frames.
+        #expect(!SVGDrawing.render(MachinePicture(drawTopology(8))).contains(">package "))
+    }
+
     @Test func escapesText() {
         #expect(SVGDrawing.escape("a<b & \"c\"\u{1}") == "a&lt;b &amp; &quot;c&quot;?")
     }

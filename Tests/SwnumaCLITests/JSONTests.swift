@@ -92,6 +92,29 @@ import Testing
         #expect(cpuset["path"] as? String == "/a b")
         #expect(cpuset["mems"] is NSNull)
         #expect(object["warnings"] as? [String] == ["a \"quoted\" warning"])
+        #expect(nodes[0]["memory_kind"] == nil)
+
+        // With memory kinds: one object per node, additive to the schema.
+        let kinds = MemoryKinds(nodes: [
+            .init(id: 0, kind: .cpu, tier: 4),
+            .init(id: 3, kind: .persistent, tier: 22, initiators: [0], dax: "dax0.0", daxDriver: "kmem", evidence: "sys/x"),
+        ])
+        let withKinds = HardwareJSON.render(
+            topology, onlineCPUs: [0, 1], limits: ProcessLimits(cpusAllowed: [1], memsAllowed: nil), cpuset: nil, kinds: kinds)
+        let kindNodes = try #require(
+            (try JSONSerialization.jsonObject(with: Data(withKinds.utf8)) as? [String: Any])?["nodes"] as? [[String: Any]])
+        let kind = try #require(kindNodes[1]["memory_kind"] as? [String: Any])
+        #expect(kind["kind"] as? String == "persistent")
+        #expect(kind["description"] as? String == "persistent memory")
+        #expect(kind["tier"] as? Int == 22)
+        #expect(kind["abstract_distance"] as? [Int] == [2816, 2943])
+        #expect(kind["initiators"] as? [Int] == [0])
+        #expect(kind["dax_driver"] as? String == "kmem")
+        #expect(kind["gpu_pci_address"] is NSNull)
+        #expect((kindNodes[0]["memory_kind"] as? [String: Any])?["initiators"] is NSNull)
+        if let out = ProcessInfo.processInfo.environment["SWNUMA_WRITE_KINDS_JSON"] {
+            try Data(withKinds.utf8).write(to: URL(fileURLWithPath: out))
+        }
     }
 
     @Test func showDocument() throws {

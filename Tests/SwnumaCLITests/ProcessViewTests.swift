@@ -180,6 +180,65 @@ func stat(_ pid: Int, comm: String, processor: Int) -> String {
         #expect(outcome.status == 0)
     }
 
+    /// PostgreSQL's shared buffers under bind:1 with pages on node 0: shared
+    /// memory follows its mapping's policy, so those pages are outside.
+    @Test func sharedBuffersOffTheirBoundNode() throws {
+        let fake = try processSnapshot(extra: [
+            "proc/400/status": "Name:\tpostgres\nCpus_allowed_list:\t2-3\nMems_allowed_list:\t0-1\n",
+            "proc/400/cmdline": "postgres\u{0}-D\u{0}/srv/pg\u{0}",
+            "proc/400/task/400/stat": stat(400, comm: "postgres", processor: 2),
+            "proc/400/numa_maps": """
+                00400000 bind:1 file=/usr/lib/postgresql/bin/postgres mapped=5 N0=5 kernelpagesize_kB=4
+                7f0000000000 bind:1 file=/dev/zero\\040(deleted) dirty=300 mapmax=4 N0=200 N1=100 kernelpagesize_kB=4
+                7f1000000000 bind:1 file=/SYSV0052e2c1\\040(deleted) dirty=2 N0=2 kernelpagesize_kB=4
+                7f2000000000 bind:1 anon=10 dirty=10 N1=10 kernelpagesize_kB=4
+
+                """,
+        ])
+        guard case .read(let p) = ProcessPlacement.read(pid: 400, root: try fake.root, topology: Topology.load(from: try fake.root))
+        else {
+            Issue.record("process 400 not read")
+            return
+        }
+        let memory = try #require(p.memory)
+        let kib: UInt64 = 1024
+        #expect(memory.nodes.map(\.shared) == [808 * kib, 400 * kib])
+        #expect(memory.nodes.map(\.anonymous) == [0, 40 * kib])
+        #expect(memory.nodes.map(\.file) == [20 * kib, 0])
+        // 202 shared pages on node 0 under bind:1; the binary's page cache apart.
+        #expect(memory.outsidePolicy == 808 * kib)
+        #expect(memory.outsidePolicyShared == 808 * kib)
+        #expect(memory.outsidePolicyFile == 20 * kib)
+        #expect(memory.policies.first?.outside == 808 * kib)
+
+        let text = run(fake, ["--process", "postgres"]).stdout
+        #expect(text.contains("    node   anonymous      shared        file        huge       total\n"))
+        #expect(text.contains("       0         0 B   808.0 KiB    20.0 KiB         0 B   828.0 KiB\n"))
+        #expect(text.contains("outside what its policies allow (808.0 KiB), 808.0 KiB of it shared memory;"))
+        let json = run(fake, ["--process", "400", "--json"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let process = try #require((document["processes"] as? [[String: Any]])?.first)
+        let jsonMemory = try #require(process["memory"] as? [String: Any])
+        #expect(jsonMemory["outside_policy_shared_bytes"] as? Int == 808 * 1024)
+        #expect((jsonMemory["nodes"] as? [[String: Any]])?.first?["shared_bytes"] as? Int == 808 * 1024)
+    }
+
+    /// Names are all looked for in one pass; each word still gets its own matches.
+    @Test func severalNamesInOnePass() throws {
+        var files: [String: String] = [:]
+        for pid in 1000..<1300 {
+            files["proc/\(pid)/status"] = "Name:\t\(pid % 3 == 0 ? "redis" : "worker")\n"
+            files["proc/\(pid)/cmdline"] = pid % 5 == 0 ? "worker\u{0}--role=cache\u{0}" : "x\u{0}"
+        }
+        let root = try FakeRoot(files).root
+        let found = NodeStatistics.processIDs(matchingEach: ["redis", "role=cache", "nomatch", "redis"], in: root)
+        #expect(found[0] == (1000..<1300).filter { $0 % 3 == 0 })
+        #expect(found[1] == (1000..<1300).filter { $0 % 5 == 0 })
+        #expect(found[2].isEmpty)
+        #expect(found[3] == found[0])
+        #expect(NodeStatistics.processIDs(matching: "ker -", in: root) == (1000..<1300).filter { $0 % 5 == 0 })
+    }
+
     @Test func lastCPU() {
         #expect(ProcessPlacement.lastCPU(stat: Array(stat(1, comm: ") (", processor: 7).utf8)) == 7)
         #expect(ProcessPlacement.lastCPU(stat: Array("1 (x) S 0 0\n".utf8)) == nil)

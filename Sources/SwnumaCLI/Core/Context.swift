@@ -81,7 +81,9 @@ package struct Context {
         }
         // Requirements are checked before any policy is resolved or applied.
         if !requirements.isEmpty {
-            let report = RequirementReport(requirements, in: topology)
+            let topology = self.topology
+            let root = self.root
+            let report = RequirementReport(requirements, in: topology) { MemoryKinds.read(from: root, topology: topology) }
             for failure in report.failures { outcome.complain(failure) }
             if !report.allHold { outcome.status = 3 }
             if requirementsAlone {

@@ -151,19 +151,36 @@ func cpusetJSON(_ cpuset: Cpuset?) -> JSONValue {
     ])
 }
 
+/// A node's `memory_kind` object (docs/schema/hardware.schema.json).
+func memoryKindJSON(_ kind: MemoryKinds.Node) -> JSONValue {
+    .object([
+        ("kind", .string(kind.kind.rawValue)),
+        ("description", .string(kind.kind.words)),
+        ("tier", kind.tier.map { .number($0) } ?? .null),
+        ("abstract_distance", kind.abstractDistance.map { .array([.number($0.lowerBound), .number($0.upperBound)]) } ?? .null),
+        ("initiators", .ids(kind.initiators)),
+        ("gpu_pci_address", kind.gpu.map { .string($0) } ?? .null),
+        ("dax_device", kind.dax.map { .string($0) } ?? .null),
+        ("dax_driver", kind.daxDriver.map { .string($0) } ?? .null),
+        ("evidence", kind.evidence.map { .string($0) } ?? .null),
+    ])
+}
+
 /// Renders `--hardware --json` (docs/schema/hardware.schema.json).
 package enum HardwareJSON {
     package static func render(
-        _ topology: Topology, onlineCPUs: CPUSet?, limits: ProcessLimits, cpuset: Cpuset?
+        _ topology: Topology, onlineCPUs: CPUSet?, limits: ProcessLimits, cpuset: Cpuset?, kinds: MemoryKinds? = nil
     ) -> String {
-        document(topology, onlineCPUs: onlineCPUs, limits: limits, cpuset: cpuset).render()
+        document(topology, onlineCPUs: onlineCPUs, limits: limits, cpuset: cpuset, kinds: kinds).render()
     }
 
+    /// The document; `kinds` (``MemoryKinds/read(from:topology:)``) adds a
+    /// `memory_kind` object to each node.
     package static func document(
-        _ topology: Topology, onlineCPUs: CPUSet?, limits: ProcessLimits, cpuset: Cpuset?
+        _ topology: Topology, onlineCPUs: CPUSet?, limits: ProcessLimits, cpuset: Cpuset?, kinds: MemoryKinds? = nil
     ) -> JSONValue {
         let nodes: [JSONValue] = topology.nodes.map { node in
-            .object([
+            var fields: [(String, JSONValue)] = [
                 ("id", .number(node.id)),
                 ("cpus", .ids(node.cpus)),
                 ("memory", .object([("total_bytes", .optional(node.memoryTotal)), ("free_bytes", .optional(node.memoryFree))])),
@@ -180,7 +197,9 @@ package enum HardwareJSON {
                         ("free", .optional(pages.free)),
                     ])
                 })),
-            ])
+            ]
+            if let kind = kinds?.node(node.id) { fields.append(("memory_kind", memoryKindJSON(kind))) }
+            return .object(fields)
         }
         return .object([
             ("schema_version", .number(jsonSchemaVersion)),

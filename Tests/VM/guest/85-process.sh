@@ -8,6 +8,9 @@
 #   interleave -i all: pages on every memory node, nothing outside
 #   migrated   -m MA, then migratepages MA -> MB: the pages are outside bind:MA
 #   remote     -N X -m Y (X != Y): the memory is all remote
+#   shared     -m MB, a shared anonymous mapping (shmem) whose pages a child
+#              bound to MA wrote: PostgreSQL's shared buffers off their
+#              bound node; shared bytes, all outside the policy
 . /tests/lib.sh
 
 MIB=16
@@ -155,6 +158,29 @@ if [ -n "$X" ]; then
         total=$(json_number total_bytes)
         check process.remote.share "remote $remote of $total" [ "$remote" -ge $((BYTES * 9 / 10)) ]
         stop remote
+    fi
+fi
+
+# shared: the PostgreSQL case. Shared memory follows its mapping's policy
+# (bind:MB), so its pages on MA are outside it, and counted as shared.
+if [ "$MA" != "$MB" ]; then
+    export TOUCHMEM_SHARED_NODE=$MA
+    start shared -m "$MB"
+    unset TOUCHMEM_SHARED_NODE
+    if [ -n "$PID" ]; then
+        look shared
+        matches shared
+        check process.shared.mapping "$(grep -c 'dev/zero' "/proc/$PID/numa_maps") /dev/zero lines" grep -q 'bind:'"$MB"' file=/dev/zero' "/proc/$PID/numa_maps"
+        on=$(maps_bytes "$PID" "$MA")
+        shared=$(json_node_sum shared_bytes)
+        outside=$(json_number outside_policy_bytes)
+        outside_shared=$(json_number outside_policy_shared_bytes)
+        all process.shared.bytes "shared $shared, want >= $BYTES" '[ "$shared" -ge "$BYTES" ]'
+        all process.shared.outside "outside $outside, shared outside $outside_shared, on node $MA $on" \
+            '[ "$outside" -ge "$BYTES" ] && [ "$outside_shared" -ge "$BYTES" ] && [ "$on" -ge "$BYTES" ]'
+        run $SW --process "$PID"
+        check process.shared.text "$(oneline "$OUT")" grep -q "of it shared memory" "$OUT"
+        stop shared
     fi
 fi
 

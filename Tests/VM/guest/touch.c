@@ -13,13 +13,21 @@
  * check where the pages landed.  With HOLD_FILE it then stays alive, its
  * memory mapped, until that file exists, so that a check can look at it
  * from outside (swnuma --process, migratepages).  Transparent huge pages are turned off for
- * the mapping so interleaving works page by page.  Built by run.sh with
+ * the mapping so interleaving works page by page.
+ *
+ * With TOUCHMEM_SHARED_NODE=N in the environment the mapping is shared
+ * anonymous memory (MAP_SHARED, shmem: numa_maps names it /dev/zero) and
+ * its pages are written by a forked child bound to node N, as a database's
+ * shared buffers are filled by another process: the mapping then shows the
+ * parent's policy while its pages are on N.  Built by run.sh with
  * "gcc -static" so it runs in the busybox initramfs without a libc.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
@@ -35,8 +43,9 @@ int main(int argc, char **argv)
     }
     size_t len = (size_t)mib << 20;
     long pagesize = sysconf(_SC_PAGESIZE);
+    const char *shared = getenv("TOUCHMEM_SHARED_NODE");
     unsigned char *area = mmap(NULL, len, PROT_READ | PROT_WRITE,
-                               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                               (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS, -1, 0);
     if (area == MAP_FAILED) {
         perror("touchmem: mmap");
         return 1;
@@ -44,8 +53,41 @@ int main(int argc, char **argv)
 #ifdef MADV_NOHUGEPAGE
     madvise(area, len, MADV_NOHUGEPAGE);
 #endif
-    for (size_t off = 0; off < len; off += (size_t)pagesize)
-        area[off] = (unsigned char)(off / (size_t)pagesize) | 1;
+    pid_t child = shared ? fork() : 0;
+    if (child < 0) {
+        perror("touchmem: fork");
+        return 1;
+    }
+    if (shared && child == 0) {
+        unsigned long mask[16] = {0};
+        long node = strtol(shared, NULL, 10);
+        if (node < 0 || node >= 1024)
+            _exit(3);
+        mask[node / (8 * sizeof(unsigned long))] |= 1UL << (node % (8 * sizeof(unsigned long)));
+        /* MPOL_BIND is 2. */
+        if (syscall(SYS_set_mempolicy, 2, mask, 1024UL + 1) != 0) {
+            perror("touchmem: set_mempolicy");
+            _exit(1);
+        }
+    }
+    if (!shared || child == 0)
+        for (size_t off = 0; off < len; off += (size_t)pagesize)
+            area[off] = (unsigned char)(off / (size_t)pagesize) | 1;
+    if (shared && child == 0)
+        _exit(0);
+    if (shared) {
+        int status = 0;
+        if (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            fprintf(stderr, "touchmem: the child that writes the shared pages failed\n");
+            return 1;
+        }
+        /* Read every page: numa_maps counts the pages a process has mapped,
+         * and the parent maps the child's pages only by touching them. */
+        volatile unsigned char sum = 0;
+        for (size_t off = 0; off < len; off += (size_t)pagesize)
+            sum += area[off];
+        (void)sum;
+    }
 
     FILE *maps = fopen("/proc/self/numa_maps", "r");
     if (maps == NULL) {

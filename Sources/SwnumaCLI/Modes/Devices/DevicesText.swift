@@ -20,7 +20,7 @@ enum DevicesText {
         func section(_ title: String, _ devices: [DeviceInventory.Device]) {
             out += "\(title)\n"
             for device in devices {
-                out += "  " + pad(device.kind.rawValue, 8) + " " + pad(device.name, nameWidth) + " "
+                out += "  " + pad(device.kind.rawValue, 11) + " " + pad(device.name, nameWidth) + " "
                 out += pad(device.pciAddress ?? "-", 12) + "  " + describe(device) + "\n"
             }
         }
@@ -49,10 +49,25 @@ enum DevicesText {
             text = "-"
         }
         if let model = device.model { text += ": \(model)" }
-        if device.node == nil {
-            text += device.nodeFile.map { "  (the kernel does not know: \($0) is -1)" } ?? "  (no numa_node above it)"
-        }
+        if let why = placementNote(device) { text += "  (\(why))" }
         return text
+    }
+
+    /// How a device's node was found when `numa_node` did not say, or why
+    /// it is unknown; nil when a `numa_node` file named it.
+    static func placementNote(_ device: DeviceInventory.Device) -> String? {
+        switch device.placement {
+        case .numaNode: return nil
+        case .localCPUs(let file, let cpus):
+            return "from \(file.split(separator: "/").last ?? "local_cpus"): CPUs \(cpus)"
+        case .onlyNode:
+            let said = device.nodeFile.map { "\($0) is -1" } ?? "no numa_node above it"
+            return "the only node; \(said)"
+        case .unknown(let file, let cpus):
+            var why = file.map { "the kernel does not know: \($0) is -1" } ?? "no numa_node above it"
+            if let cpus { why += "; its local CPUs \(cpus) span several nodes" }
+            return why
+        }
     }
 
     static func pad(_ text: String, _ width: Int) -> String {
@@ -67,6 +82,16 @@ enum DevicesText {
 
 /// The `devices` array of `-H --json --devices` (docs/schema/hardware.schema.json).
 enum DevicesJSON {
+    /// How the node was found: `numa_node`, `local_cpus`, `only_node` or `unknown`.
+    static func placementWord(_ source: DevicePlacement.Source) -> String {
+        switch source {
+        case .numaNode: "numa_node"
+        case .localCPUs: "local_cpus"
+        case .onlyNode: "only_node"
+        case .unknown: "unknown"
+        }
+    }
+
     static func array(_ inventory: DeviceInventory) -> JSONValue {
         .array(inventory.devices.map { device in
             .object([
@@ -79,6 +104,7 @@ enum DevicesJSON {
                 ("model", device.model.map { .string($0) } ?? .null),
                 ("sysfs_path", .string(device.path)),
                 ("numa_node_file", device.nodeFile.map { .string($0) } ?? .null),
+                ("node_from", .string(placementWord(device.placement))),
             ])
         })
     }

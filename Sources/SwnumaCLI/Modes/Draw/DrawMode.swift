@@ -53,7 +53,12 @@ package struct DrawMode: Mode, Equatable {
         let topology = context.topology
         for warning in topology.warnings { outcome.complain("warning: \(warning)") }
         var picture = MachinePicture(topology)
-        picture.addDevices(DeviceInventory.read(from: context.root))
+        let root = context.root
+        let devices = DeviceInventory.read(from: root, topology: topology)
+        picture.addDevices(devices)
+        picture.addKinds(
+            MemoryKinds.read(from: root, topology: topology), packages: NodeFeatures.packages(of: topology, root: root),
+            devices: devices)
         switch target {
         case .terminal:
             outcome.stdout += TextDrawing.render(picture, width: Self.drawingWidth())

@@ -1,3 +1,5 @@
+internal import NUMA
+
 /// The machine as one SVG picture: a grid of node boxes and, beside it, the
 /// distance matrix as a heat map. Self-contained: generic font families, no
 /// scripts, no links, so any renderer draws it the same.
@@ -9,15 +11,14 @@ enum SVGDrawing {
 
     static func render(_ picture: MachinePicture) -> String {
         let count = picture.nodes.count
-        let columns = max(1, min(count, columnCount(count)))
-        let rows = (count + columns - 1) / columns
         // Every box as tall as the tallest, so the grid stays aligned.
         let lines = picture.nodes.map(bodyLines)
         let tallest = lines.map(\.count).max() ?? 0
         let boxHeight = 34 + tallest * lineHeight + 30
-        let gridWidth = columns * boxWidth + (columns - 1) * gap
-        let gridHeight = rows * boxHeight + (rows - 1) * gap
         let top = margin + 34
+        let grid = layout(picture, boxHeight: boxHeight, left: margin, top: top)
+        let gridWidth = grid.width
+        let gridHeight = grid.height
 
         // The heat map: cells shrink with the node count, down to 6 pixels,
         // as tall as the grid of boxes where that is room enough.
@@ -45,9 +46,12 @@ enum SVGDrawing {
             "\(count) node\(count == 1 ? "" : "s"), \(cpus) CPU\(cpus == 1 ? "" : "s"), \(ProcessView.bytes(memory)) of memory",
             size: 16, weight: "bold")
 
+        for frame in grid.frames {
+            svg += "<rect x=\"\(frame.x)\" y=\"\(frame.y)\" width=\"\(frame.width)\" height=\"\(frame.height)\" rx=\"8\" fill=\"none\" stroke=\"#b0b0b0\" stroke-width=\"1.5\"/>\n"
+            svg += text(frame.x + 8, frame.y + 16, frame.label, size: 12, weight: "bold", fill: "#555555")
+        }
         for (index, node) in picture.nodes.enumerated() {
-            let x = margin + (index % columns) * (boxWidth + gap)
-            let y = top + (index / columns) * (boxHeight + gap)
+            let (x, y) = grid.positions[index]
             svg += box(node, lines: lines[index], x: x, y: y, height: boxHeight)
         }
 
@@ -69,6 +73,78 @@ enum SVGDrawing {
         return svg
     }
 
+    /// Where each box goes, and the frames around the nodes of a package.
+    struct Layout {
+        var positions: [(x: Int, y: Int)]
+        var frames: [(label: String, x: Int, y: Int, width: Int, height: Int)]
+        var width: Int
+        var height: Int
+    }
+
+    /// Package frames' room above and around their boxes.
+    static let frameHeader = 24
+    static let framePad = 8
+
+    /// A grid about square; with packages known, each package's nodes
+    /// start a row of their own inside a frame naming the package, so that
+    /// nodes sharing a socket (sub-NUMA clustering, NPS) sit together.
+    static func layout(_ picture: MachinePicture, boxHeight: Int, left: Int, top: Int) -> Layout {
+        let count = picture.nodes.count
+        let groups = picture.groups
+        guard !groups.isEmpty else {
+            let columns = max(1, min(count, columnCount(count)))
+            let rows = (count + columns - 1) / columns
+            let positions = (0..<count).map { index in
+                (x: left + (index % columns) * (boxWidth + gap), y: top + (index / columns) * (boxHeight + gap))
+            }
+            return Layout(
+                positions: positions, frames: [], width: columns * boxWidth + (columns - 1) * gap,
+                height: max(0, rows * boxHeight + (rows - 1) * gap))
+        }
+        let largest = groups.map(\.nodes.count).max() ?? 1
+        let columns = max(1, min(8, max(largest == 1 ? columnCount(count) : largest, 1)))
+        var positions = [(x: Int, y: Int)](repeating: (0, 0), count: count)
+        var frames: [(label: String, x: Int, y: Int, width: Int, height: Int)] = []
+        var y = top
+        var widest = 0
+        var x = left
+        var rowHeight = 0
+        // Packages of one node each share rows; larger ones start their own.
+        for group in groups {
+            let groupColumns = min(columns, group.nodes.count)
+            let rows = (group.nodes.count + groupColumns - 1) / groupColumns
+            let width = groupColumns * boxWidth + (groupColumns - 1) * gap + 2 * framePad
+            let height = frameHeader + rows * boxHeight + (rows - 1) * gap + framePad
+            if x > left, x + width > left + columns * (boxWidth + gap + 2 * framePad) {
+                x = left
+                y += rowHeight + gap
+                rowHeight = 0
+            }
+            for (position, index) in group.nodes.enumerated() {
+                positions[index] = (
+                    x + framePad + (position % groupColumns) * (boxWidth + gap),
+                    y + frameHeader + (position / groupColumns) * (boxHeight + gap)
+                )
+            }
+            let names = group.nodes.map { picture.nodes[$0].id }
+            let label =
+                group.package.map { "package \($0): node\(names.count == 1 ? "" : "s") \(NodeSet(names))" }
+                ?? "no package: node\(names.count == 1 ? "" : "s") \(NodeSet(names))"
+            frames.append((label, x, y, width, height))
+            widest = max(widest, x + width - left)
+            rowHeight = max(rowHeight, height)
+            if group.nodes.count > 1 || groupColumns == columns {
+                x = left
+                y += rowHeight + gap
+                rowHeight = 0
+            } else {
+                x += width + gap
+            }
+        }
+        if rowHeight > 0 { y += rowHeight + gap }
+        return Layout(positions: positions, frames: frames, width: widest, height: max(0, y - gap - top))
+    }
+
     /// Columns of the grid: about square, at most 8.
     static func columnCount(_ count: Int) -> Int {
         var columns = 1
@@ -81,7 +157,7 @@ enum SVGDrawing {
         var lines = wrap(node.cpuText, width: 36, maxLines: 3)
         lines.append(node.memoryText)
         lines += node.hugePages
-        lines += node.devices.map { $0.count > 38 ? String($0.prefix(37)) + "…" : $0 }
+        lines += (node.kindLines + node.devices).map { $0.count > 35 ? String($0.prefix(34)) + "…" : $0 }
         return lines
     }
 
@@ -98,7 +174,7 @@ enum SVGDrawing {
             switch node.kind {
             case .full: "node \(node.id)"
             case .cpuOnly: "node \(node.id) (CPUs only)"
-            case .memoryOnly: "node \(node.id) (memory only)"
+            case .memoryOnly: "node \(node.id) (\(node.kindWords ?? "memory only"))"
             case .empty: "node \(node.id) (empty)"
             }
         out += text(x + 10, y + 20, title, size: 14, weight: "bold", fill: stroke)

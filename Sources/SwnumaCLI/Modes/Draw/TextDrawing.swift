@@ -1,3 +1,5 @@
+internal import NUMA
+
 /// The machine as boxes of box-drawing characters for a terminal
 /// (`--draw` alone): as many boxes on a row as `width` columns hold, then
 /// the distance matrix as shades, one character per pair of nodes.
@@ -11,16 +13,29 @@ enum TextDrawing {
         let boxes = picture.nodes.map { box($0, inner: inner) }
         let height = boxes.map(\.count).max() ?? 0
         var out = ""
-        var start = 0
-        while start < boxes.count {
-            let row = boxes[start..<min(start + perRow, boxes.count)]
-            for line in 0..<height {
-                let cells = row.map { box in
-                    line < box.count ? box[line] : String(repeating: " ", count: boxWidth)
-                }
-                out += trimTrailing(cells.joined(separator: " ")) + "\n"
+        // With packages known, each package's nodes under a heading of their own.
+        let groups = picture.groups
+        let sections: [(heading: String?, indices: [Int])] =
+            groups.isEmpty
+            ? [(nil, Array(boxes.indices))]
+            : groups.map { group in
+                let names = NodeSet(group.nodes.map { picture.nodes[$0].id })
+                let plural = group.nodes.count == 1 ? "" : "s"
+                return (group.package.map { "package \($0): node\(plural) \(names)" } ?? "no package: node\(plural) \(names)", group.nodes)
             }
-            start += perRow
+        for section in sections {
+            if let heading = section.heading { out += heading + "\n" }
+            var start = 0
+            while start < section.indices.count {
+                let row = section.indices[start..<min(start + perRow, section.indices.count)].map { boxes[$0] }
+                for line in 0..<height {
+                    let cells = row.map { box in
+                        line < box.count ? box[line] : String(repeating: " ", count: boxWidth)
+                    }
+                    out += trimTrailing(cells.joined(separator: " ")) + "\n"
+                }
+                start += perRow
+            }
         }
         out += "memory: █ in use, ░ free\n╭┄╮ CPUs only, ╔═╗ memory only\n"
         if picture.unplacedDevices > 0 {
@@ -37,8 +52,8 @@ enum TextDrawing {
             case .cpuOnly, .empty: ("╭", "╮", "╰", "╯", "┄", "┆")
             case .memoryOnly: ("╔", "╗", "╚", "╝", "═", "║")
             }
-        var title = " node \(node.id) "
-        if title.count > inner { title = String(title.prefix(inner)) }
+        var title = " node \(node.id)" + (node.kind == .memoryOnly ? " (\(node.kindWords ?? "memory only"))" : "") + " "
+        if title.count > inner - 1 { title = String(title.prefix(inner - 3)) + "… " }
         var lines = [tl + h + title + String(repeating: h, count: max(0, inner - 1 - title.count)) + tr]
         func add(_ text: String) {
             let cut = text.count > inner - 2 ? String(text.prefix(inner - 3)) + "…" : text
@@ -46,6 +61,7 @@ enum TextDrawing {
         }
         for line in SVGDrawing.wrap(node.cpuText, width: inner - 2, maxLines: 3) { add(line) }
         add(node.memoryText)
+        for line in node.kindLines { add(line) }
         if let used = node.usedShare {
             let barWidth = inner - 2
             let filled = Int((Double(barWidth) * used).rounded())

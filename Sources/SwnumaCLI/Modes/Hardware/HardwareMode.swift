@@ -41,14 +41,15 @@ package struct HardwareMode: Mode, Equatable {
         let root = context.root
         for warning in topology.warnings { outcome.complain("warning: \(warning)") }
         // Devices are read only when asked for: -H pays nothing for them.
-        let inventory = plan.devices ? DeviceInventory.read(from: root) : nil
+        let inventory = plan.devices ? DeviceInventory.read(from: root, topology: topology) : nil
         if plan.json {
             var document = HardwareJSON.document(
                 topology,
                 onlineCPUs: root.readAttribute("sys/devices/system/cpu/online").flatMap {
                     CPUSet(listBytes: $0, limit: CPUKind.kernelLimit)
                 },
-                limits: context.limits, cpuset: Cpuset.read(from: root))
+                limits: context.limits, cpuset: Cpuset.read(from: root),
+                kinds: MemoryKinds.read(from: root, topology: topology))
             if let inventory, case .object(var fields) = document {
                 fields.append(("devices", DevicesJSON.array(inventory)))
                 document = .object(fields)

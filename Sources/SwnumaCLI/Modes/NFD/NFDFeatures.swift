@@ -59,10 +59,12 @@ package enum NFDFeatures {
     static func render(_ request: Request, context: inout Context, now: Int64) throws(NUMAError) -> String {
         let topology = context.topology
         let root = context.root
+        let kinds = MemoryKinds.read(from: root, topology: topology)
         var features = NodeFeatures(
-            topology: topology, packages: NodeFeatures.packages(of: topology, root: root), cpuset: Cpuset.read(from: root))
+            topology: topology, packages: NodeFeatures.packages(of: topology, root: root), cpuset: Cpuset.read(from: root),
+            kinds: kinds)
         for label in request.labels {
-            let holds = label.requirement.evaluate(in: topology).holds
+            let holds = label.requirement.evaluate(in: topology, kinds: kinds).holds
             features.labels.append(NodeFeatures.Label(name: label.name, value: holds ? "true" : "false"))
         }
         return try features.render(expiry: request.expiry.map { now + $0 })

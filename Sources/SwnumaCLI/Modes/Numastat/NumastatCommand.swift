@@ -241,6 +241,12 @@ struct NumastatReport {
         }
         var pids: [Int] = []
         var named = Set<Int>()
+        // Every pattern is looked for in one pass over the processes.
+        let patterns = request.processes.filter { $0.isEmpty || !$0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+        let own = root.isLive ? Int(NodeStatistics.ownProcessID) : nil
+        let matches = Dictionary(
+            zip(patterns, NodeStatistics.processIDs(matchingEach: patterns, in: root, excluding: own)),
+            uniquingKeysWith: { a, _ in a })
         for word in request.processes {
             if !word.isEmpty, word.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
                 guard let pid = Int(word), pid <= Int(Int32.max) else {
@@ -249,8 +255,7 @@ struct NumastatReport {
                 pids.append(pid)
                 named.insert(pid)
             } else {
-                let own = root.isLive ? Int(NodeStatistics.ownProcessID) : nil
-                let found = NodeStatistics.processIDs(matching: word, in: root, excluding: own)
+                let found = matches[word] ?? []
                 if found.isEmpty { outcome.stdout += "Found no processes containing pattern: \"\(word)\"\n" }
                 pids += found
             }

@@ -24,8 +24,12 @@ enum ProcessView {
         var report = Report()
         var seen = Set<Int>()
         let own = root.isLive ? Int(NodeStatistics.ownProcessID) : nil
+        // Every name is looked for in one pass over the processes.
+        let names = words.filter { !isNumber($0) }
+        let matches = Dictionary(
+            zip(names, NodeStatistics.processIDs(matchingEach: names, in: root, excluding: own)), uniquingKeysWith: { a, _ in a })
         for word in words {
-            let pids = ProcessPlacement.processIDs(for: word, root: root, excluding: own) ?? []
+            let pids = isNumber(word) ? ProcessPlacement.pid(of: word).map { [$0] } ?? [] : matches[word] ?? []
             if pids.isEmpty {
                 report.problems.append(Problem(word: word, pid: nil, kind: .noMatch, message: "no process matches '\(word)'"))
             }
@@ -42,6 +46,10 @@ enum ProcessView {
             }
         }
         return report
+    }
+
+    static func isNumber(_ word: String) -> Bool {
+        !word.isEmpty && word.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
     // MARK: Text
@@ -78,10 +86,10 @@ enum ProcessView {
         if let memory = p.memory {
             line("memory", bytes(memory.total))
             if !memory.nodes.isEmpty {
-                out += "    node" + ["anonymous", "file", "huge", "total"].map { $0.leftPadding(12) }.joined() + "\n"
+                out += "    node" + ["anonymous", "shared", "file", "huge", "total"].map { $0.leftPadding(12) }.joined() + "\n"
                 for node in memory.nodes {
                     out += "    " + String(node.node).leftPadding(4)
-                    out += [node.anonymous, node.file, node.huge, node.total].map { bytes($0).leftPadding(12) }.joined()
+                    out += [node.anonymous, node.shared, node.file, node.huge, node.total].map { bytes($0).leftPadding(12) }.joined()
                     out += p.runningNodes.contains(node.node) ? "  (runs here)\n" : "\n"
                 }
             }
@@ -98,6 +106,7 @@ enum ProcessView {
                 "remote",
                 "\(share(memory.remote, of: memory.total)) on nodes its threads do not run on (\(bytes(memory.remote)))")
             var outside = "\(share(memory.outsidePolicy, of: memory.total)) outside what its policies allow (\(bytes(memory.outsidePolicy)))"
+            if memory.outsidePolicyShared > 0 { outside += ", \(bytes(memory.outsidePolicyShared)) of it shared memory" }
             if memory.outsideMemsAllowed > 0 { outside += ", \(bytes(memory.outsideMemsAllowed)) outside Mems_allowed" }
             if memory.outsidePolicyFile > 0 {
                 outside += "; and \(bytes(memory.outsidePolicyFile)) of file pages, page cache its first reader placed"
@@ -155,6 +164,7 @@ enum ProcessView {
             .object([
                 ("node", .number(node.node)),
                 ("anonymous_bytes", .uint(node.anonymous)),
+                ("shared_bytes", .uint(node.shared)),
                 ("file_bytes", .uint(node.file)),
                 ("huge_bytes", .uint(node.huge)),
                 ("total_bytes", .uint(node.total)),
@@ -166,6 +176,7 @@ enum ProcessView {
                 ("total_bytes", .uint(m.total)),
                 ("remote_bytes", .uint(m.remote)),
                 ("outside_policy_bytes", .uint(m.outsidePolicy)),
+                ("outside_policy_shared_bytes", .uint(m.outsidePolicyShared)),
                 ("outside_mems_allowed_bytes", .uint(m.outsideMemsAllowed)),
                 ("outside_policy_file_bytes", .uint(m.outsidePolicyFile)),
                 ("nodes", .array(m.nodes.map(nodeBytes))),

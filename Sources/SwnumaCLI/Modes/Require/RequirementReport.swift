@@ -6,8 +6,11 @@ package struct RequirementReport: Sendable {
     package var results: [(requirement: Requirement, evaluation: Requirement.Evaluation)]
 
     /// Checks every requirement against `topology`, in command-line order.
-    package init(_ requirements: [Requirement], in topology: Topology) {
-        results = requirements.map { ($0, $0.evaluate(in: topology)) }
+    /// Evaluates each requirement; `kinds` is read only when one needs the
+    /// nodes' memory kinds (`nodes(gpu)`, `tiers`).
+    package init(_ requirements: [Requirement], in topology: Topology, kinds: () -> MemoryKinds? = { nil }) {
+        let kinds = requirements.contains { $0.quantity.needsMemoryKinds } ? kinds() : nil
+        results = requirements.map { ($0, $0.evaluate(in: topology, kinds: kinds)) }
     }
 
     /// Whether every requirement holds.
