@@ -30,9 +30,10 @@ package enum OptionTable {
         var rows = CommonOptions.rows
         for (index, mode) in ModeList.all.enumerated() {
             let own = mode.combines != nil
-            for var row in mode.options {
+            for (position, var row) in mode.options.enumerated() {
                 row.modeIndex = index
                 row.selectsOwnMode = own
+                row.selectsMode = position == 0
                 rows.append(row)
             }
         }
@@ -76,7 +77,10 @@ package struct Invocation: Sendable {
     /// JSON. Otherwise numactl's rules choose among numactl's modes.
     package static func plan(_ line: ScannedLine, scanError: ScanError? = nil) throws(UsageError) -> Invocation {
         // Only an option of a mode of swnuma's own leads to its type: -H and launches look no further.
-        let own = line.options.first { option in OptionTable.all.contains { $0.id == option.id && $0.selectsOwnMode } }
+        // The mode is the one whose selecting option comes first (`--kubelet-version V --kubelet-state`
+        // is --kubelet-state's); an option of such a mode without its selector is refused below.
+        let owned = line.options.filter { option in OptionTable.all.contains { $0.id == option.id && $0.selectsOwnMode } }
+        let own = owned.first { option in OptionTable.all.contains { $0.id == option.id && $0.selectsMode } } ?? owned.first
         let numactl = try NumactlPlan.plan(line, scanError: scanError, ownMode: own != nil)
         if numactl.action == .help { return Invocation(numactl: numactl, mode: HelpMode()) }
         if numactl.action == .version { return Invocation(numactl: numactl, mode: VersionMode()) }

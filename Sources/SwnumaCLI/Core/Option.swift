@@ -90,6 +90,8 @@ package struct OptionSpec: Sendable {
     /// (chosen by its options); set when ``OptionTable/all`` is assembled.
     package var modeIndex: Int?
     package var selectsOwnMode = false
+    /// Whether the row is its mode's first, the option that selects it.
+    package var selectsMode = false
 
     package init(
         _ id: OptionID, short: Character? = nil, value: ValueKind = .none, valueName: String? = nil, group: OptionGroup,
