@@ -19,7 +19,7 @@ enum CLIFuzzTargets {
             do {
                 let line = try Scanner.scan(words)
                 let plan = try Invocation.plan(line)
-                if case .launch(let command) = plan.action {
+                if let command = (plan.mode as? LaunchMode)?.command {
                     FuzzTargets.check(!command.isEmpty, "a launch without a command")
                 }
             } catch let error as ScanError {

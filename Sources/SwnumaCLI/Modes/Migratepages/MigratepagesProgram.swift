@@ -25,17 +25,21 @@ package enum MigratepagesCommand {
     /// The names it is run as: its installed name, then migratepages'.
     static let names = ["swnuma-migratepages", "migratepages"]
 
-    package static let program = Program(
-        name: names[0], aliases: [names[1]],
-        summary: "move the pages of a process from some NUMA nodes to others",
-        permutes: true,
-        options: [
-            OptionSpec(.help, short: "h", group: .options, summary: "print this help", details: "Print a summary on standard output and exit.", endsScan: true),
-            OptionSpec(.version, short: "V", group: .options, summary: "print the version", details: "Print swnuma-migratepages and swnuma's version, and exit.", endsScan: true),
-        ],
-        usage: [Usage(.argument("pid"), .argument("from-nodes"), .argument("to-nodes")), Usage(.either([.option("-h")], [.option("-V")]))])
+    /// migratepages' program, for the docs: the rows below and the usage lines.
+    package static var program: Program {
+        Program(
+            name: names[0], aliases: [names[1]], summary: "move the pages of a process from some NUMA nodes to others",
+            permutes: true, options: options,
+            usage: [Usage(.argument("pid"), .argument("from-nodes"), .argument("to-nodes")), Usage(.either([.option("-h")], [.option("-V")]))])
+    }
 
-    static var versionText: String { "\(program.name) \(Program.version)\n" }
+    /// migratepages' options, the ones its scanner reads.
+    static let options: [OptionSpec] = [
+        OptionSpec(.help, short: "h", group: .options, summary: "print this help", details: "Print a summary on standard output and exit.", endsScan: true),
+        OptionSpec(.version, short: "V", group: .options, summary: "print the version", details: "Print swnuma-migratepages and swnuma's version, and exit.", endsScan: true),
+    ]
+
+    static var versionText: String { "\(names[0]) \(Program.version)\n" }
 
     /// Everything migratepages does short of writing.
     static func run(_ arguments: [String], program name: String, root: SystemRoot) -> Outcome {
@@ -47,7 +51,7 @@ package enum MigratepagesCommand {
         }
         let line: ScannedLine
         do {
-            line = try Scanner.scan(arguments, rows: program.options, permutes: true)
+            line = try Scanner.scan(arguments, rows: options, permutes: true)
         } catch {
             return usage(error.description)
         }

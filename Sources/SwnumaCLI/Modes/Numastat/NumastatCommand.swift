@@ -30,17 +30,27 @@ package enum NumastatCommand {
         case usage(String)
     }
 
-    /// numastat's command line: getopt's `cmnp:s::vVz?` and `--help`, plus
-    /// swnuma's `--version`; options and words mixed, `--` ends the options,
-    /// and `-V`, `-?`, `--help` and `--version` act where they appear.
     /// The names it is run as: its installed name, then numastat's.
     static let names = ["swnuma-numastat", "numastat"]
 
-    package static let program = Program(
-        name: names[0], aliases: [names[1]],
-        summary: "show per-node memory statistics, as numastat does",
-        permutes: true,
-        options: [
+    /// numastat's command line: getopt's `cmnp:s::vVz?` and `--help`, plus
+    /// swnuma's `--version`; options and words mixed, `--` ends the options,
+    /// and `-V`, `-?`, `--help` and `--version` act where they appear. Built
+    /// for the docs; the scanner reads ``options`` alone.
+    package static var program: Program {
+        Program(
+            name: names[0], aliases: [names[1]], summary: "show per-node memory statistics, as numastat does",
+            permutes: true, options: options,
+            usage: [
+                Usage(
+                    .optional([.option("-c")]), .optional([.option("-m")]), .optional([.option("-n")]),
+                    .optional([.option("-p", "PID|PATTERN")]), .optional([.option("-s", "NODE")]), .optional([.option("-v")]),
+                    .optional([.option("-V")]), .optional([.option("-z")]), .optional([.repeating(.argument("PID|PATTERN"))]))
+            ])
+    }
+
+    /// numastat's options, the ones its scanner reads.
+    static let options: [OptionSpec] = [
             OptionSpec(
                 .numastatCompress, short: "c", group: .options, summary: "narrow columns, no decimals",
                 details: "Narrow columns: values rounded to whole megabytes, columns only as wide as they need.", shortOnly: true),
@@ -72,19 +82,13 @@ package enum NumastatCommand {
             OptionSpec(
                 .help, short: "?", group: .options, summary: "print this help", details: "Print a summary of the options on standard output and exit.",
                 endsScan: true),
-        ],
-        usage: [
-            Usage(
-                .optional([.option("-c")]), .optional([.option("-m")]), .optional([.option("-n")]),
-                .optional([.option("-p", "PID|PATTERN")]), .optional([.option("-s", "NODE")]), .optional([.option("-v")]),
-                .optional([.option("-V")]), .optional([.option("-z")]), .optional([.repeating(.argument("PID|PATTERN"))]))
-        ])
+    ]
 
     /// Reads the command line as numastat's getopt does (``program``).
     static func parse(_ arguments: [String]) -> Parsed {
         let line: ScannedLine
         do {
-            line = try Scanner.scan(arguments, rows: program.options, permutes: true)
+            line = try Scanner.scan(arguments, rows: options, permutes: true)
         } catch {
             return .usage(error.description)
         }
@@ -155,7 +159,7 @@ package enum NumastatCommand {
         let request: Request
         switch parse(arguments) {
         case .help: return Outcome(stdout: helpText(program))
-        case .version: return Outcome(stdout: "\(Self.program.name) \(Program.version)\n")
+        case .version: return Outcome(stdout: "\(Self.names[0]) \(Program.version)\n")
         case .usage(let message):
             return Outcome(stderr: "\(program): \(message)\nTry '\(program) --help' for more information.\n", status: 1)
         case .run(let parsed): request = parsed
