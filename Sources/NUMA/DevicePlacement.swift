@@ -28,6 +28,8 @@ public enum DevicePlacement {
     /// root, canonical) and how it was found.
     ///
     /// - Parameters:
+    ///   - path: the device's folder, relative to the root and canonical.
+    ///   - root: the system or snapshot the device is read from.
     ///   - nodes: each node's id and CPUs, as the topology gives them.
     public static func place(_ path: String, root: SystemRoot, nodes: [(id: Int, cpus: CPUSet)]) -> (node: Int?, source: Source) {
         let file = numaNodeFile(from: path, root: root)

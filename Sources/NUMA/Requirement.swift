@@ -129,7 +129,7 @@ public struct Requirement: Hashable, Sendable, CustomStringConvertible {
         /// What was found, in words: `node 1 has 12.0 GiB free`, `node 7 does not exist`.
         public var message: String
 
-        /// A result with the given values; ``Requirement/evaluate(in:)`` makes them.
+        /// A result with the given values; ``Requirement/evaluate(in:kinds:)`` makes them.
         public init(holds: Bool, actual: UInt64?, message: String) {
             self.holds = holds
             self.actual = actual
