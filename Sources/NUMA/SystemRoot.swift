@@ -88,14 +88,20 @@ public struct SystemRoot: Hashable, Sendable {
     /// or the same walk by hand). Under the live root `/` this is a plain read.
     public func read(_ relative: String, limit: Int = 1 << 24, attribute: Bool = false) -> Result<[UInt8], NUMAError> {
         switch Syscalls.readFile(root: path, live: isLive, relative, limit: limit, shortReadIsEnd: attribute) {
-        case .success(let bytes):
-            return .success(bytes)
-        case .failure(.system(let errno)):
-            return .failure(NUMAError(.systemCall, "cannot read \(display(relative))", errno: errno))
-        case .failure(.notRegular(let kind)):
-            return .failure(NUMAError(.invalidArgument, "\(display(relative)) is \(kind), not a regular file: skipped"))
-        case .failure(.tooLarge(let limit)):
-            return .failure(NUMAError(.invalidArgument, "\(display(relative)) is longer than \(limit) bytes: not read"))
+        case .success(let bytes): return .success(bytes)
+        case .failure(let failure): return .failure(error(failure, reading: relative))
+        }
+    }
+
+    /// The error of a failed read of `relative`, naming the file.
+    private func error(_ failure: Syscalls.FileFailure, reading relative: String) -> NUMAError {
+        switch failure {
+        case .system(let errno):
+            NUMAError(.systemCall, "cannot read \(display(relative))", errno: errno)
+        case .notRegular(let kind):
+            NUMAError(.invalidArgument, "\(display(relative)) is \(kind), not a regular file: skipped")
+        case .tooLarge(let limit):
+            NUMAError(.invalidArgument, "\(display(relative)) is longer than \(limit) bytes: not read")
         }
     }
 
@@ -107,12 +113,7 @@ public struct SystemRoot: Hashable, Sendable {
     ) -> Result<Void, NUMAError> {
         switch Syscalls.streamFile(root: path, live: isLive, relative, limit: limit, chunk: chunk, body) {
         case .success: return .success(())
-        case .failure(.system(let errno)):
-            return .failure(NUMAError(.systemCall, "cannot read \(display(relative))", errno: errno))
-        case .failure(.notRegular(let kind)):
-            return .failure(NUMAError(.invalidArgument, "\(display(relative)) is \(kind), not a regular file: skipped"))
-        case .failure(.tooLarge(let limit)):
-            return .failure(NUMAError(.invalidArgument, "\(display(relative)) is longer than \(limit) bytes: not read"))
+        case .failure(let failure): return .failure(error(failure, reading: relative))
         }
     }
 

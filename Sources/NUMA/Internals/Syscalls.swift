@@ -113,18 +113,37 @@ enum Syscalls {
         root: String, live: Bool, _ relative: String, limit: Int, shortReadIsEnd: Bool = false
     ) -> Result<[UInt8], FileFailure> {
         let fd: Int32
+        switch openForReading(root: root, live: live, relative) {
+        case .success(let value): fd = value
+        case .failure(let failure): return .failure(failure)
+        }
+        defer { close(fd) }
+        return readAll(fd, limit: limit, shortReadIsEnd: shortReadIsEnd)
+    }
+
+    /// Opens a file under a root for reading (non-blocking); under a
+    /// snapshot, only a regular file: a FIFO, device or socket is refused
+    /// before anything is read from it.
+    private static func openForReading(root: String, live: Bool, _ relative: String) -> Result<Int32, FileFailure> {
+        let fd: Int32
         switch openUnder(root: root, live: live, relative, flags: O_RDONLY | O_NONBLOCK) {
         case .success(let value): fd = value
         case .failure(let error): return .failure(.system(error))
         }
-        defer { close(fd) }
         if !live {
             var info = stat()
-            guard fstat(fd, &info) == 0 else { return .failure(.system(Errno.current)) }
+            guard fstat(fd, &info) == 0 else {
+                let error = Errno.current
+                close(fd)
+                return .failure(.system(error))
+            }
             let type = info.st_mode & S_IFMT
-            guard type == S_IFREG else { return .failure(.notRegular(kind: fileKind(type))) }
+            guard type == S_IFREG else {
+                close(fd)
+                return .failure(.notRegular(kind: fileKind(type)))
+            }
         }
-        return readAll(fd, limit: limit, shortReadIsEnd: shortReadIsEnd)
+        return .success(fd)
     }
 
     /// Reads a file under a root (confined as ``readFile(root:live:_:limit:shortReadIsEnd:)``
@@ -137,17 +156,11 @@ enum Syscalls {
         root: String, live: Bool, _ relative: String, limit: Int, chunk: Int, _ body: (ArraySlice<UInt8>) -> Void
     ) -> Result<Void, FileFailure> {
         let fd: Int32
-        switch openUnder(root: root, live: live, relative, flags: O_RDONLY | O_NONBLOCK) {
+        switch openForReading(root: root, live: live, relative) {
         case .success(let value): fd = value
-        case .failure(let error): return .failure(.system(error))
+        case .failure(let failure): return .failure(failure)
         }
         defer { close(fd) }
-        if !live {
-            var info = stat()
-            guard fstat(fd, &info) == 0 else { return .failure(.system(Errno.current)) }
-            let type = info.st_mode & S_IFMT
-            guard type == S_IFREG else { return .failure(.notRegular(kind: fileKind(type))) }
-        }
         var buffer = [UInt8](repeating: 0, count: max(chunk, 1))
         var total = 0
         while true {

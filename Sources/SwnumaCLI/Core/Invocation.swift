@@ -82,8 +82,8 @@ package struct Invocation: Sendable {
         let owned = line.options.filter { option in OptionTable.all.contains { $0.id == option.id && $0.selectsOwnMode } }
         let own = owned.first { option in OptionTable.all.contains { $0.id == option.id && $0.selectsMode } } ?? owned.first
         let numactl = try NumactlPlan.plan(line, scanError: scanError, ownMode: own != nil)
-        if numactl.action == .help { return Invocation(numactl: numactl, mode: HelpMode()) }
-        if numactl.action == .version { return Invocation(numactl: numactl, mode: VersionMode()) }
+        if numactl.action == .help { return Invocation(numactl: numactl, mode: HelpMode(plan: numactl)) }
+        if numactl.action == .version { return Invocation(numactl: numactl, mode: VersionMode(plan: numactl)) }
         guard let own, let mode = OptionTable.owner(own.id) else {
             return Invocation(numactl: numactl, mode: try numactlMode(numactl))
         }
@@ -94,8 +94,8 @@ package struct Invocation: Sendable {
     /// The mode numactl's rules chose.
     private static func numactlMode(_ plan: NumactlPlan) throws(UsageError) -> any Mode {
         switch plan.action {
-        case nil, .help: HelpMode()
-        case .version: VersionMode()
+        case nil, .help: HelpMode(plan: plan)
+        case .version: VersionMode(plan: plan)
         case .show: ShowMode(plan: plan)
         case .hardware: HardwareMode(plan: plan)
         case .devices: DevicesMode(plan: plan)

@@ -54,6 +54,22 @@ extension Mode {
     static var name: String { options.first.map { "--\($0.long)" } ?? "swnuma" }
 }
 
+/// One of numactl's modes (`--hardware`, `--show`, shared memory, ...):
+/// chosen by numactl's ordered rules, it holds their plan and combines with
+/// whatever those rules allow.
+protocol NumactlMode: Mode {
+    var plan: NumactlPlan { get }
+    init(plan: NumactlPlan)
+}
+
+extension NumactlMode {
+    package static var combines: [OptionID]? { nil }
+
+    package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> Self {
+        Self(plan: numactl)
+    }
+}
+
 /// Every mode of the `swnuma` program, once. Adding a mode is its folder and
 /// one line here.
 ///

@@ -2,7 +2,7 @@ internal import NUMA
 
 /// `--devices` alone: which node each NIC, disk, GPU and DAX device hangs
 /// off. With `--hardware` it is part of ``HardwareMode``.
-package struct DevicesMode: Mode, Equatable {
+package struct DevicesMode: NumactlMode, Equatable {
     package var plan: NumactlPlan
 
     package static let options: [OptionSpec] = [
@@ -14,12 +14,6 @@ package struct DevicesMode: Mode, Equatable {
     ]
 
     package static let usage = [Usage(.option("--devices"), .optional([.option("--json")]))]
-
-    package static var combines: [OptionID]? { nil }
-
-    package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> DevicesMode {
-        DevicesMode(plan: numactl)
-    }
 
     package func perform(_ context: inout Context) -> Outcome {
         var (outcome, done) = context.prepare(plan, topology: plan.json ? .hugePages : [], needsLiveSystem: false)

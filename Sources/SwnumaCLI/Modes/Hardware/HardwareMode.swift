@@ -3,7 +3,7 @@ internal import NUMA
 /// `--hardware` (`-H`): the nodes, their CPUs, memory and distances, byte
 /// for byte as numactl prints them; with `--devices`, each node's devices
 /// after it; with `--json`, one document.
-package struct HardwareMode: Mode, Equatable {
+package struct HardwareMode: NumactlMode, Equatable {
     package var plan: NumactlPlan
 
     package static let options: [OptionSpec] = [
@@ -20,12 +20,6 @@ package struct HardwareMode: Mode, Equatable {
     package static let usage = [
         Usage(.option("--hardware"), .optional([.option("--cpu-compress")]), .optional([.option("--devices")]), .optional([.option("--json")]))
     ]
-
-    package static var combines: [OptionID]? { nil }
-
-    package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> HardwareMode {
-        HardwareMode(plan: numactl)
-    }
 
     package func perform(_ context: inout Context) -> Outcome {
         var (outcome, done) = context.prepare(plan, topology: plan.json ? .hugePages : [], needsLiveSystem: false)

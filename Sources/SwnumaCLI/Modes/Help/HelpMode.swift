@@ -1,6 +1,8 @@
 /// `--help` (`-h`): the options and rules, generated from the option table,
 /// on standard output.
-package struct HelpMode: Mode, Equatable {
+package struct HelpMode: NumactlMode, Equatable {
+    package var plan: NumactlPlan
+
     package static let options: [OptionSpec] = [
         OptionSpec(
             .help, short: "h", group: .info,
@@ -9,10 +11,6 @@ package struct HelpMode: Mode, Equatable {
     ]
 
     package static let usage = [Usage(.option("--help"))]
-
-    package static var combines: [OptionID]? { nil }
-
-    package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> HelpMode { HelpMode() }
 
     package func perform(_ context: inout Context) -> Outcome {
         Outcome(stdout: HelpText.render())

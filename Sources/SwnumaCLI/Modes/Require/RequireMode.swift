@@ -3,7 +3,7 @@ internal import NUMA
 /// `--require EXPR` alone: exit 0 when every requirement holds, 3 when one
 /// does not, with one line on stderr per failure (before a command, `-H` or
 /// `--show`, the requirements gate those modes instead: ``Context/prepare``).
-package struct RequireMode: Mode, Equatable {
+package struct RequireMode: NumactlMode, Equatable {
     package var plan: NumactlPlan
 
     package static let options: [OptionSpec] = [
@@ -15,12 +15,6 @@ package struct RequireMode: Mode, Equatable {
     ]
 
     package static let usage = [Usage(.repeating(.option("--require", "expr")), .optional([.option("--json")]))]
-
-    package static var combines: [OptionID]? { nil }
-
-    package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> RequireMode {
-        RequireMode(plan: numactl)
-    }
 
     package func perform(_ context: inout Context) -> Outcome {
         context.prepare(plan, topology: nil, needsLiveSystem: false, requirementsAlone: true).outcome

@@ -3,7 +3,7 @@ internal import NUMA
 /// Shared-memory mode: a policy set on a file in tmpfs or hugetlbfs
 /// (`--file`) or a System V segment (`--shm`) instead of the process, and
 /// `--touch`, `--dump`, `--dump-nodes` and `--verify` on it, as numactl does.
-package struct SharedMemoryMode: Mode, Equatable {
+package struct SharedMemoryMode: NumactlMode, Equatable {
     package var plan: NumactlPlan
 
     package static let options: [OptionSpec] = [
@@ -62,12 +62,6 @@ package struct SharedMemoryMode: Mode, Equatable {
             .optional([.argument("shm-options")]), .either([.option("--shm", "keyfile")], [.option("--file", "path")]),
             .optional([.argument("policy")]), .optional([.option("--touch")]), .optional([.option("--dump")]))
     ]
-
-    package static var combines: [OptionID]? { nil }
-
-    package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> SharedMemoryMode {
-        SharedMemoryMode(plan: numactl)
-    }
 
     package func perform(_ context: inout Context) -> Outcome {
         let (outcome, done) = context.prepare(plan, topology: nil, needsLiveSystem: true)

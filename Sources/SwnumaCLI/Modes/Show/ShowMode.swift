@@ -2,7 +2,7 @@ internal import NUMA
 
 /// `--show` (`-s`): the memory policy and CPU binding this process has after
 /// the options before it, byte for byte as numactl prints them.
-package struct ShowMode: Mode, Equatable {
+package struct ShowMode: NumactlMode, Equatable {
     package var plan: NumactlPlan
 
     package static let options: [OptionSpec] = [
@@ -13,12 +13,6 @@ package struct ShowMode: Mode, Equatable {
     ]
 
     package static let usage = [Usage(.optional([.argument("policy")]), .option("--show"), .optional([.option("--json")]))]
-
-    package static var combines: [OptionID]? { nil }
-
-    package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> ShowMode {
-        ShowMode(plan: numactl)
-    }
 
     package func perform(_ context: inout Context) -> Outcome {
         var (outcome, done) = context.prepare(plan, topology: nil, needsLiveSystem: true)

@@ -1,5 +1,7 @@
 /// `--version`: `swnuma <version>` on one line.
-package struct VersionMode: Mode, Equatable {
+package struct VersionMode: NumactlMode, Equatable {
+    package var plan: NumactlPlan
+
     package static let options: [OptionSpec] = [
         OptionSpec(
             .version, group: .info,
@@ -8,10 +10,6 @@ package struct VersionMode: Mode, Equatable {
     ]
 
     package static let usage = [Usage(.option("--version"))]
-
-    package static var combines: [OptionID]? { nil }
-
-    package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> VersionMode { VersionMode() }
 
     package func perform(_ context: inout Context) -> Outcome {
         Outcome(stdout: "\(Program.swnumaName) \(Program.version)\n")
