@@ -443,13 +443,10 @@ private struct RequirementParser {
         }
         var shift: UInt64 = 0
         if let last = digits.last, !last.isNumber {
-            switch last {
-            case "k", "K": shift = 10
-            case "m", "M": shift = 20
-            case "g", "G": shift = 30
-            case "t", "T": shift = 40
-            default: throw error("invalid \(what) '\(token.text)'", at: token, hint: "expected digits with an optional K, M, G or T")
+            guard let suffixShift = Self.shift(of: last) else {
+                throw error("invalid \(what) '\(token.text)'", at: token, hint: "expected digits with an optional K, M, G or T")
             }
+            shift = suffixShift
             digits = digits.dropLast()
         }
         guard let value = UInt64(decimalText: digits) else {
@@ -462,19 +459,25 @@ private struct RequirementParser {
         return value << shift
     }
 
+    /// The power of two a size suffix stands for: K 10, M 20, G 30, T 40.
+    static func shift(of suffix: Character) -> UInt64? {
+        switch suffix {
+        case "k", "K": 10
+        case "m", "M": 20
+        case "g", "G": 30
+        case "t", "T": 40
+        default: nil
+        }
+    }
+
     /// `whole.fraction` times the suffix's power of 1024, rounded down, in
     /// integers only: the fraction's binary digits come from doubling its
     /// decimal digits, one per bit of the shift.
     func decimal(_ token: Token, what: String, whole: UInt64, fraction: Substring, suffix: Character) throws(NUMAError)
         -> UInt64
     {
-        let shift: UInt64
-        switch suffix {
-        case "k", "K": shift = 10
-        case "m", "M": shift = 20
-        case "g", "G": shift = 30
-        case "t", "T": shift = 40
-        default: throw error("invalid \(what) '\(token.text)'", at: token, hint: "expected digits with an optional K, M, G or T")
+        guard let shift = Self.shift(of: suffix) else {
+            throw error("invalid \(what) '\(token.text)'", at: token, hint: "expected digits with an optional K, M, G or T")
         }
         guard fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw error("invalid \(what) '\(token.text)'", at: token, hint: "expected digits with an optional K, M, G or T")
