@@ -108,6 +108,38 @@ offers "swnuma --root $repo/Tests/Fixtures/sysfs/vm-fo" "$repo/Tests/Fixtures/sy
 includes "swnuma --file $repo/Tests/Fixtures/sysfs/vm-four/hardware.g" "$repo/Tests/Fixtures/sysfs/vm-four/hardware.golden"
 offers "swnuma --length "
 
+# --process: the ids and names of the processes under the --root's proc/.
+snapshot=$work/snapshot
+mkdir -p "$snapshot/proc/4242" "$snapshot/proc/17" "$snapshot/proc/sys"
+echo postgres > "$snapshot/proc/4242/comm"
+echo redis-server > "$snapshot/proc/17/comm"
+offers "swnuma --root $snapshot --process " 17 4242 postgres redis-server
+offers "swnuma --root $snapshot --process=po" postgres
+offers "swnuma --root=$snapshot --process 4242 --process 1" 17
+includes "swnuma --process $$" "$$"
+
+# --draw's value may be left out: the next word is its only when - or an .svg file.
+offers "swnuma --draw --dev" --devices
+offers "swnuma --draw out.svg --dev" --devices
+includes "swnuma --draw " -
+includes "swnuma --draw=" -
+
+# After --kubelet-check and --kubelet-suggest, the kubelet's flags, never
+# swnuma's, nor shell keywords; a file after --config and for --kubelet-state.
+offers "swnuma --kubelet-check --mem" --memory-manager-policy
+offers "swnuma --root $fixture --kubelet-suggest --reserved-memory 0:memory=1Gi --reserved-m" --reserved-memory
+offers "swnuma --kubelet-check --v 2 --kube-r" --kube-reserved --kube-reserved-cgroup
+offers "swnuma --kubelet-check --system-reserved " 
+includes "swnuma --kubelet-check " --config
+includes "swnuma --kubelet-check --config $repo/Tests/Fixtures/sysfs/vm-fo" "$repo/Tests/Fixtures/sysfs/vm-four"
+includes "swnuma --kubelet-check --config=$repo/Tests/Fixtures/sysfs/vm-fo" "$repo/Tests/Fixtures/sysfs/vm-four"
+includes "swnuma --kubelet-state $repo/Tests/Fixtures/sysfs/vm-fo" "$repo/Tests/Fixtures/sysfs/vm-four"
+includes "swnuma --kubelet-state=$repo/Tests/Fixtures/sysfs/vm-fo" "$repo/Tests/Fixtures/sysfs/vm-four"
+offers "swnuma --kubelet-state $repo/Tests/Fixtures/sysfs/vm-four "
+complete_line "swnuma --kubelet-state "
+case " ${COMPREPLY[*]} " in *" if "* | *" then "* | *" else "*) failed=$((failed + 1)); echo "not ok: --kubelet-state offers shell keywords" ;;
+    *) passed=$((passed + 1)) ;; esac
+
 # Nothing after an option that ends what swnuma reads.
 offers "swnuma --root $fixture --show " --json
 offers "swnuma -s " --json

@@ -1,3 +1,5 @@
+internal import KubeletMemory
+
 /// The fish completion, `completions/swnuma.fish`, generated from ``OptionTable``.
 package enum FishCompletion {
     package static func render() -> String {
@@ -53,8 +55,9 @@ package enum FishCompletion {
             # Reads the words before the cursor as swnuma does. Prints the --root given
             # (an empty line for none), then the state: "options" (still in swnuma's
             # options), "value" and the kind of the option value that comes next,
-            # "command" and the command's words, or "done" (after an option that ends
-            # what swnuma reads); one per line.
+            # "command" and the command's words, "rest", the kind and the words of
+            # an option that takes every word after it (--kubelet-check), or "done"
+            # (after an option that ends what swnuma reads); one per line.
             function __swnuma_scan
                 set -l tokens (commandline -opc)
                 set -e tokens[1]
@@ -65,9 +68,13 @@ package enum FishCompletion {
                     set -l word $tokens[1]
                     set -e tokens[1]
                     if test -n "$expect"
-                        test "$expect" = root; and set root $word
+                        # An optional value is only - or an .svg file name, as swnuma reads it.
+                        if not string match -q 'optional-*' -- $expect; or test "$word" = -; or string match -qi -- '*.svg' $word
+                            test "$expect" = root; and set root $word
+                            set expect
+                            continue
+                        end
                         set expect
-                        continue
                     end
                     switch $word
                         case --
@@ -78,6 +85,13 @@ package enum FishCompletion {
                             if contains -- "$info[1]" \#(terminalLongs)
                                 set state done
                                 test "$info[1]" = \#(show.long); and set state show
+                                break
+                            end
+                            if string match -q 'rest-*' -- "$info[2]"
+                                # Every word after it is the option's own (a kubelet's flags, a file).
+                                set state rest (string sub -s 6 -- $info[2])
+                                string match -q -- '*=*' $word; and set -a state (string replace -r '^[^=]*=' '' -- $word)
+                                set -a state $tokens
                                 break
                             end
                             if string match -q -- '*=*' $word
@@ -193,7 +207,19 @@ package enum FishCompletion {
                 test (__swnuma_scan)[2] = show
             end
 
+            \#(processesFunction)
+
+            \#(restFunction)
+
+            # True when the word being completed is the optional value's (--draw's).
+            function __swnuma_optional_value
+                set -l state (__swnuma_scan)
+                test "$state[2]" = value; and string match -q 'optional-*' -- $state[3]
+            end
+
             complete -c swnuma -n __swnuma_done -f
+            complete -c swnuma -n __swnuma_in_rest -f -a '(__swnuma_rest)'
+            complete -c swnuma -n __swnuma_optional_value -a - -d 'standard output'
             complete -c swnuma -n __swnuma_after_show -a --json -d '\#(escape(OptionTable.spec(.json).summary))'
             complete -c swnuma -n __swnuma_in_command -x -a '(__swnuma_complete_command)'
             \#(options)
@@ -209,13 +235,83 @@ package enum FishCompletion {
         switch spec.value {
         case .none: break
         case .nodes, .node, .cpus: out += " -x -a '(__swnuma_ids \(spec.value.rawValue))'"
-        case .path: out += " -r -F"
+        case .path: out += spec.valueIsOptional ? " -F" : " -r -F"
         case .directory: out += " -x -a '(__fish_complete_directories)'"
-        case .process: out += " -x -a '(__fish_complete_pids)'"
-        case .size, .mode, .number, .expression: out += " -x"
+        case .process: out += " -x -a '(__swnuma_processes (__swnuma_scan)[1])'"
+        case .size, .mode, .number, .expression, .kubeletArguments: out += " -x"
         }
         out += " -d '" + escape(spec.summary) + "'"
         return out
+    }
+
+    /// `__swnuma_processes [ROOT]`: the ids and names of the processes under
+    /// ROOT's `proc/` (this machine's without one). The same text in every
+    /// program's script.
+    static let processesFunction = #"""
+        # Prints the ids and names (comm) of the processes under the root given
+        # (this machine's without one), each with a description.
+        function __swnuma_processes -a root
+            set -l dir /proc
+            test -n "$root"; and set dir $root/proc
+            for entry in $dir/*
+                set -l pid (string replace -r '^.*/' '' -- $entry)
+                string match -qr '^[0-9]+$' -- $pid; or continue
+                set -l name
+                read -l name < $entry/comm 2>/dev/null
+                printf '%s\tprocess %s\n' $pid "$name"
+                test -n "$name"; and printf '%s\tprocess %s\n' $name $pid
+            end
+        end
+        """#
+
+    /// `__swnuma_in_rest` and `__swnuma_rest`: the words after an option
+    /// that takes them all, a kubelet's flags (``KubeletSettings/knownFlags``)
+    /// with `--config`'s file, or `--kubelet-state`'s one file.
+    static var restFunction: String {
+        let flags = KubeletSettings.knownFlags
+        let names = flags.map(\.name).joined(separator: " ")
+        let valued = flags.filter(\.takesValue).map(\.name).joined(separator: " ")
+        let config = KubeletSettings.configurationFlag
+        return #"""
+            # True when the word being completed belongs to an option that takes every
+            # word after it.
+            function __swnuma_in_rest
+                test (__swnuma_scan)[2] = rest
+            end
+
+            # Prints what the word being completed can be: the kubelet's flags and a
+            # file after --\#(config) (kind kubelet-arguments), or one file (kind path).
+            function __swnuma_rest
+                set -l state (__swnuma_scan)
+                set -l kind $state[3]
+                set -e state[1..3]
+                set -l token (commandline -ct)
+                if test "$kind" = path
+                    set -q state[1]; or __fish_complete_path $token
+                    return
+                end
+                set -l flags \#(names)
+                set -l valued \#(valued)
+                set -l expect
+                for word in $state
+                    if test -n "$expect"
+                        set expect
+                    else if string match -q -- '--*' $word; and not string match -q -- '*=*' $word
+                        set -l name (string replace -a _ - -- (string sub -s 3 -- $word))
+                        contains -- $name $valued; and set expect $name
+                    else if test "$word" = -v
+                        set expect v
+                    end
+                end
+                if string match -qr -- '^--\#(config)=' $token
+                    __fish_complete_path (string replace -r '^[^=]*=' '' -- $token) | string replace -r '^' -- '--\#(config)='
+                else if test -n "$expect"
+                    test $expect = \#(config); and __fish_complete_path $token
+                else
+                    string join \n -- --$flags
+                end
+            end
+            """#
     }
 
     /// Text for inside fish single quotes.

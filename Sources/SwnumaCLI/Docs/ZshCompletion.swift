@@ -1,3 +1,5 @@
+internal import KubeletMemory
+
 /// The zsh completion, `completions/_swnuma`, generated from ``OptionTable``.
 package enum ZshCompletion {
     package static func render() -> String {
@@ -41,6 +43,10 @@ package enum ZshCompletion {
                 "keywords:keyword:(${keywords[*]})"
             }
 
+            \#(processesFunction)
+
+            \#(kubeletFunction)
+
             _swnuma() {
               _arguments -s -S -A '-*' : \
             \#(specs)
@@ -56,12 +62,18 @@ package enum ZshCompletion {
     /// One `_arguments` spec: `'(-m --membind)'{-m+,--membind=}'[summary]:nodes:action'`.
     static func spec(_ spec: OptionSpec) -> String {
         let description = "[" + escape(spec.summary) + "]"
-        let argument = spec.takesValue ? ":\(spec.valueName):\(action(spec))" : ""
-        let repeatable = spec.id == .require
+        var argument = spec.takesValue ? (spec.valueIsOptional ? "::" : ":") + "\(spec.valueName):\(action(spec))" : ""
+        if spec.rest != nil {
+            // Every word after it is its own: a kubelet's flags, or one file.
+            argument = spec.restValue == .kubeletArguments ? ":*::kubelet flag:_swnuma_kubelet" : ":\(spec.rest ?? ""):_files"
+        }
+        let repeatable = spec.repeatable
         let tail = "'" + description + argument + "'"
         guard let short = spec.short else {
             let name = "--\(spec.long)" + (spec.takesValue ? "=" : "")
-            return "'" + (repeatable ? "*" : "") + name + tail.dropFirst()
+            // After an option that takes the rest of the line, nothing else is completed.
+            let exclusions = spec.rest != nil ? "'(- : *)'" : ""
+            return exclusions + "'" + (repeatable ? "*" : "") + name + tail.dropFirst()
         }
         let shortForm = "-\(short)" + (spec.takesValue ? "+" : "")
         let longForm = "--\(spec.long)" + (spec.takesValue ? "=" : "")
@@ -78,11 +90,79 @@ package enum ZshCompletion {
     static func action(_ spec: OptionSpec) -> String {
         switch spec.value {
         case .nodes, .node, .cpus: "_swnuma_ids \(spec.value.rawValue)"
-        case .path: "_files"
+        case .path: spec.valueIsOptional ? "_swnuma_optional_file" : "_files"
         case .directory: "_files -/"
-        case .process: "_pids"
-        case .none, .size, .mode, .number, .expression: " "
+        case .process: "_swnuma_processes"
+        case .none, .size, .mode, .number, .expression, .kubeletArguments: " "
         }
+    }
+
+    /// `_swnuma_processes`: the ids and names of the processes under the
+    /// `--root` given (this machine's without one). The same text in every
+    /// program's script.
+    static let processesFunction = #"""
+        # _swnuma_processes: offer the ids and names (comm) of the processes under
+        # the --root given, or this machine's.
+        _swnuma_processes() {
+          local root=${(Q)opt_args[--root]} dir=/proc entry name
+          local -a pids names
+          [[ $root == \~* ]] && root=$HOME${root#\~}
+          [[ -n $root ]] && dir=$root/proc
+          for entry in $dir/<->(N/); do
+            pids+=(${entry:t})
+            name=
+            read -r name < $entry/comm 2>/dev/null
+            [[ -n $name ]] && names+=($name)
+          done
+          _alternative \
+            'pids:process id:compadd -a pids' \
+            'names:process name:compadd -a names'
+        }
+
+        # _swnuma_optional_file: an .svg file or -, the only words swnuma reads as a
+        # value that may be left out.
+        _swnuma_optional_file() {
+          _alternative \
+            'files:file:_files -g "*.(#i)svg(-.)"' \
+            'stdout:standard output:(-)'
+        }
+        """#
+
+    /// `_swnuma_kubelet`: the kubelet's flags (``KubeletSettings/knownFlags``)
+    /// and `--config`'s file, for the words after `--kubelet-check`.
+    static var kubeletFunction: String {
+        let flags = KubeletSettings.knownFlags
+        let names = flags.map { "--" + $0.name }.joined(separator: " ")
+        let valued = flags.filter(\.takesValue).map(\.name).joined(separator: " ")
+        let config = KubeletSettings.configurationFlag
+        return #"""
+            # _swnuma_kubelet: the kubelet's flags, and a file after --\#(config); words
+            # holds the words after --kubelet-check or --kubelet-suggest.
+            _swnuma_kubelet() {
+              local -a flags valued
+              flags=(\#(names))
+              valued=(\#(valued))
+              local i word expect=
+              for (( i = 1; i < CURRENT; i++ )); do
+                word=$words[i]
+                if [[ -n $expect ]]; then
+                  expect=
+                elif [[ $word == --* && $word != *=* ]]; then
+                  word=${${word#--}//_/-}
+                  (( $valued[(Ie)$word] )) && expect=$word
+                elif [[ $word == -v ]]; then
+                  expect=v
+                fi
+              done
+              if compset -P '--\#(config)='; then
+                _files
+              elif [[ -n $expect ]]; then
+                [[ $expect == \#(config) ]] && _files || _message "value of --$expect"
+              else
+                compadd -a flags
+              fi
+            }
+            """#
     }
 
     /// Text for inside `'[...]'`: brackets and backslashes escaped, quotes closed and reopened.
