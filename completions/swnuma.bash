@@ -49,6 +49,7 @@ _swnuma_short()
 _swnuma_ids()
 {
     local kind=$1 prog=${words[0]%-migratepages} line list item n
+    prog=${prog%-numastat}
     ids=()
     [[ $prog == "~"* ]] && prog=$HOME${prog#"~"}
     type -P -- "$prog" > /dev/null 2>&1 || prog=swnuma
@@ -67,6 +68,33 @@ _swnuma_ids()
             done
         fi
     done < <("$prog" ${root:+--root "$root"} -H 2> /dev/null)
+}
+
+# Offers the ids of kind (nodes, node, nodeset or cpus) as the item after the
+# last comma, ! or + of value, each after prefix, leaving out the ids
+# already in the list; at the start of a list, the keywords of the kind.
+_swnuma_list()
+{
+    local kind=$1 value=$2 prefix=$3 lead item n seen=" "
+    local -a ids=() offer=()
+    _swnuma_ids "$kind"
+    lead=${value%"${value##*[,!+]}"}
+    for item in ${lead//[,!+]/ }; do
+        if [[ $item =~ ^([0-9]+)-([0-9]+)$ ]]; then
+            for ((n = BASH_REMATCH[1]; n <= BASH_REMATCH[2]; n++)); do seen+="$n "; done
+        else
+            seen+="$item "
+        fi
+    done
+    for n in "${ids[@]}"; do
+        [[ $seen == *" $n "* ]] || offer+=("$n")
+    done
+    # all and same start a list; a single node (--preferred) takes neither.
+    if [[ -z $lead && $kind != node ]]; then
+        offer+=(all)
+        [[ $kind == nodes ]] && offer+=(same)
+    fi
+    COMPREPLY=($(compgen -P "$prefix$lead" -W "${offer[*]}" -- "${value#"$lead"}"))
 }
 
 # Offers the ids and names (comm) of the processes under root's proc/, or
@@ -130,30 +158,10 @@ _swnuma_rest()
 # prefix what comes before it in the word (an attached short option: -m).
 _swnuma_value()
 {
-    local kind=$1 value=$2 prefix=$3 lead ids item n seen=" "
-    local -a offer=()
+    local kind=$1 value=$2 prefix=$3
     case $kind in
         nodes | node | cpus)
-            _swnuma_ids "$kind"
-            # Lists: complete the item after the last comma, ! or +,
-            # leaving out the ids already in the list.
-            lead=${value%"${value##*[,!+]}"}
-            for item in ${lead//[,!+]/ }; do
-                if [[ $item =~ ^([0-9]+)-([0-9]+)$ ]]; then
-                    for ((n = BASH_REMATCH[1]; n <= BASH_REMATCH[2]; n++)); do seen+="$n "; done
-                else
-                    seen+="$item "
-                fi
-            done
-            for n in "${ids[@]}"; do
-                [[ $seen == *" $n "* ]] || offer+=("$n")
-            done
-            # all and same start a list; a single node (--preferred) takes neither.
-            if [[ -z $lead && $kind != node ]]; then
-                offer+=(all)
-                [[ $kind == cpus ]] || offer+=(same)
-            fi
-            COMPREPLY=($(compgen -P "$prefix$lead" -W "${offer[*]}" -- "${value#"$lead"}"))
+            _swnuma_list "$kind" "$value" "$prefix"
             ;;
         path | rest-path)
             [[ -z $prefix ]] && _filedir

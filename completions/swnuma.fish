@@ -145,11 +145,11 @@ function __swnuma_complete_command
     __fish_complete_subcommand --commandline $state (commandline -ct)
 end
 
-# Prints the node ids (nodes, node) or CPU ids (cpus) swnuma sees, as the
-# item after the last comma, ! or + of the word being completed.
-function __swnuma_ids -a kind
-    set -l root (__swnuma_scan)[1]
-    set -l prog (commandline -opc)[1]
+# Prints the node ids (nodes, node, nodeset) or CPU ids (cpus) swnuma sees
+# under the root given, as the item after the last comma, ! or + of the word
+# being completed.
+function __swnuma_ids -a kind root
+    set -l prog (string replace -r -- '-(migratepages|numastat)$' '' (commandline -opc)[1])
     command -sq -- $prog; or set prog swnuma
     set -l ids
     for line in ($prog (test -n "$root"; and printf '%s\n' --root $root) -H 2>/dev/null)
@@ -185,7 +185,7 @@ function __swnuma_ids -a kind
     # all and same start a list; a single node (--preferred) takes neither.
     if test -z "$lead" -a $kind != node
         printf '%s\tkeyword\n' all
-        test $kind = cpus; or printf '%s\tkeyword\n' same
+        test $kind = nodes; and printf '%s\tkeyword\n' same
     end
 end
 
@@ -266,16 +266,16 @@ complete -c swnuma -n __swnuma_after_show -a --json -d 'With --hardware, --show,
 complete -c swnuma -n __swnuma_in_command -x -a '(__swnuma_complete_command)'
 complete -c swnuma -n __swnuma_in_options -l root -x -a '(__fish_complete_directories)' -d 'Read the topology from a snapshot folder instead of /'
 complete -c swnuma -n __swnuma_in_options -l json -d 'With --hardware, --show, --require, --process or --kubelet-*, print JSON'
-complete -c swnuma -n __swnuma_in_options -s i -l interleave -x -a '(__swnuma_ids nodes)' -d 'Interleave memory allocations across nodes'
-complete -c swnuma -n __swnuma_in_options -s w -l weighted-interleave -x -a '(__swnuma_ids nodes)' -d 'Interleave by the weights in /sys/kernel/mm/mempolicy/weighted_interleave'
-complete -c swnuma -n __swnuma_in_options -s p -l preferred -x -a '(__swnuma_ids node)' -d 'Prefer memory from one node, fall back to others'
-complete -c swnuma -n __swnuma_in_options -s P -l preferred-many -x -a '(__swnuma_ids nodes)' -d 'Prefer memory from a set of nodes, fall back to others'
-complete -c swnuma -n __swnuma_in_options -s m -l membind -x -a '(__swnuma_ids nodes)' -d 'Allocate memory only from these nodes'
+complete -c swnuma -n __swnuma_in_options -s i -l interleave -x -a '(__swnuma_ids nodes (__swnuma_scan)[1])' -d 'Interleave memory allocations across nodes'
+complete -c swnuma -n __swnuma_in_options -s w -l weighted-interleave -x -a '(__swnuma_ids nodes (__swnuma_scan)[1])' -d 'Interleave by the weights in /sys/kernel/mm/mempolicy/weighted_interleave'
+complete -c swnuma -n __swnuma_in_options -s p -l preferred -x -a '(__swnuma_ids node (__swnuma_scan)[1])' -d 'Prefer memory from one node, fall back to others'
+complete -c swnuma -n __swnuma_in_options -s P -l preferred-many -x -a '(__swnuma_ids nodes (__swnuma_scan)[1])' -d 'Prefer memory from a set of nodes, fall back to others'
+complete -c swnuma -n __swnuma_in_options -s m -l membind -x -a '(__swnuma_ids nodes (__swnuma_scan)[1])' -d 'Allocate memory only from these nodes'
 complete -c swnuma -n __swnuma_in_options -s l -l localalloc -d 'Allocate on the node of the CPU that runs the code'
 complete -c swnuma -n __swnuma_in_options -s b -l balancing -d 'With --membind, let NUMA balancing move pages within the set'
-complete -c swnuma -n __swnuma_in_options -s N -l cpunodebind -x -a '(__swnuma_ids nodes)' -d 'Run only on the CPUs of these nodes'
-complete -c swnuma -n __swnuma_in_options -s c -l cpubind -x -a '(__swnuma_ids nodes)' -d 'Old name of --cpunodebind'
-complete -c swnuma -n __swnuma_in_options -s C -l physcpubind -x -a '(__swnuma_ids cpus)' -d 'Run only on these CPUs'
+complete -c swnuma -n __swnuma_in_options -s N -l cpunodebind -x -a '(__swnuma_ids nodes (__swnuma_scan)[1])' -d 'Run only on the CPUs of these nodes'
+complete -c swnuma -n __swnuma_in_options -s c -l cpubind -x -a '(__swnuma_ids nodes (__swnuma_scan)[1])' -d 'Old name of --cpunodebind'
+complete -c swnuma -n __swnuma_in_options -s C -l physcpubind -x -a '(__swnuma_ids cpus (__swnuma_scan)[1])' -d 'Run only on these CPUs'
 complete -c swnuma -n __swnuma_in_options -s a -l all -d 'Let later <nodes>/<cpus> name ids outside the cpuset'
 complete -c swnuma -n __swnuma_in_options -s H -l hardware -d 'Show the nodes, their CPUs, memory and distances'
 complete -c swnuma -n __swnuma_in_options -l cpu-compress -d 'With --hardware, print CPU lists as ranges'

@@ -191,6 +191,11 @@ offers_as _swnuma_numastat "swnuma-numastat --v" --version
 offers_as _swnuma_numastat "swnuma-numastat -" -c -m -n -p -s -v -V -z --help --version
 complete_as _swnuma_numastat "swnuma-numastat -p $$"
 [[ " ${COMPREPLY[*]} " == *" $$ "* ]] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "not ok: numastat -p does not offer pid $$"; }
+# numastat's -p and its plain words take a process name as well as an id.
+complete_as _swnuma_numastat "swnuma-numastat -p bas"
+[[ " ${COMPREPLY[*]} " == *" bash "* ]] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "not ok: numastat -p does not offer the name bash"; }
+complete_as _swnuma_numastat "swnuma-numastat -m bas"
+[[ " ${COMPREPLY[*]} " == *" bash "* ]] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "not ok: numastat does not offer the name bash"; }
 offers_as _swnuma_migratepages "swnuma-migratepages --h" --help
 offers_as _swnuma_migratepages "swnuma-migratepages -" -h -V --help --version
 complete_as _swnuma_migratepages "swnuma-migratepages $$"

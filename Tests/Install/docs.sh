@@ -211,6 +211,12 @@ printf '#!/bin/sh\nexec "%s/swnuma" --root "%s" "$@"\n' "$bin_dir" "$fixture" > 
 chmod +x "$work/bin/swnuma"
 fish_mode "swnuma-numastat --v" --version
 fish_mode "swnuma-migratepages --v" --version
+# numastat's -p takes a process name as well as an id: fish itself is one.
+if PATH="$work/bin:$PATH" XDG_CONFIG_HOME=$work/config fish -c "source completions/swnuma-numastat.fish; complete -C 'swnuma-numastat -p fis'" |
+    cut -f1 | grep -qx fish; then passed=$((passed + 1)); else
+    failed=$((failed + 1))
+    echo "not ok fish: 'swnuma-numastat -p fis' does not offer fish"
+fi
 fish_mode "swnuma-migratepages 1 " 0 1 2 3 all
 fish_mode "swnuma-migratepages 1 2,0," 2,0,1 2,0,3
 fish_mode "swnuma-migratepages 1 0 1 "

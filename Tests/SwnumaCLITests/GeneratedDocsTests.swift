@@ -120,7 +120,7 @@ import Testing
             switch spec.value {
             case .nodes, .node, .cpus:
                 #expect(ZshCompletion.spec(spec).contains("_swnuma_ids \(spec.value.rawValue)"))
-                #expect(FishCompletion.line(spec).contains("(__swnuma_ids \(spec.value.rawValue))"))
+                #expect(FishCompletion.line(spec).contains("(__swnuma_ids \(spec.value.rawValue) "))
             default:
                 #expect(!ZshCompletion.spec(spec).contains("_swnuma_ids"))
             }

@@ -1,11 +1,10 @@
-internal import KubeletMemory
-
 /// The bash completion, `completions/swnuma.bash`, generated from ``OptionTable``.
 package enum BashCompletion {
     package static func render() -> String {
         let longEntries = OptionTable.all.map { "\($0.long):\(kindWord($0))" }.joined(separator: " ")
-        let longWords = OptionTable.all.map { "--\($0.long)" }.joined(separator: " ")
-        let shortWords = OptionTable.all.compactMap { $0.short.map { "-\($0)" } }.joined(separator: " ")
+        let words = ModeCompletions.words(Program.swnuma).map(\.name)
+        let longWords = words.filter { $0.hasPrefix("--") }.joined(separator: " ")
+        let shortWords = words.filter { !$0.hasPrefix("--") }.joined(separator: " ")
         let terminals = OptionTable.all.filter(\.endsScan)
         let terminalWords = (terminals.map(\.long) + terminals.compactMap { $0.short.map { "-\($0)" } })
             .joined(separator: " ")
@@ -63,6 +62,8 @@ package enum BashCompletion {
 
             \#(idsFunction)
 
+            \#(listFunction)
+
             \#(processesFunction)
 
             \#(kubeletFunction)
@@ -71,30 +72,10 @@ package enum BashCompletion {
             # prefix what comes before it in the word (an attached short option: -m).
             _swnuma_value()
             {
-                local kind=$1 value=$2 prefix=$3 lead ids item n seen=" "
-                local -a offer=()
+                local kind=$1 value=$2 prefix=$3
                 case $kind in
                     nodes | node | cpus)
-                        _swnuma_ids "$kind"
-                        # Lists: complete the item after the last comma, ! or +,
-                        # leaving out the ids already in the list.
-                        lead=${value%"${value##*[,!+]}"}
-                        for item in ${lead//[,!+]/ }; do
-                            if [[ $item =~ ^([0-9]+)-([0-9]+)$ ]]; then
-                                for ((n = BASH_REMATCH[1]; n <= BASH_REMATCH[2]; n++)); do seen+="$n "; done
-                            else
-                                seen+="$item "
-                            fi
-                        done
-                        for n in "${ids[@]}"; do
-                            [[ $seen == *" $n "* ]] || offer+=("$n")
-                        done
-                        # all and same start a list; a single node (--preferred) takes neither.
-                        if [[ -z $lead && $kind != node ]]; then
-                            offer+=(all)
-                            [[ $kind == cpus ]] || offer+=(same)
-                        fi
-                        COMPREPLY=($(compgen -P "$prefix$lead" -W "${offer[*]}" -- "${value#"$lead"}"))
+                        _swnuma_list "$kind" "$value" "$prefix"
                         ;;
                     path | rest-path)
                         [[ -z $prefix ]] && _filedir
@@ -246,6 +227,7 @@ package enum BashCompletion {
         _swnuma_ids()
         {
             local kind=$1 prog=${words[0]%-migratepages} line list item n
+            prog=${prog%-numastat}
             ids=()
             [[ $prog == "~"* ]] && prog=$HOME${prog#"~"}
             type -P -- "$prog" > /dev/null 2>&1 || prog=swnuma
@@ -264,6 +246,40 @@ package enum BashCompletion {
                     done
                 fi
             done < <("$prog" ${root:+--root "$root"} -H 2> /dev/null)
+        }
+        """#
+
+    /// `_swnuma_list KIND VALUE PREFIX`: the ids (``idsFunction``) as the
+    /// next item of the list VALUE, and the keywords KIND takes: `all` for
+    /// any but a single `node`, `same` for swnuma's `<nodes>` only (not for
+    /// migratepages' node sets, kind `nodeset`). The same text in every
+    /// program's script.
+    static let listFunction = #"""
+        # Offers the ids of kind (nodes, node, nodeset or cpus) as the item after the
+        # last comma, ! or + of value, each after prefix, leaving out the ids
+        # already in the list; at the start of a list, the keywords of the kind.
+        _swnuma_list()
+        {
+            local kind=$1 value=$2 prefix=$3 lead item n seen=" "
+            local -a ids=() offer=()
+            _swnuma_ids "$kind"
+            lead=${value%"${value##*[,!+]}"}
+            for item in ${lead//[,!+]/ }; do
+                if [[ $item =~ ^([0-9]+)-([0-9]+)$ ]]; then
+                    for ((n = BASH_REMATCH[1]; n <= BASH_REMATCH[2]; n++)); do seen+="$n "; done
+                else
+                    seen+="$item "
+                fi
+            done
+            for n in "${ids[@]}"; do
+                [[ $seen == *" $n "* ]] || offer+=("$n")
+            done
+            # all and same start a list; a single node (--preferred) takes neither.
+            if [[ -z $lead && $kind != node ]]; then
+                offer+=(all)
+                [[ $kind == nodes ]] && offer+=(same)
+            fi
+            COMPREPLY=($(compgen -P "$prefix$lead" -W "${offer[*]}" -- "${value#"$lead"}"))
         }
         """#
 
@@ -296,10 +312,10 @@ package enum BashCompletion {
     /// option before them: a kubelet's flags (kind `kubelet-arguments`), or
     /// one file (kind `path`).
     static var kubeletFunction: String {
-        let flags = KubeletSettings.knownFlags
-        let names = flags.map { "--" + $0.name }.joined(separator: " ")
-        let valued = flags.filter(\.takesValue).map(\.name).joined(separator: " ")
-        let config = KubeletSettings.configurationFlag
+        let flags = ModeCompletions.kubeletFlags
+        let names = flags.all.map { "--" + $0 }.joined(separator: " ")
+        let valued = flags.valued.joined(separator: " ")
+        let config = flags.file
         return #"""
             # Completes the words from start on, which belong to the option before them:
             # the kubelet's flags and --\#(config)'s file (kind kubelet-arguments), or

@@ -1,5 +1,3 @@
-internal import KubeletMemory
-
 /// The fish completion, `completions/swnuma.fish`, generated from ``OptionTable``.
 package enum FishCompletion {
     package static func render() -> String {
@@ -153,49 +151,7 @@ package enum FishCompletion {
                 __fish_complete_subcommand --commandline $state (commandline -ct)
             end
 
-            # Prints the node ids (nodes, node) or CPU ids (cpus) swnuma sees, as the
-            # item after the last comma, ! or + of the word being completed.
-            function __swnuma_ids -a kind
-                set -l root (__swnuma_scan)[1]
-                set -l prog (commandline -opc)[1]
-                command -sq -- $prog; or set prog swnuma
-                set -l ids
-                for line in ($prog (test -n "$root"; and printf '%s\n' --root $root) -H 2>/dev/null)
-                    if test $kind = cpus
-                        if string match -q 'node * cpus:*' -- $line
-                            set -a ids (string split ' ' -n -- (string replace -r '^.*cpus:' '' -- $line))
-                        end
-                    else if string match -q 'available: *(*)' -- $line
-                        set -l list (string replace -r '^.*\((.*)\)$' '$1' -- $line)
-                        for item in (string split , -- $list)
-                            set -l bounds (string split - -- $item)
-                            set -a ids (seq $bounds[1] $bounds[-1])
-                        end
-                    end
-                end
-                set -l value (string replace -r '^--[^=]*=' '' -- (commandline -ct))
-                set -l lead (string match -r '^.*[,!+]' -- $value)
-                # The ids already in the list are not offered again.
-                set -l seen
-                for item in (string split -n , -- (string replace -a -r '[!+]' '' -- $lead))
-                    set -l bounds (string split - -- $item)
-                    if string match -qr '^[0-9]+$' -- $bounds[1]; and string match -qr '^[0-9]+$' -- $bounds[-1]
-                        set -a seen (seq $bounds[1] $bounds[-1])
-                    else
-                        set -a seen $item
-                    end
-                end
-                set -l noun node
-                test $kind = cpus; and set noun CPU
-                for id in $ids
-                    contains -- $id $seen; or printf "$lead%s\t$noun\n" $id
-                end
-                # all and same start a list; a single node (--preferred) takes neither.
-                if test -z "$lead" -a $kind != node
-                    printf '%s\tkeyword\n' all
-                    test $kind = cpus; or printf '%s\tkeyword\n' same
-                end
-            end
+            \#(idsFunction)
 
             # True after an option that ends what swnuma reads: nothing to complete
             # but --json after --show.
@@ -227,22 +183,84 @@ package enum FishCompletion {
             """#
     }
 
-    /// One `complete` line: `complete -c swnuma -n __swnuma_in_options -s m -l membind -x -d '...' -a '...'`.
+    /// One `complete` line of swnuma's: `complete -c swnuma -n __swnuma_in_options -s m -l membind -x -d '...' -a '...'`.
     static func line(_ spec: OptionSpec) -> String {
-        var out = "complete -c swnuma -n __swnuma_in_options"
-        if let short = spec.short { out += " -s \(short)" }
-        out += " -l \(spec.long)"
+        line(spec, command: "swnuma", condition: "__swnuma_in_options", root: "(__swnuma_scan)[1]")
+    }
+
+    /// One `complete` line for any program's row: `command`'s, offered when
+    /// `condition` holds (always when nil), node and CPU ids and processes
+    /// read under `root` (a fish expression; this machine without one).
+    static func line(_ spec: OptionSpec, command: String, condition: String?, root: String?) -> String {
+        var out = "complete -c \(command)"
+        if let condition { out += " -n \(condition)" }
+        // `-?` is left out: fish would read it as a pattern.
+        if let short = spec.short, short != "?" { out += " -s \(short)" }
+        if !spec.shortOnly { out += " -l \(spec.long)" }
+        let root = root.map { " " + $0 } ?? ""
         switch spec.value {
         case .none: break
-        case .nodes, .node, .cpus: out += " -x -a '(__swnuma_ids \(spec.value.rawValue))'"
+        case _ where spec.valueIsOptional && spec.value != .path: break
+        case .nodes, .node, .cpus: out += " -x -a '(__swnuma_ids \(spec.value.rawValue)\(root))'"
         case .path: out += spec.valueIsOptional ? " -F" : " -r -F"
         case .directory: out += " -x -a '(__fish_complete_directories)'"
-        case .process: out += " -x -a '(__swnuma_processes (__swnuma_scan)[1])'"
+        case .process: out += " -x -a '(__swnuma_processes\(root))'"
         case .size, .mode, .number, .expression, .kubeletArguments: out += " -x"
         }
         out += " -d '" + escape(spec.summary) + "'"
         return out
     }
+
+    /// `__swnuma_ids KIND [ROOT]`: the node or CPU ids swnuma sees under
+    /// ROOT, as the next item of the list being completed, with the keywords
+    /// KIND takes (`all` but for a single `node`; `same` for swnuma's
+    /// `<nodes>` only, not migratepages' kind `nodeset`). The same text in
+    /// every program's script.
+    static let idsFunction = #"""
+        # Prints the node ids (nodes, node, nodeset) or CPU ids (cpus) swnuma sees
+        # under the root given, as the item after the last comma, ! or + of the word
+        # being completed.
+        function __swnuma_ids -a kind root
+            set -l prog (string replace -r -- '-(migratepages|numastat)$' '' (commandline -opc)[1])
+            command -sq -- $prog; or set prog swnuma
+            set -l ids
+            for line in ($prog (test -n "$root"; and printf '%s\n' --root $root) -H 2>/dev/null)
+                if test $kind = cpus
+                    if string match -q 'node * cpus:*' -- $line
+                        set -a ids (string split ' ' -n -- (string replace -r '^.*cpus:' '' -- $line))
+                    end
+                else if string match -q 'available: *(*)' -- $line
+                    set -l list (string replace -r '^.*\((.*)\)$' '$1' -- $line)
+                    for item in (string split , -- $list)
+                        set -l bounds (string split - -- $item)
+                        set -a ids (seq $bounds[1] $bounds[-1])
+                    end
+                end
+            end
+            set -l value (string replace -r '^--[^=]*=' '' -- (commandline -ct))
+            set -l lead (string match -r '^.*[,!+]' -- $value)
+            # The ids already in the list are not offered again.
+            set -l seen
+            for item in (string split -n , -- (string replace -a -r '[!+]' '' -- $lead))
+                set -l bounds (string split - -- $item)
+                if string match -qr '^[0-9]+$' -- $bounds[1]; and string match -qr '^[0-9]+$' -- $bounds[-1]
+                    set -a seen (seq $bounds[1] $bounds[-1])
+                else
+                    set -a seen $item
+                end
+            end
+            set -l noun node
+            test $kind = cpus; and set noun CPU
+            for id in $ids
+                contains -- $id $seen; or printf "$lead%s\t$noun\n" $id
+            end
+            # all and same start a list; a single node (--preferred) takes neither.
+            if test -z "$lead" -a $kind != node
+                printf '%s\tkeyword\n' all
+                test $kind = nodes; and printf '%s\tkeyword\n' same
+            end
+        end
+        """#
 
     /// `__swnuma_processes [ROOT]`: the ids and names of the processes under
     /// ROOT's `proc/` (this machine's without one). The same text in every
@@ -268,10 +286,10 @@ package enum FishCompletion {
     /// that takes them all, a kubelet's flags (``KubeletSettings/knownFlags``)
     /// with `--config`'s file, or `--kubelet-state`'s one file.
     static var restFunction: String {
-        let flags = KubeletSettings.knownFlags
-        let names = flags.map(\.name).joined(separator: " ")
-        let valued = flags.filter(\.takesValue).map(\.name).joined(separator: " ")
-        let config = KubeletSettings.configurationFlag
+        let flags = ModeCompletions.kubeletFlags
+        let names = flags.all.joined(separator: " ")
+        let valued = flags.valued.joined(separator: " ")
+        let config = flags.file
         return #"""
             # True when the word being completed belongs to an option that takes every
             # word after it.

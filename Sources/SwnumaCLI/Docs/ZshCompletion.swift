@@ -1,5 +1,3 @@
-internal import KubeletMemory
-
 /// The zsh completion, `completions/_swnuma`, generated from ``OptionTable``.
 package enum ZshCompletion {
     package static func render() -> String {
@@ -11,39 +9,11 @@ package enum ZshCompletion {
             # Node and CPU ids are asked of swnuma itself (`swnuma -H`, under the
             # --root given on the line, if any), so snapshots complete too.
 
-            # _swnuma_ids [compadd options] nodes|node|cpus: offer the node or CPU ids
-            # swnuma sees, as items of a comma-separated list, and the keywords of
-            # the grammar. _arguments puts its options before the kind.
-            _swnuma_ids() {
-              local kind=${@[-1]} prog=$words[1] root=${(Q)opt_args[--root]} line list item
-              local -a ids keywords
-              [[ $prog == \~* ]] && prog=$HOME${prog#\~}
-              (( $+commands[$prog] )) || [[ -x $prog ]] || prog=swnuma
-              [[ $root == \~* ]] && root=$HOME${root#\~}
-              for line in ${(f)"$($prog ${root:+--root} ${root:+$root} -H 2>/dev/null)"}; do
-                if [[ $kind == cpus ]]; then
-                  [[ $line == 'node '*' cpus:'* ]] && ids+=(${=line#*cpus:})
-                elif [[ $line == 'available: '*'('*')' ]]; then
-                  list=${${line##*\(}%\)}
-                  for item in ${(s:,:)list}; do
-                    if [[ $item == *-* ]]; then
-                      ids+=({${item%-*}..${item#*-}})
-                    else
-                      ids+=($item)
-                    fi
-                  done
-                fi
-              done
-              # all and same start a list; a single node (--preferred) takes neither.
-              [[ $kind == node ]] || keywords=(all)
-              [[ $kind == nodes ]] && keywords+=(same)
-              # _sequence leaves out an id already in the list.
-              _alternative \
-                "ids:${kind%s} id:_sequence compadd - ${ids[*]}" \
-                "keywords:keyword:(${keywords[*]})"
-            }
+            \#(idsFunction)
 
             \#(processesFunction)
+
+            \#(optionalFileFunction)
 
             \#(kubeletFunction)
 
@@ -59,7 +29,8 @@ package enum ZshCompletion {
             """#
     }
 
-    /// One `_arguments` spec: `'(-m --membind)'{-m+,--membind=}'[summary]:nodes:action'`.
+    /// One `_arguments` spec, from any program's row (swnuma's, numastat's,
+    /// migratepages'): `'(-m --membind)'{-m+,--membind=}'[summary]:nodes:action'`.
     static func spec(_ spec: OptionSpec) -> String {
         let description = "[" + escape(spec.summary) + "]"
         var argument = spec.takesValue ? (spec.valueIsOptional ? "::" : ":") + "\(spec.valueName):\(action(spec))" : ""
@@ -67,24 +38,30 @@ package enum ZshCompletion {
             // Every word after it is its own: a kubelet's flags, or one file.
             argument = spec.restValue == .kubeletArguments ? ":*::kubelet flag:_swnuma_kubelet" : ":\(spec.rest ?? ""):_files"
         }
-        let repeatable = spec.repeatable
         let tail = "'" + description + argument + "'"
-        guard let short = spec.short else {
+        let repeatable = spec.repeatable ? "*" : ""
+        // `-?` is left out: zsh would read it as a pattern.
+        let short = spec.short == "?" ? nil : spec.short
+        guard let short else {
             let name = "--\(spec.long)" + (spec.takesValue ? "=" : "")
-            // After an option that takes the rest of the line, nothing else is completed.
-            let exclusions = spec.rest != nil ? "'(- : *)'" : ""
-            return exclusions + "'" + (repeatable ? "*" : "") + name + tail.dropFirst()
+            // After an option that takes the rest of the line, or ends the line, nothing else is completed.
+            let exclusions = spec.rest != nil ? "'(- : *)'" : spec.endsScan ? "'(- *)'" : ""
+            return exclusions + "'" + repeatable + name + tail.dropFirst()
         }
-        let shortForm = "-\(short)" + (spec.takesValue ? "+" : "")
-        let longForm = "--\(spec.long)" + (spec.takesValue ? "=" : "")
-        var exclusions = "-\(short) --\(spec.long)"
+        // A value only attached to the letter (numastat's -s2) is `-s-`; one that may follow it, `-m+`.
+        let shortForm = repeatable + "-\(short)" + (spec.valueOnlyAttached ? "-" : spec.takesValue ? "+" : "")
+        var exclusions = spec.repeatable ? "" : "'(-\(short)" + (spec.shortOnly ? "" : " --\(spec.long)") + ")'"
         if spec.id == .show {
             // Nothing is read after --show but swnuma's --json.
-            exclusions = OptionTable.all.filter { $0.id != .json }
+            exclusions = "'(" + OptionTable.all.filter { $0.id != .json }
                 .flatMap { option in (option.short.map { ["-\($0)"] } ?? []) + ["--\(option.long)"] }
-                .joined(separator: " ") + " : *"
+                .joined(separator: " ") + " : *)'"
+        } else if spec.endsScan {
+            exclusions = "'(- *)'"
         }
-        return "'(\(exclusions))'{\(shortForm),\(longForm)}" + tail
+        if spec.shortOnly { return exclusions + "'" + shortForm + tail.dropFirst() }
+        let longForm = repeatable + "--\(spec.long)" + (spec.takesValue ? "=" : "")
+        return exclusions + "{\(shortForm),\(longForm)}" + tail
     }
 
     static func action(_ spec: OptionSpec) -> String {
@@ -96,6 +73,45 @@ package enum ZshCompletion {
         case .none, .size, .mode, .number, .expression, .kubeletArguments: " "
         }
     }
+
+    /// `_swnuma_ids [compadd options] KIND`: the node or CPU ids swnuma
+    /// sees, under the `--root` given, as items of a list, with the
+    /// keywords KIND takes (`all` but for a single `node`; `same` for
+    /// swnuma's `<nodes>` only, not migratepages' kind `nodeset`). The same
+    /// text in every program's script.
+    static let idsFunction = #"""
+        # _swnuma_ids [compadd options] nodes|node|nodeset|cpus: offer the node or CPU
+        # ids swnuma sees, as items of a comma-separated list, and the keywords of
+        # the grammar. _arguments puts its options before the kind.
+        _swnuma_ids() {
+          local kind=${@[-1]} prog=${${words[1]%-migratepages}%-numastat} root=${(Q)opt_args[--root]} line list item
+          local -a ids keywords
+          [[ $prog == \~* ]] && prog=$HOME${prog#\~}
+          (( $+commands[$prog] )) || [[ -x $prog ]] || prog=swnuma
+          [[ $root == \~* ]] && root=$HOME${root#\~}
+          for line in ${(f)"$($prog ${root:+--root} ${root:+$root} -H 2>/dev/null)"}; do
+            if [[ $kind == cpus ]]; then
+              [[ $line == 'node '*' cpus:'* ]] && ids+=(${=line#*cpus:})
+            elif [[ $line == 'available: '*'('*')' ]]; then
+              list=${${line##*\(}%\)}
+              for item in ${(s:,:)list}; do
+                if [[ $item == *-* ]]; then
+                  ids+=({${item%-*}..${item#*-}})
+                else
+                  ids+=($item)
+                fi
+              done
+            fi
+          done
+          # all and same start a list; a single node (--preferred) takes neither.
+          [[ $kind == node ]] || keywords=(all)
+          [[ $kind == nodes ]] && keywords+=(same)
+          # _sequence leaves out an id already in the list.
+          _alternative \
+            "ids:${${kind%s}/nodeset/node} id:_sequence compadd - ${ids[*]}" \
+            "keywords:keyword:(${keywords[*]})"
+        }
+        """#
 
     /// `_swnuma_processes`: the ids and names of the processes under the
     /// `--root` given (this machine's without one). The same text in every
@@ -118,7 +134,10 @@ package enum ZshCompletion {
             'pids:process id:compadd -a pids' \
             'names:process name:compadd -a names'
         }
+        """#
 
+    /// `_swnuma_optional_file`: `--draw`'s value, which may be left out.
+    static let optionalFileFunction = #"""
         # _swnuma_optional_file: an .svg file or -, the only words swnuma reads as a
         # value that may be left out.
         _swnuma_optional_file() {
@@ -131,10 +150,10 @@ package enum ZshCompletion {
     /// `_swnuma_kubelet`: the kubelet's flags (``KubeletSettings/knownFlags``)
     /// and `--config`'s file, for the words after `--kubelet-check`.
     static var kubeletFunction: String {
-        let flags = KubeletSettings.knownFlags
-        let names = flags.map { "--" + $0.name }.joined(separator: " ")
-        let valued = flags.filter(\.takesValue).map(\.name).joined(separator: " ")
-        let config = KubeletSettings.configurationFlag
+        let flags = ModeCompletions.kubeletFlags
+        let names = flags.all.map { "--" + $0 }.joined(separator: " ")
+        let valued = flags.valued.joined(separator: " ")
+        let config = flags.file
         return #"""
             # _swnuma_kubelet: the kubelet's flags, and a file after --\#(config); words
             # holds the words after --kubelet-check or --kubelet-suggest.
