@@ -313,12 +313,9 @@ package enum BashCompletion {
     /// one file (kind `path`).
     static var kubeletFunction: String {
         let flags = ModeCompletions.kubeletFlags
-        let names = flags.all.map { "--" + $0 }.joined(separator: " ")
-        let valued = flags.valued.joined(separator: " ")
-        let config = flags.file
         return #"""
             # Completes the words from start on, which belong to the option before them:
-            # the kubelet's flags and --\#(config)'s file (kind kubelet-arguments), or
+            # the kubelet's flags and --\#(flags.file)'s file (kind kubelet-arguments), or
             # one file (kind path).
             _swnuma_rest()
             {
@@ -328,7 +325,7 @@ package enum BashCompletion {
                     return
                 fi
                 # The kubelet's flags that take a value, in the next word unless given with =.
-                local valued=" \#(valued) "
+                local valued=" \#(flags.valued) "
                 for ((i = start; i < cword; i++)); do
                     word=${words[i]}
                     if [[ -n $expect ]]; then
@@ -342,16 +339,16 @@ package enum BashCompletion {
                     fi
                 done
                 if [[ $split == true ]]; then
-                    # --flag=value: a file for --\#(config).
+                    # --flag=value: a file for --\#(flags.file).
                     word=${prev#--}
-                    [[ ${word//_/-} == \#(config) ]] && _filedir
+                    [[ ${word//_/-} == \#(flags.file) ]] && _filedir
                     return
                 fi
                 if [[ -n $expect ]]; then
-                    [[ $expect == \#(config) ]] && _filedir
+                    [[ $expect == \#(flags.file) ]] && _filedir
                     return
                 fi
-                COMPREPLY=($(compgen -W "\#(names)" -- "$cur"))
+                COMPREPLY=($(compgen -W "\#(flags.options)" -- "$cur"))
             }
             """#
     }

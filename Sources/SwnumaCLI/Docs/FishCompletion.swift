@@ -287,9 +287,6 @@ package enum FishCompletion {
     /// with `--config`'s file, or `--kubelet-state`'s one file.
     static var restFunction: String {
         let flags = ModeCompletions.kubeletFlags
-        let names = flags.all.joined(separator: " ")
-        let valued = flags.valued.joined(separator: " ")
-        let config = flags.file
         return #"""
             # True when the word being completed belongs to an option that takes every
             # word after it.
@@ -298,7 +295,7 @@ package enum FishCompletion {
             end
 
             # Prints what the word being completed can be: the kubelet's flags and a
-            # file after --\#(config) (kind kubelet-arguments), or one file (kind path).
+            # file after --\#(flags.file) (kind kubelet-arguments), or one file (kind path).
             function __swnuma_rest
                 set -l state (__swnuma_scan)
                 set -l kind $state[3]
@@ -308,8 +305,8 @@ package enum FishCompletion {
                     set -q state[1]; or __fish_complete_path $token
                     return
                 end
-                set -l flags \#(names)
-                set -l valued \#(valued)
+                set -l flags \#(flags.names)
+                set -l valued \#(flags.valued)
                 set -l expect
                 for word in $state
                     if test -n "$expect"
@@ -321,10 +318,10 @@ package enum FishCompletion {
                         set expect v
                     end
                 end
-                if string match -qr -- '^--\#(config)=' $token
-                    __fish_complete_path (string replace -r '^[^=]*=' '' -- $token) | string replace -r '^' -- '--\#(config)='
+                if string match -qr -- '^--\#(flags.file)=' $token
+                    __fish_complete_path (string replace -r '^[^=]*=' '' -- $token) | string replace -r '^' -- '--\#(flags.file)='
                 else if test -n "$expect"
-                    test $expect = \#(config); and __fish_complete_path $token
+                    test $expect = \#(flags.file); and __fish_complete_path $token
                 else
                     string join \n -- --$flags
                 end

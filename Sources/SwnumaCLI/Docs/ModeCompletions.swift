@@ -20,9 +20,14 @@ package enum ModeCompletions {
     /// The kubelet's flags as the three shells' scripts list them: every
     /// flag its flag parser knows (``KubeletSettings/knownFlags``), those
     /// that take a value, and the one whose value is a file to complete.
-    static var kubeletFlags: (all: [String], valued: [String], file: String) {
+    /// `options` is the flags with their dashes, `names` without, both
+    /// blank-separated as the scripts write word lists.
+    static var kubeletFlags: (options: String, names: String, valued: String, file: String) {
         let flags = KubeletSettings.knownFlags
-        return (flags.map(\.name), flags.filter(\.takesValue).map(\.name), KubeletSettings.configurationFlag)
+        return (
+            flags.map { "--" + $0.name }.joined(separator: " "), flags.map(\.name).joined(separator: " "),
+            flags.filter(\.takesValue).map(\.name).joined(separator: " "), KubeletSettings.configurationFlag
+        )
     }
 
     static var numastatOptions: [(name: String, summary: String)] { words(NumastatCommand.program) }

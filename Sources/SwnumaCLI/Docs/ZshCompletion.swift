@@ -151,16 +151,13 @@ package enum ZshCompletion {
     /// and `--config`'s file, for the words after `--kubelet-check`.
     static var kubeletFunction: String {
         let flags = ModeCompletions.kubeletFlags
-        let names = flags.all.map { "--" + $0 }.joined(separator: " ")
-        let valued = flags.valued.joined(separator: " ")
-        let config = flags.file
         return #"""
-            # _swnuma_kubelet: the kubelet's flags, and a file after --\#(config); words
+            # _swnuma_kubelet: the kubelet's flags, and a file after --\#(flags.file); words
             # holds the words after --kubelet-check or --kubelet-suggest.
             _swnuma_kubelet() {
               local -a flags valued
-              flags=(\#(names))
-              valued=(\#(valued))
+              flags=(\#(flags.options))
+              valued=(\#(flags.valued))
               local i word expect=
               for (( i = 1; i < CURRENT; i++ )); do
                 word=$words[i]
@@ -173,10 +170,10 @@ package enum ZshCompletion {
                   expect=v
                 fi
               done
-              if compset -P '--\#(config)='; then
+              if compset -P '--\#(flags.file)='; then
                 _files
               elif [[ -n $expect ]]; then
-                [[ $expect == \#(config) ]] && _files || _message "value of --$expect"
+                [[ $expect == \#(flags.file) ]] && _files || _message "value of --$expect"
               else
                 compadd -a flags
               fi
