@@ -154,6 +154,32 @@ _swnuma_rest()
     COMPREPLY=($(compgen -W "--add-dir-header --address --allow-privileged --allowed-unsafe-sysctls --alsologtostderr --anonymous-auth --authentication-token-webhook --authentication-token-webhook-cache-ttl --authorization-mode --authorization-webhook-cache-authorized-ttl --authorization-webhook-cache-unauthorized-ttl --azure-container-registry-config --bootstrap-kubeconfig --cert-dir --cgroup-driver --cgroup-root --cgroups-per-qos --client-ca-file --cloud-config --cloud-provider --cloud-provider-gce-l7lb-src-cidrs --cloud-provider-gce-lb-src-cidrs --cluster-dns --cluster-domain --config --config-dir --container-log-max-files --container-log-max-size --container-runtime --container-runtime-endpoint --containerized --contention-profiling --cpu-cfs-quota --cpu-cfs-quota-period --cpu-manager-policy --cpu-manager-policy-options --cpu-manager-reconcile-period --docker-only --dynamic-config-dir --enable-cadvisor-json-endpoints --enable-controller-attach-detach --enable-debugging-handlers --enable-load-reader --enable-server --enforce-node-allocatable --event-burst --event-qps --eviction-hard --eviction-max-pod-grace-period --eviction-minimum-reclaim --eviction-pressure-transition-period --eviction-soft --eviction-soft-grace-period --exit-on-lock-contention --experimental-allocatable-ignore-eviction --experimental-allowed-unsafe-sysctls --experimental-check-node-capabilities-before-mount --experimental-mounter-path --fail-cgroupv1 --fail-swap-on --feature-gates --file-check-frequency --hairpin-mode --healthz-bind-address --healthz-port --help --hostname-override --housekeeping-interval --http-check-frequency --image-credential-provider-bin-dir --image-credential-provider-config --image-gc-high-threshold --image-gc-low-threshold --image-service-endpoint --iptables-drop-bit --iptables-masquerade-bit --keep-terminated-pod-volumes --kernel-memcg-notification --kube-api-burst --kube-api-content-type --kube-api-qps --kube-reserved --kube-reserved-cgroup --kubeconfig --kubelet-cgroups --local-storage-capacity-isolation --localstorage-capacity-isolation --lock-file --log-backtrace-at --log-dir --log-file --log-file-max-size --log-flush-frequency --log-flush-frequency-enabled --log-json-info-buffer-size --log-json-split-stream --log-text-info-buffer-size --log-text-split-stream --logging-format --logtostderr --make-iptables-util-chains --manifest-url --manifest-url-header --max-open-files --max-pods --maximum-dead-containers --maximum-dead-containers-per-container --memory-manager-policy --minimum-container-ttl-duration --minimum-image-ttl-duration --node-ip --node-labels --node-status-max-images --node-status-report-frequency --node-status-update-frequency --one-output --oom-score-adj --pod-cidr --pod-infra-container-image --pod-manifest-path --pod-max-pids --pods-per-core --port --protect-kernel-defaults --provider-id --qos-reserved --read-only-port --register-node --register-schedulable --register-with-taints --registry-burst --registry-qps --reserved-cpus --reserved-memory --resolv-conf --root-dir --rotate-certificates --rotate-server-certificates --runonce --runtime-cgroups --runtime-request-timeout --seccomp-default --seccomp-profile-root --serialize-image-pulls --skip-headers --skip-log-headers --stderrthreshold --streaming-connection-idle-timeout --sync-frequency --system-cgroups --system-reserved --system-reserved-cgroup --tls-cert-file --tls-cipher-suites --tls-min-version --tls-private-key-file --topology-manager-policy --topology-manager-policy-options --topology-manager-scope --v --version --vmodule --volume-plugin-dir --volume-stats-agg-period --windows-priorityclass --windows-service" -- "$cur"))
 }
 
+# Completes the command that starts at word start: its first word only as a
+# program (swnuma executes it, so a keyword, builtin, function or alias that
+# is not also a program is none), its arguments as bash would on their own.
+_swnuma_command()
+{
+    local start=$1 word
+    if ((start < cword)); then
+        COMP_WORDS=("${words[@]}")
+        COMP_CWORD=$cword
+        _command_offset "$start"
+        return
+    fi
+    if [[ $cur == */* ]]; then
+        _filedir
+        return
+    fi
+    local -A skip=()
+    while IFS= read -r word; do
+        type -P -- "$word" > /dev/null || skip[$word]=1
+    done < <(compgen -k; compgen -b; compgen -A function; compgen -a)
+    COMPREPLY=()
+    while IFS= read -r word; do
+        [[ -n ${skip[$word]-} ]] || COMPREPLY+=("$word")
+    done < <(compgen -c -- "$cur" | LC_ALL=C sort -u)
+}
+
 # Completes a value of the given kind. value is the text typed so far and
 # prefix what comes before it in the word (an attached short option: -m).
 _swnuma_value()
@@ -255,10 +281,7 @@ _swnuma()
         return
     fi
     if [[ -n $start ]]; then
-        # The command: complete it and its arguments as bash would on their own.
-        COMP_WORDS=("${words[@]}")
-        COMP_CWORD=$cword
-        _command_offset "$start"
+        _swnuma_command "$start"
         return
     fi
     if [[ -n $expect && ($expect != optional-* || $cur != -?*) ]]; then
@@ -293,9 +316,7 @@ _swnuma()
             ;;
         *)
             # The first word that is not an option is the command.
-            COMP_WORDS=("${words[@]}")
-            COMP_CWORD=$cword
-            _command_offset "$cword"
+            _swnuma_command "$cword"
             ;;
     esac
 } &&

@@ -147,6 +147,28 @@ offers "swnuma -Hs --j" --json
 offers "swnuma --version "
 offers "swnuma --help "
 
+# excludes LINE WORD...: none of these words is offered.
+excludes() {
+    local line=$1 word
+    shift
+    complete_line "$line"
+    for word in "$@"; do
+        if [[ " ${COMPREPLY[*]} " == *" $word "* ]]; then
+            failed=$((failed + 1))
+            echo "not ok: '$line' offers '$word'"
+            return
+        fi
+    done
+    passed=$((passed + 1))
+}
+# swnuma executes the command: keywords, functions and builtins that are not
+# programs are not offered for it.
+excludes "swnuma -m 0 " if then else while '[[' _swnuma alias
+excludes "swnuma -- " if then _swnuma
+excludes "swnuma --root $fixture -H -- " if fi
+includes "swnuma -m 0 -- ech" echo
+includes "swnuma -m 0 -- ./Tests/Insta" ./Tests/Install
+
 # The command and its arguments.
 includes "swnuma ech" echo
 includes "swnuma -- ech" echo

@@ -146,6 +146,16 @@ fish_includes() {
         echo "not ok fish: '$1' does not offer '$2'"
     fi
 }
+# swnuma executes the command: no keywords, builtins or functions for it.
+got=$(PATH="$bin_dir:$PATH" XDG_CONFIG_HOME=$work/config fish -c "source completions/swnuma.fish; complete -C 'swnuma -m 0 '" 2>&1 | cut -f1)
+for word in if while begin __swnuma_scan; do
+    if printf '%s\n' "$got" | grep -qxF -- "$word"; then
+        failed=$((failed + 1))
+        echo "not ok fish: 'swnuma -m 0 ' offers '$word'"
+    else
+        passed=$((passed + 1))
+    fi
+done
 # --process: the ids and names of the processes under the --root's proc/.
 snapshot=$work/snapshot
 mkdir -p "$snapshot/proc/4242" "$snapshot/proc/17" "$snapshot/proc/sys"

@@ -68,6 +68,32 @@ package enum BashCompletion {
 
             \#(kubeletFunction)
 
+            # Completes the command that starts at word start: its first word only as a
+            # program (swnuma executes it, so a keyword, builtin, function or alias that
+            # is not also a program is none), its arguments as bash would on their own.
+            _swnuma_command()
+            {
+                local start=$1 word
+                if ((start < cword)); then
+                    COMP_WORDS=("${words[@]}")
+                    COMP_CWORD=$cword
+                    _command_offset "$start"
+                    return
+                fi
+                if [[ $cur == */* ]]; then
+                    _filedir
+                    return
+                fi
+                local -A skip=()
+                while IFS= read -r word; do
+                    type -P -- "$word" > /dev/null || skip[$word]=1
+                done < <(compgen -k; compgen -b; compgen -A function; compgen -a)
+                COMPREPLY=()
+                while IFS= read -r word; do
+                    [[ -n ${skip[$word]-} ]] || COMPREPLY+=("$word")
+                done < <(compgen -c -- "$cur" | LC_ALL=C sort -u)
+            }
+
             # Completes a value of the given kind. value is the text typed so far and
             # prefix what comes before it in the word (an attached short option: -m).
             _swnuma_value()
@@ -169,10 +195,7 @@ package enum BashCompletion {
                     return
                 fi
                 if [[ -n $start ]]; then
-                    # The command: complete it and its arguments as bash would on their own.
-                    COMP_WORDS=("${words[@]}")
-                    COMP_CWORD=$cword
-                    _command_offset "$start"
+                    _swnuma_command "$start"
                     return
                 fi
                 if [[ -n $expect && ($expect != optional-* || $cur != -?*) ]]; then
@@ -207,9 +230,7 @@ package enum BashCompletion {
                         ;;
                     *)
                         # The first word that is not an option is the command.
-                        COMP_WORDS=("${words[@]}")
-                        COMP_CWORD=$cword
-                        _command_offset "$cword"
+                        _swnuma_command "$cword"
                         ;;
                 esac
             } &&

@@ -145,10 +145,19 @@ package enum FishCompletion {
             end
 
             # Completes the command and its arguments as fish would on their own.
+            # Its first word only as a program: swnuma executes it, so a keyword,
+            # builtin or function that is not also a program is none.
             function __swnuma_complete_command
                 set -l state (__swnuma_scan)
                 set -e state[1..2]
-                __fish_complete_subcommand --commandline $state (commandline -ct)
+                if set -q state[1]
+                    __fish_complete_subcommand --commandline $state (commandline -ct)
+                    return
+                end
+                for line in (__fish_complete_subcommand --commandline (commandline -ct))
+                    set -l word (string split -m 1 \t -- $line)[1]
+                    string match -q -- '*/*' $word; or command -sq -- $word; and printf '%s\n' $line
+                end
             end
 
             \#(idsFunction)
