@@ -147,11 +147,12 @@ fish_includes() {
     fi
 }
 # swnuma executes the command: no keywords, builtins or functions for it.
-got=$(PATH="$bin_dir:$PATH" XDG_CONFIG_HOME=$work/config fish -c "source completions/swnuma.fish; complete -C 'swnuma -m 0 '" 2>&1 | cut -f1)
-for word in if while begin __swnuma_scan; do
-    if printf '%s\n' "$got" | grep -qxF -- "$word"; then
+for word in while begin __swnuma_scan fish_add_path; do
+    line="swnuma -m 0 ${word%?}"
+    if PATH="$bin_dir:$PATH" XDG_CONFIG_HOME=$work/config fish -c "source completions/swnuma.fish; complete -C '$line'" 2>&1 |
+        cut -f1 | grep -qxF -- "$word"; then
         failed=$((failed + 1))
-        echo "not ok fish: 'swnuma -m 0 ' offers '$word'"
+        echo "not ok fish: '$line' offers '$word'"
     else
         passed=$((passed + 1))
     fi
