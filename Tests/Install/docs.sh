@@ -66,7 +66,10 @@ MANPAGER=cat MANWIDTH=1000 man -l man/swnuma.8 2> /dev/null | col -b > "$work/ma
 for text in 'node(N).free' 'node(N).size' 'node(N).cpus' 'node(N).distance(M)' 'hugepages(SIZE).free' \
     'node(N).hugepages(SIZE).free' '>=, >, <=, <, == and !=' 'K, M, G or T' '1.5G' 'schema_version' \
     'free_bytes' 'share/swnuma/schema/' "jq '.nodes[] | select(.id == 1) | .memory.free_bytes'" 'require.schema.json' \
-    '--all comes before the <nodes> and <cpus> it widens' '--length, --offset, --shmmode and --huge come before --shm or --file'; do
+    '--all comes before the <nodes> and <cpus> it widens' '--length, --offset, --shmmode and --huge come before --shm or --file' \
+    '--process pid|name --json' 'shared_bytes' 'outside_policy_shared_bytes' 'memory_kind' 'node_from' 'nodes(KIND)' \
+    'tiers>=2' 'node(N).tier' '1 MiB for a kubelet configuration file' '4 MiB for a memory manager checkpoint' \
+    '16 MiB for pci.ids' 'real and effective uid 0' 'owned by root'; do
     contains "man page tells $text" "$work/man-wide.txt" "$text"
 done
 for text in 'node(N).free' 'node(N).distance(M)' 'hugepages(SIZE)' '<=, <, == or !=' 'K, M, G or T' \
