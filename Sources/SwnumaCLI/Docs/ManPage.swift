@@ -7,7 +7,7 @@ internal import NUMA
 package enum ManPage {
     /// The date on the page. Fixed so that the output is the same on every run;
     /// bump it when the page's text changes.
-    package static let date = "December 1, 2026"
+    package static let date = "December 6, 2026"
 
     /// Features the option table lists that this build accepts but does not
     /// carry out yet. Drop a line when its feature lands.
