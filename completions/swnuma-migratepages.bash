@@ -6,6 +6,7 @@
 _swnuma_ids()
 {
     local kind=$1 prog=${words[0]%-migratepages} line list item n
+    prog=${prog%-numastat}
     ids=()
     [[ $prog == "~"* ]] && prog=$HOME${prog#"~"}
     type -P -- "$prog" > /dev/null 2>&1 || prog=swnuma
@@ -26,21 +27,31 @@ _swnuma_ids()
     done < <("$prog" ${root:+--root "$root"} -H 2> /dev/null)
 }
 
-# Offers the node ids swnuma sees, as the item after the last comma, ! or +
-# of the word, leaving out those already in the list.
-_swnuma_migratepages_nodes()
+# Offers the ids of kind (nodes, node, nodeset or cpus) as the item after the
+# last comma, ! or + of value, each after prefix, leaving out the ids
+# already in the list; at the start of a list, the keywords of the kind.
+_swnuma_list()
 {
-    local lead seen n
-    local -a ids=()
-    _swnuma_ids nodes
-    lead=${cur%"${cur##*[,!+]}"}
-    seen=" ${lead//[,!+]/ } "
-    local -a offer=()
+    local kind=$1 value=$2 prefix=$3 lead item n seen=" "
+    local -a ids=() offer=()
+    _swnuma_ids "$kind"
+    lead=${value%"${value##*[,!+]}"}
+    for item in ${lead//[,!+]/ }; do
+        if [[ $item =~ ^([0-9]+)-([0-9]+)$ ]]; then
+            for ((n = BASH_REMATCH[1]; n <= BASH_REMATCH[2]; n++)); do seen+="$n "; done
+        else
+            seen+="$item "
+        fi
+    done
     for n in "${ids[@]}"; do
         [[ $seen == *" $n "* ]] || offer+=("$n")
     done
-    [[ -n $lead ]] || offer+=(all)
-    COMPREPLY=($(compgen -P "$lead" -W "${offer[*]}" -- "${cur#"$lead"}"))
+    # all and same start a list; a single node (--preferred) takes neither.
+    if [[ -z $lead && $kind != node ]]; then
+        offer+=(all)
+        [[ $kind == nodes ]] && offer+=(same)
+    fi
+    COMPREPLY=($(compgen -P "$prefix$lead" -W "${offer[*]}" -- "${value#"$lead"}"))
 }
 
 _swnuma_migratepages()
@@ -57,7 +68,7 @@ _swnuma_migratepages()
     done
     case $count in
         0) _pids ;;
-        1 | 2) _swnuma_migratepages_nodes ;;
+        1 | 2) _swnuma_list nodeset "$cur" "" ;;
     esac
 } &&
     complete -F _swnuma_migratepages swnuma-migratepages

@@ -10,30 +10,52 @@ function __swnuma_migratepages_position
     echo $count
 end
 
-# The node ids swnuma sees, as the item after the last comma, ! or + of
-# the word, leaving out those already in the list.
-function __swnuma_migratepages_nodes
-    set -l prog (string replace -r -- '-migratepages$' '' (commandline -opc)[1])
+# Prints the node ids (nodes, node, nodeset) or CPU ids (cpus) swnuma sees
+# under the root given, as the item after the last comma, ! or + of the word
+# being completed.
+function __swnuma_ids -a kind root
+    set -l prog (string replace -r -- '-(migratepages|numastat)$' '' (commandline -opc)[1])
     command -sq -- $prog; or set prog swnuma
     set -l ids
-    for line in ($prog -H 2>/dev/null)
-        if string match -q 'available: *(*)' -- $line
-            for item in (string split , -- (string replace -r '^.*\((.*)\)$' '$1' -- $line))
+    for line in ($prog (test -n "$root"; and printf '%s\n' --root $root) -H 2>/dev/null)
+        if test $kind = cpus
+            if string match -q 'node * cpus:*' -- $line
+                set -a ids (string split ' ' -n -- (string replace -r '^.*cpus:' '' -- $line))
+            end
+        else if string match -q 'available: *(*)' -- $line
+            set -l list (string replace -r '^.*\((.*)\)$' '$1' -- $line)
+            for item in (string split , -- $list)
                 set -l bounds (string split - -- $item)
                 set -a ids (seq $bounds[1] $bounds[-1])
             end
         end
     end
-    set -l lead (string match -r '^.*[,!+]' -- (commandline -ct))
-    set -l seen (string split -n , -- (string replace -a -r '[!+]' '' -- $lead))
-    for id in $ids
-        contains -- $id $seen; or printf "$lead%s\tnode\n" $id
+    set -l value (string replace -r '^--[^=]*=' '' -- (commandline -ct))
+    set -l lead (string match -r '^.*[,!+]' -- $value)
+    # The ids already in the list are not offered again.
+    set -l seen
+    for item in (string split -n , -- (string replace -a -r '[!+]' '' -- $lead))
+        set -l bounds (string split - -- $item)
+        if string match -qr '^[0-9]+$' -- $bounds[1]; and string match -qr '^[0-9]+$' -- $bounds[-1]
+            set -a seen (seq $bounds[1] $bounds[-1])
+        else
+            set -a seen $item
+        end
     end
-    test -n "$lead"; or printf '%s\tkeyword\n' all
+    set -l noun node
+    test $kind = cpus; and set noun CPU
+    for id in $ids
+        contains -- $id $seen; or printf "$lead%s\t$noun\n" $id
+    end
+    # all and same start a list; a single node (--preferred) takes neither.
+    if test -z "$lead" -a $kind != node
+        printf '%s\tkeyword\n' all
+        test $kind = nodes; and printf '%s\tkeyword\n' same
+    end
 end
 
 complete -c swnuma-migratepages -f
 complete -c swnuma-migratepages -n 'test (__swnuma_migratepages_position) -eq 0' -a '(__fish_complete_pids)'
-complete -c swnuma-migratepages -n 'contains -- (__swnuma_migratepages_position) 1 2' -a '(__swnuma_migratepages_nodes)'
+complete -c swnuma-migratepages -n 'contains -- (__swnuma_migratepages_position) 1 2' -a '(__swnuma_ids nodeset)'
 complete -c swnuma-migratepages -s h -l help -d 'print this help'
 complete -c swnuma-migratepages -s V -l version -d 'print the version'

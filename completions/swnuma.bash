@@ -10,14 +10,14 @@ _swnuma_long()
 {
     local name=$1 entry
     long= kind=
-    for entry in root:root json:none interleave:nodes weighted-interleave:nodes preferred:node preferred-many:nodes membind:nodes localalloc:none balancing:none cpunodebind:nodes cpubind:nodes physcpubind:cpus all:none hardware:none cpu-compress:none show:none version:none help:none shm:path file:path length:size offset:size shmmode:mode shmid:number huge:none strict:none touch:none dump:none dump-nodes:none verify:none devices:none require:expression process:number draw:path nfd-features:none label:expression expiry:number output:path kubelet-check:none kubelet-suggest:none kubelet-state:none; do
+    for entry in root:root json:none interleave:nodes weighted-interleave:nodes preferred:node preferred-many:nodes membind:nodes localalloc:none balancing:none cpunodebind:nodes cpubind:nodes physcpubind:cpus all:none hardware:none cpu-compress:none show:none version:none help:none shm:path file:path length:size offset:size shmmode:mode shmid:number huge:none strict:none touch:none dump:none dump-nodes:none verify:none devices:none require:expression process:process draw:optional-path nfd-features:none label:expression expiry:number output:path kubelet-check:rest-kubelet-arguments kubelet-suggest:rest-kubelet-arguments kubelet-state:rest-path; do
         if [[ ${entry%:*} == "$name" ]]; then
             long=${entry%:*} kind=${entry#*:}
             return
         fi
     done
     [[ -n $name ]] || return
-    for entry in root:root json:none interleave:nodes weighted-interleave:nodes preferred:node preferred-many:nodes membind:nodes localalloc:none balancing:none cpunodebind:nodes cpubind:nodes physcpubind:cpus all:none hardware:none cpu-compress:none show:none version:none help:none shm:path file:path length:size offset:size shmmode:mode shmid:number huge:none strict:none touch:none dump:none dump-nodes:none verify:none devices:none require:expression process:number draw:path nfd-features:none label:expression expiry:number output:path kubelet-check:none kubelet-suggest:none kubelet-state:none; do
+    for entry in root:root json:none interleave:nodes weighted-interleave:nodes preferred:node preferred-many:nodes membind:nodes localalloc:none balancing:none cpunodebind:nodes cpubind:nodes physcpubind:cpus all:none hardware:none cpu-compress:none show:none version:none help:none shm:path file:path length:size offset:size shmmode:mode shmid:number huge:none strict:none touch:none dump:none dump-nodes:none verify:none devices:none require:expression process:process draw:optional-path nfd-features:none label:expression expiry:number output:path kubelet-check:rest-kubelet-arguments kubelet-suggest:rest-kubelet-arguments kubelet-state:rest-path; do
         if [[ ${entry%:*} == "$name"* ]]; then
             if [[ -n $long ]]; then
                 long= kind=
@@ -48,7 +48,8 @@ _swnuma_short()
 # system swnuma sees under root.
 _swnuma_ids()
 {
-    local kind=$1 prog=${words[0]} line list item n
+    local kind=$1 prog=${words[0]%-migratepages} line list item n
+    prog=${prog%-numastat}
     ids=()
     [[ $prog == "~"* ]] && prog=$HOME${prog#"~"}
     type -P -- "$prog" > /dev/null 2>&1 || prog=swnuma
@@ -69,40 +70,139 @@ _swnuma_ids()
     done < <("$prog" ${root:+--root "$root"} -H 2> /dev/null)
 }
 
+# Offers the ids of kind (nodes, node, nodeset or cpus) as the item after the
+# last comma, ! or + of value, each after prefix, leaving out the ids
+# already in the list; at the start of a list, the keywords of the kind.
+_swnuma_list()
+{
+    local kind=$1 value=$2 prefix=$3 lead item n seen=" "
+    local -a ids=() offer=()
+    _swnuma_ids "$kind"
+    lead=${value%"${value##*[,!+]}"}
+    for item in ${lead//[,!+]/ }; do
+        if [[ $item =~ ^([0-9]+)-([0-9]+)$ ]]; then
+            for ((n = BASH_REMATCH[1]; n <= BASH_REMATCH[2]; n++)); do seen+="$n "; done
+        else
+            seen+="$item "
+        fi
+    done
+    for n in "${ids[@]}"; do
+        [[ $seen == *" $n "* ]] || offer+=("$n")
+    done
+    # all and same start a list; a single node (--preferred) takes neither.
+    if [[ -z $lead && $kind != node ]]; then
+        offer+=(all)
+        [[ $kind == nodes ]] && offer+=(same)
+    fi
+    COMPREPLY=($(compgen -P "$prefix$lead" -W "${offer[*]}" -- "${value#"$lead"}"))
+}
+
+# Offers the ids and names (comm) of the processes under root's proc/, or
+# this machine's, that start with value, each after prefix.
+_swnuma_processes()
+{
+    local value=$1 prefix=$2 dir=/proc entry name word
+    [[ -n ${root-} ]] && dir=$root/proc
+    local -A seen=()
+    COMPREPLY=()
+    for entry in "$dir"/[0-9]*; do
+        [[ -d $entry ]] || continue
+        name=
+        read -r name < "$entry/comm"
+        for word in "${entry##*/}" "$name"; do
+            [[ -n $word && $word == "$value"* && -z ${seen[$word]-} ]] || continue
+            seen[$word]=1
+            COMPREPLY+=("$prefix$word")
+        done
+    done 2> /dev/null
+}
+
+# Completes the words from start on, which belong to the option before them:
+# the kubelet's flags and --config's file (kind kubelet-arguments), or
+# one file (kind path).
+_swnuma_rest()
+{
+    local kind=$1 start=$2 i word expect=
+    if [[ $kind == path ]]; then
+        ((start == cword)) && _filedir
+        return
+    fi
+    # The kubelet's flags that take a value, in the next word unless given with =.
+    local valued=" address allowed-unsafe-sysctls authentication-token-webhook-cache-ttl authorization-mode authorization-webhook-cache-authorized-ttl authorization-webhook-cache-unauthorized-ttl azure-container-registry-config bootstrap-kubeconfig cert-dir cgroup-driver cgroup-root client-ca-file cloud-config cloud-provider cloud-provider-gce-l7lb-src-cidrs cloud-provider-gce-lb-src-cidrs cluster-dns cluster-domain config config-dir container-log-max-files container-log-max-size container-runtime container-runtime-endpoint cpu-cfs-quota-period cpu-manager-policy cpu-manager-policy-options cpu-manager-reconcile-period dynamic-config-dir enforce-node-allocatable event-burst event-qps eviction-hard eviction-max-pod-grace-period eviction-minimum-reclaim eviction-pressure-transition-period eviction-soft eviction-soft-grace-period experimental-allowed-unsafe-sysctls experimental-mounter-path feature-gates file-check-frequency hairpin-mode healthz-bind-address healthz-port hostname-override housekeeping-interval http-check-frequency image-credential-provider-bin-dir image-credential-provider-config image-gc-high-threshold image-gc-low-threshold image-service-endpoint iptables-drop-bit iptables-masquerade-bit kube-api-burst kube-api-content-type kube-api-qps kube-reserved kube-reserved-cgroup kubeconfig kubelet-cgroups lock-file log-backtrace-at log-dir log-file log-file-max-size log-flush-frequency log-json-info-buffer-size log-text-info-buffer-size logging-format manifest-url manifest-url-header max-open-files max-pods maximum-dead-containers maximum-dead-containers-per-container memory-manager-policy minimum-container-ttl-duration minimum-image-ttl-duration node-ip node-labels node-status-max-images node-status-report-frequency node-status-update-frequency oom-score-adj pod-cidr pod-infra-container-image pod-manifest-path pod-max-pids pods-per-core port provider-id qos-reserved read-only-port register-with-taints registry-burst registry-qps reserved-cpus reserved-memory resolv-conf root-dir runtime-cgroups runtime-request-timeout seccomp-profile-root stderrthreshold streaming-connection-idle-timeout sync-frequency system-cgroups system-reserved system-reserved-cgroup tls-cert-file tls-cipher-suites tls-min-version tls-private-key-file topology-manager-policy topology-manager-policy-options topology-manager-scope v vmodule volume-plugin-dir volume-stats-agg-period windows-priorityclass "
+    for ((i = start; i < cword; i++)); do
+        word=${words[i]}
+        if [[ -n $expect ]]; then
+            expect=
+        elif [[ $word == --* && $word != *=* ]]; then
+            word=${word#--}
+            word=${word//_/-}
+            [[ $valued == *" $word "* ]] && expect=$word
+        elif [[ $word == -v ]]; then
+            expect=v
+        fi
+    done
+    if [[ $split == true ]]; then
+        # --flag=value: a file for --config.
+        word=${prev#--}
+        [[ ${word//_/-} == config ]] && _filedir
+        return
+    fi
+    if [[ -n $expect ]]; then
+        [[ $expect == config ]] && _filedir
+        return
+    fi
+    COMPREPLY=($(compgen -W "--add-dir-header --address --allow-privileged --allowed-unsafe-sysctls --alsologtostderr --anonymous-auth --authentication-token-webhook --authentication-token-webhook-cache-ttl --authorization-mode --authorization-webhook-cache-authorized-ttl --authorization-webhook-cache-unauthorized-ttl --azure-container-registry-config --bootstrap-kubeconfig --cert-dir --cgroup-driver --cgroup-root --cgroups-per-qos --client-ca-file --cloud-config --cloud-provider --cloud-provider-gce-l7lb-src-cidrs --cloud-provider-gce-lb-src-cidrs --cluster-dns --cluster-domain --config --config-dir --container-log-max-files --container-log-max-size --container-runtime --container-runtime-endpoint --containerized --contention-profiling --cpu-cfs-quota --cpu-cfs-quota-period --cpu-manager-policy --cpu-manager-policy-options --cpu-manager-reconcile-period --docker-only --dynamic-config-dir --enable-cadvisor-json-endpoints --enable-controller-attach-detach --enable-debugging-handlers --enable-load-reader --enable-server --enforce-node-allocatable --event-burst --event-qps --eviction-hard --eviction-max-pod-grace-period --eviction-minimum-reclaim --eviction-pressure-transition-period --eviction-soft --eviction-soft-grace-period --exit-on-lock-contention --experimental-allocatable-ignore-eviction --experimental-allowed-unsafe-sysctls --experimental-check-node-capabilities-before-mount --experimental-mounter-path --fail-cgroupv1 --fail-swap-on --feature-gates --file-check-frequency --hairpin-mode --healthz-bind-address --healthz-port --help --hostname-override --housekeeping-interval --http-check-frequency --image-credential-provider-bin-dir --image-credential-provider-config --image-gc-high-threshold --image-gc-low-threshold --image-service-endpoint --iptables-drop-bit --iptables-masquerade-bit --keep-terminated-pod-volumes --kernel-memcg-notification --kube-api-burst --kube-api-content-type --kube-api-qps --kube-reserved --kube-reserved-cgroup --kubeconfig --kubelet-cgroups --local-storage-capacity-isolation --localstorage-capacity-isolation --lock-file --log-backtrace-at --log-dir --log-file --log-file-max-size --log-flush-frequency --log-flush-frequency-enabled --log-json-info-buffer-size --log-json-split-stream --log-text-info-buffer-size --log-text-split-stream --logging-format --logtostderr --make-iptables-util-chains --manifest-url --manifest-url-header --max-open-files --max-pods --maximum-dead-containers --maximum-dead-containers-per-container --memory-manager-policy --minimum-container-ttl-duration --minimum-image-ttl-duration --node-ip --node-labels --node-status-max-images --node-status-report-frequency --node-status-update-frequency --one-output --oom-score-adj --pod-cidr --pod-infra-container-image --pod-manifest-path --pod-max-pids --pods-per-core --port --protect-kernel-defaults --provider-id --qos-reserved --read-only-port --register-node --register-schedulable --register-with-taints --registry-burst --registry-qps --reserved-cpus --reserved-memory --resolv-conf --root-dir --rotate-certificates --rotate-server-certificates --runonce --runtime-cgroups --runtime-request-timeout --seccomp-default --seccomp-profile-root --serialize-image-pulls --skip-headers --skip-log-headers --stderrthreshold --streaming-connection-idle-timeout --sync-frequency --system-cgroups --system-reserved --system-reserved-cgroup --tls-cert-file --tls-cipher-suites --tls-min-version --tls-private-key-file --topology-manager-policy --topology-manager-policy-options --topology-manager-scope --v --version --vmodule --volume-plugin-dir --volume-stats-agg-period --windows-priorityclass --windows-service" -- "$cur"))
+}
+
+# Completes the command that starts at word start: its first word only as a
+# program (swnuma executes it, so a keyword, builtin, function or alias that
+# is not also a program is none), its arguments as bash would on their own.
+_swnuma_command()
+{
+    local start=$1 word
+    if ((start < cword)); then
+        COMP_WORDS=("${words[@]}")
+        COMP_CWORD=$cword
+        _command_offset "$start"
+        return
+    fi
+    if [[ $cur == */* ]]; then
+        _filedir
+        return
+    fi
+    local -A skip=()
+    while IFS= read -r word; do
+        type -P -- "$word" > /dev/null || skip[$word]=1
+    done < <(compgen -k; compgen -b; compgen -A function; compgen -a)
+    COMPREPLY=()
+    while IFS= read -r word; do
+        [[ -n ${skip[$word]-} ]] || COMPREPLY+=("$word")
+    done < <(compgen -c -- "$cur" | LC_ALL=C sort -u)
+}
+
 # Completes a value of the given kind. value is the text typed so far and
 # prefix what comes before it in the word (an attached short option: -m).
 _swnuma_value()
 {
-    local kind=$1 value=$2 prefix=$3 lead ids item n seen=" "
-    local -a offer=()
+    local kind=$1 value=$2 prefix=$3
     case $kind in
         nodes | node | cpus)
-            _swnuma_ids "$kind"
-            # Lists: complete the item after the last comma, ! or +,
-            # leaving out the ids already in the list.
-            lead=${value%"${value##*[,!+]}"}
-            for item in ${lead//[,!+]/ }; do
-                if [[ $item =~ ^([0-9]+)-([0-9]+)$ ]]; then
-                    for ((n = BASH_REMATCH[1]; n <= BASH_REMATCH[2]; n++)); do seen+="$n "; done
-                else
-                    seen+="$item "
-                fi
-            done
-            for n in "${ids[@]}"; do
-                [[ $seen == *" $n "* ]] || offer+=("$n")
-            done
-            # all and same start a list; a single node (--preferred) takes neither.
-            if [[ -z $lead && $kind != node ]]; then
-                offer+=(all)
-                [[ $kind == cpus ]] || offer+=(same)
-            fi
-            COMPREPLY=($(compgen -P "$prefix$lead" -W "${offer[*]}" -- "${value#"$lead"}"))
+            _swnuma_list "$kind" "$value" "$prefix"
             ;;
-        path)
+        path | rest-path)
             [[ -z $prefix ]] && _filedir
+            ;;
+        optional-path)
+            # The word after the option is its value only when it is - or an
+            # .svg file name (anything else is read as if it were not there).
+            _filedir svg
+            [[ - == "$value"* ]] && COMPREPLY+=(-)
             ;;
         directory | root)
             [[ -z $prefix ]] && _filedir -d
+            ;;
+        process)
+            _swnuma_processes "$value" "$prefix"
             ;;
     esac
 }
@@ -118,13 +218,17 @@ _swnuma()
     local shorts="-i -w -p -P -m -l -b -N -c -C -a -H -s -h -S -f -L -o -M -I -u -t -T -d -D -V"
     # Options after which swnuma reads nothing more.
     local terminal=" show version help -s -h "
-    local i j word name long kind root= expect= start=
+    local i j word name long kind root= expect= start= rest=
     for ((i = 1; i < cword; i++)); do
         word=${words[i]}
         if [[ -n $expect ]]; then
-            [[ $expect == root ]] && root=$word
+            # An optional value is only - or an .svg file name, as swnuma reads it.
+            if [[ $expect != optional-* || $word == - || ${word,,} == *.svg ]]; then
+                [[ $expect == root ]] && root=$word
+                expect=
+                continue
+            fi
             expect=
-            continue
         fi
         case $word in
             --)
@@ -138,6 +242,12 @@ _swnuma()
                     # Only swnuma's --json is read after --show.
                     [[ $long == show ]] && COMPREPLY=($(compgen -W "--json" -- "$cur"))
                     return
+                fi
+                if [[ $kind == rest-* ]]; then
+                    # Every word after it is the option's own (a kubelet's flags, a file).
+                    rest=$kind start=$((i + 1))
+                    [[ $word == *=* ]] && start=$i
+                    break
                 fi
                 if [[ $word == *=* ]]; then
                     [[ $long == root ]] && root=${word#*=}
@@ -166,14 +276,15 @@ _swnuma()
     done
     [[ $root == "~"* ]] && root=$HOME${root#"~"}
 
-    if [[ -n $start ]]; then
-        # The command: complete it and its arguments as bash would on their own.
-        COMP_WORDS=("${words[@]}")
-        COMP_CWORD=$cword
-        _command_offset "$start"
+    if [[ -n $rest ]]; then
+        _swnuma_rest "${rest#rest-}" "$start"
         return
     fi
-    if [[ -n $expect ]]; then
+    if [[ -n $start ]]; then
+        _swnuma_command "$start"
+        return
+    fi
+    if [[ -n $expect && ($expect != optional-* || $cur != -?*) ]]; then
         _swnuma_value "$expect" "$cur" ""
         return
     fi
@@ -205,9 +316,7 @@ _swnuma()
             ;;
         *)
             # The first word that is not an option is the command.
-            COMP_WORDS=("${words[@]}")
-            COMP_CWORD=$cword
-            _command_offset "$cword"
+            _swnuma_command "$cword"
             ;;
     esac
 } &&

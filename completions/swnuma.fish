@@ -6,7 +6,7 @@
 # Prints the long option a name without dashes names (in full, or a prefix
 # naming one option, as swnuma accepts), then its value's kind.
 function __swnuma_long -a name
-    set -l entries root:root json:none interleave:nodes weighted-interleave:nodes preferred:node preferred-many:nodes membind:nodes localalloc:none balancing:none cpunodebind:nodes cpubind:nodes physcpubind:cpus all:none hardware:none cpu-compress:none show:none version:none help:none shm:path file:path length:size offset:size shmmode:mode shmid:number huge:none strict:none touch:none dump:none dump-nodes:none verify:none devices:none require:expression process:number draw:path nfd-features:none label:expression expiry:number output:path kubelet-check:none kubelet-suggest:none kubelet-state:none
+    set -l entries root:root json:none interleave:nodes weighted-interleave:nodes preferred:node preferred-many:nodes membind:nodes localalloc:none balancing:none cpunodebind:nodes cpubind:nodes physcpubind:cpus all:none hardware:none cpu-compress:none show:none version:none help:none shm:path file:path length:size offset:size shmmode:mode shmid:number huge:none strict:none touch:none dump:none dump-nodes:none verify:none devices:none require:expression process:process draw:optional-path nfd-features:none label:expression expiry:number output:path kubelet-check:rest-kubelet-arguments kubelet-suggest:rest-kubelet-arguments kubelet-state:rest-path
     set -l found
     for entry in $entries
         set -l parts (string split -m 1 : -- $entry)
@@ -47,8 +47,9 @@ end
 # Reads the words before the cursor as swnuma does. Prints the --root given
 # (an empty line for none), then the state: "options" (still in swnuma's
 # options), "value" and the kind of the option value that comes next,
-# "command" and the command's words, or "done" (after an option that ends
-# what swnuma reads); one per line.
+# "command" and the command's words, "rest", the kind and the words of
+# an option that takes every word after it (--kubelet-check), or "done"
+# (after an option that ends what swnuma reads); one per line.
 function __swnuma_scan
     set -l tokens (commandline -opc)
     set -e tokens[1]
@@ -59,9 +60,13 @@ function __swnuma_scan
         set -l word $tokens[1]
         set -e tokens[1]
         if test -n "$expect"
-            test "$expect" = root; and set root $word
+            # An optional value is only - or an .svg file name, as swnuma reads it.
+            if not string match -q 'optional-*' -- $expect; or test "$word" = -; or string match -qi -- '*.svg' $word
+                test "$expect" = root; and set root $word
+                set expect
+                continue
+            end
             set expect
-            continue
         end
         switch $word
             case --
@@ -72,6 +77,13 @@ function __swnuma_scan
                 if contains -- "$info[1]" show version help
                     set state done
                     test "$info[1]" = show; and set state show
+                    break
+                end
+                if string match -q 'rest-*' -- "$info[2]"
+                    # Every word after it is the option's own (a kubelet's flags, a file).
+                    set state rest (string sub -s 6 -- $info[2])
+                    string match -q -- '*=*' $word; and set -a state (string replace -r '^[^=]*=' '' -- $word)
+                    set -a state $tokens
                     break
                 end
                 if string match -q -- '*=*' $word
@@ -127,17 +139,26 @@ function __swnuma_in_command
 end
 
 # Completes the command and its arguments as fish would on their own.
+# Its first word only as a program: swnuma executes it, so a keyword,
+# builtin or function that is not also a program is none.
 function __swnuma_complete_command
     set -l state (__swnuma_scan)
     set -e state[1..2]
-    __fish_complete_subcommand --commandline $state (commandline -ct)
+    if set -q state[1]
+        __fish_complete_subcommand --commandline $state (commandline -ct)
+        return
+    end
+    for line in (__fish_complete_subcommand --commandline (commandline -ct))
+        set -l word (string split -m 1 \t -- $line)[1]
+        string match -q -- '*/*' $word; or command -sq -- $word; and printf '%s\n' $line
+    end
 end
 
-# Prints the node ids (nodes, node) or CPU ids (cpus) swnuma sees, as the
-# item after the last comma, ! or + of the word being completed.
-function __swnuma_ids -a kind
-    set -l root (__swnuma_scan)[1]
-    set -l prog (commandline -opc)[1]
+# Prints the node ids (nodes, node, nodeset) or CPU ids (cpus) swnuma sees
+# under the root given, as the item after the last comma, ! or + of the word
+# being completed.
+function __swnuma_ids -a kind root
+    set -l prog (string replace -r -- '-(migratepages|numastat)$' '' (commandline -opc)[1])
     command -sq -- $prog; or set prog swnuma
     set -l ids
     for line in ($prog (test -n "$root"; and printf '%s\n' --root $root) -H 2>/dev/null)
@@ -173,7 +194,7 @@ function __swnuma_ids -a kind
     # all and same start a list; a single node (--preferred) takes neither.
     if test -z "$lead" -a $kind != node
         printf '%s\tkeyword\n' all
-        test $kind = cpus; or printf '%s\tkeyword\n' same
+        test $kind = nodes; and printf '%s\tkeyword\n' same
     end
 end
 
@@ -187,21 +208,83 @@ function __swnuma_after_show
     test (__swnuma_scan)[2] = show
 end
 
+# Prints the ids and names (comm) of the processes under the root given
+# (this machine's without one), each with a description.
+function __swnuma_processes -a root
+    set -l dir /proc
+    test -n "$root"; and set dir $root/proc
+    for entry in $dir/*
+        set -l pid (string replace -r '^.*/' '' -- $entry)
+        string match -qr '^[0-9]+$' -- $pid; or continue
+        set -l name
+        read -l name < $entry/comm 2>/dev/null
+        printf '%s\tprocess %s\n' $pid "$name"
+        test -n "$name"; and printf '%s\tprocess %s\n' $name $pid
+    end
+end
+
+# True when the word being completed belongs to an option that takes every
+# word after it.
+function __swnuma_in_rest
+    test (__swnuma_scan)[2] = rest
+end
+
+# Prints what the word being completed can be: the kubelet's flags and a
+# file after --config (kind kubelet-arguments), or one file (kind path).
+function __swnuma_rest
+    set -l state (__swnuma_scan)
+    set -l kind $state[3]
+    set -e state[1..3]
+    set -l token (commandline -ct)
+    if test "$kind" = path
+        set -q state[1]; or __fish_complete_path $token
+        return
+    end
+    set -l flags add-dir-header address allow-privileged allowed-unsafe-sysctls alsologtostderr anonymous-auth authentication-token-webhook authentication-token-webhook-cache-ttl authorization-mode authorization-webhook-cache-authorized-ttl authorization-webhook-cache-unauthorized-ttl azure-container-registry-config bootstrap-kubeconfig cert-dir cgroup-driver cgroup-root cgroups-per-qos client-ca-file cloud-config cloud-provider cloud-provider-gce-l7lb-src-cidrs cloud-provider-gce-lb-src-cidrs cluster-dns cluster-domain config config-dir container-log-max-files container-log-max-size container-runtime container-runtime-endpoint containerized contention-profiling cpu-cfs-quota cpu-cfs-quota-period cpu-manager-policy cpu-manager-policy-options cpu-manager-reconcile-period docker-only dynamic-config-dir enable-cadvisor-json-endpoints enable-controller-attach-detach enable-debugging-handlers enable-load-reader enable-server enforce-node-allocatable event-burst event-qps eviction-hard eviction-max-pod-grace-period eviction-minimum-reclaim eviction-pressure-transition-period eviction-soft eviction-soft-grace-period exit-on-lock-contention experimental-allocatable-ignore-eviction experimental-allowed-unsafe-sysctls experimental-check-node-capabilities-before-mount experimental-mounter-path fail-cgroupv1 fail-swap-on feature-gates file-check-frequency hairpin-mode healthz-bind-address healthz-port help hostname-override housekeeping-interval http-check-frequency image-credential-provider-bin-dir image-credential-provider-config image-gc-high-threshold image-gc-low-threshold image-service-endpoint iptables-drop-bit iptables-masquerade-bit keep-terminated-pod-volumes kernel-memcg-notification kube-api-burst kube-api-content-type kube-api-qps kube-reserved kube-reserved-cgroup kubeconfig kubelet-cgroups local-storage-capacity-isolation localstorage-capacity-isolation lock-file log-backtrace-at log-dir log-file log-file-max-size log-flush-frequency log-flush-frequency-enabled log-json-info-buffer-size log-json-split-stream log-text-info-buffer-size log-text-split-stream logging-format logtostderr make-iptables-util-chains manifest-url manifest-url-header max-open-files max-pods maximum-dead-containers maximum-dead-containers-per-container memory-manager-policy minimum-container-ttl-duration minimum-image-ttl-duration node-ip node-labels node-status-max-images node-status-report-frequency node-status-update-frequency one-output oom-score-adj pod-cidr pod-infra-container-image pod-manifest-path pod-max-pids pods-per-core port protect-kernel-defaults provider-id qos-reserved read-only-port register-node register-schedulable register-with-taints registry-burst registry-qps reserved-cpus reserved-memory resolv-conf root-dir rotate-certificates rotate-server-certificates runonce runtime-cgroups runtime-request-timeout seccomp-default seccomp-profile-root serialize-image-pulls skip-headers skip-log-headers stderrthreshold streaming-connection-idle-timeout sync-frequency system-cgroups system-reserved system-reserved-cgroup tls-cert-file tls-cipher-suites tls-min-version tls-private-key-file topology-manager-policy topology-manager-policy-options topology-manager-scope v version vmodule volume-plugin-dir volume-stats-agg-period windows-priorityclass windows-service
+    set -l valued address allowed-unsafe-sysctls authentication-token-webhook-cache-ttl authorization-mode authorization-webhook-cache-authorized-ttl authorization-webhook-cache-unauthorized-ttl azure-container-registry-config bootstrap-kubeconfig cert-dir cgroup-driver cgroup-root client-ca-file cloud-config cloud-provider cloud-provider-gce-l7lb-src-cidrs cloud-provider-gce-lb-src-cidrs cluster-dns cluster-domain config config-dir container-log-max-files container-log-max-size container-runtime container-runtime-endpoint cpu-cfs-quota-period cpu-manager-policy cpu-manager-policy-options cpu-manager-reconcile-period dynamic-config-dir enforce-node-allocatable event-burst event-qps eviction-hard eviction-max-pod-grace-period eviction-minimum-reclaim eviction-pressure-transition-period eviction-soft eviction-soft-grace-period experimental-allowed-unsafe-sysctls experimental-mounter-path feature-gates file-check-frequency hairpin-mode healthz-bind-address healthz-port hostname-override housekeeping-interval http-check-frequency image-credential-provider-bin-dir image-credential-provider-config image-gc-high-threshold image-gc-low-threshold image-service-endpoint iptables-drop-bit iptables-masquerade-bit kube-api-burst kube-api-content-type kube-api-qps kube-reserved kube-reserved-cgroup kubeconfig kubelet-cgroups lock-file log-backtrace-at log-dir log-file log-file-max-size log-flush-frequency log-json-info-buffer-size log-text-info-buffer-size logging-format manifest-url manifest-url-header max-open-files max-pods maximum-dead-containers maximum-dead-containers-per-container memory-manager-policy minimum-container-ttl-duration minimum-image-ttl-duration node-ip node-labels node-status-max-images node-status-report-frequency node-status-update-frequency oom-score-adj pod-cidr pod-infra-container-image pod-manifest-path pod-max-pids pods-per-core port provider-id qos-reserved read-only-port register-with-taints registry-burst registry-qps reserved-cpus reserved-memory resolv-conf root-dir runtime-cgroups runtime-request-timeout seccomp-profile-root stderrthreshold streaming-connection-idle-timeout sync-frequency system-cgroups system-reserved system-reserved-cgroup tls-cert-file tls-cipher-suites tls-min-version tls-private-key-file topology-manager-policy topology-manager-policy-options topology-manager-scope v vmodule volume-plugin-dir volume-stats-agg-period windows-priorityclass
+    set -l expect
+    for word in $state
+        if test -n "$expect"
+            set expect
+        else if string match -q -- '--*' $word; and not string match -q -- '*=*' $word
+            set -l name (string replace -a _ - -- (string sub -s 3 -- $word))
+            contains -- $name $valued; and set expect $name
+        else if test "$word" = -v
+            set expect v
+        end
+    end
+    if string match -qr -- '^--config=' $token
+        __fish_complete_path (string replace -r '^[^=]*=' '' -- $token) | string replace -r '^' -- '--config='
+    else if test -n "$expect"
+        test $expect = config; and __fish_complete_path $token
+    else
+        string join \n -- --$flags
+    end
+end
+
+# True when the word being completed is the optional value's (--draw's).
+function __swnuma_optional_value
+    set -l state (__swnuma_scan)
+    test "$state[2]" = value; and string match -q 'optional-*' -- $state[3]
+end
+
 complete -c swnuma -n __swnuma_done -f
+complete -c swnuma -n __swnuma_in_rest -f -a '(__swnuma_rest)'
+complete -c swnuma -n __swnuma_optional_value -a - -d 'standard output'
 complete -c swnuma -n __swnuma_after_show -a --json -d 'With --hardware, --show, --require, --process or --kubelet-*, print JSON'
 complete -c swnuma -n __swnuma_in_command -x -a '(__swnuma_complete_command)'
 complete -c swnuma -n __swnuma_in_options -l root -x -a '(__fish_complete_directories)' -d 'Read the topology from a snapshot folder instead of /'
 complete -c swnuma -n __swnuma_in_options -l json -d 'With --hardware, --show, --require, --process or --kubelet-*, print JSON'
-complete -c swnuma -n __swnuma_in_options -s i -l interleave -x -a '(__swnuma_ids nodes)' -d 'Interleave memory allocations across nodes'
-complete -c swnuma -n __swnuma_in_options -s w -l weighted-interleave -x -a '(__swnuma_ids nodes)' -d 'Interleave by the weights in /sys/kernel/mm/mempolicy/weighted_interleave'
-complete -c swnuma -n __swnuma_in_options -s p -l preferred -x -a '(__swnuma_ids node)' -d 'Prefer memory from one node, fall back to others'
-complete -c swnuma -n __swnuma_in_options -s P -l preferred-many -x -a '(__swnuma_ids nodes)' -d 'Prefer memory from a set of nodes, fall back to others'
-complete -c swnuma -n __swnuma_in_options -s m -l membind -x -a '(__swnuma_ids nodes)' -d 'Allocate memory only from these nodes'
+complete -c swnuma -n __swnuma_in_options -s i -l interleave -x -a '(__swnuma_ids nodes (__swnuma_scan)[1])' -d 'Interleave memory allocations across nodes'
+complete -c swnuma -n __swnuma_in_options -s w -l weighted-interleave -x -a '(__swnuma_ids nodes (__swnuma_scan)[1])' -d 'Interleave by the weights in /sys/kernel/mm/mempolicy/weighted_interleave'
+complete -c swnuma -n __swnuma_in_options -s p -l preferred -x -a '(__swnuma_ids node (__swnuma_scan)[1])' -d 'Prefer memory from one node, fall back to others'
+complete -c swnuma -n __swnuma_in_options -s P -l preferred-many -x -a '(__swnuma_ids nodes (__swnuma_scan)[1])' -d 'Prefer memory from a set of nodes, fall back to others'
+complete -c swnuma -n __swnuma_in_options -s m -l membind -x -a '(__swnuma_ids nodes (__swnuma_scan)[1])' -d 'Allocate memory only from these nodes'
 complete -c swnuma -n __swnuma_in_options -s l -l localalloc -d 'Allocate on the node of the CPU that runs the code'
 complete -c swnuma -n __swnuma_in_options -s b -l balancing -d 'With --membind, let NUMA balancing move pages within the set'
-complete -c swnuma -n __swnuma_in_options -s N -l cpunodebind -x -a '(__swnuma_ids nodes)' -d 'Run only on the CPUs of these nodes'
-complete -c swnuma -n __swnuma_in_options -s c -l cpubind -x -a '(__swnuma_ids nodes)' -d 'Old name of --cpunodebind'
-complete -c swnuma -n __swnuma_in_options -s C -l physcpubind -x -a '(__swnuma_ids cpus)' -d 'Run only on these CPUs'
+complete -c swnuma -n __swnuma_in_options -s N -l cpunodebind -x -a '(__swnuma_ids nodes (__swnuma_scan)[1])' -d 'Run only on the CPUs of these nodes'
+complete -c swnuma -n __swnuma_in_options -s c -l cpubind -x -a '(__swnuma_ids nodes (__swnuma_scan)[1])' -d 'Old name of --cpunodebind'
+complete -c swnuma -n __swnuma_in_options -s C -l physcpubind -x -a '(__swnuma_ids cpus (__swnuma_scan)[1])' -d 'Run only on these CPUs'
 complete -c swnuma -n __swnuma_in_options -s a -l all -d 'Let later <nodes>/<cpus> name ids outside the cpuset'
 complete -c swnuma -n __swnuma_in_options -s H -l hardware -d 'Show the nodes, their CPUs, memory and distances'
 complete -c swnuma -n __swnuma_in_options -l cpu-compress -d 'With --hardware, print CPU lists as ranges'
@@ -222,8 +305,8 @@ complete -c swnuma -n __swnuma_in_options -s D -l dump-nodes -d 'Print the node 
 complete -c swnuma -n __swnuma_in_options -s V -l verify -d 'Check the region\'s pages against the policy'
 complete -c swnuma -n __swnuma_in_options -l devices -d 'List each node\'s network, block, GPU, DAX and PCI devices'
 complete -c swnuma -n __swnuma_in_options -l require -x -d 'Check the topology; launch only when it holds'
-complete -c swnuma -n __swnuma_in_options -l process -x -d 'Show where a running process\'s memory is against where it runs'
-complete -c swnuma -n __swnuma_in_options -l draw -r -F -d 'Draw the machine: an SVG file, or boxes on the terminal'
+complete -c swnuma -n __swnuma_in_options -l process -x -a '(__swnuma_processes (__swnuma_scan)[1])' -d 'Show where a running process\'s memory is against where it runs'
+complete -c swnuma -n __swnuma_in_options -l draw -F -d 'Draw the machine: an SVG file, or boxes on the terminal'
 complete -c swnuma -n __swnuma_in_options -l nfd-features -d 'Print NUMA labels for node-feature-discovery'
 complete -c swnuma -n __swnuma_in_options -l label -x -d 'With --nfd-features, add NAME=true|false from a --require expression'
 complete -c swnuma -n __swnuma_in_options -l expiry -x -d 'With --nfd-features, labels expire after this duration (1h30m)'

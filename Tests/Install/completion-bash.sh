@@ -108,12 +108,66 @@ offers "swnuma --root $repo/Tests/Fixtures/sysfs/vm-fo" "$repo/Tests/Fixtures/sy
 includes "swnuma --file $repo/Tests/Fixtures/sysfs/vm-four/hardware.g" "$repo/Tests/Fixtures/sysfs/vm-four/hardware.golden"
 offers "swnuma --length "
 
+# --process: the ids and names of the processes under the --root's proc/.
+snapshot=$work/snapshot
+mkdir -p "$snapshot/proc/4242" "$snapshot/proc/17" "$snapshot/proc/sys"
+echo postgres > "$snapshot/proc/4242/comm"
+echo redis-server > "$snapshot/proc/17/comm"
+offers "swnuma --root $snapshot --process " 17 4242 postgres redis-server
+offers "swnuma --root $snapshot --process=po" postgres
+offers "swnuma --root=$snapshot --process 4242 --process 1" 17
+includes "swnuma --process $$" "$$"
+
+# --draw's value may be left out: the next word is its only when - or an .svg file.
+offers "swnuma --draw --dev" --devices
+offers "swnuma --draw out.svg --dev" --devices
+includes "swnuma --draw " -
+includes "swnuma --draw=" -
+
+# After --kubelet-check and --kubelet-suggest, the kubelet's flags, never
+# swnuma's, nor shell keywords; a file after --config and for --kubelet-state.
+offers "swnuma --kubelet-check --mem" --memory-manager-policy
+offers "swnuma --root $fixture --kubelet-suggest --reserved-memory 0:memory=1Gi --reserved-m" --reserved-memory
+offers "swnuma --kubelet-check --v 2 --kube-r" --kube-reserved --kube-reserved-cgroup
+offers "swnuma --kubelet-check --system-reserved " 
+includes "swnuma --kubelet-check " --config
+includes "swnuma --kubelet-check --config $repo/Tests/Fixtures/sysfs/vm-fo" "$repo/Tests/Fixtures/sysfs/vm-four"
+includes "swnuma --kubelet-check --config=$repo/Tests/Fixtures/sysfs/vm-fo" "$repo/Tests/Fixtures/sysfs/vm-four"
+includes "swnuma --kubelet-state $repo/Tests/Fixtures/sysfs/vm-fo" "$repo/Tests/Fixtures/sysfs/vm-four"
+includes "swnuma --kubelet-state=$repo/Tests/Fixtures/sysfs/vm-fo" "$repo/Tests/Fixtures/sysfs/vm-four"
+offers "swnuma --kubelet-state $repo/Tests/Fixtures/sysfs/vm-four "
+complete_line "swnuma --kubelet-state "
+case " ${COMPREPLY[*]} " in *" if "* | *" then "* | *" else "*) failed=$((failed + 1)); echo "not ok: --kubelet-state offers shell keywords" ;;
+    *) passed=$((passed + 1)) ;; esac
+
 # Nothing after an option that ends what swnuma reads.
 offers "swnuma --root $fixture --show " --json
 offers "swnuma -s " --json
 offers "swnuma -Hs --j" --json
 offers "swnuma --version "
 offers "swnuma --help "
+
+# excludes LINE WORD...: none of these words is offered.
+excludes() {
+    local line=$1 word
+    shift
+    complete_line "$line"
+    for word in "$@"; do
+        if [[ " ${COMPREPLY[*]} " == *" $word "* ]]; then
+            failed=$((failed + 1))
+            echo "not ok: '$line' offers '$word'"
+            return
+        fi
+    done
+    passed=$((passed + 1))
+}
+# swnuma executes the command: keywords, functions and builtins that are not
+# programs are not offered for it.
+excludes "swnuma -m 0 " if then else while '[[' _swnuma alias
+excludes "swnuma -- " if then _swnuma
+excludes "swnuma --root $fixture -H -- " if fi
+includes "swnuma -m 0 -- ech" echo
+includes "swnuma -m 0 -- ./Tests/Insta" ./Tests/Install
 
 # The command and its arguments.
 includes "swnuma ech" echo
@@ -159,6 +213,11 @@ offers_as _swnuma_numastat "swnuma-numastat --v" --version
 offers_as _swnuma_numastat "swnuma-numastat -" -c -m -n -p -s -v -V -z --help --version
 complete_as _swnuma_numastat "swnuma-numastat -p $$"
 [[ " ${COMPREPLY[*]} " == *" $$ "* ]] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "not ok: numastat -p does not offer pid $$"; }
+# numastat's -p and its plain words take a process name as well as an id.
+complete_as _swnuma_numastat "swnuma-numastat -p bas"
+[[ " ${COMPREPLY[*]} " == *" bash "* ]] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "not ok: numastat -p does not offer the name bash"; }
+complete_as _swnuma_numastat "swnuma-numastat -m bas"
+[[ " ${COMPREPLY[*]} " == *" bash "* ]] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "not ok: numastat does not offer the name bash"; }
 offers_as _swnuma_migratepages "swnuma-migratepages --h" --help
 offers_as _swnuma_migratepages "swnuma-migratepages -" -h -V --help --version
 complete_as _swnuma_migratepages "swnuma-migratepages $$"

@@ -66,7 +66,10 @@ MANPAGER=cat MANWIDTH=1000 man -l man/swnuma.8 2> /dev/null | col -b > "$work/ma
 for text in 'node(N).free' 'node(N).size' 'node(N).cpus' 'node(N).distance(M)' 'hugepages(SIZE).free' \
     'node(N).hugepages(SIZE).free' '>=, >, <=, <, == and !=' 'K, M, G or T' '1.5G' 'schema_version' \
     'free_bytes' 'share/swnuma/schema/' "jq '.nodes[] | select(.id == 1) | .memory.free_bytes'" 'require.schema.json' \
-    '--all comes before the <nodes> and <cpus> it widens' '--length, --offset, --shmmode and --huge come before --shm or --file'; do
+    '--all comes before the <nodes> and <cpus> it widens' '--length, --offset, --shmmode and --huge come before --shm or --file' \
+    '--process pid|name --json' 'shared_bytes' 'outside_policy_shared_bytes' 'memory_kind' 'node_from' 'nodes(KIND)' \
+    'tiers>=2' 'node(N).tier' '1 MiB for a kubelet configuration file' '4 MiB for a memory manager checkpoint' \
+    '16 MiB for pci.ids' 'real and effective uid 0' 'owned by root'; do
     contains "man page tells $text" "$work/man-wide.txt" "$text"
 done
 for text in 'node(N).free' 'node(N).distance(M)' 'hugepages(SIZE)' '<=, <, == or !=' 'K, M, G or T' \
@@ -136,6 +139,49 @@ fish_offers "swnuma -s " --json
 fish_offers "swnuma --version "
 fish_offers "swnuma -- echo --mem"
 fish_offers "swnuma -m 0 -- ls --almost-al" --almost-all
+# fish_includes LINE WORD: WORD is among the words offered.
+fish_includes() {
+    if PATH="$bin_dir:$PATH" XDG_CONFIG_HOME=$work/config fish -c "source completions/swnuma.fish; complete -C '$1'" 2>&1 |
+        cut -f1 | grep -qxF -- "$2"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "not ok fish: '$1' does not offer '$2'"
+    fi
+}
+# swnuma executes the command: no keywords, builtins or functions for it.
+for word in while begin __swnuma_scan fish_add_path; do
+    line="swnuma -m 0 ${word%?}"
+    if PATH="$bin_dir:$PATH" XDG_CONFIG_HOME=$work/config fish -c "source completions/swnuma.fish; complete -C '$line'" 2>&1 |
+        cut -f1 | grep -qxF -- "$word"; then
+        failed=$((failed + 1))
+        echo "not ok fish: '$line' offers '$word'"
+    else
+        passed=$((passed + 1))
+    fi
+done
+# --process: the ids and names of the processes under the --root's proc/.
+snapshot=$work/snapshot
+mkdir -p "$snapshot/proc/4242" "$snapshot/proc/17" "$snapshot/proc/sys"
+echo postgres > "$snapshot/proc/4242/comm"
+echo redis-server > "$snapshot/proc/17/comm"
+fish_offers "swnuma --root $snapshot --process " 17 4242 postgres redis-server
+fish_offers "swnuma --root=$snapshot --process=po" --process=postgres
+fish_includes "swnuma --process $$" "$$"
+# --draw's value may be left out.
+fish_offers "swnuma --draw --dev" --devices
+fish_includes "swnuma --draw " -
+# The kubelet's flags after --kubelet-check and --kubelet-suggest; files for
+# --config and --kubelet-state; no shell keywords.
+fish_offers "swnuma --kubelet-check --mem" --memory-manager-policy
+fish_offers "swnuma --kubelet-suggest --v 2 --kube-r" --kube-reserved --kube-reserved-cgroup
+fish_offers "swnuma --kubelet-check --system-reserved "
+fish_offers "swnuma --kubelet-check --config Tests/Fixtures/sysfs/vm-fo" Tests/Fixtures/sysfs/vm-four/
+fish_offers "swnuma --kubelet-check --config=Tests/Fixtures/sysfs/vm-fo" --config=Tests/Fixtures/sysfs/vm-four/
+fish_offers "swnuma --kubelet-state Tests/Fixtures/sysfs/vm-fo" Tests/Fixtures/sysfs/vm-four/
+fish_offers "swnuma --kubelet-state Tests/Fixtures/sysfs/vm-four "
+fish_includes "swnuma --kubelet-state " README.md
+fish_offers "swnuma --kubelet-state i"
 if PATH="$bin_dir:$PATH" XDG_CONFIG_HOME=$work/config fish -c "source completions/swnuma.fish; complete -C 'swnuma -m 0 ech'" |
     cut -f1 | grep -qx echo; then
     passed=$((passed + 1))
@@ -179,6 +225,12 @@ printf '#!/bin/sh\nexec "%s/swnuma" --root "%s" "$@"\n' "$bin_dir" "$fixture" > 
 chmod +x "$work/bin/swnuma"
 fish_mode "swnuma-numastat --v" --version
 fish_mode "swnuma-migratepages --v" --version
+# numastat's -p takes a process name as well as an id: fish itself is one.
+if PATH="$work/bin:$PATH" XDG_CONFIG_HOME=$work/config fish -c "source completions/swnuma-numastat.fish; complete -C 'swnuma-numastat -p fis'" |
+    cut -f1 | grep -qx fish; then passed=$((passed + 1)); else
+    failed=$((failed + 1))
+    echo "not ok fish: 'swnuma-numastat -p fis' does not offer fish"
+fi
 fish_mode "swnuma-migratepages 1 " 0 1 2 3 all
 fish_mode "swnuma-migratepages 1 2,0," 2,0,1 2,0,3
 fish_mode "swnuma-migratepages 1 0 1 "
@@ -191,6 +243,13 @@ zsh_shows "swnuma --root $fixture -m " "^0 +1 +2 +3 +all +same *$"
 zsh_shows "swnuma --root $fixture -C " "^0 +1 +2 +all *$"
 zsh_shows "swnuma -- ech" "swnuma -- echo"
 zsh_shows "swnuma -m 0 -- ls --almost-al" "swnuma -m 0 -- ls --almost-all"
+zsh_shows "swnuma --root $snapshot --process " "^17 +4242 +postgres +redis-server *$"
+zsh_shows "swnuma --root=$snapshot --process=po" "swnuma --root=$snapshot --process=postgres"
+zsh_shows "swnuma --draw --dev" "swnuma --draw --devices"
+zsh_shows "swnuma --kubelet-check --mem" "swnuma --kubelet-check --memory-manager-policy"
+zsh_shows "swnuma --kubelet-suggest --v 2 --reserved-m" "swnuma --kubelet-suggest --v 2 --reserved-memory"
+zsh_shows "swnuma --kubelet-check --config=Tests/Fixtures/sysfs/vm-fo" "--config=Tests/Fixtures/sysfs/vm-four/"
+zsh_shows "swnuma --kubelet-state READ" "swnuma --kubelet-state README.md"
 zsh_shows "swnuma-numastat --vers" "swnuma-numastat --version"
 zsh_shows "swnuma-migratepages --he" "swnuma-migratepages --help"
 # Node ids from the swnuma beside it: here one reading the fixture.

@@ -115,12 +115,39 @@ import Testing
         }
     }
 
+    /// numastat's and migratepages' completions come from their rows, by
+    /// the same writers as swnuma's.
+    @Test func otherNamesCompleteEveryRow() {
+        for program in [NumastatCommand.program, MigratepagesCommand.program] {
+            let zsh = GeneratedDocs.files.first { $0.path == "completions/_\(program.name)" }?.render() ?? ""
+            let fish = GeneratedDocs.files.first { $0.path == "completions/\(program.name).fish" }?.render() ?? ""
+            for row in program.options {
+                #expect(zsh.contains(ZshCompletion.spec(row)), "zsh for \(program.name) lacks \(row.displayName)")
+                let line = FishCompletion.line(row, command: program.name, condition: nil, root: nil)
+                #expect(fish.contains(line + "\n"), "fish for \(program.name) lacks \(row.displayName)")
+            }
+        }
+    }
+
+    /// After --kubelet-check, each shell offers exactly the flags the
+    /// kubelet's flag parser knows.
+    @Test func kubeletFlagsAreTheParsers() {
+        let flags = ModeCompletions.kubeletFlags
+        let valued = flags.valued.split(separator: " ")
+        #expect(flags.names.split(separator: " ").contains("reserved-memory") && valued.contains("config") && !valued.contains("help"))
+        for script in [BashCompletion.render(), ZshCompletion.render()] {
+            #expect(script.contains(flags.options))
+            #expect(!flags.options.contains("--membind"))
+        }
+        #expect(FishCompletion.render().contains("set -l flags " + flags.names + "\n"))
+    }
+
     @Test func nodeAndCPUValuesCompleteToIds() {
         for spec in OptionTable.all {
             switch spec.value {
             case .nodes, .node, .cpus:
                 #expect(ZshCompletion.spec(spec).contains("_swnuma_ids \(spec.value.rawValue)"))
-                #expect(FishCompletion.line(spec).contains("(__swnuma_ids \(spec.value.rawValue))"))
+                #expect(FishCompletion.line(spec).contains("(__swnuma_ids \(spec.value.rawValue) "))
             default:
                 #expect(!ZshCompletion.spec(spec).contains("_swnuma_ids"))
             }

@@ -35,6 +35,8 @@ package enum ValueKind: String, Sendable {
     case number
     /// A `--require` expression.
     case expression
+    /// A kubelet's command line (`--kubelet-check`'s words): its flags.
+    case kubeletArguments = "kubelet-arguments"
 }
 
 /// Where an option belongs, for grouping in help and the man page.
@@ -83,6 +85,8 @@ package struct OptionSpec: Sendable {
     /// For an option that takes every word after it (`--kubelet-check
     /// KUBELET-ARGS...`), the name of those words; nil otherwise.
     package let rest: String?
+    /// What those words are, for the completions: the kubelet's flags, or a file.
+    package let restValue: ValueKind
     /// What the scanner says the option needs when its value is missing.
     package var missingValue = "a value"
     /// The index in ``ModeList/all`` of the mode that brings the row (nil for
@@ -97,7 +101,7 @@ package struct OptionSpec: Sendable {
         _ id: OptionID, short: Character? = nil, value: ValueKind = .none, valueName: String? = nil, group: OptionGroup,
         summary: String, details: String, fromNumactl: Bool = true, hidden: Bool = false, valueIsOptional: Bool = false,
         valueOnlyAttached: Bool = false, endsScan: Bool = false, repeatable: Bool = false, shortOnly: Bool = false,
-        rest: String? = nil, missingValue: String = "a value"
+        rest: String? = nil, restValue: ValueKind = .none, missingValue: String = "a value"
     ) {
         self.id = id
         self.short = short
@@ -114,6 +118,7 @@ package struct OptionSpec: Sendable {
         self.repeatable = repeatable
         self.shortOnly = shortOnly
         self.rest = rest
+        self.restValue = restValue
         self.missingValue = missingValue
     }
 

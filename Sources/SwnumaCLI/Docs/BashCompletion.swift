@@ -2,8 +2,9 @@
 package enum BashCompletion {
     package static func render() -> String {
         let longEntries = OptionTable.all.map { "\($0.long):\(kindWord($0))" }.joined(separator: " ")
-        let longWords = OptionTable.all.map { "--\($0.long)" }.joined(separator: " ")
-        let shortWords = OptionTable.all.compactMap { $0.short.map { "-\($0)" } }.joined(separator: " ")
+        let words = ModeCompletions.words(Program.swnuma).map(\.name)
+        let longWords = words.filter { $0.hasPrefix("--") }.joined(separator: " ")
+        let shortWords = words.filter { !$0.hasPrefix("--") }.joined(separator: " ")
         let terminals = OptionTable.all.filter(\.endsScan)
         let terminalWords = (terminals.map(\.long) + terminals.compactMap { $0.short.map { "-\($0)" } })
             .joined(separator: " ")
@@ -59,42 +60,63 @@ package enum BashCompletion {
                 esac
             }
 
-            \#(idsFunction(program: "${words[0]}"))
+            \#(idsFunction)
+
+            \#(listFunction)
+
+            \#(processesFunction)
+
+            \#(kubeletFunction)
+
+            # Completes the command that starts at word start: its first word only as a
+            # program (swnuma executes it, so a keyword, builtin, function or alias that
+            # is not also a program is none), its arguments as bash would on their own.
+            _swnuma_command()
+            {
+                local start=$1 word
+                if ((start < cword)); then
+                    COMP_WORDS=("${words[@]}")
+                    COMP_CWORD=$cword
+                    _command_offset "$start"
+                    return
+                fi
+                if [[ $cur == */* ]]; then
+                    _filedir
+                    return
+                fi
+                local -A skip=()
+                while IFS= read -r word; do
+                    type -P -- "$word" > /dev/null || skip[$word]=1
+                done < <(compgen -k; compgen -b; compgen -A function; compgen -a)
+                COMPREPLY=()
+                while IFS= read -r word; do
+                    [[ -n ${skip[$word]-} ]] || COMPREPLY+=("$word")
+                done < <(compgen -c -- "$cur" | LC_ALL=C sort -u)
+            }
 
             # Completes a value of the given kind. value is the text typed so far and
             # prefix what comes before it in the word (an attached short option: -m).
             _swnuma_value()
             {
-                local kind=$1 value=$2 prefix=$3 lead ids item n seen=" "
-                local -a offer=()
+                local kind=$1 value=$2 prefix=$3
                 case $kind in
                     nodes | node | cpus)
-                        _swnuma_ids "$kind"
-                        # Lists: complete the item after the last comma, ! or +,
-                        # leaving out the ids already in the list.
-                        lead=${value%"${value##*[,!+]}"}
-                        for item in ${lead//[,!+]/ }; do
-                            if [[ $item =~ ^([0-9]+)-([0-9]+)$ ]]; then
-                                for ((n = BASH_REMATCH[1]; n <= BASH_REMATCH[2]; n++)); do seen+="$n "; done
-                            else
-                                seen+="$item "
-                            fi
-                        done
-                        for n in "${ids[@]}"; do
-                            [[ $seen == *" $n "* ]] || offer+=("$n")
-                        done
-                        # all and same start a list; a single node (--preferred) takes neither.
-                        if [[ -z $lead && $kind != node ]]; then
-                            offer+=(all)
-                            [[ $kind == cpus ]] || offer+=(same)
-                        fi
-                        COMPREPLY=($(compgen -P "$prefix$lead" -W "${offer[*]}" -- "${value#"$lead"}"))
+                        _swnuma_list "$kind" "$value" "$prefix"
                         ;;
-                    path)
+                    path | rest-path)
                         [[ -z $prefix ]] && _filedir
+                        ;;
+                    optional-path)
+                        # The word after the option is its value only when it is - or an
+                        # .svg file name (anything else is read as if it were not there).
+                        _filedir svg
+                        [[ - == "$value"* ]] && COMPREPLY+=(-)
                         ;;
                     directory | root)
                         [[ -z $prefix ]] && _filedir -d
+                        ;;
+                    process)
+                        _swnuma_processes "$value" "$prefix"
                         ;;
                 esac
             }
@@ -110,13 +132,17 @@ package enum BashCompletion {
                 local shorts="\#(shortWords)"
                 # Options after which swnuma reads nothing more.
                 local terminal=" \#(terminalWords) "
-                local i j word name long kind root= expect= start=
+                local i j word name long kind root= expect= start= rest=
                 for ((i = 1; i < cword; i++)); do
                     word=${words[i]}
                     if [[ -n $expect ]]; then
-                        [[ $expect == root ]] && root=$word
+                        # An optional value is only - or an .svg file name, as swnuma reads it.
+                        if [[ $expect != optional-* || $word == - || ${word,,} == *.svg ]]; then
+                            [[ $expect == root ]] && root=$word
+                            expect=
+                            continue
+                        fi
                         expect=
-                        continue
                     fi
                     case $word in
                         --)
@@ -130,6 +156,12 @@ package enum BashCompletion {
                                 # Only swnuma's --json is read after --show.
                                 [[ $long == \#(show.long) ]] && COMPREPLY=($(compgen -W "--json" -- "$cur"))
                                 return
+                            fi
+                            if [[ $kind == rest-* ]]; then
+                                # Every word after it is the option's own (a kubelet's flags, a file).
+                                rest=$kind start=$((i + 1))
+                                [[ $word == *=* ]] && start=$i
+                                break
                             fi
                             if [[ $word == *=* ]]; then
                                 [[ $long == root ]] && root=${word#*=}
@@ -158,14 +190,15 @@ package enum BashCompletion {
                 done
                 [[ $root == "~"* ]] && root=$HOME${root#"~"}
 
-                if [[ -n $start ]]; then
-                    # The command: complete it and its arguments as bash would on their own.
-                    COMP_WORDS=("${words[@]}")
-                    COMP_CWORD=$cword
-                    _command_offset "$start"
+                if [[ -n $rest ]]; then
+                    _swnuma_rest "${rest#rest-}" "$start"
                     return
                 fi
-                if [[ -n $expect ]]; then
+                if [[ -n $start ]]; then
+                    _swnuma_command "$start"
+                    return
+                fi
+                if [[ -n $expect && ($expect != optional-* || $cur != -?*) ]]; then
                     _swnuma_value "$expect" "$cur" ""
                     return
                 fi
@@ -197,9 +230,7 @@ package enum BashCompletion {
                         ;;
                     *)
                         # The first word that is not an option is the command.
-                        COMP_WORDS=("${words[@]}")
-                        COMP_CWORD=$cword
-                        _command_offset "$cword"
+                        _swnuma_command "$cword"
                         ;;
                 esac
             } &&
@@ -209,39 +240,147 @@ package enum BashCompletion {
 
     /// `_swnuma_ids KIND`: sets `ids` to the node ids (kind nodes or node) or
     /// CPU ids (cpus) of the system swnuma sees under `$root`, asking the
-    /// swnuma that `program` (a shell expression) names, or the one on PATH.
-    /// Shared by the completions of swnuma and of its other names.
-    static func idsFunction(program: String) -> String {
-        #"""
-            # Sets ids to the node ids (kind nodes or node) or CPU ids (cpus) of the
-            # system swnuma sees under root.
-            _swnuma_ids()
+    /// swnuma beside the program being completed (`swnuma-migratepages`'s
+    /// `swnuma`), or the one on PATH. The same text in every program's script.
+    static let idsFunction = #"""
+        # Sets ids to the node ids (kind nodes or node) or CPU ids (cpus) of the
+        # system swnuma sees under root.
+        _swnuma_ids()
+        {
+            local kind=$1 prog=${words[0]%-migratepages} line list item n
+            prog=${prog%-numastat}
+            ids=()
+            [[ $prog == "~"* ]] && prog=$HOME${prog#"~"}
+            type -P -- "$prog" > /dev/null 2>&1 || prog=swnuma
+            while IFS= read -r line; do
+                if [[ $kind == cpus ]]; then
+                    [[ $line == "node "*" cpus:"* ]] && ids+=(${line#*cpus:})
+                elif [[ $line == "available: "*"("*")" ]]; then
+                    list=${line##*\(}
+                    list=${list%\)}
+                    for item in ${list//,/ }; do
+                        if [[ $item == *-* ]]; then
+                            for ((n = ${item%-*}; n <= ${item#*-}; n++)); do ids+=("$n"); done
+                        else
+                            ids+=("$item")
+                        fi
+                    done
+                fi
+            done < <("$prog" ${root:+--root "$root"} -H 2> /dev/null)
+        }
+        """#
+
+    /// `_swnuma_list KIND VALUE PREFIX`: the ids (``idsFunction``) as the
+    /// next item of the list VALUE, and the keywords KIND takes: `all` for
+    /// any but a single `node`, `same` for swnuma's `<nodes>` only (not for
+    /// migratepages' node sets, kind `nodeset`). The same text in every
+    /// program's script.
+    static let listFunction = #"""
+        # Offers the ids of kind (nodes, node, nodeset or cpus) as the item after the
+        # last comma, ! or + of value, each after prefix, leaving out the ids
+        # already in the list; at the start of a list, the keywords of the kind.
+        _swnuma_list()
+        {
+            local kind=$1 value=$2 prefix=$3 lead item n seen=" "
+            local -a ids=() offer=()
+            _swnuma_ids "$kind"
+            lead=${value%"${value##*[,!+]}"}
+            for item in ${lead//[,!+]/ }; do
+                if [[ $item =~ ^([0-9]+)-([0-9]+)$ ]]; then
+                    for ((n = BASH_REMATCH[1]; n <= BASH_REMATCH[2]; n++)); do seen+="$n "; done
+                else
+                    seen+="$item "
+                fi
+            done
+            for n in "${ids[@]}"; do
+                [[ $seen == *" $n "* ]] || offer+=("$n")
+            done
+            # all and same start a list; a single node (--preferred) takes neither.
+            if [[ -z $lead && $kind != node ]]; then
+                offer+=(all)
+                [[ $kind == nodes ]] && offer+=(same)
+            fi
+            COMPREPLY=($(compgen -P "$prefix$lead" -W "${offer[*]}" -- "${value#"$lead"}"))
+        }
+        """#
+
+    /// `_swnuma_processes VALUE PREFIX`: offers the ids and names of the
+    /// processes in `$root/proc` (this machine's `/proc` without a root)
+    /// that start with VALUE, after PREFIX (an attached `-p`).
+    static let processesFunction = #"""
+        # Offers the ids and names (comm) of the processes under root's proc/, or
+        # this machine's, that start with value, each after prefix.
+        _swnuma_processes()
+        {
+            local value=$1 prefix=$2 dir=/proc entry name word
+            [[ -n ${root-} ]] && dir=$root/proc
+            local -A seen=()
+            COMPREPLY=()
+            for entry in "$dir"/[0-9]*; do
+                [[ -d $entry ]] || continue
+                name=
+                read -r name < "$entry/comm"
+                for word in "${entry##*/}" "$name"; do
+                    [[ -n $word && $word == "$value"* && -z ${seen[$word]-} ]] || continue
+                    seen[$word]=1
+                    COMPREPLY+=("$prefix$word")
+                done
+            done 2> /dev/null
+        }
+        """#
+
+    /// `_swnuma_rest KIND START`: the words from START on belong to the
+    /// option before them: a kubelet's flags (kind `kubelet-arguments`), or
+    /// one file (kind `path`).
+    static var kubeletFunction: String {
+        let flags = ModeCompletions.kubeletFlags
+        return #"""
+            # Completes the words from start on, which belong to the option before them:
+            # the kubelet's flags and --\#(flags.file)'s file (kind kubelet-arguments), or
+            # one file (kind path).
+            _swnuma_rest()
             {
-                local kind=$1 prog=\#(program) line list item n
-                ids=()
-                [[ $prog == "~"* ]] && prog=$HOME${prog#"~"}
-                type -P -- "$prog" > /dev/null 2>&1 || prog=swnuma
-                while IFS= read -r line; do
-                    if [[ $kind == cpus ]]; then
-                        [[ $line == "node "*" cpus:"* ]] && ids+=(${line#*cpus:})
-                    elif [[ $line == "available: "*"("*")" ]]; then
-                        list=${line##*\(}
-                        list=${list%\)}
-                        for item in ${list//,/ }; do
-                            if [[ $item == *-* ]]; then
-                                for ((n = ${item%-*}; n <= ${item#*-}; n++)); do ids+=("$n"); done
-                            else
-                                ids+=("$item")
-                            fi
-                        done
+                local kind=$1 start=$2 i word expect=
+                if [[ $kind == path ]]; then
+                    ((start == cword)) && _filedir
+                    return
+                fi
+                # The kubelet's flags that take a value, in the next word unless given with =.
+                local valued=" \#(flags.valued) "
+                for ((i = start; i < cword; i++)); do
+                    word=${words[i]}
+                    if [[ -n $expect ]]; then
+                        expect=
+                    elif [[ $word == --* && $word != *=* ]]; then
+                        word=${word#--}
+                        word=${word//_/-}
+                        [[ $valued == *" $word "* ]] && expect=$word
+                    elif [[ $word == -v ]]; then
+                        expect=v
                     fi
-                done < <("$prog" ${root:+--root "$root"} -H 2> /dev/null)
+                done
+                if [[ $split == true ]]; then
+                    # --flag=value: a file for --\#(flags.file).
+                    word=${prev#--}
+                    [[ ${word//_/-} == \#(flags.file) ]] && _filedir
+                    return
+                fi
+                if [[ -n $expect ]]; then
+                    [[ $expect == \#(flags.file) ]] && _filedir
+                    return
+                fi
+                COMPREPLY=($(compgen -W "\#(flags.options)" -- "$cur"))
             }
             """#
     }
 
-    /// The kind word the scripts use: the ``ValueKind`` name, or `root` for `--root`.
+    /// The kind word the scripts use: the ``ValueKind`` name, or `root` for
+    /// `--root`; `optional-` before it for a value that may be left out
+    /// (`--draw`), and `rest-` and the words' kind for an option that takes
+    /// every word after it (`--kubelet-check`).
     static func kindWord(_ spec: OptionSpec) -> String {
-        spec.id == .root ? "root" : spec.value.rawValue
+        if spec.rest != nil { return "rest-" + spec.restValue.rawValue }
+        if spec.id == .root { return "root" }
+        return (spec.valueIsOptional ? "optional-" : "") + spec.value.rawValue
     }
 }

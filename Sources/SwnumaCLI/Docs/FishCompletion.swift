@@ -53,8 +53,9 @@ package enum FishCompletion {
             # Reads the words before the cursor as swnuma does. Prints the --root given
             # (an empty line for none), then the state: "options" (still in swnuma's
             # options), "value" and the kind of the option value that comes next,
-            # "command" and the command's words, or "done" (after an option that ends
-            # what swnuma reads); one per line.
+            # "command" and the command's words, "rest", the kind and the words of
+            # an option that takes every word after it (--kubelet-check), or "done"
+            # (after an option that ends what swnuma reads); one per line.
             function __swnuma_scan
                 set -l tokens (commandline -opc)
                 set -e tokens[1]
@@ -65,9 +66,13 @@ package enum FishCompletion {
                     set -l word $tokens[1]
                     set -e tokens[1]
                     if test -n "$expect"
-                        test "$expect" = root; and set root $word
+                        # An optional value is only - or an .svg file name, as swnuma reads it.
+                        if not string match -q 'optional-*' -- $expect; or test "$word" = -; or string match -qi -- '*.svg' $word
+                            test "$expect" = root; and set root $word
+                            set expect
+                            continue
+                        end
                         set expect
-                        continue
                     end
                     switch $word
                         case --
@@ -78,6 +83,13 @@ package enum FishCompletion {
                             if contains -- "$info[1]" \#(terminalLongs)
                                 set state done
                                 test "$info[1]" = \#(show.long); and set state show
+                                break
+                            end
+                            if string match -q 'rest-*' -- "$info[2]"
+                                # Every word after it is the option's own (a kubelet's flags, a file).
+                                set state rest (string sub -s 6 -- $info[2])
+                                string match -q -- '*=*' $word; and set -a state (string replace -r '^[^=]*=' '' -- $word)
+                                set -a state $tokens
                                 break
                             end
                             if string match -q -- '*=*' $word
@@ -133,55 +145,22 @@ package enum FishCompletion {
             end
 
             # Completes the command and its arguments as fish would on their own.
+            # Its first word only as a program: swnuma executes it, so a keyword,
+            # builtin or function that is not also a program is none.
             function __swnuma_complete_command
                 set -l state (__swnuma_scan)
                 set -e state[1..2]
-                __fish_complete_subcommand --commandline $state (commandline -ct)
+                if set -q state[1]
+                    __fish_complete_subcommand --commandline $state (commandline -ct)
+                    return
+                end
+                for line in (__fish_complete_subcommand --commandline (commandline -ct))
+                    set -l word (string split -m 1 \t -- $line)[1]
+                    string match -q -- '*/*' $word; or command -sq -- $word; and printf '%s\n' $line
+                end
             end
 
-            # Prints the node ids (nodes, node) or CPU ids (cpus) swnuma sees, as the
-            # item after the last comma, ! or + of the word being completed.
-            function __swnuma_ids -a kind
-                set -l root (__swnuma_scan)[1]
-                set -l prog (commandline -opc)[1]
-                command -sq -- $prog; or set prog swnuma
-                set -l ids
-                for line in ($prog (test -n "$root"; and printf '%s\n' --root $root) -H 2>/dev/null)
-                    if test $kind = cpus
-                        if string match -q 'node * cpus:*' -- $line
-                            set -a ids (string split ' ' -n -- (string replace -r '^.*cpus:' '' -- $line))
-                        end
-                    else if string match -q 'available: *(*)' -- $line
-                        set -l list (string replace -r '^.*\((.*)\)$' '$1' -- $line)
-                        for item in (string split , -- $list)
-                            set -l bounds (string split - -- $item)
-                            set -a ids (seq $bounds[1] $bounds[-1])
-                        end
-                    end
-                end
-                set -l value (string replace -r '^--[^=]*=' '' -- (commandline -ct))
-                set -l lead (string match -r '^.*[,!+]' -- $value)
-                # The ids already in the list are not offered again.
-                set -l seen
-                for item in (string split -n , -- (string replace -a -r '[!+]' '' -- $lead))
-                    set -l bounds (string split - -- $item)
-                    if string match -qr '^[0-9]+$' -- $bounds[1]; and string match -qr '^[0-9]+$' -- $bounds[-1]
-                        set -a seen (seq $bounds[1] $bounds[-1])
-                    else
-                        set -a seen $item
-                    end
-                end
-                set -l noun node
-                test $kind = cpus; and set noun CPU
-                for id in $ids
-                    contains -- $id $seen; or printf "$lead%s\t$noun\n" $id
-                end
-                # all and same start a list; a single node (--preferred) takes neither.
-                if test -z "$lead" -a $kind != node
-                    printf '%s\tkeyword\n' all
-                    test $kind = cpus; or printf '%s\tkeyword\n' same
-                end
-            end
+            \#(idsFunction)
 
             # True after an option that ends what swnuma reads: nothing to complete
             # but --json after --show.
@@ -193,7 +172,19 @@ package enum FishCompletion {
                 test (__swnuma_scan)[2] = show
             end
 
+            \#(processesFunction)
+
+            \#(restFunction)
+
+            # True when the word being completed is the optional value's (--draw's).
+            function __swnuma_optional_value
+                set -l state (__swnuma_scan)
+                test "$state[2]" = value; and string match -q 'optional-*' -- $state[3]
+            end
+
             complete -c swnuma -n __swnuma_done -f
+            complete -c swnuma -n __swnuma_in_rest -f -a '(__swnuma_rest)'
+            complete -c swnuma -n __swnuma_optional_value -a - -d 'standard output'
             complete -c swnuma -n __swnuma_after_show -a --json -d '\#(escape(OptionTable.spec(.json).summary))'
             complete -c swnuma -n __swnuma_in_command -x -a '(__swnuma_complete_command)'
             \#(options)
@@ -201,21 +192,150 @@ package enum FishCompletion {
             """#
     }
 
-    /// One `complete` line: `complete -c swnuma -n __swnuma_in_options -s m -l membind -x -d '...' -a '...'`.
+    /// One `complete` line of swnuma's: `complete -c swnuma -n __swnuma_in_options -s m -l membind -x -d '...' -a '...'`.
     static func line(_ spec: OptionSpec) -> String {
-        var out = "complete -c swnuma -n __swnuma_in_options"
-        if let short = spec.short { out += " -s \(short)" }
-        out += " -l \(spec.long)"
+        line(spec, command: "swnuma", condition: "__swnuma_in_options", root: "(__swnuma_scan)[1]")
+    }
+
+    /// One `complete` line for any program's row: `command`'s, offered when
+    /// `condition` holds (always when nil), node and CPU ids and processes
+    /// read under `root` (a fish expression; this machine without one).
+    static func line(_ spec: OptionSpec, command: String, condition: String?, root: String?) -> String {
+        var out = "complete -c \(command)"
+        if let condition { out += " -n \(condition)" }
+        // `-?` is left out: fish would read it as a pattern.
+        if let short = spec.short, short != "?" { out += " -s \(short)" }
+        if !spec.shortOnly { out += " -l \(spec.long)" }
+        let root = root.map { " " + $0 } ?? ""
         switch spec.value {
         case .none: break
-        case .nodes, .node, .cpus: out += " -x -a '(__swnuma_ids \(spec.value.rawValue))'"
-        case .path: out += " -r -F"
+        case _ where spec.valueIsOptional && spec.value != .path: break
+        case .nodes, .node, .cpus: out += " -x -a '(__swnuma_ids \(spec.value.rawValue)\(root))'"
+        case .path: out += spec.valueIsOptional ? " -F" : " -r -F"
         case .directory: out += " -x -a '(__fish_complete_directories)'"
-        case .process: out += " -x -a '(__fish_complete_pids)'"
-        case .size, .mode, .number, .expression: out += " -x"
+        case .process: out += " -x -a '(__swnuma_processes\(root))'"
+        case .size, .mode, .number, .expression, .kubeletArguments: out += " -x"
         }
         out += " -d '" + escape(spec.summary) + "'"
         return out
+    }
+
+    /// `__swnuma_ids KIND [ROOT]`: the node or CPU ids swnuma sees under
+    /// ROOT, as the next item of the list being completed, with the keywords
+    /// KIND takes (`all` but for a single `node`; `same` for swnuma's
+    /// `<nodes>` only, not migratepages' kind `nodeset`). The same text in
+    /// every program's script.
+    static let idsFunction = #"""
+        # Prints the node ids (nodes, node, nodeset) or CPU ids (cpus) swnuma sees
+        # under the root given, as the item after the last comma, ! or + of the word
+        # being completed.
+        function __swnuma_ids -a kind root
+            set -l prog (string replace -r -- '-(migratepages|numastat)$' '' (commandline -opc)[1])
+            command -sq -- $prog; or set prog swnuma
+            set -l ids
+            for line in ($prog (test -n "$root"; and printf '%s\n' --root $root) -H 2>/dev/null)
+                if test $kind = cpus
+                    if string match -q 'node * cpus:*' -- $line
+                        set -a ids (string split ' ' -n -- (string replace -r '^.*cpus:' '' -- $line))
+                    end
+                else if string match -q 'available: *(*)' -- $line
+                    set -l list (string replace -r '^.*\((.*)\)$' '$1' -- $line)
+                    for item in (string split , -- $list)
+                        set -l bounds (string split - -- $item)
+                        set -a ids (seq $bounds[1] $bounds[-1])
+                    end
+                end
+            end
+            set -l value (string replace -r '^--[^=]*=' '' -- (commandline -ct))
+            set -l lead (string match -r '^.*[,!+]' -- $value)
+            # The ids already in the list are not offered again.
+            set -l seen
+            for item in (string split -n , -- (string replace -a -r '[!+]' '' -- $lead))
+                set -l bounds (string split - -- $item)
+                if string match -qr '^[0-9]+$' -- $bounds[1]; and string match -qr '^[0-9]+$' -- $bounds[-1]
+                    set -a seen (seq $bounds[1] $bounds[-1])
+                else
+                    set -a seen $item
+                end
+            end
+            set -l noun node
+            test $kind = cpus; and set noun CPU
+            for id in $ids
+                contains -- $id $seen; or printf "$lead%s\t$noun\n" $id
+            end
+            # all and same start a list; a single node (--preferred) takes neither.
+            if test -z "$lead" -a $kind != node
+                printf '%s\tkeyword\n' all
+                test $kind = nodes; and printf '%s\tkeyword\n' same
+            end
+        end
+        """#
+
+    /// `__swnuma_processes [ROOT]`: the ids and names of the processes under
+    /// ROOT's `proc/` (this machine's without one). The same text in every
+    /// program's script.
+    static let processesFunction = #"""
+        # Prints the ids and names (comm) of the processes under the root given
+        # (this machine's without one), each with a description.
+        function __swnuma_processes -a root
+            set -l dir /proc
+            test -n "$root"; and set dir $root/proc
+            for entry in $dir/*
+                set -l pid (string replace -r '^.*/' '' -- $entry)
+                string match -qr '^[0-9]+$' -- $pid; or continue
+                set -l name
+                read -l name < $entry/comm 2>/dev/null
+                printf '%s\tprocess %s\n' $pid "$name"
+                test -n "$name"; and printf '%s\tprocess %s\n' $name $pid
+            end
+        end
+        """#
+
+    /// `__swnuma_in_rest` and `__swnuma_rest`: the words after an option
+    /// that takes them all, a kubelet's flags (``KubeletSettings/knownFlags``)
+    /// with `--config`'s file, or `--kubelet-state`'s one file.
+    static var restFunction: String {
+        let flags = ModeCompletions.kubeletFlags
+        return #"""
+            # True when the word being completed belongs to an option that takes every
+            # word after it.
+            function __swnuma_in_rest
+                test (__swnuma_scan)[2] = rest
+            end
+
+            # Prints what the word being completed can be: the kubelet's flags and a
+            # file after --\#(flags.file) (kind kubelet-arguments), or one file (kind path).
+            function __swnuma_rest
+                set -l state (__swnuma_scan)
+                set -l kind $state[3]
+                set -e state[1..3]
+                set -l token (commandline -ct)
+                if test "$kind" = path
+                    set -q state[1]; or __fish_complete_path $token
+                    return
+                end
+                set -l flags \#(flags.names)
+                set -l valued \#(flags.valued)
+                set -l expect
+                for word in $state
+                    if test -n "$expect"
+                        set expect
+                    else if string match -q -- '--*' $word; and not string match -q -- '*=*' $word
+                        set -l name (string replace -a _ - -- (string sub -s 3 -- $word))
+                        contains -- $name $valued; and set expect $name
+                    else if test "$word" = -v
+                        set expect v
+                    end
+                end
+                if string match -qr -- '^--\#(flags.file)=' $token
+                    __fish_complete_path (string replace -r '^[^=]*=' '' -- $token) | string replace -r '^' -- '--\#(flags.file)='
+                else if test -n "$expect"
+                    test $expect = \#(flags.file); and __fish_complete_path $token
+                else
+                    string join \n -- --$flags
+                end
+            end
+            """#
     }
 
     /// Text for inside fish single quotes.

@@ -1,10 +1,13 @@
+internal import KubeletMemory
+internal import NUMA
+
 /// The manual page, `man/swnuma.8`, in mdoc, generated from ``OptionTable``.
 ///
 /// `generate-swnuma-docs` writes it; a test checks the committed copy matches.
 package enum ManPage {
     /// The date on the page. Fixed so that the output is the same on every run;
     /// bump it when the page's text changes.
-    package static let date = "December 1, 2026"
+    package static let date = "December 6, 2026"
 
     /// Features the option table lists that this build accepts but does not
     /// carry out yet. Drop a line when its feature lands.
@@ -253,6 +256,13 @@ package enum ManPage {
              "Free or all huge pages of page size SIZE (2M, 1G, 2048K), a count summed over the nodes."),
             ("Cm node( Ns Ar N Ns Cm ).hugepages( Ns Ar SIZE Ns Cm ).free , Cm .total",
              "The same on node N."),
+            ("Cm nodes( Ns Ar KIND Ns Cm \\&)",
+             "The number of nodes whose memory is of kind KIND, one of "
+                + MemoryKinds.Kind.allCases.map(Requirement.kindName).joined(separator: ", ")
+                + " (the memory_kind of --hardware --json, with _ for -): nodes(gpu)==0."),
+            ("Cm tiers", "The number of memory tiers (sys/devices/virtual/memory_tiering): tiers>=2."),
+            ("Cm node( Ns Ar N Ns Cm ).tier",
+             "The memory tier of node N (memory_tierN; smaller is faster, and the kernel puts DRAM in tier 4). A requirement on a node in no tier, or on a kernel without memory tiering, does not hold."),
         ]
         for (head, text) in values {
             page.macro("It " + head)
@@ -278,7 +288,7 @@ package enum ManPage {
 
         page.macro("Sh JSON OUTPUT")
         page.text("""
-            With --json, --hardware, --show and --require (without a command) print one JSON document on \
+            With --json, --hardware, --show, --require (without a command) and --process print one JSON document on \
             standard output instead of text. \
             Every document has "schema_version": 1. \
             Byte counts are exact integers, and null stands for a value that could not be read. \
@@ -300,6 +310,22 @@ package enum ManPage {
             source: sysfs, or single_node_fallback on a kernel without NUMA. \
             warnings: values that could not be read.
             """)
+        page.macro("Pp")
+        page.text("""
+            Each node also has memory_kind: kind (one of \(MemoryKinds.Kind.allCases.map(\.rawValue).joined(separator: ", "))), \
+            description (the kind in words), tier and abstract_distance (the node's memory tier and the \
+            [low, high] abstract distance range of that tier, or null), initiators (the nodes that reach \
+            its memory best, from access0/initiators), gpu_pci_address, dax_device and dax_driver (the GPU \
+            or DAX device the memory belongs to, or null) and evidence (the file that told, or null).
+            """)
+        page.macro("Pp")
+        page.text("""
+            With --devices, devices: one object per device with kind, name, node (null when not known), \
+            pci_address, pci_class, class_name, model, sysfs_path, numa_node_file and node_from, how its \
+            node was found: numa_node (the kernel's numa_node file), local_cpus (the node of the CPUs its \
+            local_cpulist or local_cpus names, when numa_node says -1), only_node (the one node of a \
+            one-node machine) or unknown.
+            """)
         page.macro("It Fl \\-show Fl \\-json")
         page.text("""
             policy: mode (default, preferred, bind, interleave, local, preferred-many, \
@@ -307,6 +333,25 @@ package enum ManPage {
             preferred_node, interleave_next and interleave_weights as --show prints them. \
             cpu_affinity: the CPUs this process may run on; cpu_nodes: the nodes of those CPUs. \
             mems_allowed, cpus_allowed and cpuset as for --hardware.
+            """)
+        page.macro("It Fl \\-process Ar pid|name Fl \\-json")
+        page.text("""
+            processes: one object per process matched, with pid, name, command (its command line's words), \
+            cpus_allowed, mems_allowed, cpuset (as for --hardware), threads (tid, the cpu it last ran on and \
+            that CPU's node), running_nodes (the nodes of those CPUs) and memory, or null when its numa_maps \
+            could not be read. \
+            memory: total_bytes; remote_bytes, on nodes none of its threads last ran on; \
+            outside_policy_bytes, the anonymous, shared and huge page bytes outside what their mapping's \
+            policy (bind and interleave nodes) or Mems_allowed allow; outside_policy_shared_bytes, the \
+            shared memory among them (shared anonymous mappings, System V segments, memfds, /dev/shm files: \
+            a database's shared buffers placed against its policy); outside_mems_allowed_bytes; \
+            outside_policy_file_bytes, file pages that would count as outside but were placed by whoever \
+            first read the file; nodes, per node anonymous_bytes, shared_bytes, file_bytes, huge_bytes and \
+            total_bytes; policies, per mapping policy its text, mode, flags, nodes, the count of mappings, \
+            outside_bytes and per_node bytes split as in nodes. \
+            notes: what could not be read. \
+            problems: for each word that matched nothing (no-match) or a process that vanished or could \
+            not be read (vanished, unreadable), the word, the pid or null, the problem and a message.
             """)
         page.macro("It Fl \\-require Ar expr Fl \\-json")
         page.text("""
@@ -365,9 +410,31 @@ package enum ManPage {
         page.text("Distances up to 2147483647; a row that is short or unreadable leaves the rest unknown, with a warning.")
         page.macro("It")
         page.text("Byte counts below 2^64: a huge page size or a numa_maps sum beyond that is refused.")
+        page.macro("It")
+        page.text("""
+            \(mebibytes(KubeletSettings.configFileLimit)) for a kubelet configuration file (--config), \
+            \(mebibytes(Checkpoint.sizeLimit)) for a memory manager checkpoint, \
+            \(mebibytes(PCIIDs.sizeLimit)) for pci.ids.
+            """)
         page.macro("El")
         page.macro("Pp")
+        page.text("""
+            The kubelet modes without arguments take the kubelet running under the root: a process whose \
+            comm is kubelet or whose program's name ends in /kubelet. \
+            Any user can start a program of that name, and swnuma then reads the configuration file its \
+            arguments name, so one is trusted only when its status gives real and effective uid 0 and, \
+            on the running system, its executable (/proc/PID/exe) is owned by root and writable by neither \
+            group nor others; a snapshot holds no executable, and its status decides alone. \
+            Among several trusted, the lowest pid is taken and a note names the others; \
+            when none is trusted, the message says why for each.
+            """)
+        page.macro("Pp")
         page.text("Control bytes and invalid UTF-8 from a snapshot appear in messages as \\xHH.")
+    }
+
+    /// A size limit as the page writes it: `4 MiB`.
+    static func mebibytes(_ bytes: Int) -> String {
+        bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : "\(bytes) bytes"
     }
 
     static func files(_ page: inout MdocWriter) {

@@ -9,37 +9,13 @@ package enum ZshCompletion {
             # Node and CPU ids are asked of swnuma itself (`swnuma -H`, under the
             # --root given on the line, if any), so snapshots complete too.
 
-            # _swnuma_ids [compadd options] nodes|node|cpus: offer the node or CPU ids
-            # swnuma sees, as items of a comma-separated list, and the keywords of
-            # the grammar. _arguments puts its options before the kind.
-            _swnuma_ids() {
-              local kind=${@[-1]} prog=$words[1] root=${(Q)opt_args[--root]} line list item
-              local -a ids keywords
-              [[ $prog == \~* ]] && prog=$HOME${prog#\~}
-              (( $+commands[$prog] )) || [[ -x $prog ]] || prog=swnuma
-              [[ $root == \~* ]] && root=$HOME${root#\~}
-              for line in ${(f)"$($prog ${root:+--root} ${root:+$root} -H 2>/dev/null)"}; do
-                if [[ $kind == cpus ]]; then
-                  [[ $line == 'node '*' cpus:'* ]] && ids+=(${=line#*cpus:})
-                elif [[ $line == 'available: '*'('*')' ]]; then
-                  list=${${line##*\(}%\)}
-                  for item in ${(s:,:)list}; do
-                    if [[ $item == *-* ]]; then
-                      ids+=({${item%-*}..${item#*-}})
-                    else
-                      ids+=($item)
-                    fi
-                  done
-                fi
-              done
-              # all and same start a list; a single node (--preferred) takes neither.
-              [[ $kind == node ]] || keywords=(all)
-              [[ $kind == nodes ]] && keywords+=(same)
-              # _sequence leaves out an id already in the list.
-              _alternative \
-                "ids:${kind%s} id:_sequence compadd - ${ids[*]}" \
-                "keywords:keyword:(${keywords[*]})"
-            }
+            \#(idsFunction)
+
+            \#(processesFunction)
+
+            \#(optionalFileFunction)
+
+            \#(kubeletFunction)
 
             _swnuma() {
               _arguments -s -S -A '-*' : \
@@ -53,36 +29,156 @@ package enum ZshCompletion {
             """#
     }
 
-    /// One `_arguments` spec: `'(-m --membind)'{-m+,--membind=}'[summary]:nodes:action'`.
+    /// One `_arguments` spec, from any program's row (swnuma's, numastat's,
+    /// migratepages'): `'(-m --membind)'{-m+,--membind=}'[summary]:nodes:action'`.
     static func spec(_ spec: OptionSpec) -> String {
         let description = "[" + escape(spec.summary) + "]"
-        let argument = spec.takesValue ? ":\(spec.valueName):\(action(spec))" : ""
-        let repeatable = spec.id == .require
-        let tail = "'" + description + argument + "'"
-        guard let short = spec.short else {
-            let name = "--\(spec.long)" + (spec.takesValue ? "=" : "")
-            return "'" + (repeatable ? "*" : "") + name + tail.dropFirst()
+        var argument = spec.takesValue ? (spec.valueIsOptional ? "::" : ":") + "\(spec.valueName):\(action(spec))" : ""
+        if spec.rest != nil {
+            // Every word after it is its own: a kubelet's flags, or one file.
+            argument = spec.restValue == .kubeletArguments ? ":*::kubelet flag:_swnuma_kubelet" : ":\(spec.rest ?? ""):_files"
         }
-        let shortForm = "-\(short)" + (spec.takesValue ? "+" : "")
-        let longForm = "--\(spec.long)" + (spec.takesValue ? "=" : "")
-        var exclusions = "-\(short) --\(spec.long)"
+        let tail = "'" + description + argument + "'"
+        let repeatable = spec.repeatable ? "*" : ""
+        // `-?` is left out: zsh would read it as a pattern.
+        let short = spec.short == "?" ? nil : spec.short
+        guard let short else {
+            let name = "--\(spec.long)" + (spec.takesValue ? "=" : "")
+            // After an option that takes the rest of the line, or ends the line, nothing else is completed.
+            let exclusions = spec.rest != nil ? "'(- : *)'" : spec.endsScan ? "'(- *)'" : ""
+            return exclusions + "'" + repeatable + name + tail.dropFirst()
+        }
+        // A value only attached to the letter (numastat's -s2) is `-s-`; one that may follow it, `-m+`.
+        let shortForm = repeatable + "-\(short)" + (spec.valueOnlyAttached ? "-" : spec.takesValue ? "+" : "")
+        var exclusions = spec.repeatable ? "" : "'(-\(short)" + (spec.shortOnly ? "" : " --\(spec.long)") + ")'"
         if spec.id == .show {
             // Nothing is read after --show but swnuma's --json.
-            exclusions = OptionTable.all.filter { $0.id != .json }
+            exclusions = "'(" + OptionTable.all.filter { $0.id != .json }
                 .flatMap { option in (option.short.map { ["-\($0)"] } ?? []) + ["--\(option.long)"] }
-                .joined(separator: " ") + " : *"
+                .joined(separator: " ") + " : *)'"
+        } else if spec.endsScan {
+            exclusions = "'(- *)'"
         }
-        return "'(\(exclusions))'{\(shortForm),\(longForm)}" + tail
+        if spec.shortOnly { return exclusions + "'" + shortForm + tail.dropFirst() }
+        let longForm = repeatable + "--\(spec.long)" + (spec.takesValue ? "=" : "")
+        return exclusions + "{\(shortForm),\(longForm)}" + tail
     }
 
     static func action(_ spec: OptionSpec) -> String {
         switch spec.value {
         case .nodes, .node, .cpus: "_swnuma_ids \(spec.value.rawValue)"
-        case .path: "_files"
+        case .path: spec.valueIsOptional ? "_swnuma_optional_file" : "_files"
         case .directory: "_files -/"
-        case .process: "_pids"
-        case .none, .size, .mode, .number, .expression: " "
+        case .process: "_swnuma_processes"
+        case .none, .size, .mode, .number, .expression, .kubeletArguments: " "
         }
+    }
+
+    /// `_swnuma_ids [compadd options] KIND`: the node or CPU ids swnuma
+    /// sees, under the `--root` given, as items of a list, with the
+    /// keywords KIND takes (`all` but for a single `node`; `same` for
+    /// swnuma's `<nodes>` only, not migratepages' kind `nodeset`). The same
+    /// text in every program's script.
+    static let idsFunction = #"""
+        # _swnuma_ids [compadd options] nodes|node|nodeset|cpus: offer the node or CPU
+        # ids swnuma sees, as items of a comma-separated list, and the keywords of
+        # the grammar. _arguments puts its options before the kind.
+        _swnuma_ids() {
+          local kind=${@[-1]} prog=${${words[1]%-migratepages}%-numastat} root=${(Q)opt_args[--root]} line list item
+          local -a ids keywords
+          [[ $prog == \~* ]] && prog=$HOME${prog#\~}
+          (( $+commands[$prog] )) || [[ -x $prog ]] || prog=swnuma
+          [[ $root == \~* ]] && root=$HOME${root#\~}
+          for line in ${(f)"$($prog ${root:+--root} ${root:+$root} -H 2>/dev/null)"}; do
+            if [[ $kind == cpus ]]; then
+              [[ $line == 'node '*' cpus:'* ]] && ids+=(${=line#*cpus:})
+            elif [[ $line == 'available: '*'('*')' ]]; then
+              list=${${line##*\(}%\)}
+              for item in ${(s:,:)list}; do
+                if [[ $item == *-* ]]; then
+                  ids+=({${item%-*}..${item#*-}})
+                else
+                  ids+=($item)
+                fi
+              done
+            fi
+          done
+          # all and same start a list; a single node (--preferred) takes neither.
+          [[ $kind == node ]] || keywords=(all)
+          [[ $kind == nodes ]] && keywords+=(same)
+          # _sequence leaves out an id already in the list.
+          _alternative \
+            "ids:${${kind%s}/nodeset/node} id:_sequence compadd - ${ids[*]}" \
+            "keywords:keyword:(${keywords[*]})"
+        }
+        """#
+
+    /// `_swnuma_processes`: the ids and names of the processes under the
+    /// `--root` given (this machine's without one). The same text in every
+    /// program's script.
+    static let processesFunction = #"""
+        # _swnuma_processes: offer the ids and names (comm) of the processes under
+        # the --root given, or this machine's.
+        _swnuma_processes() {
+          local root=${(Q)opt_args[--root]} dir=/proc entry name
+          local -a pids names
+          [[ $root == \~* ]] && root=$HOME${root#\~}
+          [[ -n $root ]] && dir=$root/proc
+          for entry in $dir/<->(N/); do
+            pids+=(${entry:t})
+            name=
+            read -r name < $entry/comm 2>/dev/null
+            [[ -n $name ]] && names+=($name)
+          done
+          _alternative \
+            'pids:process id:compadd -a pids' \
+            'names:process name:compadd -a names'
+        }
+        """#
+
+    /// `_swnuma_optional_file`: `--draw`'s value, which may be left out.
+    static let optionalFileFunction = #"""
+        # _swnuma_optional_file: an .svg file or -, the only words swnuma reads as a
+        # value that may be left out.
+        _swnuma_optional_file() {
+          _alternative \
+            'files:file:_files -g "*.(#i)svg(-.)"' \
+            'stdout:standard output:(-)'
+        }
+        """#
+
+    /// `_swnuma_kubelet`: the kubelet's flags (``KubeletSettings/knownFlags``)
+    /// and `--config`'s file, for the words after `--kubelet-check`.
+    static var kubeletFunction: String {
+        let flags = ModeCompletions.kubeletFlags
+        return #"""
+            # _swnuma_kubelet: the kubelet's flags, and a file after --\#(flags.file); words
+            # holds the words after --kubelet-check or --kubelet-suggest.
+            _swnuma_kubelet() {
+              local -a flags valued
+              flags=(\#(flags.options))
+              valued=(\#(flags.valued))
+              local i word expect=
+              for (( i = 1; i < CURRENT; i++ )); do
+                word=$words[i]
+                if [[ -n $expect ]]; then
+                  expect=
+                elif [[ $word == --* && $word != *=* ]]; then
+                  word=${${word#--}//_/-}
+                  (( $valued[(Ie)$word] )) && expect=$word
+                elif [[ $word == -v ]]; then
+                  expect=v
+                fi
+              done
+              if compset -P '--\#(flags.file)='; then
+                _files
+              elif [[ -n $expect ]]; then
+                [[ $expect == \#(flags.file) ]] && _files || _message "value of --$expect"
+              else
+                compadd -a flags
+              fi
+            }
+            """#
     }
 
     /// Text for inside `'[...]'`: brackets and backslashes escaped, quotes closed and reopened.

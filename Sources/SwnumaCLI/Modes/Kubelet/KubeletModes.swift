@@ -12,7 +12,7 @@ package struct KubeletCheckMode: Mode, Equatable {
             .kubeletCheck, group: .swnuma,
             summary: "Check a kubelet's memory manager settings against this topology",
             details: "Check the memory manager settings of a kubelet command line (every word after the option; --config FILE is read as a KubeletConfiguration, YAML or JSON) against the topology, by the kubelet's own rules: --reserved-memory syntax and quantities, types, zero and duplicate entries, nodes that exist, per-type sums equal to Node Allocatable (kube-reserved + system-reserved + the hard eviction threshold for memory.available), a non-zero memory reservation under the Static policy. Beyond the kubelet: reservations that exceed a node's memory or huge page pool, reservations on nodes without CPUs or memory, reservations the None policy ignores. Without arguments, checks the kubelet running under the root (its /proc/PID/cmdline and configuration file). Exit 0 when the kubelet would accept the settings, 3 when it would refuse them or they are unsafe, 1 when the settings cannot be read.",
-            fromNumactl: false, rest: "KUBELET-ARGS..."),
+            fromNumactl: false, rest: "KUBELET-ARGS...", restValue: .kubeletArguments),
     ]
 
     package static let usage = [
@@ -47,7 +47,7 @@ package struct KubeletSuggestMode: Mode, Equatable {
             .kubeletSuggest, group: .swnuma,
             summary: "Print the --reserved-memory that balances a kubelet's Node Allocatable",
             details: "Print the --reserved-memory flags and the reservedMemory: YAML that balance the kubelet's Node Allocatable memory reservation, split across the nodes with memory in proportion to their size and summing exactly to the byte. The kubelet's arguments follow the option, as for --kubelet-check.",
-            fromNumactl: false, rest: "KUBELET-ARGS..."),
+            fromNumactl: false, rest: "KUBELET-ARGS...", restValue: .kubeletArguments),
     ]
 
     package static let usage = [
@@ -77,7 +77,7 @@ package struct KubeletStateMode: Mode, Equatable {
             .kubeletState, group: .swnuma,
             summary: "Show and verify the kubelet memory manager's checkpoint",
             details: "Show the memory manager's checkpoint (FILE, or memory_manager_state in the running kubelet's --root-dir, by default var/lib/kubelet/memory_manager_state under the root): policy, per node and type the total, system-reserved, allocatable, reserved and free memory, node groups, and the containers' blocks; verify its checksum as the kubelet does, and compare it with the machine state the kubelet would compute now. Exit 0 when the kubelet would start with it, 3 when it would refuse it, 1 when it cannot be read.",
-            fromNumactl: false, rest: "FILE"),
+            fromNumactl: false, rest: "FILE", restValue: .path),
     ]
 
     package static let usage = [
