@@ -14,16 +14,7 @@ package enum ManPage {
     package static let notYetAvailable: [String] = []
 
     package static func render() -> String {
-        var page = MdocWriter()
-        page.macro("Dd \(date)")
-        page.macro("Dt SWNUMA 8")
-        page.macro("Os Linux")
-
-        page.macro("Sh NAME")
-        page.macro("Nm swnuma")
-        page.macro("Nd run a command under a NUMA memory policy and CPU binding, and show the topology")
-
-        synopsis(&page)
+        var page = opening(of: .swnuma)
         description(&page)
         options(&page)
         lists(&page)
@@ -104,10 +95,20 @@ package enum ManPage {
 
     // MARK: Sections
 
-    /// SYNOPSIS: one `.Nm` line per usage line of every mode (``ModeList``).
-    static func synopsis(_ page: inout MdocWriter) {
+    /// The start of a program's page: date, title, NAME with the program's
+    /// summary, and SYNOPSIS, one `.Nm` line per usage line (for swnuma,
+    /// of every mode in ``ModeList``).
+    static func opening(of program: Program) -> MdocWriter {
+        var page = MdocWriter()
+        page.macro("Dd \(date)")
+        page.macro("Dt \(program.name.uppercased()) 8")
+        page.macro("Os Linux")
+        page.macro("Sh NAME")
+        page.macro("Nm \(program.name)")
+        page.macro("Nd \(program.summary)")
         page.macro("Sh SYNOPSIS")
-        synopsis(of: .swnuma, &page)
+        synopsis(of: program, &page)
+        return page
     }
 
     /// A program's usage lines as mdoc, each after `.Nm`.

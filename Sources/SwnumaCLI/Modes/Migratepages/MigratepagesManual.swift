@@ -3,15 +3,7 @@
 /// the same writers as swnuma.8.
 package enum MigratepagesManPage {
     package static func render() -> String {
-        var page = MdocWriter()
-        page.macro("Dd \(ManPage.date)")
-        page.macro("Dt SWNUMA-MIGRATEPAGES 8")
-        page.macro("Os Linux")
-        page.macro("Sh NAME")
-        page.macro("Nm swnuma-migratepages")
-        page.macro("Nd move the pages of a process from some NUMA nodes to others")
-        page.macro("Sh SYNOPSIS")
-        ManPage.synopsis(of: MigratepagesCommand.program, &page)
+        var page = ManPage.opening(of: MigratepagesCommand.program)
         page.macro("Sh DESCRIPTION")
         page.macro("Nm")
         page.text("""

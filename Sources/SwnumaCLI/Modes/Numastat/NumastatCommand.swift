@@ -39,7 +39,7 @@ package enum NumastatCommand {
     /// for the docs; the scanner reads ``options`` alone.
     package static var program: Program {
         Program(
-            name: names[0], aliases: [names[1]], summary: "show per-node memory statistics, as numastat does",
+            name: names[0], aliases: [names[1]], summary: "per-node memory statistics, as numastat prints them",
             permutes: true, options: options,
             usage: [
                 Usage(

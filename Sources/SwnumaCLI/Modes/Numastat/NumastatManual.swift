@@ -4,15 +4,7 @@
 /// committed copy matches.
 package enum NumastatManPage {
     package static func render() -> String {
-        var page = MdocWriter()
-        page.macro("Dd \(ManPage.date)")
-        page.macro("Dt SWNUMA-NUMASTAT 8")
-        page.macro("Os Linux")
-        page.macro("Sh NAME")
-        page.macro("Nm swnuma-numastat")
-        page.macro("Nd per-node memory statistics, as numastat prints them")
-        page.macro("Sh SYNOPSIS")
-        ManPage.synopsis(of: NumastatCommand.program, &page)
+        var page = ManPage.opening(of: NumastatCommand.program)
         page.macro("Sh DESCRIPTION")
         page.macro("Nm")
         page.text("""
