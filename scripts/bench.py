@@ -1,75 +1,95 @@
 #!/usr/bin/env python3
-"""Benchmarks swnuma side by side with the system's numactl and writes BENCHMARKS.md.
+"""Benchmarks every mode of swnuma beside its C peer and writes BENCHMARKS.md.
 
     scripts/bench.py [SWNUMA]
 
-Whole-process timing with hyperfine (-N, no shell), peak RSS with
-/usr/bin/time. A benchmark, never a test: nothing here fails on a slow machine.
-Set BENCH_RUNS to change the number of timed runs (default 300).
+A benchmark, never a test: nothing here fails on a slow machine. It takes
+about 5 minutes on 2 cores. Environment:
+
+    BENCH_RUNS     timed runs of each command in the interleaved comparison
+                   of a fast row (default 600; slower rows take fewer, so
+                   that each row costs about BENCH_SECONDS)
+    BENCH_SECONDS  wall-time budget of one row's timed runs (default 12)
+    BENCH_PEERS    a folder holding numactl, numastat and migratepages
+                   built from another release (numactl 2.0.19 from its tag);
+                   default: the Debian package's, from PATH
 
 swnuma is timed as an operator runs it: a stripped copy made by install(1),
-as `make install` makes it, not the file the linker wrote. Before each row, both programs' files (numactl's with
-libnuma) are read through once, so that every page of them is in the page
-cache, as after an install. How much of a program file the page cache holds,
-and how it got there, changes how many page faults running it costs: the same
-swnuma bytes ran 30% slower straight from the linker's output than from a
-copy, and after dropping the file from the cache each run of the benchmark
-gave a different figure.
+as `make install` makes it, with the numastat and migratepages names as
+links. Before each row both programs' files (a dynamic peer's libraries too)
+are read through, so that the page cache holds all of them: how much of a
+program file the cache holds changes what its page faults cost, and this
+virtual machine drops cached pages on its own.
 
-The ratio in bold comes from an interleaved run: the two commands alternate,
-in random order, for the same number of runs, and the ratio is that of their
-medians. Drift on this shared machine then hits both alike; hyperfine, which
-times one command after the other, is reported beside it. Drift here includes
-the page cache itself: this virtual machine reclaims cached file pages on its
-own (seen at about 2 MB/s with 23 GB free), so pages of either program can
-drop out between runs and come back with a disk read.
+The ratio is that of medians of an interleaved run: the two commands
+alternate, in random order, the same number of times, so that drift on this
+shared machine hits both alike. Instructions are callgrind's count for the
+process itself, up to its execve for the launch (not the command it
+executes): they do not depend on the machine's load. Peak RSS is
+/usr/bin/time's, the median of five runs.
 """
+import datetime
 import glob
 import json
 import os
+import platform
+import random
+import shutil
+import statistics
 import subprocess
 import sys
 import tarfile
 import tempfile
-import datetime
-import random
-import shutil
-import statistics
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, ".build/release/swnuma")
-RUNS = int(os.environ.get("BENCH_RUNS", "300"))
+RUNS = int(os.environ.get("BENCH_RUNS", "600"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "12"))
+PEERS = os.environ.get("BENCH_PEERS")
+CORPUS = os.environ.get("SWNUMA_CORPUS", os.path.join(REPO, "../shared/corpus"))
 WORK = tempfile.mkdtemp(prefix="swnuma-bench-")
 SWNUMA = os.path.join(WORK, "swnuma")
+NUMASTAT = os.path.join(WORK, "swnuma-numastat")
+MIGRATEPAGES = os.path.join(WORK, "swnuma-migratepages")
 subprocess.run(["install", "-s", "-m", "755", BUILT, SWNUMA], check=True)
-# The kubelet modes run in swnuma-kubelet, which swnuma finds beside itself, as `make install` puts it.
-subprocess.run(["install", "-s", "-m", "755", os.path.join(os.path.dirname(BUILT), "swnuma-kubelet"),
-                os.path.join(WORK, "swnuma-kubelet")], check=True)
+os.symlink("swnuma", NUMASTAT)
+os.symlink("swnuma", MIGRATEPAGES)
+# callgrind counts the same code in a copy that keeps its symbols: the stripped
+# copy has no `execve` for --dump-before to stop at.
+SYMBOLS = os.path.join(WORK, "symbols")
+os.mkdir(SYMBOLS)
+shutil.copy(BUILT, os.path.join(SYMBOLS, "swnuma"))
+for name in ["swnuma-numastat", "swnuma-migratepages"]:
+    os.symlink("swnuma", os.path.join(SYMBOLS, name))
 
 
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+def output(*args):
+    return subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout.strip()
 
 
-def hyperfine(*commands):
-    """Mean and standard deviation in ms of each command: the round with the
-    median mean of ROUNDS hyperfine calls, since this shared machine's
-    timings wander by 20% from one call to the next."""
-    path = os.path.join(WORK, "result.json")
-    rounds = []
-    for _ in range(ROUNDS):
-        subprocess.run(["hyperfine", "-N", "--warmup", "20", "--runs", str(RUNS), "--export-json", path, *commands],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        with open(path) as f:
-            rounds.append([(r["mean"] * 1000, r["stddev"] * 1000) for r in json.load(f)["results"]])
-    return [sorted((r[i] for r in rounds), key=lambda pair: pair[0])[len(rounds) // 2] for i in range(len(commands))]
+def peer(name):
+    """The peer program's path: from BENCH_PEERS, else from PATH."""
+    if PEERS:
+        return os.path.join(PEERS, name)
+    return shutil.which(name) or name
 
 
-def program_files(command):
+def peer_version(package):
+    """How a row names its peer's release."""
+    if PEERS:
+        return f"{os.path.basename(os.path.normpath(PEERS))} (built)"
+    return f"{output('dpkg-query', '-W', '-f=${Version}', package)} (Debian)"
+
+
+NUMACTL_VERSION = peer_version("numactl")
+HWLOC_VERSION = f"{output('dpkg-query', '-W', '-f=${Version}', 'hwloc-nox')} (Debian)"
+
+
+def program_files(argv):
     """The executable of a command line and, for a dynamic one, its libraries other than libc."""
-    path = shutil.which(command.split()[0]) or command.split()[0]
-    files = [os.path.realpath(path)]
-    ldd = subprocess.run(["ldd", path], capture_output=True, text=True).stdout
+    files = [os.path.realpath(argv[0])]
+    ldd = subprocess.run(["ldd", argv[0]], capture_output=True, text=True).stdout
     for line in ldd.splitlines():
         parts = line.split("=>")
         if len(parts) == 2 and parts[1].strip().startswith("/") and "libc.so" not in parts[0]:
@@ -77,166 +97,250 @@ def program_files(command):
     return files
 
 
-def settle(*commands):
+def settle(*argvs):
     """Reads the commands' files through, so that the page cache holds all of them."""
-    for command in commands:
-        for path in program_files(command):
+    for argv in argvs:
+        for path in program_files(argv):
             fd = os.open(path, os.O_RDONLY)
             try:
-                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
                 while os.read(fd, 1 << 20):
                     pass
             finally:
                 os.close(fd)
 
 
-def interleaved(first, second, runs=RUNS * 3):
-    """Median wall time in ms of each command, run alternately in random order."""
-    commands = [first.split(), second.split()]
-    for command in commands:
-        command[0] = shutil.which(command[0]) or command[0]
+def spawn_times(argvs, rounds, environment=None):
+    """Wall times in ms of each command, run alternately in random order, `rounds` times each."""
     null = os.open(os.devnull, os.O_WRONLY)
     actions = [(os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)]
-    times = [[], []]
-    for round_ in range(20 + runs):
-        for index in random.sample([0, 1], 2):
+    environment = environment or os.environ
+    times = [[] for _ in argvs]
+    for _ in range(rounds):
+        for index in random.sample(range(len(argvs)), len(argvs)):
             start = time.perf_counter_ns()
-            pid = os.posix_spawn(commands[index][0], commands[index], os.environ, file_actions=actions)
+            pid = os.posix_spawn(argvs[index][0], argvs[index], environment, file_actions=actions)
             os.waitpid(pid, 0)
-            if round_ >= 20:
-                times[index].append(time.perf_counter_ns() - start)
+            times[index].append((time.perf_counter_ns() - start) / 1e6)
     os.close(null)
-    return [statistics.median(t) / 1e6 for t in times]
+    return times
 
 
-def compare(ours, theirs):
-    """hyperfine's mean ± σ for both, and the interleaved median ratio."""
-    settle(ours, theirs)
-    (a, sa), (b, sb) = hyperfine(ours, theirs)
-    ma, mb = interleaved(ours, theirs)
-    return f"{a:.3f} ± {sa:.3f} | {b:.3f} ± {sb:.3f} | {a / b:.2f} | {ma:.3f} / {mb:.3f} | **{ma / mb:.2f}**"
+def runs_for(argvs, environment=None, least=20):
+    """How many timed runs fit the row's budget (at most RUNS, at least `least`)."""
+    sample = spawn_times(argvs, 3, environment)
+    per_round = sum(statistics.median(t) for t in sample)
+    return max(least, min(RUNS, int(SECONDS * 1000 / max(per_round, 0.001))))
 
 
-def instructions(command):
-    """Instructions executed (valgrind callgrind, the process itself, not what it executes): repeatable."""
-    out = os.path.join(WORK, "callgrind.out")
-    result = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *command.split()],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    for line in result.stderr.splitlines():
-        if "Collected" in line:
-            return int(line.split(":")[-1].strip())
-    return None
+def interleaved(argvs, environment=None):
+    """Median ms of each command over an interleaved run, and the number of runs."""
+    settle(*argvs)
+    runs = runs_for(argvs, environment)
+    spawn_times(argvs, 10, environment)
+    return [statistics.median(t) for t in spawn_times(argvs, runs, environment)], runs
 
 
-def count(command):
-    """instructions() for a table cell."""
-    value = instructions(command)
-    return f"{value:,}" if value is not None else "n/a (execs)"
+def instructions(argv, environment=None):
+    """Instructions executed (callgrind), up to execve when the program executes another."""
+    if os.path.dirname(argv[0]) == WORK:
+        argv = [os.path.join(SYMBOLS, os.path.basename(argv[0])), *argv[1:]]
+    folder = tempfile.mkdtemp(dir=WORK)
+    subprocess.run(["valgrind", "--tool=callgrind", "--dump-before=execve",
+                    f"--callgrind-out-file={folder}/out.%p", *argv],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment)
+    total = 0
+    for path in glob.glob(os.path.join(folder, "out.*")):
+        with open(path) as f:
+            for line in f:
+                if line.startswith("totals:"):
+                    total += int(line.split()[1])
+    shutil.rmtree(folder)
+    return total or None
 
 
-def peak_kib(command):
+def peak_kib(argv, environment=None):
     """Peak RSS in KiB, the median of five runs."""
     values = []
     for _ in range(5):
-        result = subprocess.run(["/usr/bin/time", "-f", "%M", *command.split()], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, text=True)
+        result = subprocess.run(["/usr/bin/time", "-f", "%M", *argv], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True, env=environment)
         values.append(int(result.stderr.strip().splitlines()[-1]))
     return sorted(values)[2]
 
 
-def output(*args):
-    return subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout.strip()
+def shown(argv):
+    """A command line as the table shows it, with the work folder left out."""
+    words = []
+    for word in argv:
+        word = word.replace(WORK + "/", "")
+        words.append(os.path.basename(word) if word.startswith("/") and word == argv[0] else word)
+    return " ".join(words)
 
 
-lines = []
-numactl = output("dpkg-query", "-W", "-f=${Version}", "numactl")
-lines += [
-    "# Benchmarks", "",
-    f"Produced by `make bench` (`scripts/bench.py`) on {datetime.date.today()}: {os.cpu_count()} cores, "
-    f"kernel {os.uname().release}, Debian numactl {numactl}.",
-    f"swnuma: {output('file', '-b', SWNUMA).split(', BuildID')[0]}, {os.path.getsize(SWNUMA)} bytes, "
-    "copied with install(1) as an operator would; before each row its file and numactl's (with libnuma) "
-    "are read through, so that the page cache holds all of both.",
-    f"hyperfine columns: whole-process wall time (`-N`, 20 warm-up runs, {RUNS} runs), mean ± σ in ms, "
-    f"both commands in one hyperfine call, each row the median of {ROUNDS} such calls. "
-    f"Interleaved: the two commands alternate in random order, {RUNS * 3} runs each, median ms; "
-    "the ratio in bold is swnuma's median over numactl's (below 1.0: swnuma is faster), the figure that "
-    "drift on this shared machine moves least. Peak RSS from `/usr/bin/time -f %M` in KiB. "
-    "Instructions are valgrind callgrind's count for the process itself (not the command it executes), "
-    "which does not depend on the machine's load.", "",
-    "| case | swnuma ms | numactl ms | hyperfine ratio | interleaved medians ms | ratio | swnuma instructions "
-    "| numactl instructions | swnuma KiB | numactl KiB |",
-    "|---|---|---|---|---|---|---|---|---|---|",
-]
-for label, args in [("`-H` on this machine", "-H"), ("launch `/bin/true` under `-m 0 -N 0`", "-m 0 -N 0 /bin/true"),
-                    ("`-m 0 -N 0 --show` (the launch path without exec)", "-m 0 -N 0 --show"),
-                    ("`--show`", "--show")]:
-    lines.append(f"| {label} | {compare(f'{SWNUMA} {args}', f'numactl {args}')} | "
-                 f"{count(f'{SWNUMA} {args}')} | {count(f'numactl {args}')} | "
-                 f"{peak_kib(f'{SWNUMA} {args}')} | {peak_kib(f'numactl {args}')} |")
+def number(value):
+    return f"{value:,}" if value is not None else "n/a"
 
-# numastat: swnuma runs as numastat under the name swnuma-numastat.
-numastat_link = os.path.join(WORK, "swnuma-numastat")
-os.symlink(SWNUMA, numastat_link)
-sleepers = [subprocess.Popen(["sleep", "600"]) for _ in range(200)]
-try:
-    for label, args in [("numastat", ""), ("numastat `-n`", "-n"), ("numastat `-m`", "-m"),
-                        ("numastat `-p sleep` (200 processes)", "-p sleep")]:
-        ours, theirs = f"{numastat_link} {args}".strip(), f"numastat {args}".strip()
-        lines.append(f"| {label} | {compare(ours, theirs)} | "
-                     f"{count(ours)} | {count(theirs)} | {peak_kib(ours)} | {peak_kib(theirs)} |")
-finally:
-    for sleeper in sleepers:
-        sleeper.kill()
-        sleeper.wait()
 
-# The floor under any Swift launcher: programs that do nothing but exec /bin/true.
-floor_swift, floor_c = os.path.join(WORK, "exec-swift"), os.path.join(WORK, "exec-c")
-with open(floor_swift + ".swift", "w") as f:
-    f.write('import Glibc\nvar args: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]\nexecv("/bin/true", &args)\n')
-with open(floor_c + ".c", "w") as f:
-    f.write('#include <unistd.h>\nint main(void) { char *a[] = {"/bin/true", 0}; execv("/bin/true", a); return 1; }\n')
-built = subprocess.run(["swiftc", "-O", "-static-executable", floor_swift + ".swift", "-o", floor_swift],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
-built = built and subprocess.run(["gcc", "-O2", "-static", floor_c + ".c", "-o", floor_c]).returncode == 0
-if built:
-    lines += ["", "## The floor: a program that only executes `/bin/true`", "",
-              "What any static Swift launcher pays before doing anything, beside the same program in C "
-              "(both `-static`): the Swift runtime's start-up and its larger resident image.", "",
-              "| Swift ms | C ms | hyperfine ratio | interleaved medians ms | ratio | Swift KiB | C KiB |",
-              "|---|---|---|---|---|---|---|",
-              f"| {compare(floor_swift, floor_c)} | {peak_kib(floor_swift)} | {peak_kib(floor_c)} |"]
+def compare_row(label, ours, theirs, peer_name, goal=None, environment=None):
+    (mine, its), runs = interleaved([ours, theirs], environment)
+    ratio = mine / its
+    mark = "" if goal is None else (f" (goal ≤ {goal:.2f}: {'met' if ratio <= goal else 'NOT met'})")
+    return (f"| {label} | `{shown(theirs)}`, {peer_name} | {mine:.3f} / {its:.3f} ({runs} runs) | "
+            f"**{ratio:.2f}**{mark} | {number(instructions(ours, environment))} | "
+            f"{number(instructions(theirs, environment))} | {peak_kib(ours, environment)} | "
+            f"{peak_kib(theirs, environment)} |")
 
-lines += ["", "## Growth with nodes and CPUs (swnuma alone)", "",
-          "numactl cannot read the generated trees: their cpumaps are wider than this kernel's CPU mask.", "",
-          "| tree | nodes | CPUs | swnuma `-H` ms | peak KiB |", "|---|---|---|---|---|"]
-for nodes, cpus in [(8, 64), (64, 512), (256, 2048), (1024, 8192)]:
-    root = os.path.join(WORK, f"gen{nodes}")
-    subprocess.run([sys.executable, os.path.join(REPO, "scripts/gen-topology.py"), root, str(nodes), str(cpus)], check=True)
-    (m, s), = hyperfine(f"{SWNUMA} --root {root} -H")
-    lines.append(f"| generated | {nodes} | {cpus} | {m:.3f} ± {s:.3f} | {peak_kib(f'{SWNUMA} --root {root} -H')} |")
 
-corpus = os.path.join(REPO, "../shared/corpus/sysfs")
-for name in ["128arm-2pa2n8cluster4co", "64amd64-4s2n4ca2co", "48amd64-4pa2n6c-sparse"]:
-    tarball = os.path.join(corpus, f"{name}.tar.bz2")
+def extract(name):
+    """A corpus dump extracted into the work folder: its root, or None when the corpus lacks it."""
+    tarball = os.path.join(CORPUS, "sysfs", f"{name}.tar.bz2")
     if not os.path.exists(tarball):
-        continue
+        return None
     target = os.path.join(WORK, name)
     with tarfile.open(tarball) as archive:
         archive.extractall(target)
-    root = os.path.dirname(glob.glob(os.path.join(target, "*/sys"))[0])
-    count = len(glob.glob(os.path.join(root, "sys/devices/system/node/node*")))
-    (m, s), = hyperfine(f"{SWNUMA} --root {root} -H")
-    lines.append(f"| corpus `{name}` | {count} | | {m:.3f} ± {s:.3f} | {peak_kib(f'{SWNUMA} --root {root} -H')} |")
+    return os.path.dirname(glob.glob(os.path.join(target, "*/sys"))[0])
 
-lines += ["", "## Kubelet memory manager check (swnuma alone)", "", "| command | ms | peak KiB |", "|---|---|---|"]
-kubelet = (f"{SWNUMA} --root {os.path.join(REPO, 'Tests/Fixtures/sysfs/vm-two')} --kubelet-check "
-           "--memory-manager-policy=Static --reserved-memory 0:memory=100Mi")
-(m, s), = hyperfine(kubelet)
-lines.append(f"| `--kubelet-check` on vm-two (swnuma executes swnuma-kubelet) | {m:.3f} ± {s:.3f} | {peak_kib(kubelet)} |")
 
+def write_processes(root, count):
+    """A proc/ snapshot of `count` processes (a name, a command line, one mapping each) and one node."""
+    node = os.path.join(root, "sys/devices/system/node/node0")
+    os.makedirs(node)
+    with open(os.path.join(node, "cpulist"), "w") as f:
+        f.write("0\n")
+    with open(os.path.join(node, "meminfo"), "w") as f:
+        f.write("Node 0 MemTotal: 1048576 kB\nNode 0 MemFree: 1 kB\n")
+    with open(os.path.join(node, "numastat"), "w") as f:
+        f.write("numa_hit 1\n")
+    os.makedirs(os.path.join(root, "proc"))
+    with open(os.path.join(root, "proc/meminfo"), "w") as f:
+        f.write("MemTotal: 1048576 kB\nHugepagesize: 2048 kB\n")
+    for pid in range(1000, 1000 + count):
+        folder = os.path.join(root, f"proc/{pid}")
+        os.makedirs(folder)
+        with open(os.path.join(folder, "status"), "w") as f:
+            f.write(f"Name:\tworker{pid % 97}\nCpus_allowed_list:\t0\nMems_allowed_list:\t0\n")
+        with open(os.path.join(folder, "cmdline"), "w") as f:
+            f.write(f"/usr/bin/worker{pid % 97}\0--serve\0")
+        with open(os.path.join(folder, "numa_maps"), "w") as f:
+            f.write("7f00 default anon=1 N0=1 kernelpagesize_kB=4\n")
+
+
+def hyperfine_alone(argv, environment=None):
+    """Mean ± σ in ms of one command alone (hyperfine, -N), runs fitting the budget."""
+    runs = runs_for([argv], environment, least=5)
+    path = os.path.join(WORK, "result.json")
+    subprocess.run(["hyperfine", "-N", "--warmup", "3", "--runs", str(max(5, runs // 2)), "--export-json", path,
+                    " ".join(argv)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env=environment)
+    with open(path) as f:
+        result = json.load(f)["results"][0]
+    return f"{result['mean'] * 1000:.3f} ± {result['stddev'] * 1000:.3f}"
+
+
+started = time.monotonic()
+uname = os.uname()
+cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "")
+lines = [
+    "# Benchmarks", "",
+    f"Produced by `make bench` (`scripts/bench.py`) on {datetime.date.today()}, on {uname.nodename}: "
+    f"{os.cpu_count()} cores ({cpu}), kernel {uname.release}, {platform.machine()}.",
+    f"swnuma: {output('file', '-b', SWNUMA).split(', BuildID')[0]}, {os.path.getsize(SWNUMA)} bytes, "
+    "copied with install(1) as an operator would, numastat and migratepages as links to it. Before each row "
+    "both programs' files (a dynamic peer's libraries too) are read through, so that the page cache holds them.",
+    "Times: the two commands alternate in random order, the same number of runs each (as many as fit about "
+    f"{SECONDS:.0f} s, at most {RUNS}), after 10 untimed rounds; median ms of each, and the ratio of the medians in "
+    "bold (below 1.0: swnuma is faster). Instructions: callgrind's count for the process itself, up to its "
+    "execve for the launch, which does not depend on the machine's load. Peak RSS: `/usr/bin/time -f %M`, KiB, "
+    "median of five runs.", "",
+    "| case | peer | medians ms, swnuma / peer | ratio | swnuma instructions | peer instructions "
+    "| swnuma KiB | peer KiB |",
+    "|---|---|---|---|---|---|---|---|",
+]
+NUMACTL = f"numactl {NUMACTL_VERSION}"
+for label, args, goal in [("`-H`", ["-H"], None),
+                          ("launch: `-m 0 -N 0 /bin/true`", ["-m", "0", "-N", "0", "/bin/true"], 0.95),
+                          ("`--show`", ["--show"], None)]:
+    lines.append(compare_row(label, [SWNUMA, *args], [peer("numactl"), *args], NUMACTL, goal))
+    print(lines[-1], flush=True)
+
+# A process of this machine to look at: a sleeping Python with some memory of its own.
+target = subprocess.Popen([sys.executable, "-c", "import time; x = bytearray(8 << 20); time.sleep(3600)"])
+time.sleep(0.3)
+pid = str(target.pid)
+try:
+    NUMASTAT_PEER = f"numastat {NUMACTL_VERSION}"
+    for label, args, goal in [("numastat", [], 1.0), ("numastat `-m`", ["-m"], 1.0), ("numastat `-n`", ["-n"], 1.0),
+                              ("numastat `-p PID`", ["-p", pid], 1.0)]:
+        lines.append(compare_row(label, [NUMASTAT, *args], [peer("numastat"), *args], NUMASTAT_PEER, goal))
+        print(lines[-1], flush=True)
+    lines.append(compare_row("`--process PID`", [SWNUMA, "--process", pid], [peer("numastat"), "-p", pid],
+                             NUMASTAT_PEER, 1.0))
+    print(lines[-1], flush=True)
+    lines.append(compare_row("migratepages `PID 0 0`", [MIGRATEPAGES, pid, "0", "0"],
+                             [peer("migratepages"), pid, "0", "0"], f"migratepages {NUMACTL_VERSION}"))
+    print(lines[-1], flush=True)
+finally:
+    target.kill()
+    target.wait()
+
+LSTOPO = f"hwloc {HWLOC_VERSION}"
+lines.append(compare_row("`--devices`", [SWNUMA, "--devices"], [shutil.which("lstopo-no-graphics")], LSTOPO))
+print(lines[-1], flush=True)
+dump_name = "64amd64-4s2n4ca2co"
+dump = extract(dump_name)
+if dump:
+    lines.append(compare_row(f"`--draw x.svg` on the `{dump_name}` dump",
+                             [SWNUMA, "--root", dump, "--draw", os.path.join(WORK, "x.svg")],
+                             [shutil.which("lstopo"), "-i", dump, "--of", "svg", "-f", os.path.join(WORK, "y.svg")],
+                             LSTOPO))
+    print(lines[-1], flush=True)
+
+# No C program checks a kubelet configuration: swnuma alone.
+kubelet_args = ["--kubelet-check", "--memory-manager-policy=Static", "--reserved-memory", "0:memory=100Mi"]
+generated = {}
+for nodes, cpus in [(8, 64), (64, 512), (1024, 8192)]:
+    root = os.path.join(WORK, f"gen{nodes}")
+    subprocess.run([sys.executable, os.path.join(REPO, "scripts/gen-topology.py"), root, str(nodes), str(cpus)],
+                   check=True)
+    generated[nodes] = root
+kubelet = [SWNUMA, "--root", generated[64], *kubelet_args]
+(kubelet_ms,), runs = interleaved([kubelet])
+lines.append(f"| `--kubelet-check` on a generated 64-node tree | none (no C program checks it) | "
+             f"{kubelet_ms:.3f} ({runs} runs) | | {number(instructions(kubelet))} | | {peak_kib(kubelet)} | |")
+print(lines[-1], flush=True)
+
+lines += ["", "## Growth with the machine and the input (swnuma alone)", "",
+          "Generated trees (`scripts/gen-topology.py`) and a written `proc/` snapshot of N processes, each with a "
+          "name, a command line and one mapping, read through `--root`/`SWNUMA_ROOT`. numactl cannot read the "
+          "generated trees (their cpumaps are wider than this kernel's CPU mask) and numastat reads only the live "
+          "`/proc`. Times: hyperfine `-N`, mean ± σ. Instructions under a snapshot are counted with the component walk "
+          "that stands in for openat2(2), which valgrind does not support: more than the program executes outside "
+          "valgrind, but growing the same way.", "",
+          "| command | input | ms | instructions | peak KiB |", "|---|---|---|---|---|"]
+for nodes in [8, 64, 1024]:
+    argv = [SWNUMA, "--root", generated[nodes], "-H"]
+    lines.append(f"| `-H` | {nodes} nodes | {hyperfine_alone(argv)} | {number(instructions(argv))} | "
+                 f"{peak_kib(argv)} |")
+    print(lines[-1], flush=True)
+for count in [1000, 10000]:
+    root = os.path.join(WORK, f"proc{count}")
+    write_processes(root, count)
+    environment = dict(os.environ, SWNUMA_ROOT=root)
+    for label, argv in [("`--process worker7`", [SWNUMA, "--process", "worker7"]),
+                        ("numastat `-p worker7`", [NUMASTAT, "-p", "worker7"])]:
+        lines.append(f"| {label} | {count:,} processes | {hyperfine_alone(argv, environment)} | "
+                     f"{number(instructions(argv, environment))} | {peak_kib(argv, environment)} |")
+        print(lines[-1], flush=True)
+for nodes in [8, 64]:
+    argv = [SWNUMA, "--root", generated[nodes], *kubelet_args]
+    lines.append(f"| `--kubelet-check` | {nodes} nodes | {hyperfine_alone(argv)} | {number(instructions(argv))} | "
+                 f"{peak_kib(argv)} |")
+    print(lines[-1], flush=True)
+
+lines += ["", f"The whole run took {time.monotonic() - started:.0f} s."]
 text = "\n".join(lines) + "\n"
 with open(os.path.join(REPO, "BENCHMARKS.md"), "w") as f:
     f.write(text)
 print(text)
-subprocess.run(["rm", "-rf", WORK])
+shutil.rmtree(WORK)

@@ -27,14 +27,20 @@ extension OptionID {
 /// numactl options keep numactl's names, letters and argument rules exactly.
 package enum OptionTable {
     package static let all: [OptionSpec] = {
+        // Every launch builds this table: rows are appended whole and marked
+        // in place, into storage reserved once, so no row is copied twice.
+        let modes = ModeList.all
         var rows = CommonOptions.rows
-        for (index, mode) in ModeList.all.enumerated() {
-            let own = mode.combines != nil
-            for (position, var row) in mode.options.enumerated() {
-                row.modeIndex = index
-                row.selectsOwnMode = own
-                row.selectsMode = position == 0
-                rows.append(row)
+        rows.reserveCapacity(rows.count + modes.count * 8)
+        for index in modes.indices {
+            let mode = modes[index]
+            let first = rows.count
+            rows.append(contentsOf: mode.options)
+            let own = !mode.isNumactls
+            for position in first..<rows.count {
+                rows[position].modeIndex = index
+                rows[position].selectsOwnMode = own
+                rows[position].selectsMode = position == first
             }
         }
         return rows

@@ -20,6 +20,9 @@ package protocol Mode: Sendable {
     /// or nil for numactl's modes, whose combinations numactl's own ordered
     /// rules decide (``NumactlPlan``).
     static var combines: [OptionID]? { get }
+    /// Whether numactl's rules choose the mode (``combines`` is nil), without
+    /// building the list of what it combines with.
+    static var isNumactls: Bool { get }
     /// Whether `--json` gives a JSON document.
     static var hasJSON: Bool { get }
     /// Whether the words after the options are a command it runs.
@@ -40,6 +43,7 @@ package protocol Mode: Sendable {
 
 extension Mode {
     package static var combines: [OptionID]? { [] }
+    package static var isNumactls: Bool { combines == nil }
     package static var hasJSON: Bool { false }
     package static var runsCommand: Bool { false }
     package static func manual(_ page: inout MdocWriter) {}

@@ -26,7 +26,7 @@ package struct DrawMode: Mode, Equatable {
     package static let usage = [Usage(.option("--draw"), .optional([.either([.argument("file.svg")], [.argument("-")])]))]
 
     /// `--draw` draws the devices anyway: `--devices` beside it changes nothing.
-    package static var combines: [OptionID]? { [.devices] }
+    package static let combines: [OptionID]? = [.devices]
 
     package static var withoutJSON: String { "it draws SVG or text" }
 

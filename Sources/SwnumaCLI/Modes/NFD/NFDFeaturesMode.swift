@@ -36,7 +36,7 @@ package struct NFDFeaturesMode: Mode, Equatable {
             .optional([.option("--expiry", "duration")]), .optional([.option("--output", "file")]))
     ]
 
-    package static var combines: [OptionID]? { [.require] }
+    package static let combines: [OptionID]? = [.require]
 
     package static var withoutJSON: String { "the feature file is text" }
 
