@@ -31,8 +31,9 @@ extension KubeletSettings {
     ///   or not a KubeletConfiguration (empty, another kind or version).
     ///   Everything the kubelet decides while decoding a KubeletConfiguration
     ///   is in the findings instead.
-    public static func decodeConfigFile(_ bytes: [UInt8], path: String) throws(KubeletInputError) -> KubeletConfigDecoding {
+    public static func decodeConfigFile(_ bytes: [UInt8], path: String, release: KubeletRelease = .newest) throws(KubeletInputError) -> KubeletConfigDecoding {
         var settings = KubeletSettings()
+        settings.release = release
         let findings = try settings.decodeConfig(bytes, path: path)
         return KubeletConfigDecoding(settings: settings, findings: findings)
     }

@@ -257,7 +257,6 @@ public enum MemoryManagerRules {
         let allocatable = NodeAllocatableMemory.compute(settings, capacity: machine.capacity, findings: &findings)
         var report = MemoryManagerReport(
             settings: settings, machine: machine, nodeAllocatable: allocatable, reserved: [:], findings: [], machineState: nil)
-        findings += validateNodeAllocatable(allocatable, capacity: machine.capacity)
 
         if settings.release.memoryManagerGateLocked, settings.featureGates["MemoryManager"] == false {
             findings.append(
@@ -269,6 +268,7 @@ public enum MemoryManagerRules {
                 Finding(.note, "feature-gate",
                     "the MemoryManager feature gate is off: the kubelet \(settings.release) runs no memory manager, ignores --memory-manager-policy and --reserved-memory and reads no memory_manager_state",
                     advice: "nothing to change; before upgrading to 1.32, where the gate is locked on, remove MemoryManager=false"))
+            findings += validateNodeAllocatable(allocatable, capacity: machine.capacity)
             report.findings = findings
             return report
         }
@@ -311,6 +311,8 @@ public enum MemoryManagerRules {
                 Finding(.refusal, "policy", "unknown policy: \"\(settings.memoryManagerPolicy)\"",
                     advice: "set --memory-manager-policy to None or Static"))
         }
+        // The container manager's start, after the memory manager was created.
+        findings += validateNodeAllocatable(allocatable, capacity: machine.capacity)
         report.findings = findings
         return report
     }

@@ -55,7 +55,7 @@ enum KubeletManual {
         page.text("""
             --kubelet-check, --kubelet-suggest and --kubelet-state apply the rules of the kubelet's memory manager \
             (--memory-manager-policy=Static) to this topology, before a kubelet restart finds them broken. \
-            The rules are those of the Kubernetes release given by --kubelet-version X.Y, from 1.30 to \(kubernetesVersion) (the default); \
+            The rules are those of the Kubernetes release given by --kubelet-version X.Y, from Kubernetes 1.30 to Kubernetes \(kubernetesVersion) (the default); \
             the text and JSON name the release applied. Common to every release: \
             the --reserved-memory syntax (';' between nodes, NODE:TYPE=QUANTITY, ',' between types, the flag repeatable), \
             resource quantities with their suffixes and exponents, \
