@@ -259,6 +259,9 @@ expect restart-gate-off-131 0 "runs no memory manager" -- --root "$node" --kubel
 expect restart-gate-locked-132 3 "feature is locked to true" -- --root "$node" --kubelet-version 1.32 --kubelet-check "${planned[@]}" --feature-gates=MemoryManager=false
 rm "$node/srv/kubelet/memory_manager_state"
 expect restart-no-checkpoint 0 "the kubelet writes a new one" -- --root "$node" --kubelet-check "${planned[@]}"
+mkdir "$node/srv/kubelet/memory_manager_state"
+expect restart-unreadable 0 "whether the kubelet would start over it is not known" -- --root "$node" --kubelet-check "${planned[@]}"
+rmdir "$node/srv/kubelet/memory_manager_state"
 expect version-bad 1 "is not a Kubernetes release swnuma models" -- --kubelet-version 1.29 --kubelet-check
 expect version-alone 1 "needs --kubelet-check" -- --kubelet-version 1.33
 expect version-named 0 "rules: Kubernetes 1.33" -- --root "$two" --kubelet-version 1.33 --kubelet-check --v=2

@@ -198,7 +198,17 @@ enum KubeletCommand {
     static func restartReport(source: Source, root: SystemRoot, machine: MachineMemory, configuration: MemoryManagerReport) -> StateReport? {
         let settings = source.settings
         guard settings.memoryManagerEnabled, ["None", "Static"].contains(settings.memoryManagerPolicy) else { return nil }
-        return try? judge(path: settings.checkpointPath, base: root, source: source, release: settings.release, machine: machine, required: false)
+        do throws(KubeletInputError) {
+            return try judge(path: settings.checkpointPath, base: root, source: source, release: settings.release, machine: machine, required: false)
+        } catch {
+            // Unreadable to swnuma (not root, or a link out of a snapshot): the restart is not judged, and swnuma says so.
+            let note = Finding(
+                .note, "checkpoint-unreadable", "\(error.description): whether the kubelet would start over it is not known",
+                advice: "run swnuma as root, or give the file to --kubelet-state FILE with the planned flags")
+            return StateReport(
+                path: settings.checkpointPath, release: settings.release, checkpoint: nil, reading: nil, basis: "", expected: nil, differences: [],
+                findings: [note])
+        }
     }
 
     /// Reads and judges the checkpoint at `path` under `base`. A file that

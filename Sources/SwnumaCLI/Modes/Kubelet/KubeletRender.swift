@@ -71,7 +71,8 @@ enum KubeletText {
         if report.settings.memoryManagerEnabled, ["None", "Static"].contains(report.settings.memoryManagerPolicy) {
             if let restart {
                 let policy = restart.checkpoint.map { ", policy \($0.policyName)" } ?? ""
-                out += "checkpoint: \(restart.path) (format \(restart.checkpoint?.format.rawValue ?? "unreadable")\(policy))\n"
+                let format = restart.checkpoint?.format.rawValue ?? (restart.refused ? "undecodable" : "not read")
+                out += "checkpoint: \(restart.path) (format \(format)\(policy))\n"
             } else {
                 out += "checkpoint: none at \(report.settings.checkpointPath): the kubelet writes a new one\n"
             }
