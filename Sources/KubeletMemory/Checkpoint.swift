@@ -28,9 +28,63 @@ public struct Checkpoint: Hashable, Sendable {
     /// For v3, whether the legacy `checksum` (what older kubelets check) also holds.
     public var legacyChecksumValid: Bool?
 
-    /// Whether the kubelet would accept the checksum (a zero v1 checksum is accepted, as the kubelet does).
+    /// Whether the format's own checksum holds (a zero v1 checksum is
+    /// accepted, as the kubelet that knows several formats does).
     public var checksumValid: Bool {
         storedChecksum == computedChecksum || (format != .v3 && storedChecksum == 0)
+    }
+
+    /// The top-level `checksum` field (for v1 and v2 the stored checksum;
+    /// for v3 the legacy one).
+    public var topLevelChecksum: UInt64 = 0
+    /// FNV-1a of the v1 rendering of the top-level fields: what a kubelet
+    /// reading the v1 format computes, whatever else the file holds.
+    public var v1Checksum: UInt64 = 0
+    /// FNV-1a of the v2 rendering (with `podEntries`) of the top-level fields.
+    public var v2Checksum: UInt64 = 0
+    /// For v3, the state its top-level v1 fields hold: what a kubelet that
+    /// reads only v1 restores.
+    public var v1View: (policyName: String, machineState: MachineState, entries: [ContainerBlocks])?
+
+    /// How a release reads this file.
+    public struct Reading: Hashable, Sendable {
+        /// The format the kubelet reads the file as.
+        public var readAs: Format
+        /// Whether the checksum holds as that release verifies it.
+        public var checksumHolds: Bool
+        /// Why it does not, or what is worth knowing, in swnuma's words.
+        public var explanation: String?
+    }
+
+    /// How the kubelet of `release` reads this file: a kubelet with
+    /// `PodLevelResourceManagers` off (every release to 1.36 by default)
+    /// decodes it as v1 (other fields ignored) and checks the v1 checksum;
+    /// a stored 0 passes only in 1.36. With the gate on (1.36), the v2
+    /// checksum is checked, falling back to v1.
+    public func reading(release: KubeletRelease, podLevelGate: Bool) -> Reading {
+        let stored = topLevelChecksum
+        if podLevelGate, release.hasPodLevelResourceManagersGate {
+            if stored == v2Checksum { return Reading(readAs: .v2, checksumHolds: true) }
+            if stored == v1Checksum { return Reading(readAs: .v1, checksumHolds: true, explanation: "read as v1 and migrated to v2") }
+            return Reading(readAs: .v2, checksumHolds: false, explanation: "the checksum \(stored) matches neither the v2 rendering (\(v2Checksum)) nor the v1 one (\(v1Checksum))")
+        }
+        if stored == v1Checksum {
+            return Reading(readAs: .v1, checksumHolds: true,
+                explanation: format == .v1 ? nil : "a \(format) file read by its v1 fields: the kubelet \(release) ignores \(format == .v2 ? "podEntries" : "data and dataChecksum")")
+        }
+        if stored == 0 {
+            if release.acceptsZeroChecksum(podLevelGate: false) {
+                return Reading(readAs: .v1, checksumHolds: true, explanation: "a checksum of 0 is accepted by the kubelet \(release) (compatibility with the old file backend)")
+            }
+            return Reading(readAs: .v1, checksumHolds: false, explanation: "the checksum is 0, which the kubelet \(release) refuses like any wrong checksum (only 1.36 accepts it)")
+        }
+        var why = "the checksum \(stored) is not \(v1Checksum), the kubelet's over the v1 fields"
+        if format == .v2, stored == v2Checksum {
+            why = "a v2 file (podEntries), whose checksum covers podEntries: the kubelet \(release) reads only v1\(release.hasPodLevelResourceManagersGate ? " unless PodLevelResourceManagers is on" : "")"
+        } else if format == .v3 {
+            why = "a v3 file whose top-level v1 checksum \(stored) is not \(v1Checksum): the kubelet \(release) reads only the v1 fields"
+        }
+        return Reading(readAs: .v1, checksumHolds: false, explanation: why)
     }
 
     public static func == (lhs: Checkpoint, rhs: Checkpoint) -> Bool {
@@ -75,12 +129,20 @@ public struct Checkpoint: Hashable, Sendable {
             let legacyStored = try unsigned(json["checksum"] ?? .number("0"), field: "checksum")
             let legacy = try goRendering(json, withPodEntries: false)
             checkpoint.legacyChecksumValid = legacyStored == 0 || legacyStored == UInt64(fnv1a32(legacy))
+            checkpoint.topLevelChecksum = legacyStored
+            checkpoint.v1Checksum = UInt64(fnv1a32(legacy))
+            checkpoint.v2Checksum = UInt64(fnv1a32(try goRendering(json, withPodEntries: true)))
+            let outer = try decode(json, format: .v1)
+            checkpoint.v1View = (outer.policyName, outer.machineState, outer.entries)
             return checkpoint
         }
         let format: Format = json["podEntries"] == nil ? .v1 : .v2
         var checkpoint = try decode(json, format: format)
         checkpoint.storedChecksum = try unsigned(json["checksum"] ?? .number("0"), field: "checksum")
         checkpoint.computedChecksum = UInt64(fnv1a32(try goRendering(json, withPodEntries: format == .v2)))
+        checkpoint.topLevelChecksum = checkpoint.storedChecksum
+        checkpoint.v1Checksum = format == .v1 ? checkpoint.computedChecksum : UInt64(fnv1a32(try goRendering(json, withPodEntries: false)))
+        checkpoint.v2Checksum = format == .v2 ? checkpoint.computedChecksum : UInt64(fnv1a32(try goRendering(json, withPodEntries: true)))
         return checkpoint
     }
 

@@ -31,8 +31,9 @@ extension KubeletSettings {
     ///   or not a KubeletConfiguration (empty, another kind or version).
     ///   Everything the kubelet decides while decoding a KubeletConfiguration
     ///   is in the findings instead.
-    public static func decodeConfigFile(_ bytes: [UInt8], path: String) throws(KubeletInputError) -> KubeletConfigDecoding {
+    public static func decodeConfigFile(_ bytes: [UInt8], path: String, release: KubeletRelease = .newest) throws(KubeletInputError) -> KubeletConfigDecoding {
         var settings = KubeletSettings()
+        settings.release = release
         let findings = try settings.decodeConfig(bytes, path: path)
         return KubeletConfigDecoding(settings: settings, findings: findings)
     }
@@ -77,6 +78,7 @@ extension KubeletSettings {
         }
 
         var decoder = TypedDecoder()
+        decoder.release = release
         decoder.configuration(fields, into: &self)
         if let error = decoder.abortError ?? decoder.savedError {
             return [
@@ -596,10 +598,12 @@ struct TypedDecoder {
     /// Unknown fields, as sigs.k8s.io/json's strict mode names them (at most 100).
     var strictErrors: [String] = []
     private var seenStrict = Set<String>()
+    /// The release whose fields are known.
+    var release = KubeletRelease.newest
 
     /// Every field of v1beta1.KubeletConfiguration from Kubernetes 1.30 to
-    /// 1.34 (a field added in one of them is known to all: swnuma does not
-    /// warn about a field a newer kubelet knows).
+    /// 1.36; those added after 1.30 are known from their release on
+    /// (``KubeletRelease/knowsField(_:)``).
     static let knownFields: Set<String> = [
         "apiVersion", "kind", "enableServer", "staticPodPath", "podLogsDir", "syncFrequency", "fileCheckFrequency",
         "httpCheckFrequency", "staticPodURL", "staticPodURLHeader", "address", "port", "readOnlyPort", "tlsCertFile",
@@ -627,7 +631,7 @@ struct TypedDecoder {
         "shutdownGracePeriodByPodPriority", "crashLoopBackOff", "reservedMemory", "enableProfilingHandler",
         "enableDebugFlagsHandler", "seccompDefault", "memoryThrottlingFactor", "registerWithTaints", "registerNode",
         "tracing", "localStorageCapacityIsolation", "containerRuntimeEndpoint", "imageServiceEndpoint", "failCgroupV1",
-        "userNamespaces",
+        "userNamespaces", "memoryReservationPolicy",
     ]
 
     mutating func strict(_ message: String) {
@@ -649,7 +653,7 @@ struct TypedDecoder {
     mutating func configuration(_ fields: [(String, YAMLNode)], into settings: inout KubeletSettings) {
         for (name, node) in fields {
             guard abortError == nil else { return }
-            guard Self.knownFields.contains(name) else {
+            guard Self.knownFields.contains(name), release.knowsField(name) else {
                 strict("unknown field \(goQuote(name))")
                 continue
             }
@@ -668,6 +672,19 @@ struct TypedDecoder {
                 case .null: break
                 case .bool(let flag): settings.mergeDefaultEvictionSettings = flag
                 default: typeError(value, field: name, type: "bool")
+                }
+            case "featureGates":
+                switch value {
+                case .null: break
+                case .object(let gates):
+                    for (gate, node) in gates {
+                        if case .bool(let flag) = node.view {
+                            settings.featureGates[gate] = flag
+                        } else {
+                            typeError(node.view, field: "featureGates", type: "bool")
+                        }
+                    }
+                default: typeError(value, field: name, type: "map[string]bool")
                 }
             case "systemReserved", "kubeReserved", "evictionHard":
                 guard let pairs = stringMap(value, field: name) else { continue }

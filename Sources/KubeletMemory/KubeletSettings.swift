@@ -4,6 +4,14 @@ public import NUMA
 /// line and configuration file that the memory manager reads, after the
 /// kubelet's own precedence (flags over the file, the file over defaults).
 public struct KubeletSettings: Sendable {
+    /// The Kubernetes release whose rules apply (`--kubelet-version`); set
+    /// before the flags and file are read, since which fields a file may
+    /// hold depends on it.
+    public var release = KubeletRelease.newest
+    /// `--feature-gates` / `featureGates`: the gates named, flags over the file.
+    public var featureGates: [String: Bool] = [:]
+
+    // MARK: Memory manager settings
     /// `--memory-manager-policy` / `memoryManagerPolicy` (`None` by default).
     public var memoryManagerPolicy = "None"
     /// `--reserved-memory` / `reservedMemory`.
@@ -22,6 +30,10 @@ public struct KubeletSettings: Sendable {
     public var rootDirectory = "/var/lib/kubelet"
     /// `--config`, if given.
     public var configFile: String?
+    // MARK: Other managers' settings (CPU and Topology Managers) go here
+
+    // MARK: Bookkeeping
+
     /// Where each setting came from, for messages: `flag`, `config`, or absent for a default.
     public var origins: [String: String] = [:]
     /// What the kubelet would refuse, or log, while reading its flags and
@@ -29,6 +41,13 @@ public struct KubeletSettings: Sendable {
     public var refusals: [Finding] = []
 
     public init() {}
+
+    /// Whether the memory manager runs at all: the `MemoryManager` gate is
+    /// on by default and can be turned off only before it locked (1.32).
+    public var memoryManagerEnabled: Bool { release.memoryManagerGateLocked || featureGates["MemoryManager"] != false }
+
+    /// Whether `PodLevelResourceManagers` is on (off by default; only in 1.36 and later).
+    public var podLevelResourceManagers: Bool { release.hasPodLevelResourceManagersGate && featureGates["PodLevelResourceManagers"] == true }
 
     /// The kubelet's hard eviction defaults on Linux.
     public static let defaultEvictionHard: [(String, String)] = [
@@ -248,8 +267,11 @@ extension KubeletSettings {
     /// - Parameter relativeRoot: where a relative `--config` path is read
     ///   from (the current folder, for a command line typed by the user);
     ///   `root` when nil.
-    public static func load(arguments: [String], root: SystemRoot, relativeRoot: SystemRoot? = nil) throws(KubeletInputError) -> KubeletSettings {
+    public static func load(
+        arguments: [String], root: SystemRoot, relativeRoot: SystemRoot? = nil, release: KubeletRelease = .newest
+    ) throws(KubeletInputError) -> KubeletSettings {
         var settings = KubeletSettings()
+        settings.release = release
         let (flags, stray, error) = scanFlags(arguments)
         if let error {
             settings.refusals.append(
@@ -350,6 +372,24 @@ extension KubeletSettings {
                 ignoreEvictionThreshold = flag
             case "root-dir":
                 rootDirectory = text
+            case "feature-gates":
+                // component-base's MapStringBool: items split at ',', each at '=', trimmed, values ParseBool'd.
+                for item in text.split(separator: ",", omittingEmptySubsequences: true) {
+                    let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                    guard parts.count == 2 else {
+                        refusals.append(invalid(name, text, "missing bool value for \(goTrimSpace(String(item)))", advice: "write it as Gate=true[,Gate=false]"))
+                        return
+                    }
+                    let key = goTrimSpace(String(parts[0]))
+                    let raw = goTrimSpace(String(parts[1]))
+                    guard let flag = Self.goParseBool(raw) else {
+                        refusals.append(
+                            invalid(name, text, "invalid value of \(key)=\(raw), err: strconv.ParseBool: parsing \(goQuote(raw)): invalid syntax",
+                                advice: "give true or false"))
+                        return
+                    }
+                    featureGates[key] = flag
+                }
             default:
                 if Self.booleanFlags.contains(name), name != "version", Self.goParseBool(text) == nil {
                     refusals.append(invalid(name, text, "strconv.ParseBool: parsing \(goQuote(text)): invalid syntax", advice: "give true or false"))

@@ -36,9 +36,24 @@ public struct MachineMemory: Hashable, Sendable {
     /// The machine's memory capacity in bytes (`MemTotal` of /proc/meminfo).
     public var capacity: UInt64
 
-    public init(nodes: [Node], capacity: UInt64) {
+    /// True when `proc/meminfo` was missing and ``capacity`` is the sum of
+    /// the nodes' memory (a snapshot without it): percentages of capacity,
+    /// and the capacity rule, then use that sum, which can differ from the
+    /// kernel's `MemTotal` by a few percent.
+    public var capacityFromNodes = false
+
+    public init(nodes: [Node], capacity: UInt64, capacityFromNodes: Bool = false) {
         self.nodes = nodes
         self.capacity = capacity
+        self.capacityFromNodes = capacityFromNodes
+    }
+
+    /// A note when the capacity is the nodes' sum.
+    public var capacityNote: Finding? {
+        guard capacityFromNodes else { return nil }
+        return Finding(.note, "capacity-from-nodes",
+            "no proc/meminfo under the root: the capacity (for percentage eviction thresholds and the Node Allocatable check) is the sum of the nodes' memory, \(capacity) bytes, which can differ from the kernel's MemTotal",
+            advice: "add proc/meminfo to the snapshot for exact percentages")
     }
 
     /// The machine under `root`: nodes from sysfs, capacity from
@@ -51,9 +66,10 @@ public struct MachineMemory: Hashable, Sendable {
                 hugePages: node.hugePages.map { HugePagePool(pageSize: $0.pageSize, pages: $0.total ?? 0) },
                 hasCPUs: node.hasCPUs)
         }
-        let capacity = root.readText("proc/meminfo").flatMap { Meminfo($0).bytes("MemTotal") }
-            ?? nodes.reduce(0) { $0 &+ $1.memory }
-        return MachineMemory(nodes: nodes, capacity: capacity)
+        if let capacity = root.readText("proc/meminfo").flatMap({ Meminfo($0).bytes("MemTotal") }) {
+            return MachineMemory(nodes: nodes, capacity: capacity)
+        }
+        return MachineMemory(nodes: nodes, capacity: nodes.reduce(0) { $0 &+ $1.memory }, capacityFromNodes: true)
     }
 
     public func node(_ id: Int) -> Node? { nodes.first { $0.id == id } }
@@ -87,8 +103,11 @@ public struct NodeAllocatableMemory: Hashable, Sendable {
         var result = NodeAllocatableMemory(total: .zero)
         result.systemReserved = resourceMemory(settings.systemReserved, flag: "system-reserved", findings: &findings)
         result.kubeReserved = resourceMemory(settings.kubeReserved, flag: "kube-reserved", findings: &findings)
+        // The eviction settings are validated whether or not they count:
+        // --experimental-allocatable-ignore-eviction only leaves them out of the sum.
+        let eviction = evictionMemory(settings, capacity: capacity, findings: &findings)
         if !settings.ignoreEvictionThreshold {
-            result.evictionThreshold = evictionMemory(settings, capacity: capacity, findings: &findings)
+            result.evictionThreshold = eviction
         }
         var total = Quantity.zero
         for part in [result.systemReserved, result.kubeReserved, result.evictionThreshold] {
@@ -144,7 +163,10 @@ public struct NodeAllocatableMemory: Hashable, Sendable {
     /// The hard eviction threshold for `memory.available` in bytes of `capacity`.
     static func evictionMemory(_ settings: KubeletSettings, capacity: UInt64, findings: inout [Finding]) -> Quantity? {
         var pairs = settings.evictionHard ?? KubeletSettings.defaultEvictionHard
-        if settings.evictionHard != nil, settings.mergeDefaultEvictionSettings {
+        // mergeDefaultEvictionSettings (1.33+) fills in a list that came from the file only.
+        if settings.evictionHard != nil, settings.mergeDefaultEvictionSettings, settings.release.hasMergeDefaultEvictionSettings,
+            settings.origins["evictionHard"] == "config"
+        {
             for pair in KubeletSettings.defaultEvictionHard where !pairs.contains(where: { $0.0 == pair.0 }) {
                 pairs.append(pair)
             }
@@ -168,8 +190,9 @@ public struct NodeAllocatableMemory: Hashable, Sendable {
                 }
                 let fraction = parsed / 100
                 if fraction < 0 || fraction > 1 {
+                    let bound = fraction < 0 ? ">= 0%" : "<= 100%"
                     findings.append(
-                        Finding(.refusal, "eviction-hard", "--eviction-hard: eviction percentage threshold \(signal) must be within 0% and 100%: \(text)",
+                        Finding(.refusal, "eviction-hard", "--eviction-hard: eviction percentage threshold \(signal) must be \(bound): \(text)",
                             advice: "write a percentage between 0% and 100%"))
                     continue
                 }
@@ -222,10 +245,9 @@ public struct MemoryManagerReport: Sendable {
     public var hasProblems: Bool { findings.contains { $0.severity != .note } }
 }
 
-/// The kubelet's rules for the memory manager, as of Kubernetes 1.34.
+/// The kubelet's rules for the memory manager, by release (the settings'
+/// ``KubeletSettings/release``).
 public enum MemoryManagerRules {
-    /// The Kubernetes release whose rules these are.
-    public static let kubernetesVersion = "1.34"
 
     /// Checks `settings` against `machine`, in the kubelet's order: the
     /// configuration's own validation, then the static policy's start-up.
@@ -235,6 +257,21 @@ public enum MemoryManagerRules {
         let allocatable = NodeAllocatableMemory.compute(settings, capacity: machine.capacity, findings: &findings)
         var report = MemoryManagerReport(
             settings: settings, machine: machine, nodeAllocatable: allocatable, reserved: [:], findings: [], machineState: nil)
+
+        if settings.release.memoryManagerGateLocked, settings.featureGates["MemoryManager"] == false {
+            findings.append(
+                Finding(.refusal, "feature-gate", "cannot set feature gate MemoryManager to false, feature is locked to true",
+                    advice: "remove MemoryManager=false from the feature gates: from 1.32 the memory manager always runs (its None policy manages nothing)"))
+        }
+        if !settings.memoryManagerEnabled {
+            findings.append(
+                Finding(.note, "feature-gate",
+                    "the MemoryManager feature gate is off: the kubelet \(settings.release) runs no memory manager, ignores --memory-manager-policy and --reserved-memory and reads no memory_manager_state",
+                    advice: "nothing to change; before upgrading to 1.32, where the gate is locked on, remove MemoryManager=false"))
+            findings += validateNodeAllocatable(allocatable, capacity: machine.capacity)
+            report.findings = findings
+            return report
+        }
 
         switch settings.memoryManagerPolicy {
         case "None":
@@ -265,13 +302,34 @@ public enum MemoryManagerRules {
                 }
             }
             findings += beyondTheKubelet(settings, machine: machine)
+        case "BestEffort" where settings.release.knowsBestEffortPolicy:
+            findings.append(
+                Finding(.refusal, "policy", "policy \"BestEffort\" is not available for platform \"linux\"",
+                    advice: "BestEffort is the Windows policy: set --memory-manager-policy to None or Static"))
         default:
             findings.append(
                 Finding(.refusal, "policy", "unknown policy: \"\(settings.memoryManagerPolicy)\"",
                     advice: "set --memory-manager-policy to None or Static"))
         }
+        // The container manager's start, after the memory manager was created.
+        findings += validateNodeAllocatable(allocatable, capacity: machine.capacity)
         report.findings = findings
         return report
+    }
+
+    /// `validateNodeAllocatable`: a reservation larger than the capacity
+    /// stops the kubelet. Its message puts the reservation where it says
+    /// "allocatable" and capacity minus reservation (negative) where it
+    /// says "capacity".
+    public static func validateNodeAllocatable(_ allocatable: NodeAllocatableMemory, capacity: UInt64) -> [Finding] {
+        let capacityNanos = Int128(capacity) * Quantity.nano
+        guard capacity > 0, allocatable.total.nanos > capacityNanos else { return [] }
+        let left = Quantity(nanos: capacityNanos - allocatable.total.nanos, format: allocatable.total.format)
+        return [
+            Finding(.refusal, "node-allocatable",
+                "invalid Node Allocatable configuration. Resource \"memory\" has an allocatable of \(allocatable.total), capacity of \(left)",
+                advice: "the reservation (kube-reserved + system-reserved + the memory.available eviction threshold) is \(allocatable.total), more than the machine's \(capacity) bytes: lower it below the capacity")
+        ]
     }
 
     /// The configuration validation of the reserved memory: types, zero values, duplicates.

@@ -29,11 +29,13 @@ public struct ReservationSuggestion: Hashable, Sendable {
         return text
     }
 
-    /// The split of `total` bytes over `machine`'s nodes with memory, or nil
-    /// when there is nothing to split or no node has memory.
+    /// The split of `total` bytes over `machine`'s nodes with memory and
+    /// CPUs (never a memory-only node such as a GPU's or CXL memory, which
+    /// runs no system process), or nil when there is nothing to split or no
+    /// such node has memory.
     public static func split(total: Quantity, machine: MachineMemory) -> ReservationSuggestion? {
         guard let totalBytes = total.int64Value, totalBytes > 0 else { return nil }
-        let nodes = machine.nodes.filter { $0.memory > 0 }.sorted { $0.id < $1.id }
+        let nodes = machine.nodes.filter { $0.memory > 0 && $0.hasCPUs }.sorted { $0.id < $1.id }
         guard !nodes.isEmpty else { return nil }
         let mib: UInt64 = 1 << 20
         let unit: UInt64 = UInt64(totalBytes) % mib == 0 ? mib : 1

@@ -90,13 +90,17 @@ expect not-whole-bytes 3 "could not covert a variable of type Quantity to int64"
 pct=$(python3 -c "import struct; p=struct.unpack('f',struct.pack('f',struct.unpack('f',struct.pack('f',7.5))[0]/100))[0]; print(int($mem_total*p))")
 expect percentage 0 "would accept" -- --root "$two" --kubelet-check "${static[@]}" --eviction-hard=memory.available\<7.5%,nodefs.available\<10% --reserved-memory 0:memory=$pct
 expect percentage-off-by-one 3 "is not equal to the value \"$pct\"" -- --root "$two" --kubelet-check "${static[@]}" --eviction-hard=memory.available\<7.5% --reserved-memory 0:memory=$((pct + 1))
-expect eviction-over-100 3 "must be within 0% and 100%" -- --root "$two" --kubelet-check "${static[@]}" --eviction-hard=memory.available\<120% --reserved-memory 0:memory=100Mi
+expect eviction-over-100 3 "must be <= 100%" -- --root "$two" --kubelet-check "${static[@]}" --eviction-hard=memory.available\<120% --reserved-memory 0:memory=100Mi
 expect eviction-bad-signal 3 "unsupported eviction signal memory.free" -- --root "$two" --kubelet-check "${static[@]}" --eviction-hard=memory.free\<1Gi --reserved-memory 0:memory=100Mi
 expect eviction-ignored 0 "would accept" -- --root "$two" --kubelet-check "${static[@]}" --experimental-allocatable-ignore-eviction --system-reserved=memory=64Mi --reserved-memory 1:memory=64Mi
 
 # --- beyond the kubelet
 expect exceeds-node 3 "unsafe: node 0: reserved memory 400Mi is more than its 158640Ki" -- --root "$two" --kubelet-check "${static[@]}" --system-reserved=memory=300Mi --reserved-memory 0:memory=400Mi
+# 400Mi is more than vm-two's whole memory: validateNodeAllocatable stops the kubelet too.
+grep -qF 'invalid Node Allocatable configuration. Resource "memory" has an allocatable of 400Mi, capacity of -57992Ki' "$work/out" && passed=$((passed + 1)) || fail exceeds-node-allocatable "validateNodeAllocatable is not reported"
+expect exceeds-node-fits 3 "unsafe: node 0: reserved memory 200Mi is more than its 158640Ki" -- --root "$two" --kubelet-check "${static[@]}" --system-reserved=memory=100Mi --reserved-memory 0:memory=200Mi
 grep -q "would start, but" "$work/out" && passed=$((passed + 1)) || fail exceeds-node-verdict "the verdict does not say the kubelet would start"
+expect eviction-validated-when-ignored 3 "must be <= 100%" -- --root "$two" --kubelet-check "${static[@]}" --experimental-allocatable-ignore-eviction --eviction-hard=memory.available\<101% --system-reserved=memory=64Mi --reserved-memory 1:memory=64Mi
 
 # A node without memory: a copy of vm-two whose node 1 has none.
 nomem="$work/nomem"
@@ -198,29 +202,78 @@ printf 'Name:\tkubelet\nUid:\t1000\t0\t0\t0\n' > "$impostor/proc/100/status"
 expect several-kubelets 0 "kubelet pid 4242" -- --root "$impostor" --kubelet-check
 grep -q "2 kubelet processes are running (pids 4242, 5000): pid 4242 was taken" "$work/err" && passed=$((passed + 1)) || fail several-kubelets-said "the choice is not said on stderr"
 
+# The running kubelet's command line, and the same with the v2 reader on (1.36's PodLevelResourceManagers).
+cmdline=$(cat "$node/proc/4242/cmdline" | tr '\0' '\n')
+reader_for() {
+    { printf '%s\n' "$cmdline"; [ "$1" = v2 ] && printf -- '--feature-gates=PodLevelResourceManagers=true\n'; } | tr '\n' '\0' > "$node/proc/4242/cmdline"
+}
+# A v3 file is read by its top-level v1 fields by every release modelled (data and dataChecksum come later):
+# its data checksum off by one is accepted.
+declare -A corrupt_status=([v1]=3 [v2]=3 [v3]=0)
+declare -A corrupt_text=([v1]="checkpoint is corrupted" [v2]="checkpoint is corrupted" [v3]="read as v1")
 for format in v1 v2 v3; do
+    reader_for $format
     python3 "$here/checkpoint.py" "$work/check.json" $format "$node/srv/kubelet/memory_manager_state" container=pod-a/db/memory/33554432/0 container=pod-b/web/memory/1048576/1
     expect state-$format 0 "format $format" -- --root "$node" --kubelet-state
     grep -q "pod-a/db: memory 32Mi on node(s) 0" "$work/out" && passed=$((passed + 1)) || fail state-$format-containers "the containers are not shown"
     expect state-$format-json 0 '"valid": true' -- --root "$node" --json --kubelet-state
     schema state-$format-json state
     python3 "$here/checkpoint.py" "$work/check.json" $format "$node/srv/kubelet/memory_manager_state" container=pod-a/db/memory/33554432/0 corrupt
-    expect state-$format-corrupt 3 "checkpoint is corrupted" -- --root "$node" --kubelet-state
+    expect state-$format-corrupt "${corrupt_status[$format]}" "${corrupt_text[$format]}" -- --root "$node" --kubelet-state
     python3 "$here/checkpoint.py" "$work/check.json" $format "$node/srv/kubelet/memory_manager_state" total+=1048576
     expect state-$format-dimm 3 "node 0 memory total: 157616Ki in the checkpoint, 158640Ki now" -- --root "$node" --kubelet-state
     grep -qF "[memorymanager] the expected machine state is different from the real one" "$work/out" && passed=$((passed + 1)) || fail state-$format-dimm-message "the kubelet's message is missing"
 done
+reader_for v1
+# A v2 file without the v2 reader: its checksum covers podEntries, which a v1 reader leaves out.
+python3 "$here/checkpoint.py" "$work/check.json" v2 "$node/srv/kubelet/memory_manager_state" container=pod-a/db/memory/33554432/0
+expect state-v2-without-gate 3 "reads only v1 unless PodLevelResourceManagers is on" -- --root "$node" --kubelet-state
+expect state-v2-134 3 "the kubelet 1.34 reads only v1" -- --root "$node" --kubelet-version 1.34 --kubelet-state
 python3 "$here/checkpoint.py" "$work/check.json" v1 "$node/srv/kubelet/memory_manager_state" zero
 expect state-zero-checksum 0 "zero, accepted" -- --root "$node" --kubelet-state
+for release in 1.30 1.31 1.32 1.33 1.34 1.35; do
+    expect state-zero-checksum-$release 3 "the checksum is 0, which the kubelet $release refuses" -- --root "$node" --kubelet-version $release --kubelet-state
+done
+# The restart: the planned settings over the node's checkpoint, by --kubelet-check and by --kubelet-state FILE alike.
+planned=(--config="$node/etc/kubernetes/kubelet.yaml" --root-dir=/srv/kubelet)
+expect restart-zero-134 3 "checkpoint is corrupted" -- --root "$node" --kubelet-version 1.34 --kubelet-check "${planned[@]}"
+grep -qF "3. delete the checkpoint: rm /srv/kubelet/memory_manager_state" "$work/out" && passed=$((passed + 1)) || fail restart-zero-134-steps "the steps are missing"
+expect restart-zero-136 0 "would accept" -- --root "$node" --kubelet-check "${planned[@]}"
 python3 "$here/checkpoint.py" "$work/check.json" v1 "$node/srv/kubelet/memory_manager_state" policy=None
 expect state-policy-changed 3 'configured policy "Static" differs from state checkpoint policy "None"' -- --root "$node" --kubelet-state
+expect restart-policy-changed 3 'configured policy "Static" differs from state checkpoint policy "None"' -- --root "$node" --kubelet-check "${planned[@]}"
+grep -qF "1. drain the node" "$work/out" && passed=$((passed + 1)) || fail restart-policy-changed-steps "the steps are missing"
+expect restart-policy-changed-json 3 '"steps": [' -- --root "$node" --json --kubelet-check "${planned[@]}"
+schema restart-policy-changed-json check
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["restart"]["verdict"]=="refused" and len(d["restart"]["steps"])==4 and d["restart"]["policy"]=="None"' "$work/out" && passed=$((passed + 1)) || fail restart-policy-changed-json-steps "restart in JSON"
+cp "$node/srv/kubelet/memory_manager_state" "$work/named-state"
+expect restart-named-file 3 'configured policy "Static" differs from state checkpoint policy "None"' -- --root "$node" --kubelet-state "$work/named-state" "${planned[@]}"
+expect restart-named-file-none 0 "would start" -- --root "$node" --kubelet-state "$work/named-state" --memory-manager-policy=None
+expect restart-planned-none 0 "would accept" -- --root "$node" --kubelet-check --root-dir=/srv/kubelet
+printf '{"policyName":"Static","machineState":{"0":{' > "$node/srv/kubelet/memory_manager_state"
+expect restart-truncated 3 "swnuma: the file is cut short" -- --root "$node" --kubelet-check "${planned[@]}"
+expect restart-truncated-state 3 "swnuma: the file is cut short" -- --root "$node" --kubelet-state
+printf '[1,2]' > "$node/srv/kubelet/memory_manager_state"
+expect restart-corrupt 3 "could not restore state from checkpoint" -- --root "$node" --kubelet-check "${planned[@]}"
+expect restart-gate-off-131 0 "runs no memory manager" -- --root "$node" --kubelet-version 1.31 --kubelet-check "${planned[@]}" --feature-gates=MemoryManager=false
+expect restart-gate-locked-132 3 "feature is locked to true" -- --root "$node" --kubelet-version 1.32 --kubelet-check "${planned[@]}" --feature-gates=MemoryManager=false
+rm "$node/srv/kubelet/memory_manager_state"
+expect restart-no-checkpoint 0 "the kubelet writes a new one" -- --root "$node" --kubelet-check "${planned[@]}"
+mkdir "$node/srv/kubelet/memory_manager_state"
+expect restart-unreadable 0 "whether the kubelet would start over it is not known" -- --root "$node" --kubelet-check "${planned[@]}"
+rmdir "$node/srv/kubelet/memory_manager_state"
+expect version-bad 1 "is not a Kubernetes release swnuma models" -- --kubelet-version 1.29 --kubelet-check
+expect version-alone 1 "needs --kubelet-check" -- --kubelet-version 1.33
+expect version-named 0 "rules: Kubernetes 1.33" -- --root "$two" --kubelet-version 1.33 --kubelet-check --v=2
+expect best-effort-134 3 'policy "BestEffort" is not available for platform "linux"' -- --root "$two" --kubelet-version 1.34 --kubelet-check --memory-manager-policy=BestEffort
+expect best-effort-131 3 'unknown policy: "BestEffort"' -- --root "$two" --kubelet-version 1.31 --kubelet-check --memory-manager-policy=BestEffort
 python3 "$here/checkpoint.py" "$work/check.json" v1 "$work/state" container=p/c/memory/1/9
 expect state-file-unknown-node 3 "the memory assignment uses the NUMA that does not exist" -- --root "$two" --kubelet-state "$work/state"
 python3 "$here/checkpoint.py" "$work/check.json" v1 "$work/state" container=p/c/hugepages-64Ki/1/0
 expect state-file-unknown-type 3 "uses memory resource that does not exist" -- --root "$two" --kubelet-state "$work/state"
 printf '{"policyName":' > "$work/state"
-expect state-malformed 1 "is not a memory manager checkpoint" -- --root "$two" --kubelet-state "$work/state"
-expect state-two-files 1 "one too many" -- --kubelet-state a b
+expect state-malformed 3 "swnuma: the file is cut short" -- --root "$two" --kubelet-state "$work/state"
+expect state-missing-file 1 "cannot read the memory manager checkpoint" -- --kubelet-state "$work/no-such-file" b
 
 # --- an oracle no one here wrote the core of: Go, go-spew, sigs.k8s.io/yaml
 # and sigs.k8s.io/json from Debian (Tests/Kubelet/oracle). Skipped when Go is
@@ -269,15 +322,20 @@ if [ $oracle_status -eq 0 ]; then
         else
             failed=$((failed + 1)); echo "not ok oracle-state-$format-same-file: checkpoint.py and the oracle wrote different files"
         fi
+        reader_for $format
         expect oracle-state-$format 0 "format $format" -- --root "$node" --kubelet-state
         expect oracle-state-$format-json 0 '"valid": true' -- --root "$node" --json --kubelet-state
         oracle_checkpoint $format corrupt container=pod-a/db/memory/33554432/0
-        expect oracle-state-$format-corrupt 3 "checkpoint is corrupted" -- --root "$node" --kubelet-state
+        expect oracle-state-$format-corrupt "${corrupt_status[$format]}" "${corrupt_text[$format]}" -- --root "$node" --kubelet-state
         oracle_checkpoint $format "" total+=1048576
         expect oracle-state-$format-dimm 3 "node 0 memory total: 157616Ki in the checkpoint, 158640Ki now" -- --root "$node" --kubelet-state
     done
+    reader_for v1
     oracle_checkpoint v1 zero
     expect oracle-state-zero-checksum 0 "zero, accepted" -- --root "$node" --kubelet-state
+    expect oracle-state-zero-checksum-134 3 "the checksum is 0, which the kubelet 1.34 refuses" -- --root "$node" --kubelet-version 1.34 --kubelet-state
+    oracle_checkpoint v2 "" container=pod-a/db/memory/33554432/0
+    expect oracle-state-v2-134 3 "checkpoint is corrupted" -- --root "$node" --kubelet-version 1.34 --kubelet-state
     oracle_checkpoint v1 "" policy=None
     expect oracle-state-policy-changed 3 'configured policy "Static" differs from state checkpoint policy "None"' -- --root "$node" --kubelet-state
 
@@ -390,15 +448,21 @@ if [ -d "$corpus/sysfs" ]; then
         tar -xjf "$tarball" -C "$work/corpus/$name"
         root=$(find "$work/corpus/$name" -maxdepth 3 -type d -name sys -print -quit)
         root=${root%/sys}
-        "$swnuma" --root "$root" --kubelet-suggest "${static[@]}" --system-reserved=memory=1Gi > "$work/out" 2> "$work/err"
-        status=$?
-        if [ $status -eq 3 ] && grep -q "too small" "$work/out"; then passed=$((passed + 1)); continue; fi
-        if [ $status -ne 0 ]; then fail "corpus-$name-suggest" "exit $status"; continue; fi
-        flags=$(sed -n '/^flags:/{n;p}' "$work/out")
-        # shellcheck disable=SC2086
-        expect "corpus-$name-check" 0 "would accept" -- --root "$root" --kubelet-check "${static[@]}" --system-reserved=memory=1Gi $flags
-        expect "corpus-$name-json" 0 "" -- --root "$root" --json --kubelet-check "${static[@]}" --system-reserved=memory=1Gi $flags
-        schema "corpus-$name-schema" check
+        for release in 1.30 1.31 1.32 1.33 1.34 1.35 1.36; do
+            "$swnuma" --root "$root" --kubelet-version $release --kubelet-suggest "${static[@]}" --system-reserved=memory=1Gi > "$work/out" 2> "$work/err"
+            status=$?
+            if [ $status -eq 3 ] && grep -q "too small" "$work/out"; then passed=$((passed + 1)); continue; fi
+            if [ $status -ne 0 ]; then fail "corpus-$name-$release-suggest" "exit $status"; continue; fi
+            if [ ! -e "$root/proc/meminfo" ]; then
+                grep -q "no proc/meminfo under the root" "$work/out" && passed=$((passed + 1)) || fail "corpus-$name-$release-meminfo" "the nodes' sum is not said"
+            fi
+            flags=$(sed -n '/^flags:/{n;p}' "$work/out")
+            # shellcheck disable=SC2086
+            expect "corpus-$name-$release-check" 0 "would accept" -- --root "$root" --kubelet-version $release --kubelet-check "${static[@]}" --system-reserved=memory=1Gi $flags
+            if grep -qE "memory-only|has no memory|has memory but no CPUs" "$work/out"; then fail "corpus-$name-$release-memory-only" "the suggestion reserves on a node the check complains about"; else passed=$((passed + 1)); fi
+            expect "corpus-$name-$release-json" 0 "" -- --root "$root" --json --kubelet-version $release --kubelet-check "${static[@]}" --system-reserved=memory=1Gi $flags
+            schema "corpus-$name-$release-schema" check
+        done
     done
 else
     skip corpus "no corpus at $corpus/sysfs"

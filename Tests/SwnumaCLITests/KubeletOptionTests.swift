@@ -25,8 +25,19 @@ import Testing
         #expect((try plan("--kubelet-c").mode as? KubeletCheckMode)?.arguments == [])
     }
 
+    @Test func versionChoosesTheRules() throws {
+        #expect((try plan("--kubelet-check").mode as? KubeletCheckMode)?.release.description == "1.36")
+        #expect((try plan("--kubelet-version", "1.33", "--kubelet-check", "--v=2").mode as? KubeletCheckMode)?.release.description == "1.33")
+        #expect((try plan("--kubelet-version=1.30", "--kubelet-suggest").mode as? KubeletSuggestMode)?.release.description == "1.30")
+        let state = try plan("--kubelet-version", "1.34", "--kubelet-state", "/tmp/state", "--memory-manager-policy=Static").mode as? KubeletStateMode
+        #expect(state?.release.description == "1.34")
+        #expect(state?.arguments == ["/tmp/state", "--memory-manager-policy=Static"])
+        // After the kubelet option, --kubelet-version is the kubelet's word (which it refuses).
+        #expect((try plan("--kubelet-check", "--kubelet-version", "1.33").mode as? KubeletCheckMode)?.arguments == ["--kubelet-version", "1.33"])
+    }
+
     @Test func prefixesShared() {
-        #expect(throws: ScanError.ambiguous("--kubelet", candidates: ["kubelet-check", "kubelet-suggest", "kubelet-state"])) {
+        #expect(throws: ScanError.ambiguous("--kubelet", candidates: ["kubelet-check", "kubelet-version", "kubelet-suggest", "kubelet-state"])) {
             try Scanner.scan(["--kubelet"])
         }
         #expect(throws: ScanError.ambiguous("--kubelet-s", candidates: ["kubelet-suggest", "kubelet-state"])) {
@@ -39,7 +50,10 @@ import Testing
         #expect(throws: UsageError.self) { try plan("--kubelet-check=D") }
         #expect(throws: UsageError.self) { try plan("--kubelet-suggest=--v=2") }
         #expect(throws: UsageError.self) { try plan("--require", "nodes>=1", "--kubelet-suggest") }
-        #expect(throws: UsageError.self) { try plan("--kubelet-state", "a", "b") }
+        #expect(throws: UsageError.self) { try plan("--kubelet-version", "1.33") }
+        #expect(throws: UsageError.self) { try plan("--kubelet-version", "1.29", "--kubelet-check") }
+        #expect(throws: UsageError.self) { try plan("--kubelet-version", "1.37", "--kubelet-state") }
+        #expect(throws: UsageError.self) { try plan("--kubelet-version", "1.33", "-H") }
         #expect(throws: UsageError.self) { try plan("-H", "--kubelet-check") }
     }
 }

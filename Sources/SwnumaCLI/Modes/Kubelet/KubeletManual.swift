@@ -1,15 +1,62 @@
 /// The man page's part on the kubelet memory manager modes.
 enum KubeletManual {
-    /// The Kubernetes release whose rules the kubelet modes implement (its
-    /// `MemoryManagerRules.kubernetesVersion`; Tests/Kubelet checks they agree).
-    static let kubernetesVersion = "1.34"
+    /// The newest Kubernetes release whose rules the kubelet modes implement
+    /// (`KubeletRelease.newest`; Tests/Kubelet checks they agree).
+    static let kubernetesVersion = "1.36"
+
+    /// Each rule that changed between 1.30 and the newest release, with the
+    /// release and how it was established (docs/kubelet-rules.md).
+    static let rulesByRelease: [(String, String)] = [
+        ("MemoryManager feature gate", """
+            Beta and on by default up to 1.31, where --feature-gates MemoryManager=false turns the memory manager off \
+            (no policy, no reservation, no checkpoint read); GA and locked on from 1.32, where setting it to false stops the kubelet: \
+            "cannot set feature gate MemoryManager to false, feature is locked to true". \
+            Release from the feature gate documentation; the message from component-base.
+            """),
+        ("mergeDefaultEvictionSettings", """
+            A field of the configuration file from 1.33 (before, an unknown field, logged and ignored). \
+            When true, the default hard eviction thresholds fill the signals that the file's evictionHard leaves out; \
+            swnuma applies it to a list from the file only, never to one given by --eviction-hard. \
+            Whether 1.33's kubelet also merges into a flag's list was not read.
+            """),
+        ("Fields of the configuration file", """
+            failCgroupV1 from 1.31; crashLoopBackOff and singleProcessOOMKill from 1.32; \
+            imagePullCredentialsVerificationPolicy, preloadedImagesVerificationAllowlist and userNamespaces from 1.33; \
+            memoryReservationPolicy and tlsCurvePreferences from 1.36: an unknown field before its release.
+            """),
+        ("Policy names", """
+            None and Static in every release. BestEffort is refused on Linux from 1.32 with \
+            "policy \"BestEffort\" is not available for platform \"linux\"" and as an unknown policy before; \
+            the release that added the name was not read (1.32 is the release notes' Windows support).
+            """),
+        ("--config-dir", """
+            Beta from 1.30 (every release modelled): *.conf files merged in sorted order as JSON merge patches, flags over them. \
+            swnuma does not read drop-ins yet: a --config-dir setting is not checked.
+            """),
+        ("Checkpoint formats and checksums", """
+            1.30 to 1.35 read only the v1 format and refuse a stored checksum of 0 like any wrong checksum \
+            (1.34 read; 1.30 to 1.33 and 1.35 by the format's history, not read per release). \
+            1.36 reads v1 with PodLevelResourceManagers off (the default) and accepts a checksum of 0; \
+            with --feature-gates PodLevelResourceManagers=true it reads v2 (podEntries), falling back to v1. \
+            A v2 file read as v1 fails its checksum (podEntries are in it); a v3 file is read by its top-level v1 fields and checksum: \
+            the release that reads data and dataChecksum is later than 1.36 and not modelled.
+            """),
+        ("Node Allocatable", """
+            In every release modelled, a reservation (kube-reserved + system-reserved + the hard eviction threshold) larger than \
+            the capacity stops the kubelet: "invalid Node Allocatable configuration. Resource \"memory\" has an allocatable of R, capacity of C" \
+            (the kubelet prints the reservation as R and capacity minus reservation as C). \
+            Eviction flags are validated even under --experimental-allocatable-ignore-eviction, which only leaves them out of the sum; \
+            a percentage above 100% is refused with "must be <= 100%". Read in development copies, not per release.
+            """),
+    ]
 
     static func section(_ page: inout MdocWriter) {
         page.macro("Sh KUBERNETES MEMORY MANAGER")
         page.text("""
             --kubelet-check, --kubelet-suggest and --kubelet-state apply the rules of the kubelet's memory manager \
             (--memory-manager-policy=Static) to this topology, before a kubelet restart finds them broken. \
-            The rules are those of Kubernetes \(kubernetesVersion): \
+            The rules are those of the Kubernetes release given by --kubelet-version X.Y, from Kubernetes 1.30 to Kubernetes \(kubernetesVersion) (the default); \
+            the text and JSON name the release applied. Common to every release: \
             the --reserved-memory syntax (';' between nodes, NODE:TYPE=QUANTITY, ',' between types, the flag repeatable), \
             resource quantities with their suffixes and exponents, \
             the types memory and hugepages-SIZE, no zero and no duplicate entries, \
@@ -19,7 +66,26 @@ enum KubeletManual {
             kube-reserved and system-reserved take cpu, memory, ephemeral-storage and pid only, \
             so a non-zero hugepages reservation can never balance. \
             Checkpoints are read in the formats v1 (Kubernetes 1.21 and later), v2 (with podEntries) and v3 (data and dataChecksum), \
-            and their checksums verified as the kubelet verifies them.
+            and their checksums verified as the kubelet of the release verifies them.
+            """)
+        page.macro("Pp")
+        page.text("The rules that differ by release, and the release each changed in:")
+        page.macro("Bl -tag -width Ds")
+        for (rule, text) in rulesByRelease {
+            page.macro("It \(rule)")
+            page.text(text)
+        }
+        page.macro("El")
+        page.macro("Pp")
+        page.text("""
+            The restart: --kubelet-check reads the node's memory_manager_state (in --root-dir, by default /var/lib/kubelet, \
+            under --root for a snapshot) and says whether the kubelet would start with the planned settings over it. \
+            A policy or reservation that changed since the checkpoint was written, a corrupt or truncated file and a wrong checksum \
+            each stop the kubelet (exit 3, with the kubelet's message and swnuma's reason beside it). \
+            Changing the policy or the reservations of a node therefore always takes the same steps, printed with the finding and \
+            in JSON (restart.steps): drain the node, stop the kubelet, delete memory_manager_state, start the kubelet. \
+            --kubelet-state FILE KUBELET-ARGS... judges a named file against the planned settings exactly as --kubelet-check \
+            judges the file at its default path.
             """)
         page.macro("Pp")
         page.text("""
@@ -39,7 +105,9 @@ enum KubeletManual {
             Beyond the kubelet, it names reservations larger than a node's memory or huge page pool, \
             reservations on nodes without memory or without CPUs, and reservations that the None policy ignores. \
             --kubelet-suggest prints the --reserved-memory flags and the reservedMemory: YAML that balance Node Allocatable, \
-            split over the nodes with memory in proportion to their size and summing exactly to the byte. \
+            split over the nodes with memory and CPUs in proportion to their size and summing exactly to the byte \
+            (never onto a memory-only node, such as a GPU's memory); \
+            on a snapshot without proc/meminfo the capacity is the sum of the nodes' memory, and a note says so. \
             --kubelet-state shows the checkpoint (default: memory_manager_state in the running kubelet's --root-dir, \
             else var/lib/kubelet/memory_manager_state under the root) and compares it with the machine state the kubelet would compute now, \
             from the running kubelet's settings when one is found, else from the checkpoint's own system-reserved values.

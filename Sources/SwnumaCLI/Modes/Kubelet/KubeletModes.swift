@@ -1,4 +1,4 @@
-internal import KubeletMemory
+package import KubeletMemory
 internal import NUMA
 
 /// `--kubelet-check [KUBELET-ARGS...]`: a kubelet's memory manager settings
@@ -6,6 +6,7 @@ internal import NUMA
 package struct KubeletCheckMode: Mode, Equatable {
     package var arguments: [String]
     package var json: Bool
+    package var release: KubeletRelease
 
     package static let options: [OptionSpec] = [
         OptionSpec(
@@ -13,11 +14,20 @@ package struct KubeletCheckMode: Mode, Equatable {
             summary: "Check a kubelet's memory manager settings against this topology",
             details: "Check the memory manager settings of a kubelet command line (every word after the option; --config FILE is read as a KubeletConfiguration, YAML or JSON) against the topology, by the kubelet's own rules: --reserved-memory syntax and quantities, types, zero and duplicate entries, nodes that exist, per-type sums equal to Node Allocatable (kube-reserved + system-reserved + the hard eviction threshold for memory.available), a non-zero memory reservation under the Static policy. Beyond the kubelet: reservations that exceed a node's memory or huge page pool, reservations on nodes without CPUs or memory, reservations the None policy ignores. Without arguments, checks the kubelet running under the root (its /proc/PID/cmdline and configuration file). Exit 0 when the kubelet would accept the settings, 3 when it would refuse them or they are unsafe, 1 when the settings cannot be read.",
             fromNumactl: false, rest: "KUBELET-ARGS...", restValue: .kubeletArguments),
+        OptionSpec(
+            .kubeletVersion, value: .number, valueName: "X.Y", group: .swnuma,
+            summary: "With --kubelet-*, apply the rules of Kubernetes X.Y (1.30 to 1.36; default 1.36)",
+            details: "Apply the kubelet rules of Kubernetes release X.Y, from 1.30 to 1.36 (the default, the newest modelled), to --kubelet-check, --kubelet-suggest and --kubelet-state: the MemoryManager feature gate, the fields a configuration file may hold (mergeDefaultEvictionSettings), the policy names, and how the memory manager's checkpoint is read. Give it before the kubelet option: the words after that option are the kubelet's. The text and JSON name the release whose rules were applied.",
+            fromNumactl: false, missingValue: "a Kubernetes release such as 1.34"),
     ]
 
     package static let usage = [
-        Usage(.optional([.option("--root", "dir")]), .optional([.option("--json")]), .option("--kubelet-check"), .optional([.repeating(.argument("kubelet-arg"))]))
+        Usage(
+            .optional([.option("--root", "dir")]), .optional([.option("--json")]), .optional([.option("--kubelet-version", "X.Y")]), .option("--kubelet-check"),
+            .optional([.repeating(.argument("kubelet-arg"))]))
     ]
+
+    package static var combines: [OptionID]? { [] }
 
     package static var hasJSON: Bool { true }
     /// The kubelet's arguments follow the option: they are its, not a command.
@@ -28,11 +38,11 @@ package struct KubeletCheckMode: Mode, Equatable {
     }
 
     package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> KubeletCheckMode {
-        KubeletCheckMode(arguments: try KubeletCommand.arguments(line, .kubeletCheck), json: numactl.json)
+        KubeletCheckMode(arguments: try KubeletCommand.arguments(line, .kubeletCheck), json: numactl.json, release: try KubeletCommand.release(line))
     }
 
     package func perform(_ context: inout Context) -> Outcome {
-        KubeletCommand.perform(.check, arguments, root: context.root, json: json)
+        KubeletCommand.perform(.check, arguments, root: context.root, json: json, release: release)
     }
 }
 
@@ -41,6 +51,7 @@ package struct KubeletCheckMode: Mode, Equatable {
 package struct KubeletSuggestMode: Mode, Equatable {
     package var arguments: [String]
     package var json: Bool
+    package var release: KubeletRelease
 
     package static let options: [OptionSpec] = [
         OptionSpec(
@@ -51,18 +62,22 @@ package struct KubeletSuggestMode: Mode, Equatable {
     ]
 
     package static let usage = [
-        Usage(.optional([.option("--root", "dir")]), .optional([.option("--json")]), .option("--kubelet-suggest"), .optional([.repeating(.argument("kubelet-arg"))]))
+        Usage(
+            .optional([.option("--root", "dir")]), .optional([.option("--json")]), .optional([.option("--kubelet-version", "X.Y")]), .option("--kubelet-suggest"),
+            .optional([.repeating(.argument("kubelet-arg"))]))
     ]
+
+    package static var combines: [OptionID]? { [.kubeletVersion] }
 
     package static var hasJSON: Bool { true }
     package static var runsCommand: Bool { true }
 
     package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> KubeletSuggestMode {
-        KubeletSuggestMode(arguments: try KubeletCommand.arguments(line, .kubeletSuggest), json: numactl.json)
+        KubeletSuggestMode(arguments: try KubeletCommand.arguments(line, .kubeletSuggest), json: numactl.json, release: try KubeletCommand.release(line))
     }
 
     package func perform(_ context: inout Context) -> Outcome {
-        KubeletCommand.perform(.suggest, arguments, root: context.root, json: json)
+        KubeletCommand.perform(.suggest, arguments, root: context.root, json: json, release: release)
     }
 }
 
@@ -71,32 +86,34 @@ package struct KubeletSuggestMode: Mode, Equatable {
 package struct KubeletStateMode: Mode, Equatable {
     package var arguments: [String]
     package var json: Bool
+    package var release: KubeletRelease
 
     package static let options: [OptionSpec] = [
         OptionSpec(
             .kubeletState, group: .swnuma,
             summary: "Show and verify the kubelet memory manager's checkpoint",
-            details: "Show the memory manager's checkpoint (FILE, or memory_manager_state in the running kubelet's --root-dir, by default var/lib/kubelet/memory_manager_state under the root): policy, per node and type the total, system-reserved, allocatable, reserved and free memory, node groups, and the containers' blocks; verify its checksum as the kubelet does, and compare it with the machine state the kubelet would compute now. Exit 0 when the kubelet would start with it, 3 when it would refuse it, 1 when it cannot be read.",
-            fromNumactl: false, rest: "FILE", restValue: .path),
+            details: "Show the memory manager's checkpoint (FILE, or memory_manager_state in the running kubelet's --root-dir, by default var/lib/kubelet/memory_manager_state under the root), judged against the kubelet arguments that follow FILE (the planned settings) or else the running kubelet's, exactly as --kubelet-check judges it: policy, per node and type the total, system-reserved, allocatable, reserved and free memory, node groups, and the containers' blocks; verify its checksum as the kubelet does, and compare it with the machine state the kubelet would compute now. Exit 0 when the kubelet would start with it, 3 when it would refuse it, 1 when it cannot be read.",
+            fromNumactl: false, rest: "FILE [KUBELET-ARGS...]", restValue: .path),
     ]
 
     package static let usage = [
-        Usage(.optional([.option("--root", "dir")]), .optional([.option("--json")]), .option("--kubelet-state"), .optional([.argument("checkpoint")]))
+        Usage(
+            .optional([.option("--root", "dir")]), .optional([.option("--json")]), .optional([.option("--kubelet-version", "X.Y")]), .option("--kubelet-state"),
+            .optional([.argument("checkpoint"), .optional([.repeating(.argument("kubelet-arg"))])]))
     ]
+
+    package static var combines: [OptionID]? { [.kubeletVersion] }
 
     package static var hasJSON: Bool { true }
     package static var runsCommand: Bool { true }
 
     package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> KubeletStateMode {
         let arguments = try KubeletCommand.arguments(line, .kubeletState)
-        if arguments.count > 1 {
-            throw UsageError("--kubelet-state takes at most one checkpoint file; '\(arguments[1])' is one too many")
-        }
-        return KubeletStateMode(arguments: arguments, json: numactl.json)
+        return KubeletStateMode(arguments: arguments, json: numactl.json, release: try KubeletCommand.release(line))
     }
 
     package func perform(_ context: inout Context) -> Outcome {
-        KubeletCommand.perform(.state, arguments, root: context.root, json: json)
+        KubeletCommand.perform(.state, arguments, root: context.root, json: json, release: release)
     }
 }
 
@@ -104,4 +121,5 @@ extension OptionID {
     package static let kubeletCheck = OptionID("kubelet-check")
     package static let kubeletSuggest = OptionID("kubelet-suggest")
     package static let kubeletState = OptionID("kubelet-state")
+    package static let kubeletVersion = OptionID("kubelet-version")
 }

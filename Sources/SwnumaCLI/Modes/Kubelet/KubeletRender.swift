@@ -15,6 +15,11 @@ enum KubeletText {
     static func header(_ source: KubeletCommand.Source) -> String {
         "kubelet: \(source.origin)" + (source.settings.configFile.map { ", config \($0)" } ?? "") + "\n"
             + "memory manager policy: \(source.settings.memoryManagerPolicy)\n"
+            + "rules: Kubernetes \(source.settings.release)\n"
+    }
+
+    static func steps(_ steps: [String]) -> String {
+        steps.isEmpty ? "" : "steps:\n" + steps.enumerated().map { "  \($0.offset + 1). \($0.element)\n" }.joined()
     }
 
     static func allocatable(_ value: NodeAllocatableMemory) -> String {
@@ -59,14 +64,24 @@ enum KubeletText {
         return out
     }
 
-    static func check(_ report: MemoryManagerReport, source: KubeletCommand.Source) -> String {
+    static func check(_ report: MemoryManagerReport, source: KubeletCommand.Source, restart: KubeletCommand.StateReport?) -> String {
         var out = header(source)
         out += allocatable(report.nodeAllocatable)
         out += reservations(report.settings.reservedMemory)
+        if report.settings.memoryManagerEnabled, ["None", "Static"].contains(report.settings.memoryManagerPolicy) {
+            if let restart {
+                let policy = restart.checkpoint.map { ", policy \($0.policyName)" } ?? ""
+                let format = restart.checkpoint?.format.rawValue ?? (restart.refused ? "undecodable" : "not read")
+                out += "checkpoint: \(restart.path) (format \(format)\(policy))\n"
+            } else {
+                out += "checkpoint: none at \(report.settings.checkpointPath): the kubelet writes a new one\n"
+            }
+        }
         for item in report.findings { out += finding(item) }
         if let state = report.machineState {
             out += "machine state the static policy would start with:\n" + table(state, full: false)
         }
+        out += steps(restart?.steps ?? [])
         if report.refused {
             out += "verdict: the kubelet would refuse to start\n"
         } else if report.hasProblems {
@@ -97,10 +112,16 @@ enum KubeletText {
     }
 
     static func state(_ report: KubeletCommand.StateReport) -> String {
-        let checkpoint = report.checkpoint
-        var out = "checkpoint: \(report.path) (format \(checkpoint.format.rawValue))\n"
-        out += "checksum: \(checkpoint.storedChecksum), computed \(checkpoint.computedChecksum): "
-            + (checkpoint.checksumValid ? (checkpoint.storedChecksum == checkpoint.computedChecksum ? "valid" : "zero, accepted") : "WRONG") + "\n"
+        guard let checkpoint = report.checkpoint, let reading = report.reading else {
+            var out = "checkpoint: \(report.path) (unreadable)\nrules: Kubernetes \(report.release)\n"
+            for item in report.findings { out += finding(item) }
+            return out + steps(report.steps) + "verdict: the kubelet would refuse to start with this checkpoint\n"
+        }
+        var out = "checkpoint: \(report.path) (format \(checkpoint.format.rawValue), read as \(reading.readAs.rawValue))\n"
+        out += "rules: Kubernetes \(report.release)\n"
+        let computed = reading.readAs == .v2 ? checkpoint.v2Checksum : checkpoint.v1Checksum
+        out += "checksum: \(checkpoint.topLevelChecksum), computed \(computed): "
+            + (reading.checksumHolds ? (checkpoint.topLevelChecksum == 0 && computed != 0 ? "zero, accepted" : "valid") : "WRONG") + "\n"
         out += "policy: \(checkpoint.policyName)\n"
         if !checkpoint.machineState.nodes.isEmpty {
             out += "machine state:\n" + table(checkpoint.machineState, full: true)
@@ -131,6 +152,7 @@ enum KubeletText {
             }
         }
         for item in report.findings { out += finding(item) }
+        out += steps(report.steps)
         out += report.refused ? "verdict: the kubelet would refuse to start with this checkpoint\n" : "verdict: the kubelet would start with this checkpoint\n"
         return out
     }
@@ -185,10 +207,10 @@ enum KubeletJSON {
         findings.contains { $0.severity == .refusal } ? "refused" : findings.contains { $0.severity == .unsafe } ? "unsafe" : "accepted"
     }
 
-    static func check(_ report: MemoryManagerReport, source: KubeletCommand.Source) -> JSONValue {
+    static func check(_ report: MemoryManagerReport, source: KubeletCommand.Source, restart: KubeletCommand.StateReport?) -> JSONValue {
         .object([
             ("schema_version", .number(jsonSchemaVersion)),
-            ("kubernetes_rules", .string(MemoryManagerRules.kubernetesVersion)),
+            ("kubernetes_rules", .string(report.settings.release.description)),
             ("kubelet", Self.source(source)),
             ("verdict", .string(verdict(report.findings))),
             ("node_allocatable", allocatable(report.nodeAllocatable)),
@@ -200,6 +222,14 @@ enum KubeletJSON {
             })),
             ("findings", findings(report.findings)),
             ("machine_state", state(report.machineState)),
+            ("restart", .object([
+                ("checkpoint", .string(report.settings.checkpointPath)),
+                ("found", .bool(restart != nil)),
+                ("format", restart?.checkpoint.map { .string($0.format.rawValue) } ?? .null),
+                ("policy", restart?.checkpoint.map { .string($0.policyName) } ?? .null),
+                ("verdict", .string(restart.map { verdict($0.findings) } ?? "accepted")),
+                ("steps", .array((restart?.steps ?? []).map(JSONValue.string))),
+            ])),
         ])
     }
 
@@ -209,7 +239,7 @@ enum KubeletJSON {
     ) -> JSONValue {
         .object([
             ("schema_version", .number(jsonSchemaVersion)),
-            ("kubernetes_rules", .string(MemoryManagerRules.kubernetesVersion)),
+            ("kubernetes_rules", .string(source.settings.release.description)),
             ("kubelet", Self.source(source)),
             ("node_allocatable", Self.allocatable(allocatable)),
             ("findings", Self.findings(findings)),
@@ -229,33 +259,55 @@ enum KubeletJSON {
         })
     }
 
+    static func checksum(_ checkpoint: Checkpoint, _ reading: Checkpoint.Reading?) -> JSONValue {
+        let v3 = checkpoint.format == .v3
+        let computed: UInt64 = reading?.readAs == .v2 ? checkpoint.v2Checksum : checkpoint.v1Checksum
+        let fields: [(String, JSONValue)] = [
+            ("stored", .uint(checkpoint.topLevelChecksum)),
+            ("computed", .uint(computed)),
+            ("valid", .bool(reading?.checksumHolds ?? false)),
+            ("data_stored", v3 ? .uint(checkpoint.storedChecksum) : .null),
+            ("data_computed", v3 ? .uint(checkpoint.computedChecksum) : .null),
+        ]
+        return .object(fields)
+    }
+
     static func state(_ report: KubeletCommand.StateReport) -> JSONValue {
         let checkpoint = report.checkpoint
-        return .object([
+        let reading = report.reading
+        let format: JSONValue = checkpoint.map { .string($0.format.rawValue) } ?? .null
+        let readAs: JSONValue = reading.map { .string($0.readAs.rawValue) } ?? .null
+        let sum: JSONValue = checkpoint.map { checksum($0, reading) } ?? .null
+        let policy: JSONValue = checkpoint.map { .string($0.policyName) } ?? .null
+        let machine: JSONValue = checkpoint.map { state($0.machineState) } ?? .null
+        let containers: [JSONValue] = (checkpoint?.entries ?? []).map { entry in
+            .object([("pod", .string(entry.pod)), ("container", .string(entry.container)), ("blocks", blocks(entry.blocks))])
+        }
+        let pods: [JSONValue] = (checkpoint?.podEntries ?? []).map { entry in .object([("pod", .string(entry.pod)), ("blocks", blocks(entry.blocks))]) }
+        let differences: [JSONValue] = report.differences.map { difference in
+            .object([
+                ("node", .number(difference.node)), ("type", difference.type.map(JSONValue.string) ?? .null), ("field", .string(difference.field)),
+                ("checkpoint", .string(difference.checkpoint)), ("expected", .string(difference.expected)),
+            ])
+        }
+        let fields: [(String, JSONValue)] = [
             ("schema_version", .number(jsonSchemaVersion)),
-            ("kubernetes_rules", .string(MemoryManagerRules.kubernetesVersion)),
+            ("kubernetes_rules", .string(report.release.description)),
             ("path", .string(report.path)),
-            ("format", .string(checkpoint.format.rawValue)),
-            ("checksum", .object([
-                ("stored", .uint(checkpoint.storedChecksum)), ("computed", .uint(checkpoint.computedChecksum)), ("valid", .bool(checkpoint.checksumValid)),
-                ("legacy_valid", checkpoint.legacyChecksumValid.map(JSONValue.bool) ?? .null),
-            ])),
-            ("policy", .string(checkpoint.policyName)),
-            ("machine_state", state(checkpoint.machineState)),
-            ("containers", .array(checkpoint.entries.map { entry in
-                .object([("pod", .string(entry.pod)), ("container", .string(entry.container)), ("blocks", blocks(entry.blocks))])
-            })),
-            ("pods", .array(checkpoint.podEntries.map { entry in .object([("pod", .string(entry.pod)), ("blocks", blocks(entry.blocks))]) })),
+            ("format", format),
+            ("read_as", readAs),
+            ("checksum", sum),
+            ("policy", policy),
+            ("machine_state", machine),
+            ("containers", .array(containers)),
+            ("pods", .array(pods)),
             ("expected_basis", .string(report.basis)),
             ("expected_machine_state", state(report.expected)),
-            ("differences", .array(report.differences.map { difference in
-                .object([
-                    ("node", .number(difference.node)), ("type", difference.type.map(JSONValue.string) ?? .null), ("field", .string(difference.field)),
-                    ("checkpoint", .string(difference.checkpoint)), ("expected", .string(difference.expected)),
-                ])
-            })),
+            ("differences", .array(differences)),
             ("verdict", .string(verdict(report.findings))),
             ("findings", findings(report.findings)),
-        ])
+            ("steps", .array(report.steps.map(JSONValue.string))),
+        ]
+        return .object(fields)
     }
 }
