@@ -71,7 +71,8 @@ enum KubeletCommand {
     static func check(_ arguments: [String], root: SystemRoot, json: Bool) throws(KubeletInputError) -> Outcome {
         guard let source = try settings(arguments, root: root) else { return Outcome(status: 1) }
         let machine = MachineMemory.read(from: root)
-        let report = MemoryManagerRules.check(source.settings, machine: machine)
+        var report = MemoryManagerRules.check(source.settings, machine: machine)
+        report.findings += NodeManagersRules.check(source.settings, memory: report, root: root)
         var outcome = Outcome(status: report.hasProblems ? 3 : 0)
         if let note = source.note { outcome.complain("warning: \(note)") }
         outcome.stdout = json ? KubeletJSON.check(report, source: source).render() : KubeletText.check(report, source: source)
