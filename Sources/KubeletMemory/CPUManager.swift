@@ -406,8 +406,13 @@ public struct CPUCheckpoint: Hashable, Sendable {
             throw CheckpointError(error.description)
         }
         guard case .object = json else { throw CheckpointError("json: cannot unmarshal a non-object into the CPU manager checkpoint") }
+        // Go's encoding/json matches field names without regard to case; the last one wins.
+        func member(_ key: String) -> JSONDocument? {
+            guard case .object(let members) = json else { return nil }
+            return members.last { $0.0.lowercased() == key.lowercased() }?.1
+        }
         func string(_ key: String) throws(CheckpointError) -> String {
-            switch json[key] {
+            switch member(key) {
             case nil, .null?: return ""
             case .string(let text)?: return text
             default: throw CheckpointError("json: cannot unmarshal \(key): not a string")
@@ -416,7 +421,7 @@ public struct CPUCheckpoint: Hashable, Sendable {
         let policy = try string("policyName")
         let defaultSet = try string("defaultCpuSet")
         var checksum: UInt64 = 0
-        switch json["checksum"] {
+        switch member("checksum") {
         case nil, .null?: break
         case .number(let text)?:
             guard let value = UInt64(text), value <= UInt64(UInt32.max) else { throw CheckpointError("json: cannot unmarshal number \(text) into the checksum (uint32)") }
@@ -427,7 +432,7 @@ public struct CPUCheckpoint: Hashable, Sendable {
         var entries: [CPUEntry] = []
         var format = Format.v1
         var entriesText = "map[]"
-        switch json["entries"] {
+        switch member("entries") {
         case nil:
             break
         case .null?:
