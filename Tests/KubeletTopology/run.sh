@@ -170,6 +170,42 @@ else
     skip corpus "no corpus at $corpus"
 fi
 
+
+# --- --node-resource-topology: JSON against the schema written from the
+# API's Go types, YAML parsed back (python3-yaml) to the same document.
+schema="$repo/docs/schema/node-resource-topology.schema.json"
+mkdir -p "$work/nrt"
+# nrt NAME ARGS...: JSON and YAML of the same settings; both kept for the checks at the end.
+nrt() {
+    local name=$1
+    shift
+    if "$swnuma" --json "$@" > "$work/nrt/$name.json" 2> "$work/err" && "$swnuma" "$@" > "$work/nrt/$name.yaml" 2> "$work/err"; then
+        passed=$((passed + 1))
+    else
+        fail "nrt-$name" "exit $? (swnuma $*)"
+    fi
+}
+nrt smt-defaults --root "$smt" --node-resource-topology --cpu-manager-policy=none
+nrt seventeen --root "$seventeen" --node-resource-topology --topology-manager-policy=restricted --topology-manager-scope=pod --topology-manager-policy-options=max-allowable-numa-nodes=17
+for fixture in "$fixtures"/*/; do
+    nrt "fixture-$(basename "$fixture")" --root "$fixture" --node-resource-topology --cpu-manager-policy=none
+done
+expect nrt-attributes 0 '"value": "single-numa-node"' -- --root "$smt" --json --node-resource-topology --topology-manager-policy=single-numa-node --topology-manager-scope=pod
+expect nrt-legacy-policy 0 '"SingleNUMANodePodLevel"' -- --root "$smt" --json --node-resource-topology --topology-manager-policy=single-numa-node --topology-manager-scope=pod
+expect nrt-costs 0 '"value": 20' -- --root "$smt" --json --node-resource-topology
+expect nrt-no-value 1 "takes no value" -- --root "$smt" --node-resource-topology=x
+expect nrt-bad-settings 1 "cannot be read" -- --root "$smt" --node-resource-topology --bogus-flag
+# Reserved CPUs and memory: node 0 keeps 2 of its 4 CPUs, 1124Mi less of its 4Gi (less its 2 1Gi pages).
+expect nrt-reserved 0 "" -- --root "$smt" --json --node-resource-topology "${static[@]}" --reserved-cpus=0,4
+python3 - "$work/out" > "$work/nrt-check" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+z = {zone["name"]: {r["name"]: r for r in zone["resources"]} for zone in d["zones"]}
+print(z["node-0"]["cpu"]["capacity"], z["node-0"]["cpu"]["allocatable"], z["node-1"]["cpu"]["allocatable"],
+      z["node-0"]["memory"]["capacity"], z["node-0"]["memory"]["allocatable"], z["node-0"]["hugepages-1Gi"]["capacity"])
+PY
+check_command nrt-reserved-values --stdout "4 2 4 4Gi 924Mi 2Gi" -- cat "$work/nrt-check"
+
 # --- cpu_manager_state written by the oracle (Go and go-spew from Debian)
 oracle="$work/oracle-bin"
 if "$repo/Tests/Kubelet/oracle/build.sh" "$oracle" 2> "$work/oracle-build"; then
@@ -201,9 +237,53 @@ if "$repo/Tests/Kubelet/oracle/build.sh" "$oracle" 2> "$work/oracle-build"; then
     expect state-overlap 3 'cpuset: "3,7" overlaps with default cpuset "0-7"' -- --root "$smt" --kubelet-check "${sr[@]}"
     echo '{"policyName":' > "$state"
     expect state-unreadable 3 "could not restore state from checkpoint" -- --root "$smt" --kubelet-check "${sr[@]}"
+
+    # Both checkpoints counted: CPUs 3,7 (node 1) and 1Gi of node 1's memory assigned.
+    checkpoint v2 '{"policyName":"static","defaultCpuSet":"0-2,4-6","entries":{"pod-a":{"db":"3,7"}}}'
+    echo '{"policyName":"Static","machineState":{},"entries":{"pod-a":{"db":[{"numaAffinity":[1],"type":"memory","size":1073741824}]}}}' \
+        | "$oracle" memory-checkpoint v1 > "$smt/var/lib/kubelet/memory_manager_state"
+    nrt smt-checkpoints --root "$smt" --node-resource-topology "${static[@]}" --reserved-cpus=0,4
+    python3 - "$work/nrt/smt-checkpoints.json" > "$work/nrt-check" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+z = {zone["name"]: {r["name"]: r for r in zone["resources"]} for zone in d["zones"]}
+print(z["node-1"]["cpu"]["allocatable"], z["node-1"]["cpu"]["available"], z["node-0"]["cpu"]["available"],
+      z["node-1"]["memory"]["allocatable"], z["node-1"]["memory"]["available"])
+PY
+    check_command nrt-checkpoints-values --stdout "4 2 2 2Gi 1Gi" -- cat "$work/nrt-check"
+    rm -f "$smt/var/lib/kubelet/memory_manager_state"
     rm -f "$state"
 else
     skip --mandatory oracle "$(head -n 1 "$work/oracle-build")"
+fi
+
+# Every document kept: valid against the schema, and its YAML the same document.
+if python3 -c 'import jsonschema, yaml' 2> /dev/null; then
+    python3 - "$schema" "$work/nrt" > "$work/nrt-results" <<'PY'
+import glob, json, os, sys
+import jsonschema, yaml
+schema = json.load(open(sys.argv[1]))
+for path in sorted(glob.glob(os.path.join(sys.argv[2], "*.json"))):
+    name = os.path.basename(path)[:-5]
+    document = json.load(open(path))
+    errors = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(document)]
+    print(("ok" if not errors else "not ok") + " schema-" + name + ("" if not errors else ": " + errors[0]))
+    same = yaml.safe_load(open(path[:-5] + ".yaml")) == document
+    print(("ok" if same else "not ok") + " yaml-" + name)
+PY
+    while read -r verdict rest; do
+        if [ "$verdict" = ok ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "not ok $rest"; fi
+    done < "$work/nrt-results"
+    # A document that breaks the schema is caught (the check can fail).
+    python3 - "$schema" <<'PY' && passed=$((passed + 1)) || fail schema-catches "a zone without its type validated"
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+bad = {"apiVersion": "topology.node.k8s.io/v1alpha2", "kind": "NodeResourceTopology", "metadata": {"name": "n"},
+       "topologyPolicies": ["None"], "zones": [{"name": "node-0", "resources": [{"name": "cpu", "capacity": "4x", "allocatable": "1", "available": "1"}]}]}
+sys.exit(0 if list(jsonschema.Draft202012Validator(schema).iter_errors(bad)) else 1)
+PY
+else
+    skip --mandatory nrt-schema "python3-jsonschema or python3-yaml is missing"
 fi
 
 finish

@@ -79,6 +79,7 @@ package enum ModeList {
         KubeletCheckMode.self,
         KubeletSuggestMode.self,
         KubeletStateMode.self,
+        NodeResourceTopologyMode.self,
     ]
 }
 
