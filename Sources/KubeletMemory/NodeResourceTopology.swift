@@ -43,10 +43,24 @@ public enum NodeResourceTopology {
         return name.isEmpty ? "localhost" : name
     }
 
-    /// The object for the machine under `root` with `settings`.
-    public static func build(_ settings: KubeletSettings, root: SystemRoot, name: String? = nil) -> Result {
+    /// What the node has and what is taken: the machine's CPUs, the
+    /// reserved and the assigned ones, the memory manager's state with the
+    /// checkpoint's assignments taken off; what was counted, in `notes`.
+    public struct Usage: Sendable {
+        public var cpus: MachineCPUs
+        public var reservedCPUs: Set<Int>
+        public var assignedCPUs: Set<Int>
+        public var memory: MachineState
+        public var notes: [String]
+
+        /// The CPUs of `node` free for exclusive use.
+        public func freeCPUs(ofNode node: Int) -> [Int] {
+            cpus.cpus(ofNode: node).filter { !reservedCPUs.contains($0) && !assignedCPUs.contains($0) }
+        }
+    }
+
+    public static func usage(_ settings: KubeletSettings, root: SystemRoot) -> Usage {
         var notes: [String] = []
-        let topology = Topology.load(from: root, options: [.hugePages])
         let cpus = MachineCPUs.read(from: root)
         let machine = MachineMemory.read(from: root)
         let report = MemoryManagerRules.check(settings, machine: machine)
@@ -84,6 +98,14 @@ public enum NodeResourceTopology {
                 notes.append("\(cpuPath) is unreadable, corrupted or of another policy: its assignments are not counted")
             }
         }
+        return Usage(cpus: cpus, reservedCPUs: reservedCPUs, assignedCPUs: assigned, memory: state, notes: notes)
+    }
+
+    /// The object for the machine under `root` with `settings`.
+    public static func build(_ settings: KubeletSettings, root: SystemRoot, name: String? = nil) -> Result {
+        let topology = Topology.load(from: root, options: [.hugePages])
+        let usage = usage(settings, root: root)
+        let cpus = usage.cpus, reservedCPUs = usage.reservedCPUs, assigned = usage.assignedCPUs, state = usage.memory, notes = usage.notes
         var zones: [JSONDocument] = []
         for node in topology.nodes {
             var resources: [JSONDocument] = []
