@@ -148,6 +148,46 @@ expect mix-cpus-no-memory 0 "node 1 has reserved CPUs (2,6) but no reserved memo
 expect mix-hugepages-partly 3 "hugepages-1Gi is reserved on node 0 but not on node 1" -- --root "$smt" --kubelet-check "${static[@]}" --reserved-cpus=0,4 --reserved-memory 0:hugepages-1Gi=1Gi --system-reserved=memory=1Gi
 expect mix-node-no-memory 3 "node 0 has no memory left for containers" -- --root "$smt" --kubelet-check --memory-manager-policy=Static --system-reserved=memory=2Gi --reserved-memory 0:memory=2148Mi
 
+
+# --- --kubelet-fit, worked by hand on $smt with CPUs 0,4 and node 0's
+# 1124Mi reserved. Free: node 0 CPUs 1,5 (2), 924Mi, hugepages-1Gi 2Gi;
+# node 1 CPUs 2,3,6,7 (4), 2Gi, hugepages-1Gi 2Gi. Capacity 4 CPUs a node.
+fitargs=("${static[@]}" --reserved-cpus=0,4)
+# single-numa-node: 3 CPUs and 1Gi only on node 1 (node 0: 2 CPUs, 924Mi).
+expect fit-snn-node1 0 "container 1: admitted on NUMA node 1" -- --root "$smt" --kubelet-fit cpu=3,memory=1Gi "${fitargs[@]}" --topology-manager-policy=single-numa-node
+expect fit-snn-why 0 "not alone on node 0: 3 CPUs wanted, 2 free; memory 1Gi wanted, 924Mi free" -- --root "$smt" --kubelet-fit cpu=3,memory=1Gi "${fitargs[@]}" --topology-manager-policy=single-numa-node
+# Memory fits (512Mi on either node) but 5 CPUs fit on no single node.
+expect fit-snn-cpus 3 "no single NUMA node has all of it" -- --root "$smt" --kubelet-fit cpu=5,memory=512Mi "${fitargs[@]}" --topology-manager-policy=single-numa-node
+# Huge pages: 3Gi of 1Gi pages is more than either node's 2Gi pool.
+expect fit-snn-hugepages 3 "not alone on node 1: hugepages-1Gi 3Gi wanted, 2Gi free" -- --root "$smt" --kubelet-fit cpu=2,hugepages-1Gi=3Gi "${fitargs[@]}" --topology-manager-policy=single-numa-node
+expect fit-snn-hugepages-2 0 "admitted on NUMA node 0" -- --root "$smt" --kubelet-fit cpu=2,hugepages-1Gi=2Gi "${fitargs[@]}" --topology-manager-policy=single-numa-node
+# restricted: the CPU hint {0,1} (preferred: no node has 5 CPUs) AND the
+# memory hint {0} (preferred: 512Mi fits one node) merge to {0}, preferred:
+# admitted, its CPUs taken from both nodes.
+expect fit-restricted-merge 0 "admitted on NUMA node 0; its CPUs come from other nodes too" -- --root "$smt" --kubelet-fit cpu=5,memory=512Mi "${fitargs[@]}" --topology-manager-policy=restricted
+# restricted: 2500Mi of memory: node 1 has 2Gi free, node 0 924Mi: only
+# {0,1}, preferred (no single node could hold it); 2 CPUs: {0} and {1}
+# preferred. {0} AND {0,1} is {0}, preferred, the narrowest: node 0.
+expect fit-restricted-memory 0 "admitted on NUMA node 0" -- --root "$smt" --kubelet-fit cpu=2,memory=2500Mi "${fitargs[@]}" --topology-manager-policy=restricted
+# Not enough of anything on the whole node: refused by every policy.
+for policy in none best-effort restricted single-numa-node; do
+    expect fit-$policy-too-many 3 "not enough CPUs: 7 wanted, 6 free" -- --root "$smt" --kubelet-fit cpu=7 "${fitargs[@]}" --topology-manager-policy=$policy
+done
+expect fit-memory-too-much 3 "not enough memory: 3Gi wanted, 2972Mi free" -- --root "$smt" --kubelet-fit cpu=1,memory=3Gi "${fitargs[@]}" --topology-manager-policy=best-effort
+expect fit-best-effort-spread 0 "admitted on NUMA node 0" -- --root "$smt" --kubelet-fit cpu=5,memory=512Mi "${fitargs[@]}" --topology-manager-policy=best-effort
+expect fit-none 0 "admitted on any NUMA node (Topology Manager policy none: no alignment)" -- --root "$smt" --kubelet-fit cpu=5 "${fitargs[@]}"
+# Scopes: two containers of 3 CPUs; one after the other (container), or 6 at once (pod).
+expect fit-container-scope 3 "container 2: no single NUMA node has all of it" -- --root "$smt" --kubelet-fit 'cpu=3;cpu=3' "${fitargs[@]}" --topology-manager-policy=single-numa-node
+expect fit-pod-scope 3 "pod: no single NUMA node has all of it" -- --root "$smt" --kubelet-fit 'cpu=3;cpu=3' "${fitargs[@]}" --topology-manager-policy=single-numa-node --topology-manager-scope=pod
+expect fit-container-scope-2 0 "container 2: admitted on NUMA node 1" -- --root "$smt" --kubelet-fit 'cpu=2;cpu=2' "${fitargs[@]}" --topology-manager-policy=single-numa-node
+expect fit-pod-scope-2 0 "pod: admitted on NUMA node 1" -- --root "$smt" --kubelet-fit 'cpu=2;cpu=2' "${fitargs[@]}" --topology-manager-policy=single-numa-node --topology-manager-scope=pod
+# Without resources: what is still free, per node.
+expect fit-table 0 "1     4     2Gi     2Gi" -- --root "$smt" --kubelet-fit "${fitargs[@]}"
+expect fit-table-header 0 "node  cpus  memory  hugepages-1Gi" -- --root "$smt" --kubelet-fit "${fitargs[@]}"
+expect fit-bad-resource 1 "'gpu' is not a resource" -- --root "$smt" --kubelet-fit gpu=1
+expect fit-bad-quantity 1 "'lots' is not a quantity for memory" -- --root "$smt" --kubelet-fit memory=lots
+expect fit-empty-container 1 "empty container" -- --root "$smt" --kubelet-fit 'cpu=1;'
+
 # --- the corpus: every dump accepted with a static CPU manager and a
 # single-numa-node Topology Manager (none has more than 8 nodes).
 if [ -d "$corpus/sysfs" ]; then
@@ -251,6 +291,9 @@ print(z["node-1"]["cpu"]["allocatable"], z["node-1"]["cpu"]["available"], z["nod
       z["node-1"]["memory"]["allocatable"], z["node-1"]["memory"]["available"])
 PY
     check_command nrt-checkpoints-values --stdout "4 2 2 2Gi 1Gi" -- cat "$work/nrt-check"
+    # With both checkpoints: node 1 has CPUs 2,6 and 1Gi of memory left.
+    expect fit-checkpoints 3 "not alone on node 1: 3 CPUs wanted, 2 free" -- --root "$smt" --kubelet-fit cpu=3 "${static[@]}" --reserved-cpus=0,4 --topology-manager-policy=single-numa-node
+    expect fit-checkpoints-table 0 "1     2     1Gi" -- --root "$smt" --kubelet-fit "${static[@]}" --reserved-cpus=0,4
     rm -f "$smt/var/lib/kubelet/memory_manager_state"
     rm -f "$state"
 else

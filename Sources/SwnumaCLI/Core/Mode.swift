@@ -80,6 +80,7 @@ package enum ModeList {
         KubeletSuggestMode.self,
         KubeletStateMode.self,
         NodeResourceTopologyMode.self,
+        KubeletFitMode.self,
     ]
 }
 
