@@ -53,6 +53,14 @@ public enum NodeResourceTopology {
         public var memory: MachineState
         public var notes: [String]
 
+        public init(cpus: MachineCPUs, reservedCPUs: Set<Int>, assignedCPUs: Set<Int>, memory: MachineState, notes: [String]) {
+            self.cpus = cpus
+            self.reservedCPUs = reservedCPUs
+            self.assignedCPUs = assignedCPUs
+            self.memory = memory
+            self.notes = notes
+        }
+
         /// The CPUs of `node` free for exclusive use.
         public func freeCPUs(ofNode node: Int) -> [Int] {
             cpus.cpus(ofNode: node).filter { !reservedCPUs.contains($0) && !assignedCPUs.contains($0) }
