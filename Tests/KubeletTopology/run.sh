@@ -36,6 +36,18 @@ lacks() {
     if grep -qF -- "$2" "$work/out"; then fail "$1" "output has: $2"; else passed=$((passed + 1)); fi
 }
 
+schema="$repo/docs/schema/node-resource-topology.schema.json"
+mkdir -p "$work/nrt"
+# nrt NAME ARGS...: JSON and YAML of the same settings; both kept for the checks at the end.
+nrt() {
+    local name=$1
+    shift
+    if "$swnuma" --json "$@" > "$work/nrt/$name.json" 2> "$work/err" && "$swnuma" "$@" > "$work/nrt/$name.yaml" 2> "$work/err"; then
+        passed=$((passed + 1))
+    else
+        fail "nrt-$name" "exit $? (swnuma $*)"
+    fi
+}
 # machine DIR NODES CORES_PER_NODE THREADS [HUGE_1G_PER_NODE]: a sysfs tree of
 # NODES nodes, each with CORES_PER_NODE cores of THREADS siblings (CPU c+k*N
 # are siblings, N the number of cores, as Linux numbers x86 threads), 4 GiB
@@ -187,6 +199,9 @@ expect fit-table-header 0 "node  cpus  memory  hugepages-1Gi" -- --root "$smt" -
 expect fit-bad-resource 1 "'gpu' is not a resource" -- --root "$smt" --kubelet-fit gpu=1
 expect fit-bad-quantity 1 "'lots' is not a quantity for memory" -- --root "$smt" --kubelet-fit memory=lots
 expect fit-empty-container 1 "empty container" -- --root "$smt" --kubelet-fit 'cpu=1;'
+expect fit-kubelet-refuses 3 "the kubelet would not start" -- --root "$smt" --kubelet-fit cpu=1 --cpu-manager-policy=static
+expect fit-17-nodes 3 "unsupported on machines with more than 8 NUMA Nodes" -- --root "$seventeen" --kubelet-fit cpu=1 --topology-manager-policy=single-numa-node
+expect fit-17-nodes-allowed 0 "admitted on NUMA node 0" -- --root "$seventeen" --kubelet-fit cpu=1 --cpu-manager-policy=static --reserved-cpus=16 --topology-manager-policy=single-numa-node --topology-manager-policy-options=max-allowable-numa-nodes=17
 
 # --- the corpus: every dump accepted with a static CPU manager and a
 # single-numa-node Topology Manager (none has more than 8 nodes).
@@ -196,6 +211,8 @@ if [ -d "$corpus/sysfs" ]; then
         mkdir -p "$work/corpus/$name"
         tar -xjf "$tarball" -C "$work/corpus/$name"
         root=$(dirname "$(find "$work/corpus/$name" -maxdepth 3 -type d -name sys -print -quit)")
+        nrt "corpus-$name" --root "$root" --node-resource-topology --cpu-manager-policy=static --kube-reserved=cpu=1 --topology-manager-policy=single-numa-node
+        expect "corpus-$name-fit-table" 0 "node  cpus  memory" -- --root "$root" --kubelet-fit --cpu-manager-policy=static --kube-reserved=cpu=1
         # Accepted, or only unsafe because node 0 has one CPU and it is the reserved one.
         "$swnuma" --root "$root" --kubelet-check --cpu-manager-policy=static --kube-reserved=cpu=1 --topology-manager-policy=single-numa-node > "$work/out" 2> "$work/err"
         status=$?
@@ -213,18 +230,6 @@ fi
 
 # --- --node-resource-topology: JSON against the schema written from the
 # API's Go types, YAML parsed back (python3-yaml) to the same document.
-schema="$repo/docs/schema/node-resource-topology.schema.json"
-mkdir -p "$work/nrt"
-# nrt NAME ARGS...: JSON and YAML of the same settings; both kept for the checks at the end.
-nrt() {
-    local name=$1
-    shift
-    if "$swnuma" --json "$@" > "$work/nrt/$name.json" 2> "$work/err" && "$swnuma" "$@" > "$work/nrt/$name.yaml" 2> "$work/err"; then
-        passed=$((passed + 1))
-    else
-        fail "nrt-$name" "exit $? (swnuma $*)"
-    fi
-}
 nrt smt-defaults --root "$smt" --node-resource-topology --cpu-manager-policy=none
 nrt seventeen --root "$seventeen" --node-resource-topology --topology-manager-policy=restricted --topology-manager-scope=pod --topology-manager-policy-options=max-allowable-numa-nodes=17
 for fixture in "$fixtures"/*/; do

@@ -76,6 +76,15 @@ package struct KubeletFitMode: Mode, Equatable {
         if let refusal = settings.refusals.first(where: { $0.severity == .refusal }) {
             return .failure("the kubelet's settings cannot be read: \(refusal.message)")
         }
+        // A kubelet that would not start admits nothing.
+        let cpus = MachineCPUs.read(from: context.root)
+        let refusals = (CPUManagerRules.check(settings, machine: cpus).findings
+            + TopologyManagerRules.check(settings, numaNodes: cpus.nodeIDs.count).findings).filter { $0.severity == .refusal }
+        if let refusal = refusals.first {
+            var outcome = Outcome(status: 3)
+            outcome.stdout = "refused: \(refusal.message); to fix: \(refusal.advice)\nverdict: does not fit (the kubelet would not start; see --kubelet-check)\n"
+            return outcome
+        }
         let usage = NodeResourceTopology.usage(settings, root: context.root)
         var outcome = Outcome()
         if let note = source?.note { outcome.complain("warning: \(note)") }
