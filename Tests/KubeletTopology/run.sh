@@ -141,6 +141,16 @@ expect cpu-config-flag-wins 3 "is not a subset of online-cpus" -- --root "$smt" 
 printf 'cpuManagerPolicy: 3\n' >> "$work/cpu.yaml"
 expect cpu-config-type 3 "KubeletConfiguration.cpuManagerPolicy of type string" -- --root "$smt" --kubelet-check --config "$work/cpu.yaml"
 
+# The check's JSON with the new findings still matches its schema.
+if expect cpu-json 3 '"rule": "full-pcpus-split-core"' -- --root "$smt" --json --kubelet-check --cpu-manager-policy=static --reserved-cpus=0 --cpu-manager-policy-options=full-pcpus-only=true; then
+    if python3 -c 'import json, sys, jsonschema; jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).validate(json.load(open(sys.argv[2])))' \
+        "$repo/docs/schema/kubelet-check.schema.json" "$work/out" 2> "$work/err"; then
+        passed=$((passed + 1))
+    else
+        fail cpu-json-schema "$(tail -n 1 "$work/err")"
+    fi
+fi
+
 # --- the Topology Manager
 expect tm-unknown-policy 3 'unknown policy: "strict"' -- --root "$smt" --kubelet-check --topology-manager-policy=strict
 expect tm-unknown-scope 3 'unknown scope: "node"' -- --root "$smt" --kubelet-check --topology-manager-scope=node
