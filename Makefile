@@ -36,7 +36,7 @@ SCHEMAS := hardware.schema.json show.schema.json require.schema.json cpuset.sche
 
 # One test-<suite> target per folder of Tests/ (Tests/README.md lists them,
 # what each proves and the Debian packages it needs).
-SUITES := test-unit test-cli test-corpus test-devices test-draw test-hostile test-json test-kubelet test-nfd \
+SUITES := test-unit test-cli test-corpus test-devices test-draw test-hostile test-json test-kubelet test-kubelet-topology test-nfd \
     test-numastat test-process test-fuzz test-install test-docc test-ansible test-deb test-order test-vm
 
 .PHONY: all deps test-deps build run test $(SUITES) test-malformed test-docs vm-shell startup-order bench clean fuzz fuzz-build
@@ -95,6 +95,9 @@ test-hostile: test-deps build
 
 test-kubelet: test-deps build
 	Tests/Kubelet/run.sh $(BIN)
+
+test-kubelet-topology: test-deps build
+	Tests/KubeletTopology/run.sh $(BIN)
 
 test-draw: test-deps build
 	Tests/Draw/run.sh $(BIN)

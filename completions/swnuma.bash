@@ -10,14 +10,14 @@ _swnuma_long()
 {
     local name=$1 entry
     long= kind=
-    for entry in root:root json:none interleave:nodes weighted-interleave:nodes preferred:node preferred-many:nodes membind:nodes localalloc:none balancing:none cpunodebind:nodes cpubind:nodes physcpubind:cpus all:none hardware:none cpu-compress:none show:none version:none help:none shm:path file:path length:size offset:size shmmode:mode shmid:number huge:none strict:none touch:none dump:none dump-nodes:none verify:none devices:none require:expression process:process draw:optional-path nfd-features:none label:expression expiry:number output:path kubelet-check:rest-kubelet-arguments kubelet-version:number kubelet-suggest:rest-kubelet-arguments kubelet-state:rest-path; do
+    for entry in root:root json:none interleave:nodes weighted-interleave:nodes preferred:node preferred-many:nodes membind:nodes localalloc:none balancing:none cpunodebind:nodes cpubind:nodes physcpubind:cpus all:none hardware:none cpu-compress:none show:none version:none help:none shm:path file:path length:size offset:size shmmode:mode shmid:number huge:none strict:none touch:none dump:none dump-nodes:none verify:none devices:none require:expression process:process draw:optional-path nfd-features:none label:expression expiry:number output:path kubelet-check:rest-kubelet-arguments kubelet-version:number kubelet-suggest:rest-kubelet-arguments kubelet-state:rest-path node-resource-topology:rest-none kubelet-fit:rest-none; do
         if [[ ${entry%:*} == "$name" ]]; then
             long=${entry%:*} kind=${entry#*:}
             return
         fi
     done
     [[ -n $name ]] || return
-    for entry in root:root json:none interleave:nodes weighted-interleave:nodes preferred:node preferred-many:nodes membind:nodes localalloc:none balancing:none cpunodebind:nodes cpubind:nodes physcpubind:cpus all:none hardware:none cpu-compress:none show:none version:none help:none shm:path file:path length:size offset:size shmmode:mode shmid:number huge:none strict:none touch:none dump:none dump-nodes:none verify:none devices:none require:expression process:process draw:optional-path nfd-features:none label:expression expiry:number output:path kubelet-check:rest-kubelet-arguments kubelet-version:number kubelet-suggest:rest-kubelet-arguments kubelet-state:rest-path; do
+    for entry in root:root json:none interleave:nodes weighted-interleave:nodes preferred:node preferred-many:nodes membind:nodes localalloc:none balancing:none cpunodebind:nodes cpubind:nodes physcpubind:cpus all:none hardware:none cpu-compress:none show:none version:none help:none shm:path file:path length:size offset:size shmmode:mode shmid:number huge:none strict:none touch:none dump:none dump-nodes:none verify:none devices:none require:expression process:process draw:optional-path nfd-features:none label:expression expiry:number output:path kubelet-check:rest-kubelet-arguments kubelet-version:number kubelet-suggest:rest-kubelet-arguments kubelet-state:rest-path node-resource-topology:rest-none kubelet-fit:rest-none; do
         if [[ ${entry%:*} == "$name"* ]]; then
             if [[ -n $long ]]; then
                 long= kind=
@@ -214,7 +214,7 @@ _swnuma()
 
     # Read the words before the cursor as swnuma does: options up to "--" or
     # the first word that is not an option, which starts the command.
-    local longs="--root --json --interleave --weighted-interleave --preferred --preferred-many --membind --localalloc --balancing --cpunodebind --cpubind --physcpubind --all --hardware --cpu-compress --show --version --help --shm --file --length --offset --shmmode --shmid --huge --strict --touch --dump --dump-nodes --verify --devices --require --process --draw --nfd-features --label --expiry --output --kubelet-check --kubelet-version --kubelet-suggest --kubelet-state"
+    local longs="--root --json --interleave --weighted-interleave --preferred --preferred-many --membind --localalloc --balancing --cpunodebind --cpubind --physcpubind --all --hardware --cpu-compress --show --version --help --shm --file --length --offset --shmmode --shmid --huge --strict --touch --dump --dump-nodes --verify --devices --require --process --draw --nfd-features --label --expiry --output --kubelet-check --kubelet-version --kubelet-suggest --kubelet-state --node-resource-topology --kubelet-fit"
     local shorts="-i -w -p -P -m -l -b -N -c -C -a -H -s -h -S -f -L -o -M -I -u -t -T -d -D -V"
     # Options after which swnuma reads nothing more.
     local terminal=" show version help -s -h "

@@ -6,7 +6,7 @@
 # Prints the long option a name without dashes names (in full, or a prefix
 # naming one option, as swnuma accepts), then its value's kind.
 function __swnuma_long -a name
-    set -l entries root:root json:none interleave:nodes weighted-interleave:nodes preferred:node preferred-many:nodes membind:nodes localalloc:none balancing:none cpunodebind:nodes cpubind:nodes physcpubind:cpus all:none hardware:none cpu-compress:none show:none version:none help:none shm:path file:path length:size offset:size shmmode:mode shmid:number huge:none strict:none touch:none dump:none dump-nodes:none verify:none devices:none require:expression process:process draw:optional-path nfd-features:none label:expression expiry:number output:path kubelet-check:rest-kubelet-arguments kubelet-version:number kubelet-suggest:rest-kubelet-arguments kubelet-state:rest-path
+    set -l entries root:root json:none interleave:nodes weighted-interleave:nodes preferred:node preferred-many:nodes membind:nodes localalloc:none balancing:none cpunodebind:nodes cpubind:nodes physcpubind:cpus all:none hardware:none cpu-compress:none show:none version:none help:none shm:path file:path length:size offset:size shmmode:mode shmid:number huge:none strict:none touch:none dump:none dump-nodes:none verify:none devices:none require:expression process:process draw:optional-path nfd-features:none label:expression expiry:number output:path kubelet-check:rest-kubelet-arguments kubelet-version:number kubelet-suggest:rest-kubelet-arguments kubelet-state:rest-path node-resource-topology:rest-none kubelet-fit:rest-none
     set -l found
     for entry in $entries
         set -l parts (string split -m 1 : -- $entry)
@@ -315,3 +315,5 @@ complete -c swnuma -n __swnuma_in_options -l kubelet-check -d 'Check a kubelet\'
 complete -c swnuma -n __swnuma_in_options -l kubelet-version -x -d 'With --kubelet-*, apply the rules of Kubernetes X.Y (1.30 to 1.36; default 1.36)'
 complete -c swnuma -n __swnuma_in_options -l kubelet-suggest -d 'Print the --reserved-memory that balances a kubelet\'s Node Allocatable'
 complete -c swnuma -n __swnuma_in_options -l kubelet-state -d 'Show and verify the kubelet memory manager\'s checkpoint'
+complete -c swnuma -n __swnuma_in_options -l node-resource-topology -d 'Print the NodeResourceTopology object an exporter would publish for this node'
+complete -c swnuma -n __swnuma_in_options -l kubelet-fit -d 'Say on which NUMA nodes a Guaranteed pod of a given size would still be admitted'

@@ -694,6 +694,8 @@ struct TypedDecoder {
                 case "kubeReserved": settings.kubeReserved = pairs
                 default: settings.evictionHard = pairs
                 }
+            case _ where KubeletSettings.topologyFields.contains(name):
+                topologyField(name, value, into: &settings)
             case "reservedMemory":
                 switch value {
                 case .null:

@@ -13,6 +13,14 @@ public struct KubeletRelease: Hashable, Comparable, Sendable, CustomStringConver
 
     private init(uncheckedMinor minor: Int) { self.minor = minor }
 
+    /// Release 1.`minor` for the tables of rules by release, which reach
+    /// back before the oldest release modelled (a CPU manager option's
+    /// stage since 1.22); ``init(_:)`` is the one that checks the range.
+    public init(minor: Int) { self.minor = minor }
+
+    /// The release whose rules apply unless `--kubelet-version` says otherwise: the newest.
+    public static let current = newest
+
     /// `1.33` (a patch level such as `1.33.2`, or a leading `v`, is
     /// accepted and ignored: the rules change only between minor releases).
     /// Nil for anything else, or a release outside 1.30 to the newest.

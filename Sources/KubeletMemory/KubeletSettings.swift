@@ -40,6 +40,20 @@ public struct KubeletSettings: Sendable {
     /// file (strict-decoding warnings have the `unsafe` severity).
     public var refusals: [Finding] = []
 
+    // MARK: CPU and Topology Managers (read in CPUManagerSettings.swift)
+    /// `--cpu-manager-policy` / `cpuManagerPolicy` (`none` by default).
+    public var cpuManagerPolicy = "none"
+    /// `--reserved-cpus` / `reservedSystemCPUs`, as given (empty when not).
+    public var reservedSystemCPUs = ""
+    /// `--cpu-manager-policy-options` / `cpuManagerPolicyOptions`, as given.
+    public var cpuManagerPolicyOptions: [(String, String)] = []
+    /// `--topology-manager-policy` / `topologyManagerPolicy` (`none` by default).
+    public var topologyManagerPolicy = "none"
+    /// `--topology-manager-scope` / `topologyManagerScope` (`container` by default).
+    public var topologyManagerScope = "container"
+    /// `--topology-manager-policy-options` / `topologyManagerPolicyOptions`, as given.
+    public var topologyManagerPolicyOptions: [(String, String)] = []
+
     public init() {}
 
     /// Whether the memory manager runs at all: the `MemoryManager` gate is
@@ -390,6 +404,8 @@ extension KubeletSettings {
                     }
                     featureGates[key] = flag
                 }
+            case _ where Self.topologyFlags.contains(name):
+                guard applyTopologyFlag(name, text) else { return }
             default:
                 if Self.booleanFlags.contains(name), name != "version", Self.goParseBool(text) == nil {
                     refusals.append(invalid(name, text, "strconv.ParseBool: parsing \(goQuote(text)): invalid syntax", advice: "give true or false"))

@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func prefixesShared() {
-        #expect(throws: ScanError.ambiguous("--kubelet", candidates: ["kubelet-check", "kubelet-version", "kubelet-suggest", "kubelet-state"])) {
+        #expect(throws: ScanError.ambiguous("--kubelet", candidates: ["kubelet-check", "kubelet-version", "kubelet-suggest", "kubelet-state", "kubelet-fit"])) {
             try Scanner.scan(["--kubelet"])
         }
         #expect(throws: ScanError.ambiguous("--kubelet-s", candidates: ["kubelet-suggest", "kubelet-state"])) {

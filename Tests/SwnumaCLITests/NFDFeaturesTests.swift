@@ -153,7 +153,9 @@ import Testing
         #expect(try id("--le", "0") == .length)
         #expect(try id("--lo") == .localalloc)
         // Prefixes numactl does not use reach swnuma's options.
-        #expect(try id("--n") == .nfdFeatures)
+        #expect(try id("--nf") == .nfdFeatures)
+        // Among swnuma's own options a prefix may become ambiguous as options are added.
+        #expect(throws: ScanError.ambiguous("--n", candidates: ["nfd-features", "node-resource-topology"])) { try Scanner.scan(["--n"]) }
         #expect(try id("--la", "x=nodes>1") == .label)
         #expect(try id("--ou", "f") == .output)
         #expect(try id("--e", "1h") == .expiry)

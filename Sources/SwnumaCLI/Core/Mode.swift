@@ -99,6 +99,8 @@ package enum ModeList {
         KubeletCheckMode.self,
         KubeletSuggestMode.self,
         KubeletStateMode.self,
+        NodeResourceTopologyMode.self,
+        KubeletFitMode.self,
     ]
 }
 

@@ -92,6 +92,7 @@ enum KubeletCommand {
         let restart = restartReport(source: source, root: root, machine: machine, configuration: report)
         if let restart { report.findings += restart.findings }
         if let note = machine.capacityNote { report.findings.append(note) }
+        report.findings += NodeManagersRules.check(source.settings, memory: report, root: root, release: release)
         var outcome = Outcome(status: report.hasProblems ? 3 : 0)
         if let note = source.note { outcome.complain("warning: \(note)") }
         outcome.stdout =

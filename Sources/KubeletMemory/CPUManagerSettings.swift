@@ -1,0 +1,84 @@
+/// The CPU and Topology Manager settings of a kubelet command line and
+/// configuration file: `--cpu-manager-policy`/`cpuManagerPolicy`,
+/// `--reserved-cpus`/`reservedSystemCPUs`, `--cpu-manager-policy-options`/
+/// `cpuManagerPolicyOptions`, `--topology-manager-policy`/
+/// `topologyManagerPolicy`, `--topology-manager-scope`/`topologyManagerScope`
+/// and `--topology-manager-policy-options`/`topologyManagerPolicyOptions`.
+/// The stored fields are in ``KubeletSettings``' block of its own.
+extension KubeletSettings {
+    /// The flags read here.
+    static let topologyFlags: Set<String> = [
+        "cpu-manager-policy", "reserved-cpus", "cpu-manager-policy-options", "topology-manager-policy", "topology-manager-scope",
+        "topology-manager-policy-options",
+    ]
+
+    /// The configuration file's fields read here.
+    static let topologyFields: Set<String> = [
+        "cpuManagerPolicy", "reservedSystemCPUs", "cpuManagerPolicyOptions", "topologyManagerPolicy", "topologyManagerScope",
+        "topologyManagerPolicyOptions",
+    ]
+
+    /// One of ``topologyFlags``, as the kubelet's flag set takes it: plain
+    /// strings replace, the options maps (`key=value,...`, a
+    /// `MapStringString`) are cleared by their first use on the command line
+    /// and added to by later ones. False when the value is malformed (a
+    /// refusal has been appended).
+    mutating func applyTopologyFlag(_ name: String, _ text: String) -> Bool {
+        switch name {
+        case "cpu-manager-policy":
+            cpuManagerPolicy = text
+            origins["cpuManagerPolicy"] = "flag"
+        case "reserved-cpus":
+            reservedSystemCPUs = text
+            origins["reservedSystemCPUs"] = "flag"
+        case "topology-manager-policy":
+            topologyManagerPolicy = text
+            origins["topologyManagerPolicy"] = "flag"
+        case "topology-manager-scope":
+            topologyManagerScope = text
+            origins["topologyManagerScope"] = "flag"
+        case "cpu-manager-policy-options", "topology-manager-policy-options":
+            let field = name == "cpu-manager-policy-options" ? "cpuManagerPolicyOptions" : "topologyManagerPolicyOptions"
+            let current = field == "cpuManagerPolicyOptions" ? cpuManagerPolicyOptions : topologyManagerPolicyOptions
+            var pairs = OrderedPairs(origins[field] == "flag" ? current : [])
+            guard Self.setMapItems(text, separator: "=", into: &pairs) else {
+                refusals.append(
+                    Finding(.refusal, "\(name)-flag",
+                        "failed to parse kubelet flag: invalid argument \"\(text)\" for \"--\(name)\" flag: malformed pair, expect string=string",
+                        advice: "write it as OPTION=VALUE[,OPTION=VALUE], such as full-pcpus-only=true"))
+                return false
+            }
+            origins[field] = "flag"
+            if field == "cpuManagerPolicyOptions" { cpuManagerPolicyOptions = pairs.pairs } else { topologyManagerPolicyOptions = pairs.pairs }
+        default:
+            break
+        }
+        return true
+    }
+}
+
+extension TypedDecoder {
+    /// One of ``KubeletSettings/topologyFields`` from the configuration file.
+    mutating func topologyField(_ name: String, _ value: JSONView, into settings: inout KubeletSettings) {
+        switch name {
+        case "cpuManagerPolicyOptions", "topologyManagerPolicyOptions":
+            guard let pairs = stringMap(value, field: name) else { return }
+            settings.origins[name] = "config"
+            if name == "cpuManagerPolicyOptions" { settings.cpuManagerPolicyOptions = pairs } else { settings.topologyManagerPolicyOptions = pairs }
+        default:
+            switch value {
+            case .null: return
+            case .string(let text):
+                settings.origins[name] = "config"
+                switch name {
+                case "cpuManagerPolicy": settings.cpuManagerPolicy = text
+                case "reservedSystemCPUs": settings.reservedSystemCPUs = text
+                case "topologyManagerPolicy": settings.topologyManagerPolicy = text
+                default: settings.topologyManagerScope = text
+                }
+            default:
+                typeError(value, field: name, type: "string")
+            }
+        }
+    }
+}

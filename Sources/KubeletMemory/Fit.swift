@@ -1,0 +1,303 @@
+/// What still fits on a node: whether a Guaranteed pod of a given size
+/// would be admitted under the node's Topology Manager policy and scope,
+/// on which NUMA nodes, and why not elsewhere. swnuma's reading of the
+/// Topology Manager's hint merge (every provider's hints combined, the
+/// merged affinity the AND of the masks, preferred when every hint is; the
+/// best hint preferred first, then the narrowest, then the lowest nodes)
+/// and of the static CPU and memory managers' hints (a mask is a hint when
+/// its free resources cover the request; preferred when it has as few
+/// nodes as the smallest mask whose capacity could).
+public enum KubeletFit {
+    /// One container's request.
+    public struct Request: Hashable, Sendable {
+        /// Whole CPUs for exclusive use (0: none, or a fraction, which uses the shared pool).
+        public var cpus: Int
+        /// Memory and huge pages in bytes, by resource name.
+        public var memory: [String: UInt64]
+        public init(cpus: Int, memory: [String: UInt64]) {
+            self.cpus = cpus
+            self.memory = memory
+        }
+    }
+
+    public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// `cpu=8,memory=32Gi,hugepages-1Gi=4Gi;cpu=2`: the containers of one pod.
+    public static func parse(_ text: String) throws(ParseError) -> [Request] {
+        var result: [Request] = []
+        for container in text.split(separator: ";", omittingEmptySubsequences: false) {
+            var request = Request(cpus: 0, memory: [:])
+            if container.isEmpty { throw ParseError(description: "empty container in '\(text)': write cpu=N,memory=Q between the ';'") }
+            for item in container.split(separator: ",", omittingEmptySubsequences: false) {
+                guard let at = item.firstIndex(of: "="), !item[..<at].isEmpty else {
+                    throw ParseError(description: "'\(item)' is not NAME=QUANTITY")
+                }
+                let name = String(item[..<at])
+                let text = String(item[item.index(after: at)...])
+                let quantity: Quantity
+                do {
+                    quantity = try Quantity.parse(text)
+                } catch {
+                    throw ParseError(description: "'\(text)' is not a quantity for \(name)")
+                }
+                if quantity.isNegative { throw ParseError(description: "'\(text)' for \(name) is negative") }
+                if name == "cpu" {
+                    let nanos = quantity.nanos
+                    if nanos % 1_000_000_000 != 0 {
+                        request.cpus = 0
+                    } else {
+                        guard let whole = Int(exactly: nanos / 1_000_000_000), whole < 1 << 20 else {
+                            throw ParseError(description: "'\(text)' CPUs is too many")
+                        }
+                        request.cpus = whole
+                    }
+                } else if name == MemoryResource.memory || MemoryResource.isHugePages(name) {
+                    guard let bytes = quantity.int64Value else { throw ParseError(description: "'\(text)' for \(name) is not a whole number of bytes") }
+                    request.memory[name, default: 0] += UInt64(bytes)
+                } else {
+                    throw ParseError(description: "'\(name)' is not a resource swnuma can place: use cpu, memory or hugepages-SIZE")
+                }
+            }
+            result.append(request)
+        }
+        return result
+    }
+
+    /// A NUMA affinity hint.
+    public struct Hint: Hashable, Sendable {
+        /// Nodes, ascending; nil for "any" (a provider with no preference).
+        public var nodes: [Int]?
+        public var preferred: Bool
+    }
+
+    /// What was decided for one container (or the pod, under the pod scope).
+    public struct Decision: Sendable {
+        public var label: String
+        public var admitted: Bool
+        /// The NUMA nodes the resources come from (nil: any).
+        public var nodes: [Int]?
+        /// Why not on each node that cannot take it alone.
+        public var reasons: [String]
+        public var message: String
+    }
+
+    /// The node's usage, mutable as containers are placed.
+    struct Free {
+        var cpus: [Int: [Int]]
+        var capacityCPUs: [Int: Int]
+        var memory: [Int: [String: UInt64]]
+        var allocatable: [Int: [String: UInt64]]
+        var nodes: [Int]
+    }
+
+    static func free(_ usage: NodeResourceTopology.Usage) -> Free {
+        var free = Free(cpus: [:], capacityCPUs: [:], memory: [:], allocatable: [:], nodes: usage.cpus.nodeIDs)
+        for node in usage.cpus.nodeIDs {
+            free.cpus[node] = usage.freeCPUs(ofNode: node)
+            free.capacityCPUs[node] = usage.cpus.cpus(ofNode: node).count
+            for (type, table) in usage.memory.nodes[node]?.memoryMap ?? [:] {
+                free.memory[node, default: [:]][type] = table.free > table.total ? 0 : table.free
+                free.allocatable[node, default: [:]][type] = table.allocatable > table.total ? 0 : table.allocatable
+            }
+        }
+        return free
+    }
+
+    /// Masks to consider: every subset of up to 8 nodes; on a larger machine
+    /// single nodes, pairs and the whole machine (the kubelet walks every
+    /// subset, which is why it refuses more than 8 nodes by default).
+    static func masks(_ nodes: [Int]) -> [[Int]] {
+        if nodes.count <= 8 {
+            var result: [[Int]] = []
+            for bits in 1..<(1 << nodes.count) {
+                result.append(nodes.indices.filter { bits & (1 << $0) != 0 }.map { nodes[$0] })
+            }
+            return result
+        }
+        var result = nodes.map { [$0] }
+        for i in nodes.indices { for j in nodes.indices where j > i { result.append([nodes[i], nodes[j]]) } }
+        result.append(nodes)
+        return result
+    }
+
+    static func cpuHints(_ request: Request, free: Free, masks: [[Int]]) -> [Hint]? {
+        guard request.cpus > 0 else { return nil }
+        var minimum = Int.max
+        var hints: [[Int]] = []
+        for mask in masks {
+            let capacity = mask.reduce(0) { $0 + (free.capacityCPUs[$1] ?? 0) }
+            if capacity >= request.cpus { minimum = min(minimum, mask.count) }
+            if mask.reduce(0, { $0 + (free.cpus[$1]?.count ?? 0) }) >= request.cpus { hints.append(mask) }
+        }
+        return hints.map { Hint(nodes: $0, preferred: $0.count == minimum) }
+    }
+
+    static func memoryHints(_ request: Request, free: Free, masks: [[Int]], active: Bool) -> [Hint]? {
+        guard active, !request.memory.isEmpty else { return nil }
+        var minimum = Int.max
+        var hints: [[Int]] = []
+        for mask in masks {
+            let allocatable = request.memory.allSatisfy { type, bytes in mask.reduce(UInt64(0)) { $0 &+ (free.allocatable[$1]?[type] ?? 0) } >= bytes }
+            if allocatable { minimum = min(minimum, mask.count) }
+            if request.memory.allSatisfy({ type, bytes in mask.reduce(UInt64(0)) { $0 &+ (free.memory[$1]?[type] ?? 0) } >= bytes }) {
+                hints.append(mask)
+            }
+        }
+        return hints.map { Hint(nodes: $0, preferred: $0.count == minimum) }
+    }
+
+    /// Narrower: fewer nodes, then lower node numbers.
+    static func narrower(_ a: [Int], _ b: [Int]) -> Bool {
+        if a.count != b.count { return a.count < b.count }
+        return a.lexicographicallyPrecedes(b)
+    }
+
+    /// The Topology Manager's best hint from the providers' hints (nil
+    /// provider: no preference; an empty list: cannot be satisfied, any
+    /// affinity, not preferred).
+    static func merge(_ providers: [[Hint]?], nodes: [Int], policy: String) -> Hint {
+        var lists: [[Hint]] = providers.map { hints in
+            guard let hints else { return [Hint(nodes: nil, preferred: true)] }
+            return hints.isEmpty ? [Hint(nodes: nil, preferred: false)] : hints
+        }
+        if policy == "single-numa-node" {
+            lists = lists.map { $0.filter { ($0.nodes == nil && $0.preferred) || ($0.nodes?.count == 1 && $0.preferred) } }
+        }
+        var best = Hint(nodes: nodes, preferred: false)
+        func walk(_ index: Int, _ mask: Set<Int>, _ preferred: Bool) {
+            if index == lists.count {
+                let merged = mask.sorted()
+                if merged.isEmpty { return }
+                if preferred && !best.preferred {
+                    best = Hint(nodes: merged, preferred: true)
+                    return
+                }
+                if !preferred && best.preferred { return }
+                if narrower(merged, best.nodes ?? nodes) { best = Hint(nodes: merged, preferred: preferred) }
+                return
+            }
+            for hint in lists[index] {
+                walk(index + 1, hint.nodes.map { mask.intersection($0) } ?? mask, preferred && hint.preferred)
+            }
+        }
+        walk(0, Set(nodes), true)
+        return best
+    }
+
+    /// Whether `request` fits, as the admission decides it, and where; the
+    /// resources taken from `free` when it does.
+    static func decide(_ request: Request, label: String, free: inout Free, policy: String, memoryStatic: Bool) -> Decision {
+        let nodes = free.nodes
+        var reasons: [String] = []
+        for node in nodes {
+            var why: [String] = []
+            let cpus = free.cpus[node]?.count ?? 0
+            if request.cpus > cpus { why.append("\(request.cpus) CPUs wanted, \(cpus) free") }
+            if memoryStatic {
+                for (type, bytes) in request.memory.sorted(by: { $0.key < $1.key }) {
+                    let have = free.memory[node]?[type] ?? 0
+                    if bytes > have { why.append("\(type) \(format(bytes)) wanted, \(format(have)) free") }
+                }
+            }
+            if !why.isEmpty { reasons.append("node \(node): " + why.joined(separator: "; ")) }
+        }
+        let totalCPUs = free.cpus.values.reduce(0) { $0 + $1.count }
+        if request.cpus > totalCPUs {
+            return Decision(label: label, admitted: false, nodes: nil, reasons: reasons,
+                message: "not enough CPUs: \(request.cpus) wanted, \(totalCPUs) free for exclusive use on the whole node")
+        }
+        if memoryStatic {
+            for (type, bytes) in request.memory.sorted(by: { $0.key < $1.key }) {
+                let total = free.memory.values.reduce(UInt64(0)) { $0 &+ ($1[type] ?? 0) }
+                if bytes > total {
+                    return Decision(label: label, admitted: false, nodes: nil, reasons: reasons,
+                        message: "not enough \(type): \(format(bytes)) wanted, \(format(total)) free on the whole node")
+                }
+            }
+        }
+        let all = masks(nodes)
+        var best = Hint(nodes: nil, preferred: true)
+        if policy != "none" {
+            best = merge([cpuHints(request, free: free, masks: all), memoryHints(request, free: free, masks: all, active: memoryStatic)], nodes: nodes, policy: policy)
+            if (policy == "restricted" || policy == "single-numa-node") && !best.preferred {
+                return Decision(label: label, admitted: false, nodes: nil, reasons: reasons,
+                    message: policy == "single-numa-node"
+                        ? "no single NUMA node has all of it: the Topology Manager (single-numa-node) refuses the pod (TopologyAffinityError)"
+                        : "no NUMA set holding it is the narrowest possible for every resource: the Topology Manager (restricted) refuses the pod (TopologyAffinityError)")
+            }
+        }
+        // Take the resources: from the hint's nodes first, then any.
+        let order = (best.nodes ?? []) + nodes.filter { !(best.nodes ?? []).contains($0) }
+        var left = request.cpus
+        var outside = false
+        for node in order where left > 0 {
+            let take = min(left, free.cpus[node]?.count ?? 0)
+            free.cpus[node]?.removeFirst(take)
+            left -= take
+            if take > 0, let chosen = best.nodes, !chosen.contains(node) { outside = true }
+        }
+        if memoryStatic {
+            for (type, bytes) in request.memory {
+                var want = bytes
+                for node in order where want > 0 {
+                    let have = free.memory[node]?[type] ?? 0
+                    let take = min(want, have)
+                    free.memory[node]?[type] = have - take
+                    want -= take
+                }
+            }
+        }
+        let where_ = best.nodes.map { "NUMA node" + ($0.count == 1 ? " " : "s ") + $0.map(String.init).joined(separator: ",") } ?? "any NUMA node"
+        let how = policy == "none" ? " (Topology Manager policy none: no alignment)" : best.preferred ? "" : " (best-effort: not aligned as it would like)"
+        let spill = outside ? "; its CPUs come from other nodes too (the merged hint is narrower than the CPU hint)" : ""
+        return Decision(label: label, admitted: true, nodes: best.nodes, reasons: reasons, message: "admitted on \(where_)\(how)\(spill)")
+    }
+
+    /// The pod's verdict: each container in turn under the container scope,
+    /// their sum under the pod scope.
+    public static func fit(_ containers: [Request], usage: NodeResourceTopology.Usage, settings: KubeletSettings) -> [Decision] {
+        var free = free(usage)
+        let memoryStatic = settings.memoryManagerPolicy == "Static"
+        let cpuStatic = settings.cpuManagerPolicy == "static"
+        var requests = containers
+        if !cpuStatic { requests = requests.map { Request(cpus: 0, memory: $0.memory) } }
+        if settings.topologyManagerScope == "pod" {
+            var sum = Request(cpus: 0, memory: [:])
+            for request in requests {
+                sum.cpus += request.cpus
+                for (type, bytes) in request.memory { sum.memory[type, default: 0] &+= bytes }
+            }
+            return [decide(sum, label: "pod", free: &free, policy: settings.topologyManagerPolicy, memoryStatic: memoryStatic)]
+        }
+        var decisions: [Decision] = []
+        for (index, request) in requests.enumerated() {
+            let decision = decide(request, label: "container \(index + 1)", free: &free, policy: settings.topologyManagerPolicy, memoryStatic: memoryStatic)
+            decisions.append(decision)
+            if !decision.admitted { break }
+        }
+        return decisions
+    }
+
+    static func format(_ bytes: UInt64) -> String { Quantity(Int64(clamping: bytes), format: .binarySI).description }
+
+    /// Per NUMA node: the exclusive CPUs, memory and huge pages still free.
+    public static func table(_ usage: NodeResourceTopology.Usage) -> String {
+        let free = free(usage)
+        var types = Set<String>()
+        for node in free.nodes { for (type, bytes) in free.allocatable[node] ?? [:] where type != MemoryResource.memory && bytes > 0 { types.insert(type) } }
+        let columns = ["node", "cpus", "memory"] + types.sorted()
+        var rows = [columns]
+        for node in free.nodes {
+            var row = ["\(node)", "\(free.cpus[node]?.count ?? 0)", format(free.memory[node]?[MemoryResource.memory] ?? 0)]
+            for type in types.sorted() { row.append(format(free.memory[node]?[type] ?? 0)) }
+            rows.append(row)
+        }
+        let widths = columns.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { $0.element + String(repeating: " ", count: widths[$0.offset] - $0.element.count) }.joined(separator: "  ")
+                .reversed().drop { $0 == " " }.reversed().map(String.init).joined()
+        }.joined(separator: "\n") + "\n"
+    }
+}

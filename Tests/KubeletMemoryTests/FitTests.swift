@@ -1,0 +1,62 @@
+import KubeletMemory
+import NUMA
+import Testing
+
+/// `--kubelet-fit`'s reading of resources, and its verdicts worked by hand
+/// on a two-node machine of 4 CPUs a node with CPUs 0 and 4 reserved.
+@Suite struct FitTests {
+    @Test func parsesContainers() throws {
+        let pod = try KubeletFit.parse("cpu=8,memory=32Gi,hugepages-1Gi=4Gi;cpu=500m")
+        #expect(pod.count == 2)
+        #expect(pod[0].cpus == 8)
+        #expect(pod[0].memory == ["memory": 32 << 30, "hugepages-1Gi": 4 << 30])
+        #expect(pod[1].cpus == 0)
+        #expect(throws: KubeletFit.ParseError.self) { try KubeletFit.parse("cpu") }
+        #expect(throws: KubeletFit.ParseError.self) { try KubeletFit.parse("cpu=1;;cpu=1") }
+    }
+
+    static let machine = MachineCPUs(
+        online: Array(0...7),
+        siblings: [:],
+        node: [0: 0, 1: 0, 4: 0, 5: 0, 2: 1, 3: 1, 6: 1, 7: 1], socket: [:], nodeIDs: [0, 1])
+
+    static func usage(memoryFree: [UInt64]) -> NodeResourceTopology.Usage {
+        var nodes: [Int: NodeState] = [:]
+        for (id, free) in memoryFree.enumerated() {
+            nodes[id] = NodeState(memoryMap: ["memory": MemoryTable(total: 4 << 30, systemReserved: 0, allocatable: free, reserved: 0, free: free)], cells: [id])
+        }
+        return NodeResourceTopology.Usage(cpus: machine, reservedCPUs: [0, 4], assignedCPUs: [], memory: MachineState(nodes: nodes), notes: [])
+    }
+
+    static func settings(_ policy: String, scope: String = "container") -> KubeletSettings {
+        var settings = KubeletSettings()
+        settings.cpuManagerPolicy = "static"
+        settings.memoryManagerPolicy = "Static"
+        settings.topologyManagerPolicy = policy
+        settings.topologyManagerScope = scope
+        return settings
+    }
+
+    @Test func memoryFitsButCPUsDoNot() throws {
+        // 512Mi fits either node; 5 CPUs fit no node (2 and 4 free).
+        let pod = try KubeletFit.parse("cpu=5,memory=512Mi")
+        let usage = Self.usage(memoryFree: [1 << 30, 2 << 30])
+        #expect(KubeletFit.fit(pod, usage: usage, settings: Self.settings("single-numa-node")).map(\.admitted) == [false])
+        // restricted: CPU {0,1} (preferred) AND memory {0} (preferred) is {0}, preferred.
+        let restricted = KubeletFit.fit(pod, usage: usage, settings: Self.settings("restricted"))
+        #expect(restricted.map(\.admitted) == [true])
+        #expect(restricted.first?.nodes == [0])
+        #expect(KubeletFit.fit(pod, usage: usage, settings: Self.settings("best-effort")).map(\.admitted) == [true])
+    }
+
+    @Test func scopes() throws {
+        let pod = try KubeletFit.parse("cpu=2;cpu=2")
+        let usage = Self.usage(memoryFree: [1 << 30, 2 << 30])
+        let container = KubeletFit.fit(pod, usage: usage, settings: Self.settings("single-numa-node"))
+        #expect(container.map(\.nodes) == [[0], [1]])
+        let whole = KubeletFit.fit(pod, usage: usage, settings: Self.settings("single-numa-node", scope: "pod"))
+        #expect(whole.map(\.nodes) == [[1]])
+        let big = KubeletFit.fit(try KubeletFit.parse("cpu=3;cpu=3"), usage: usage, settings: Self.settings("single-numa-node", scope: "pod"))
+        #expect(big.map(\.admitted) == [false])
+    }
+}
