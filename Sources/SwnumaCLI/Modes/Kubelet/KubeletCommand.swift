@@ -33,7 +33,9 @@ enum KubeletCommand {
             case .state: return try state(arguments.first, root: root, json: json)
             }
         } catch {
-            return .failure(error.description)
+            // Every refusal ends here: the one place its text, which quotes
+            // files, flags and YAML lines, is made safe for a terminal.
+            return .failure(escapedForDisplay(error.description))
         }
     }
 
@@ -59,7 +61,7 @@ enum KubeletCommand {
             if !required { return nil }
             if let note = discovery.note { throw KubeletInputError(note) }
             throw KubeletInputError(
-                "no kubelet is running under '\(escapedForDisplay(root.path))' (no process named kubelet in \(root.display("proc"))): give the kubelet's arguments after the option")
+                "no kubelet is running under '\(root.path)' (no process named kubelet in \(root.resolve("proc"))): give the kubelet's arguments after the option")
         }
         return Source(
             settings: try KubeletSettings.load(arguments: kubelet.arguments, root: root), origin: "kubelet pid \(kubelet.pid)",
@@ -73,7 +75,7 @@ enum KubeletCommand {
         let machine = MachineMemory.read(from: root)
         let report = MemoryManagerRules.check(source.settings, machine: machine)
         var outcome = Outcome(status: report.hasProblems ? 3 : 0)
-        if let note = source.note { outcome.complain("warning: \(note)") }
+        if let note = source.note { outcome.complain("warning: \(escapedForDisplay(note))") }
         outcome.stdout = json ? KubeletJSON.check(report, source: source).render() : KubeletText.check(report, source: source)
         return outcome
     }
@@ -107,7 +109,7 @@ enum KubeletCommand {
             }
         }
         var outcome = Outcome(status: suggestion == nil || !findings.isEmpty ? 3 : 0)
-        if let note = source.note { outcome.complain("warning: \(note)") }
+        if let note = source.note { outcome.complain("warning: \(escapedForDisplay(note))") }
         outcome.stdout =
             json
             ? KubeletJSON.suggest(suggestion, allocatable: allocatable, findings: findings, source: source, machine: machine).render()
@@ -136,7 +138,7 @@ enum KubeletCommand {
         let base = file.map { $0.hasPrefix("/") ? SystemRoot.live : (try? SystemRoot(path: ".")) ?? .live } ?? root
         let relative = path.hasPrefix("/") ? String(path.drop(while: { $0 == "/" })) : path
         guard !relative.isEmpty else {
-            throw KubeletInputError("cannot read the memory manager checkpoint '\(base.display(relative))'")
+            throw KubeletInputError("cannot read the memory manager checkpoint '\(base.resolve(relative))'")
         }
         let bytes: [UInt8]
         switch base.read(relative, limit: Checkpoint.sizeLimit) {
@@ -147,11 +149,11 @@ enum KubeletCommand {
         do {
             checkpoint = try Checkpoint.parse(bytes)
         } catch {
-            throw KubeletInputError("'\(base.display(relative))' is not a memory manager checkpoint: \(escapedForDisplay(error.description))")
+            throw KubeletInputError("'\(base.resolve(relative))' is not a memory manager checkpoint: \(error.description)")
         }
         let report = stateReport(checkpoint, path: path, source: source, machine: MachineMemory.read(from: root))
         var outcome = Outcome(status: report.refused ? 3 : 0)
-        if let note = source?.note { outcome.complain("warning: \(note)") }
+        if let note = source?.note { outcome.complain("warning: \(escapedForDisplay(note))") }
         outcome.stdout = json ? KubeletJSON.state(report).render() : KubeletText.state(report)
         return outcome
     }
