@@ -53,8 +53,8 @@ enum KubeletCommand {
     static func settings(_ arguments: [String], root: SystemRoot, required: Bool = true) throws(KubeletInputError) -> Source? {
         if !arguments.isEmpty {
             // Files named on swnuma's own command line are read as typed, from this machine.
-            let here = try? SystemRoot(path: ".")
-            return Source(settings: try KubeletSettings.load(arguments: arguments, root: .live, relativeRoot: here), origin: "the command line", pid: nil)
+            return Source(
+                settings: try KubeletSettings.load(arguments: arguments, root: .live, relativeRoot: .typed), origin: "the command line", pid: nil)
         }
         let discovery = RunningKubelet.discover(in: root)
         guard let kubelet = discovery.taken else {
@@ -135,7 +135,7 @@ enum KubeletCommand {
     static func state(_ file: String?, root: SystemRoot, json: Bool) throws(KubeletInputError) -> Outcome {
         let source = file == nil ? try settings([], root: root, required: false) : nil
         let path = file ?? (source?.settings.checkpointPath ?? "/var/lib/kubelet/memory_manager_state")
-        let base = file.map { $0.hasPrefix("/") ? SystemRoot.live : (try? SystemRoot(path: ".")) ?? .live } ?? root
+        let base = file.map { $0.hasPrefix("/") ? SystemRoot.live : .typed } ?? root
         let relative = path.hasPrefix("/") ? String(path.drop(while: { $0 == "/" })) : path
         guard !relative.isEmpty else {
             throw KubeletInputError("cannot read the memory manager checkpoint '\(base.resolve(relative))'")
