@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 . Tests/lib.sh
 out=.build-fuzz
 binary=$out/swnuma-fuzz
-all="nodes cpus cpumap cpulist meminfo distance numastat hugepages numa_maps status cgroup mountinfo routes require scanner"
+all="nodes cpus cpumap cpulist meminfo distance numastat hugepages numa_maps status cgroup mountinfo routes require scanner yaml checkpoint quantity kubelet_flags"
 
 mode=${1:-}
 seconds=0
