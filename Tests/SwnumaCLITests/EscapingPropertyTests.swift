@@ -8,8 +8,8 @@ import Testing
 /// reads (process names and command lines, numa_maps policies, device folder
 /// names and `pci.ids` names, the kubelet's command line, configuration file
 /// and checkpoint), prints none of them raw: no C0 control but newline and
-/// tab, no DEL, no C1 control, on stdout or stderr. The JSON outputs are not
-/// checked here: JSON escapes strings itself (JSONTests).
+/// tab, no DEL, no C1 control, on stdout or stderr. The JSON and SVG outputs
+/// (read on terminals too) are held to the same rule.
 @Suite struct EscapingPropertyTests {
     /// Pieces an attacker plants: terminal escape sequences (CSI, OSC,
     /// the one-character C1 CSI), bare controls, and plain text.
@@ -158,6 +158,11 @@ import Testing
             ("--process PART", swnuma("--process", search)),
             ("--devices", swnuma("--devices")),
             ("--draw", swnuma("--draw")),
+            ("--draw -", swnuma("--draw", "-")),
+            ("--process 100 --json", swnuma("--process", "100", "--json")),
+            ("-H --devices --json", swnuma("-H", "--devices", "--json")),
+            ("--kubelet-check --json", swnuma("--kubelet-check", "--json")),
+            ("--kubelet-state --json", swnuma("--kubelet-state", "--json")),
             ("numastat -p 100", { numastat(fake, ["-p", "100"]) }),
             ("numastat -p PART", { numastat(fake, ["-p", search]) }),
             ("numastat -p 100 101", { numastat(fake, ["-p", "100", "-p", "101"]) }),
