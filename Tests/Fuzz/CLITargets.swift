@@ -20,8 +20,8 @@ enum CLIFuzzTargets {
             do {
                 let line = try Scanner.scan(words)
                 let plan = try Invocation.plan(line)
-                if case .launch(let command) = plan.action {
-                    FuzzTargets.check(!command.isEmpty, "a launch without a command")
+                if let launch = plan.mode as? LaunchMode {
+                    FuzzTargets.check(!launch.command.isEmpty, "a launch without a command")
                 }
             } catch let error as ScanError {
                 FuzzTargets.check(!error.description.isEmpty, "an empty scan message")
