@@ -16,6 +16,15 @@ public struct SystemRoot: Hashable, Sendable {
     /// The running system's root, `/`.
     public static let live = SystemRoot(uncheckedPath: "/", isLive: true)
 
+    /// Where a path the user types on swnuma's command line is read from
+    /// (`--config ../k.yaml`, `--kubelet-state FILE`): a relative path from
+    /// the current folder, every link followed as the kernel follows it for
+    /// any command the user runs, nothing confined, since the user names what
+    /// they may read. Only for ``read(_:limit:attribute:)`` and
+    /// ``stream(_:limit:chunk:_:)`` of such a path; never a machine's root
+    /// (paths found inside a snapshot stay confined to it).
+    public static let typed = SystemRoot(uncheckedPath: ".", isLive: true)
+
     /// The environment variable that names a root: `SWNUMA_ROOT`.
     public static let environmentVariable = "SWNUMA_ROOT"
 

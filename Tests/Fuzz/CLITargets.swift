@@ -2,6 +2,7 @@
 // SwnumaCLI module by Tests/Fuzz/build.sh (never by the package build). The
 // target is named by SWNUMA_FUZZ_TARGET; Tests/Fuzz/run.sh sets it.
 internal import Glibc
+internal import KubeletMemory
 internal import NUMA
 
 enum CLIFuzzTargets {
@@ -44,7 +45,7 @@ nonisolated(unsafe) var fuzzTarget = ""
 @_cdecl("LLVMFuzzerInitialize")
 func fuzzerInitialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> Int32 {
     fuzzTarget = getenv("SWNUMA_FUZZ_TARGET").map { String(cString: $0) } ?? ""
-    let all = FuzzTargets.names + CLIFuzzTargets.names
+    let all = FuzzTargets.names + CLIFuzzTargets.names + KubeletFuzzTargets.names
     guard all.contains(fuzzTarget) else {
         let message = "set SWNUMA_FUZZ_TARGET to one of: \(all.joined(separator: " "))\n"
         _ = message.withCString { write(2, $0, strlen($0)) }
@@ -58,7 +59,7 @@ func fuzzerTestOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
     let data = start.map { Array(UnsafeBufferPointer(start: $0, count: count)) } ?? []
     switch fuzzTarget {
     case "scanner": CLIFuzzTargets.scanner(data)
-    default: _ = FuzzTargets.run(fuzzTarget, data)
+    default: if !KubeletFuzzTargets.run(fuzzTarget, data) { _ = FuzzTargets.run(fuzzTarget, data) }
     }
     return 0
 }

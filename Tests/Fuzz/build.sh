@@ -26,7 +26,7 @@ flags="-parse-as-library -swift-version 6 -package-name swnuma -enable-upcoming-
     -c -o "$out/NUMA.o" $numa_sources Tests/Fuzz/NUMATargets.swift
 # shellcheck disable=SC2086
 "$swiftc" $flags -module-name KubeletMemory -emit-module -emit-module-path "$out/KubeletMemory.swiftmodule" \
-    -c -o "$out/KubeletMemory.o" $kubelet_sources
+    -c -o "$out/KubeletMemory.o" $kubelet_sources Tests/Fuzz/KubeletTargets.swift
 # shellcheck disable=SC2086
 "$swiftc" $flags -module-name SwnumaCLI -c -o "$out/SwnumaCLI.o" $cli_sources Tests/Fuzz/CLITargets.swift
 "$swiftc" -sanitize=fuzzer,address -use-ld=lld -o "$binary.tmp" "$out/NUMA.o" "$out/KubeletMemory.o" "$out/SwnumaCLI.o" -lnuma -lyaml

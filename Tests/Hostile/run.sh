@@ -9,7 +9,8 @@
 #   - take under 1 s of CPU (user + system) and 200 MB of memory (/usr/bin/time);
 #   - print nothing from outside the root (a marker string planted there, and
 #     the memory size of a node folder there in kB, MB and bytes);
-#   - print no raw control byte on stderr, and nothing on stdout when it fails;
+#   - print no raw control byte (C0 but tab and newline, DEL, C1) on stdout or
+#     stderr, and nothing on stdout when it fails;
 # and some trees must give a named warning or refusal.
 #
 #   Tests/Hostile/run.sh [path/to/swnuma]
@@ -62,7 +63,8 @@ check() {
     worst_cpu=$(awk -v u="$user" -v s="$sys" -v w="$worst_cpu" -v n="$name" 'BEGIN { t = u + s; split(w, a, " "); print (t > a[1] ? t " (" n ")" : w) }')
     [ "$rss" -gt "${worst_rss%% *}" ] && worst_rss="$rss ($name)"
     if grep -qaF -e "$marker" -e 31337031337 -e 30602569 -e 32089120089088 "$work/out" "$work/err"; then fail "$name" "shows bytes from outside the root"; return 1; fi
-    if LC_ALL=C grep -qaP '[\x00-\x08\x0b-\x1f\x7f]' "$work/err"; then fail "$name" "raw control bytes on stderr"; return 1; fi
+    if LC_ALL=C grep -qaP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]' "$work/err"; then fail "$name" "raw control bytes on stderr"; return 1; fi
+    if LC_ALL=C grep -qaP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]' "$work/out"; then fail "$name" "raw control bytes on stdout"; return 1; fi
     # numastat, as numastat 2.0.19 does, prints a table's title before the error that ends it.
     if [ "$status" -ne 0 ] && [ "$status" -ne 3 ] && [ -s "$work/out" ] && [[ "$*" != *numastat* ]]; then
         fail "$name" "stdout is not empty after a failure"; return 1
@@ -557,6 +559,137 @@ ln -s "../../devices/pci0000:00/0000:00:03.0/net/$bad" "$root/sys/class/net/$bad
 printf '8086  Vendor\xef\xbf\xbe\x01\n\t1572  Device\xef\xbf\xbf\x0b\nC 02  Network\xef\xbf\xbe\n\t00  Ethernet\x1b[31m\xef\xbf\xbf\n' > "$root/usr/share/hwdata/pci.ids"
 check "xml-chars --draw" 0 "$bin" --root "$root" --draw -
 must xml-chars-drawn out 'eth'
+# --- Raw terminal bytes (issue 22, class 6) --------------------------------
+# Every string swnuma reads and prints as text holds escape sequences: a
+# process's name and command line, a device's folder name, pci.ids names, the
+# snapshot's kubelet flags, configuration (policy and resource names) and
+# checkpoint (policy, pod, container and resource names). check() refuses
+# any raw C0 (but tab and newline), DEL or C1 byte on stdout and stderr.
+fresh terminal
+esc=$(printf '\033[2J\033]0;owned\007\302\23331m\r\b')
+printf 'Name:\tdb%s\nUid:\t0\t0\t0\t0\n' "$esc" > "$root/proc/4242/status"
+printf 'db%s\0--serve%s\0' "$esc" "$esc" > "$root/proc/4242/cmdline"
+printf '7f00 bind%s:0 anon=3 N0=3 kernelpagesize_kB=4\n7f10 default anon=1 N2=1 kernelpagesize_kB=4\n' "$esc" > "$root/proc/4242/numa_maps"
+pci=sys/devices/pci0000:00/0000:00:03.0
+dev="eth$esc"
+mkdir -p "$root/$pci/net/$dev" "$root/sys/class/net" "$root/usr/share/hwdata" "$root/etc" "$root/var/lib/kubelet"
+printf '1\n' > "$root/$pci/numa_node"; printf '0x020000\n' > "$root/$pci/class"
+printf '0x8086\n' > "$root/$pci/vendor"; printf '0x1572\n' > "$root/$pci/device"
+ln -s "../../devices/pci0000:00/0000:00:03.0/net/$dev" "$root/sys/class/net/$dev"
+printf '8086  Vendor%s\n\t1572  Device%s\nC 02  Network%s\n\t00  Ethernet%s\n' "$esc" "$esc" "$esc" "$esc" > "$root/usr/share/hwdata/pci.ids"
+mkdir -p "$root/proc/77"
+printf 'kubelet\n' > "$root/proc/77/comm"
+printf 'Name:\tkubelet\nUid:\t0\t0\t0\t0\n' > "$root/proc/77/status"
+printf '/usr/bin/kubelet\0--config=/etc/k%s.yaml\0--system-reserved=memory=1Gi,x%s=1\0' "$esc" "$esc" > "$root/proc/77/cmdline"
+yesc='\e[2J\e]0;owned\a\x9b31m\r\b'
+printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nmemoryManagerPolicy: "Static%s"\nreservedMemory:\n- numaNode: 0\n  limits: {memory: 1Gi, "hugepages-%s": 1Mi}\n' "$yesc" "$yesc" > "$root/etc/k$esc.yaml"
+jesc='\u001b[2J\u001b]0;owned\u0007\u009b31m\r\b'
+printf '{"policyName":"Static%s","machineState":{"0":{"numberOfAssignments":1,"memoryMap":{"m%s":{"total":1,"systemReserved":0,"allocatable":1,"reserved":0,"free":1}},"cells":[0]}},"entries":{"pod%s":{"c%s":[{"numaAffinity":[0],"type":"m%s","size":1}]}},"checksum":0}' \
+    "$jesc" "$jesc" "$jesc" "$jesc" "$jesc" > "$root/var/lib/kubelet/memory_manager_state"
+cp "$root/var/lib/kubelet/memory_manager_state" "$work/state-terminal"
+every terminal "$root"
+check "terminal --process 4242" 0 "$bin" --root "$root" --process 4242
+must terminal-process-escaped out 'db\\x1b\[2J'
+check "terminal --process NAME" 0 "$bin" --root "$root" --process "db$esc"
+check "terminal --devices" 0 "$bin" --root "$root" --devices
+must terminal-devices-escaped out 'eth\\x1b\[2J'
+check "terminal --draw text" 0 env COLUMNS=120 "$bin" --root "$root" --draw
+check "terminal numastat -p 4242" 0 env SWNUMA_ROOT="$root" "$work/numastat" -p 4242
+must terminal-numastat-title out 'for PID 4242 \(db\\x1b'
+check "terminal numastat -p NAME" "0|1" env SWNUMA_ROOT="$root" "$work/numastat" -p "db$esc"
+check "terminal numastat -p two" 0 env SWNUMA_ROOT="$root" "$work/numastat" -p 4242 -p 77
+check "terminal numastat -p missing" "0|1" env SWNUMA_ROOT="$root" "$work/numastat" -p "none$esc"
+check "terminal --kubelet-check" "0|1|3" "$bin" --root "$root" --kubelet-check
+must terminal-kubelet-config out 'config /etc/k\\x1b'
+check "terminal --kubelet-suggest" "0|1|3" "$bin" --root "$root" --kubelet-suggest
+check "terminal --kubelet-state" "0|1|3" "$bin" --root "$root" --kubelet-state
+must terminal-state-pod out 'pod\\x1b'
+check "terminal --kubelet-state FILE" "0|1|3" "$bin" --root "$root" --kubelet-state "$work/state-terminal"
+check "terminal --kubelet-check flags" "0|1|3" "$bin" --root "$root" --kubelet-check "--memory-manager-policy=S$esc" \
+    --reserved-memory "0:memory=1Gi,x$esc=1" "--system-reserved=memory=1Gi,x$esc=1" "--config=$root/etc/k$esc.yaml" "stray$esc"
+check "terminal --kubelet-state missing" 1 "$bin" --root "$root" --kubelet-state "$work/none$esc"
+
+# --- YAML configurations -----------------------------------------------------
+# Read through the snapshot's kubelet and from the command line: aliases
+# (a billion laughs as a mapping key and as a value), nesting, size, and
+# control bytes in keys and values, raw (a YAML error quoting the line) and
+# escaped (values).
+fresh yaml
+mkdir -p "$root/proc/77" "$root/etc"
+printf 'kubelet\n' > "$root/proc/77/comm"
+printf 'Name:\tkubelet\nUid:\t0\t0\t0\t0\n' > "$root/proc/77/status"
+printf '/usr/bin/kubelet\0--config=/etc/k.yaml\0' > "$root/proc/77/cmdline"
+yaml_case() {  # NAME: the file $work/yaml-NAME, read both ways
+    cp "$work/yaml-$1" "$root/etc/k.yaml"
+    check "yaml $1 (snapshot)" "0|1|3" "$bin" --root "$root" --kubelet-check
+    check "yaml $1 (typed)" "0|1|3" "$bin" --root "$root" --kubelet-check --config "$work/yaml-$1"
+    check "yaml $1 suggest" "0|1|3" "$bin" --root "$root" --kubelet-suggest --config "$work/yaml-$1"
+}
+python3 - "$work" << 'PY'
+import sys
+w = sys.argv[1]
+head = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"
+def put(name, text):
+    with open(w + "/yaml-" + name, "w", encoding="utf-8", newline="") as f: f.write(text)
+laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    "%s: &%s [*%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s]\n" % ((chr(ord("b") + i),) * 2 + (chr(ord("a") + i),) * 9) for i in range(8))
+put("laughs-key", head + laughs + "? *i\n: 1\n")
+put("laughs-value", head + laughs + "memoryManagerPolicy: *i\n")
+put("aliases-many", head + "x: &x Static\n" + "".join("k%d: *x\n" % i for i in range(100000)))
+put("deep-block", head + "evictionHard:\n" + "".join(" " * i + "k%d:\n" % i for i in range(5000)))
+put("deep-flow", head + "evictionHard: " + "[" * 200000 + "]" * 200000 + "\n")
+put("deep-flow-map", head + "evictionHard: " + "{a: " * 100000 + "1" + "}" * 100000 + "\n")
+put("big", head + "".join("k%d: %s\n" % (i, "v" * 80) for i in range(11000)))
+put("over-limit", head + "# " + "x" * (2 << 20) + "\n")
+put("keys-many", head + "systemReserved:\n" + "".join("  r%d: 1\n" % i for i in range(50000)))
+put("control-raw-value", head + "memoryManagerPolicy: St\x1b[2Jatic\n")
+put("control-raw-key", head + "memory\x1b]0;owned\x07Policy: Static\n")
+put("control-c1", head + "memoryManagerPolicy: St\u009b31matic\n")
+put("control-escaped", head + 'memoryManagerPolicy: "St\\e[2J\\x9batic"\nsystemReserved: {"me\\emory": 1Gi}\n'
+    + 'reservedMemory:\n- numaNode: 0\n  limits: {"x\\e[31m\\u0085": 1Gi}\nevictionHard: {"memory.available\\b": "1%"}\n')
+put("control-escaped-key", head + '"memoryManagerPolicy\\e[2J": None\n')
+put("nul", head + "memoryManagerPolicy: St\x00atic\n")
+put("bad-utf8", head)
+with open(w + "/yaml-bad-utf8", "ab") as f: f.write(b"memoryManagerPolicy: St\xff\xfe\x9batic\n")
+PY
+for name in laughs-key laughs-value aliases-many deep-block deep-flow deep-flow-map big over-limit keys-many \
+    control-raw-value control-raw-key control-c1 control-escaped control-escaped-key nul bad-utf8; do
+    yaml_case "$name"
+done
+check "yaml over-limit named" 1 "$bin" --root "$root" --kubelet-check --config "$work/yaml-over-limit"
+must yaml-over-limit-refused err 'longer than'
+check "yaml control-raw-value named" 1 "$bin" --root "$root" --kubelet-check --config "$work/yaml-control-raw-value"
+must yaml-control-quoted err 'yaml'
+
+# --- Paths the user types ------------------------------------------------------
+# A relative --config or --kubelet-state is read from the current folder as
+# the shell would (.., links to absolute paths); --config= loads no file.
+mkdir -p "$work/typed/here" "$work/typed-elsewhere"
+printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nmemoryManagerPolicy: Static\n' > "$work/typed/k.yaml"
+cp "$work/state-terminal" "$work/typed/state"
+ln -sf "$work/typed/k.yaml" "$work/typed/here/abs.yaml"
+ln -sf "$work/typed/state" "$work/typed/here/abs-state"
+ln -sf "$work/typed" "$work/typed-elsewhere/link"
+fresh typed-paths
+cd "$work/typed/here" || exit 1
+check "typed --config ../k.yaml" "0|3" "$bin" --root "$root" --kubelet-check --config ../k.yaml
+must typed-parent-read out 'config \.\./k\.yaml'
+must typed-parent-policy out 'memory manager policy: Static'
+check "typed --config link to an absolute path" "0|3" "$bin" --root "$root" --kubelet-check --config abs.yaml
+must typed-link-policy out 'memory manager policy: Static'
+check "typed --kubelet-state ../state" "0|3" "$bin" --root "$root" --kubelet-state ../state
+must typed-state-read out 'checkpoint: \.\./state'
+check "typed --kubelet-state link" "0|3" "$bin" --root "$root" --kubelet-state abs-state
+check "typed --config=" "0|3" "$bin" --root "$root" --kubelet-check --config= --memory-manager-policy=None
+mustnot typed-empty-config out ', config'
+check "typed --config missing" 1 "$bin" --root "$root" --kubelet-check --config ../none.yaml
+must typed-missing-named err 'none\.yaml'
+# From a folder reached through a link, .. is the folder's real parent, as
+# for any command the shell runs.
+cd "$work/typed-elsewhere/link/here" || exit 1
+check "typed --config ../k.yaml through a linked folder" "0|3" "$bin" --root "$root" --kubelet-check --config ../k.yaml
+must typed-linked-folder out 'memory manager policy: Static'
+cd "$work" || exit 1
 if command -v xmllint > /dev/null; then
     # Every hostile tree's picture is well-formed XML.
     for tree in "$work"/trees/*; do

@@ -146,14 +146,15 @@ func drawTopology(_ count: Int) -> Topology {
     }
 
     /// Characters outside XML 1.0's `Char` production make a document no
-    /// parser accepts, whatever the escaping: each becomes `?`.
-    @Test(arguments: [0x0, 0x1, 0x8, 0xB, 0xC, 0x1F, 0x7F, 0x85, 0x9F, 0xFFFE, 0xFFFF])
+    /// parser accepts, whatever the escaping: each becomes `?`. So does a
+    /// carriage return, which XML allows but a terminal acts on (`--draw -`).
+    @Test(arguments: [0x0, 0x1, 0x8, 0xB, 0xC, 0xD, 0x1F, 0x7F, 0x85, 0x9F, 0xFFFE, 0xFFFF])
     func replacesCharactersXMLForbids(value: UInt32) throws {
         let scalar = try #require(Unicode.Scalar(value))
         #expect(SVGDrawing.escape("a\(Character(scalar))b") == "a?b")
     }
 
-    @Test(arguments: [0x9, 0xA, 0xD, 0x20, 0xA0, 0xD7FF, 0xE000, 0xFFFD, 0x10000, 0x1F600, 0x10FFFF])
+    @Test(arguments: [0x9, 0xA, 0x20, 0xA0, 0xD7FF, 0xE000, 0xFFFD, 0x10000, 0x1F600, 0x10FFFF])
     func keepsCharactersXMLAllows(value: UInt32) throws {
         let scalar = try #require(Unicode.Scalar(value))
         let text = "a" + String(Character(scalar)) + "b"

@@ -16,6 +16,7 @@ import Testing
         ("line\nbreak\r\ttab", #""line\nbreak\r\ttab""#),
         ("\u{08}\u{0C}", #""\b\f""#),
         ("\u{00}\u{01}\u{1F}\u{7F}", #""\u0000\u0001\u001f\u007f""#),
+        ("\u{80}\u{85}\u{9B}\u{9F}\u{A0}", "\"\\u0080\\u0085\\u009b\\u009f\u{A0}\""),
         ("slash / stays", #""slash / stays""#),
         ("ünï 🐧 \u{2028}", "\"ünï 🐧 \u{2028}\""),
     ]

@@ -27,7 +27,9 @@ enum Syscalls {
     /// same one component at a time.
     static func openUnder(root: String, live: Bool, _ relative: String, flags: Int32) -> Result<Int32, Errno> {
         if live {
-            let fd = retrying { open("/" + relative, flags | O_CLOEXEC) }
+            // `/` itself, or the current folder for a path the user typed (``SystemRoot/typed``).
+            let path = root == "/" ? "/" + relative : root + "/" + relative
+            let fd = retrying { open(path, flags | O_CLOEXEC) }
             return fd >= 0 ? .success(fd) : .failure(Errno.current)
         }
         let rootFD = retrying { open(root, swnuma_o_path() | O_DIRECTORY | O_CLOEXEC) }

@@ -109,7 +109,9 @@ package indirect enum JSONValue: Equatable, Sendable {
             case "\u{08}": escape = "\\b"
             case "\u{0C}": escape = "\\f"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
+                // C0, DEL and the C1 controls (valid raw in JSON, but a terminal
+                // may act on them: `--json` is often read on one).
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
                     let hex = String(scalar.value, radix: 16)
                     escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

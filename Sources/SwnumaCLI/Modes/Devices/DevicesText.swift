@@ -15,13 +15,13 @@ enum DevicesText {
     static func render(_ inventory: DeviceInventory, nodes: [Int]) -> String {
         var out = ""
         guard !inventory.devices.isEmpty else { return "no devices\n" }
-        let nameWidth = min(16, inventory.devices.map(\.name.count).max() ?? 0)
+        let nameWidth = min(16, inventory.devices.map { escapedForDisplay($0.name).count }.max() ?? 0)
         var listed = Set<Int>()
         func section(_ title: String, _ devices: [DeviceInventory.Device]) {
             out += "\(title)\n"
             for device in devices {
-                out += "  " + pad(device.kind.rawValue, 11) + " " + pad(device.name, nameWidth) + " "
-                out += pad(device.pciAddress ?? "-", 12) + "  " + describe(device) + "\n"
+                out += "  " + pad(device.kind.rawValue, 11) + " " + pad(escapedForDisplay(device.name), nameWidth) + " "
+                out += pad(escapedForDisplay(device.pciAddress ?? "-"), 12) + "  " + describe(device) + "\n"
             }
         }
         for node in nodes {
@@ -42,13 +42,13 @@ enum DevicesText {
     static func describe(_ device: DeviceInventory.Device) -> String {
         var text: String
         if let name = device.className {
-            text = name
+            text = escapedForDisplay(name)
         } else if let code = device.pciClass {
             text = "class " + hex(code, 6)
         } else {
             text = "-"
         }
-        if let model = device.model { text += ": \(model)" }
+        if let model = device.model { text += ": \(escapedForDisplay(model))" }
         if let why = placementNote(device) { text += "  (\(why))" }
         return text
     }
@@ -59,12 +59,12 @@ enum DevicesText {
         switch device.placement {
         case .numaNode: return nil
         case .localCPUs(let file, let cpus):
-            return "from \(file.split(separator: "/").last ?? "local_cpus"): CPUs \(cpus)"
+            return "from \(escapedForDisplay(file.split(separator: "/").last ?? "local_cpus")): CPUs \(cpus)"
         case .onlyNode:
-            let said = device.nodeFile.map { "\($0) is -1" } ?? "no numa_node above it"
+            let said = device.nodeFile.map { "\(escapedForDisplay($0)) is -1" } ?? "no numa_node above it"
             return "the only node; \(said)"
         case .unknown(let file, let cpus):
-            var why = file.map { "the kernel does not know: \($0) is -1" } ?? "no numa_node above it"
+            var why = file.map { "the kernel does not know: \(escapedForDisplay($0)) is -1" } ?? "no numa_node above it"
             if let cpus { why += "; its local CPUs \(cpus) span several nodes" }
             return why
         }

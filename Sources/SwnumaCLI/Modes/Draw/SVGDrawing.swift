@@ -293,6 +293,8 @@ enum SVGDrawing {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
+            // A carriage return is XML, but a raw control on a terminal (`--draw -`).
+            case "\r": out += "?"
             default:
                 if isXMLCharacter(scalar) { out.unicodeScalars.append(scalar) } else { out += "?" }
             }

@@ -68,7 +68,7 @@ enum TextDrawing {
             add(String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled))
         }
         for line in node.hugePages { add(line) }
-        for line in node.devices { add(line) }
+        for line in node.devices { add(escapedForDisplay(line)) }
         lines.append(bl + String(repeating: h, count: inner) + br)
         return lines
     }

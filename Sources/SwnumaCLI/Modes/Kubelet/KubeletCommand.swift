@@ -47,7 +47,9 @@ enum KubeletCommand {
                 return try state(file, Array(arguments.dropFirst(file == nil ? 0 : 1)), root: root, json: json, release: release)
             }
         } catch {
-            return .failure(error.description)
+            // Every refusal ends here: the one place its text, which quotes
+            // files, flags and YAML lines, is made safe for a terminal.
+            return .failure(escapedForDisplay(error.description))
         }
     }
 
@@ -65,17 +67,16 @@ enum KubeletCommand {
     static func settings(_ arguments: [String], root: SystemRoot, required: Bool = true, release: KubeletRelease) throws(KubeletInputError) -> Source? {
         if !arguments.isEmpty {
             // Files named on swnuma's own command line are read as typed, from this machine.
-            let here = try? SystemRoot(path: ".")
             return Source(
-                settings: try KubeletSettings.load(arguments: arguments, root: .live, relativeRoot: here, release: release), origin: "the command line",
-                pid: nil)
+                settings: try KubeletSettings.load(arguments: arguments, root: .live, relativeRoot: .typed, release: release),
+                origin: "the command line", pid: nil)
         }
         let discovery = RunningKubelet.discover(in: root)
         guard let kubelet = discovery.taken else {
             if !required { return nil }
             if let note = discovery.note { throw KubeletInputError(note) }
             throw KubeletInputError(
-                "no kubelet is running under '\(escapedForDisplay(root.path))' (no process named kubelet in \(root.display("proc"))): give the kubelet's arguments after the option")
+                "no kubelet is running under '\(root.path)' (no process named kubelet in \(root.resolve("proc"))): give the kubelet's arguments after the option")
         }
         return Source(
             settings: try KubeletSettings.load(arguments: kubelet.arguments, root: root, release: release), origin: "kubelet pid \(kubelet.pid)",
@@ -94,7 +95,7 @@ enum KubeletCommand {
         if let note = machine.capacityNote { report.findings.append(note) }
         report.findings += NodeManagersRules.check(source.settings, memory: report, root: root, release: release)
         var outcome = Outcome(status: report.hasProblems ? 3 : 0)
-        if let note = source.note { outcome.complain("warning: \(note)") }
+        if let note = source.note { outcome.complain("warning: \(escapedForDisplay(note))") }
         outcome.stdout =
             json ? KubeletJSON.check(report, source: source, restart: restart).render() : KubeletText.check(report, source: source, restart: restart)
         return outcome
@@ -130,7 +131,7 @@ enum KubeletCommand {
         }
         if let note = machine.capacityNote { findings.append(note) }
         var outcome = Outcome(status: suggestion == nil || findings.contains(where: { $0.severity != .note }) ? 3 : 0)
-        if let note = source.note { outcome.complain("warning: \(note)") }
+        if let note = source.note { outcome.complain("warning: \(escapedForDisplay(note))") }
         outcome.stdout =
             json
             ? KubeletJSON.suggest(suggestion, allocatable: allocatable, findings: findings, source: source, machine: machine).render()
@@ -183,12 +184,12 @@ enum KubeletCommand {
         let source = try settings(arguments, root: root, required: false, release: release)
         let path = file ?? (source?.settings.checkpointPath ?? "/var/lib/kubelet/memory_manager_state")
         // A file named on the command line is read as typed; the default path inside the root.
-        let base = file.map { $0.hasPrefix("/") ? SystemRoot.live : (try? SystemRoot(path: ".")) ?? .live } ?? root
+        let base = file.map { $0.hasPrefix("/") ? SystemRoot.live : .typed } ?? root
         guard let report = try judge(path: path, base: base, source: source, release: release, machine: MachineMemory.read(from: root), required: true) else {
             return Outcome(status: 1)
         }
         var outcome = Outcome(status: report.refused ? 3 : 0)
-        if let note = source?.note { outcome.complain("warning: \(note)") }
+        if let note = source?.note { outcome.complain("warning: \(escapedForDisplay(note))") }
         outcome.stdout = json ? KubeletJSON.state(report).render() : KubeletText.state(report)
         return outcome
     }
@@ -220,7 +221,7 @@ enum KubeletCommand {
     ) throws(KubeletInputError) -> StateReport? {
         let relative = path.hasPrefix("/") ? String(path.drop(while: { $0 == "/" })) : path
         guard !relative.isEmpty else {
-            throw KubeletInputError("cannot read the memory manager checkpoint '\(base.display(relative))'")
+            throw KubeletInputError("cannot read the memory manager checkpoint '\(base.resolve(relative))'")
         }
         let bytes: [UInt8]
         switch base.read(relative, limit: Checkpoint.sizeLimit) {

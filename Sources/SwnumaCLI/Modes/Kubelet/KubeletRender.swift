@@ -1,4 +1,5 @@
 internal import KubeletMemory
+internal import NUMA
 
 /// Text for `--kubelet-check`, `--kubelet-suggest` and `--kubelet-state`.
 enum KubeletText {
@@ -9,17 +10,17 @@ enum KubeletText {
 
     static func finding(_ finding: Finding) -> String {
         let label = finding.severity == .refusal ? "refused" : finding.severity == .unsafe ? "unsafe" : "note"
-        return "\(label): \(finding.message); to fix: \(finding.advice)\n"
+        return "\(label): \(escapedForDisplay(finding.message)); to fix: \(escapedForDisplay(finding.advice))\n"
     }
 
     static func header(_ source: KubeletCommand.Source) -> String {
-        "kubelet: \(source.origin)" + (source.settings.configFile.map { ", config \($0)" } ?? "") + "\n"
-            + "memory manager policy: \(source.settings.memoryManagerPolicy)\n"
+        "kubelet: \(escapedForDisplay(source.origin))" + (source.settings.configFile.map { ", config \(escapedForDisplay($0))" } ?? "") + "\n"
+            + "memory manager policy: \(escapedForDisplay(source.settings.memoryManagerPolicy))\n"
             + "rules: Kubernetes \(source.settings.release)\n"
     }
 
     static func steps(_ steps: [String]) -> String {
-        steps.isEmpty ? "" : "steps:\n" + steps.enumerated().map { "  \($0.offset + 1). \($0.element)\n" }.joined()
+        steps.isEmpty ? "" : "steps:\n" + steps.enumerated().map { "  \($0.offset + 1). \(escapedForDisplay($0.element))\n" }.joined()
     }
 
     static func allocatable(_ value: NodeAllocatableMemory) -> String {
@@ -31,7 +32,7 @@ enum KubeletText {
     static func reservations(_ list: [MemoryReservation]) -> String {
         if list.isEmpty { return "reserved memory: none\n" }
         return "reserved memory: "
-            + list.map { "\($0.numaNode):" + $0.limits.map { "\($0.name)=\($0.quantity)" }.joined(separator: ",") }.joined(separator: " ") + "\n"
+            + list.map { "\($0.numaNode):" + $0.limits.map { "\(escapedForDisplay($0.name))=\(escapedForDisplay($0.quantity.description))" }.joined(separator: ",") }.joined(separator: " ") + "\n"
     }
 
     static func table(_ state: MachineState, full: Bool) -> String {
@@ -42,7 +43,7 @@ enum KubeletText {
             guard let node = state.nodes[id] else { continue }
             for type in node.memoryMap.keys.sorted(by: { $0 == "memory" ? $1 != "memory" : $1 == "memory" ? false : $0 < $1 }) {
                 guard let table = node.memoryMap[type] else { continue }
-                var row = ["\(id)", type, bytes(table.total), bytes(table.systemReserved), bytes(table.allocatable)]
+                var row = ["\(id)", escapedForDisplay(type), bytes(table.total), bytes(table.systemReserved), bytes(table.allocatable)]
                 if full {
                     row += [bytes(table.reserved), bytes(table.free), node.cells.map(String.init).joined(separator: ","), "\(node.numberOfAssignments)"]
                 }
@@ -103,52 +104,52 @@ enum KubeletText {
             "node \(share.node) \(bytes(machine.node(share.node)?.memory ?? 0))"
         }
         out += "split in proportion to the nodes' memory: " + nodes.joined(separator: ", ") + "\n"
-        out += "flags:\n  " + suggestion.flags.joined(separator: " ") + "\n"
-        out += "configuration file:\n" + suggestion.yaml.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+        out += "flags:\n  " + suggestion.flags.map { escapedForDisplay($0) }.joined(separator: " ") + "\n"
+        out += "configuration file:\n" + suggestion.yaml.split(separator: "\n").map { "  " + escapedForDisplay($0) }.joined(separator: "\n") + "\n"
         if source.settings.memoryManagerPolicy != "Static" {
-            out += "note: the policy is \(source.settings.memoryManagerPolicy): add --memory-manager-policy=Static for the reservation to take effect\n"
+            out += "note: the policy is \(escapedForDisplay(source.settings.memoryManagerPolicy)): add --memory-manager-policy=Static for the reservation to take effect\n"
         }
         return out
     }
 
     static func state(_ report: KubeletCommand.StateReport) -> String {
         guard let checkpoint = report.checkpoint, let reading = report.reading else {
-            var out = "checkpoint: \(report.path) (unreadable)\nrules: Kubernetes \(report.release)\n"
+            var out = "checkpoint: \(escapedForDisplay(report.path)) (unreadable)\nrules: Kubernetes \(report.release)\n"
             for item in report.findings { out += finding(item) }
             return out + steps(report.steps) + "verdict: the kubelet would refuse to start with this checkpoint\n"
         }
-        var out = "checkpoint: \(report.path) (format \(checkpoint.format.rawValue), read as \(reading.readAs.rawValue))\n"
+        var out = "checkpoint: \(escapedForDisplay(report.path)) (format \(checkpoint.format.rawValue), read as \(reading.readAs.rawValue))\n"
         out += "rules: Kubernetes \(report.release)\n"
         let computed = reading.readAs == .v2 ? checkpoint.v2Checksum : checkpoint.v1Checksum
         out += "checksum: \(checkpoint.topLevelChecksum), computed \(computed): "
             + (reading.checksumHolds ? (checkpoint.topLevelChecksum == 0 && computed != 0 ? "zero, accepted" : "valid") : "WRONG") + "\n"
-        out += "policy: \(checkpoint.policyName)\n"
+        out += "policy: \(escapedForDisplay(checkpoint.policyName))\n"
         if !checkpoint.machineState.nodes.isEmpty {
             out += "machine state:\n" + table(checkpoint.machineState, full: true)
         }
         if !checkpoint.entries.isEmpty {
             out += "containers:\n"
             for entry in checkpoint.entries {
-                let blocks = entry.blocks.map { "\($0.type) \(bytes($0.size)) on node(s) \($0.numaAffinity.map(String.init).joined(separator: ","))" }
-                out += "  \(entry.pod)/\(entry.container): " + (blocks.isEmpty ? "no blocks" : blocks.joined(separator: ", ")) + "\n"
+                let blocks = entry.blocks.map { "\(escapedForDisplay($0.type)) \(bytes($0.size)) on node(s) \($0.numaAffinity.map(String.init).joined(separator: ","))" }
+                out += "  \(escapedForDisplay(entry.pod))/\(escapedForDisplay(entry.container)): " + (blocks.isEmpty ? "no blocks" : blocks.joined(separator: ", ")) + "\n"
             }
         }
         if !checkpoint.podEntries.isEmpty {
             out += "pods:\n"
             for entry in checkpoint.podEntries {
-                let blocks = entry.blocks.map { "\($0.type) \(bytes($0.size)) on node(s) \($0.numaAffinity.map(String.init).joined(separator: ","))" }
-                out += "  \(entry.pod): " + (blocks.isEmpty ? "no blocks" : blocks.joined(separator: ", ")) + "\n"
+                let blocks = entry.blocks.map { "\(escapedForDisplay($0.type)) \(bytes($0.size)) on node(s) \($0.numaAffinity.map(String.init).joined(separator: ","))" }
+                out += "  \(escapedForDisplay(entry.pod)): " + (blocks.isEmpty ? "no blocks" : blocks.joined(separator: ", ")) + "\n"
             }
         }
         if report.expected != nil {
-            out += "compared with the state the kubelet would compute now (reservations from \(report.basis)):\n"
+            out += "compared with the state the kubelet would compute now (reservations from \(escapedForDisplay(report.basis))):\n"
             if report.differences.isEmpty { out += "  the same\n" }
             for difference in report.differences {
-                let field = difference.type.map { "\($0) \(difference.field)" } ?? difference.field
+                let field = escapedForDisplay(difference.type.map { "\($0) \(difference.field)" } ?? difference.field)
                 let numeric = !["nodes", "types", "cells", "numberOfAssignments"].contains(difference.field)
                 let saved = numeric ? UInt64(difference.checkpoint).map(bytes) ?? difference.checkpoint : difference.checkpoint
                 let now = numeric ? UInt64(difference.expected).map(bytes) ?? difference.expected : difference.expected
-                out += "  node \(difference.node) \(field): \(saved) in the checkpoint, \(now) now\n"
+                out += "  node \(difference.node) \(field): \(escapedForDisplay(saved)) in the checkpoint, \(escapedForDisplay(now)) now\n"
             }
         }
         for item in report.findings { out += finding(item) }

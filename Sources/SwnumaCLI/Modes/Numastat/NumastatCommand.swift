@@ -260,7 +260,7 @@ struct NumastatReport {
                 named.insert(pid)
             } else {
                 let found = matches[word] ?? []
-                if found.isEmpty { outcome.stdout += "Found no processes containing pattern: \"\(word)\"\n" }
+                if found.isEmpty { outcome.stdout += "Found no processes containing pattern: \"\(escapedForDisplay(word))\"\n" }
                 pids += found
             }
         }
@@ -405,7 +405,7 @@ struct NumastatReport {
                 }
                 for index in bytes.indices { totals[index] &+= bytes[index] }
                 let name = names[pid] ?? ""
-                table.add(.data, [.text(String("\(pid) (\(name))".prefix(63)))] + bytes.map { .number(megabytes($0)) })
+                table.add(.data, [.text(String("\(pid) (\(escapedForDisplay(name)))".prefix(63)))] + bytes.map { .number(megabytes($0)) })
             }
             table.rows.append(separator)
             table.add(.data, [.text("Total")] + totals.map { .number(megabytes($0)) })
@@ -417,7 +417,7 @@ struct NumastatReport {
 
         for pid in pids {
             let name = names[pid] ?? ""
-            outcome.stdout += "\nPer-node process memory usage (in MBs) for PID \(pid) (\(name))\n"
+            outcome.stdout += "\nPer-node process memory usage (in MBs) for PID \(pid) (\(escapedForDisplay(name)))\n"
             guard let read = try memory(pid) else { continue }
             var table = StatTable(columns: columns, leftWidth: 16, decimals: decimals)
             table.add(.header, [.empty] + header)

@@ -31,7 +31,7 @@ enum ProcessView {
         for word in words {
             let pids = isNumber(word) ? ProcessPlacement.pid(of: word).map { [$0] } ?? [] : matches[word] ?? []
             if pids.isEmpty {
-                report.problems.append(Problem(word: word, pid: nil, kind: .noMatch, message: "no process matches '\(word)'"))
+                report.problems.append(Problem(word: word, pid: nil, kind: .noMatch, message: "no process matches '\(escapedForDisplay(word))'"))
             }
             for pid in pids where seen.insert(pid).inserted {
                 switch ProcessPlacement.read(pid: pid, root: root, topology: topology) {
@@ -64,8 +64,8 @@ enum ProcessView {
     }
 
     static func block(_ p: ProcessPlacement) -> String {
-        var out = "\(p.pid) (\(p.name))"
-        if !p.commandLine.isEmpty { out += " " + p.commandLine.joined(separator: " ") }
+        var out = "\(p.pid) (\(escapedForDisplay(p.name)))"
+        if !p.commandLine.isEmpty { out += " " + p.commandLine.map { escapedForDisplay($0) }.joined(separator: " ") }
         out += "\n"
         func line(_ label: String, _ text: String) {
             out += "  " + label.padding(12) + " " + text + "\n"
@@ -74,7 +74,7 @@ enum ProcessView {
         if let cpuset = p.cpuset {
             line(
                 "cpuset",
-                "\(cpuset.path) (cgroup v\(cpuset.version)): cpus \(cpuset.cpus.map { "\($0)" } ?? "?"), nodes \(cpuset.mems.map { "\($0)" } ?? "?")"
+                "\(escapedForDisplay(cpuset.path)) (cgroup v\(cpuset.version)): cpus \(cpuset.cpus.map { "\($0)" } ?? "?"), nodes \(cpuset.mems.map { "\($0)" } ?? "?")"
             )
         }
         if !p.threads.isEmpty {
@@ -96,7 +96,7 @@ enum ProcessView {
             for (index, policy) in memory.policies.enumerated() where policy.nodes.contains(where: { $0.total > 0 }) {
                 let total = policy.nodes.reduce(UInt64(0)) { $0.saturatingAdding($1.total) }
                 let spread = policy.nodes.map { "\(bytes($0.total)) on node \($0.node)" }.joined(separator: ", ")
-                var text = "\(policy.text): \(spread)"
+                var text = "\(escapedForDisplay(policy.text)): \(spread)"
                 if policy.nodes.count > 1 { text += " (\(bytes(total)))" }
                 text += ", \(policy.mappings) mapping\(policy.mappings == 1 ? "" : "s")"
                 if policy.outside > 0 { text += ", \(bytes(policy.outside)) outside" }
