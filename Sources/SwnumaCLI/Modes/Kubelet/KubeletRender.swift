@@ -71,11 +71,11 @@ enum KubeletText {
         out += reservations(report.settings.reservedMemory)
         if report.settings.memoryManagerEnabled, ["None", "Static"].contains(report.settings.memoryManagerPolicy) {
             if let restart {
-                let policy = restart.checkpoint.map { ", policy \($0.policyName)" } ?? ""
+                let policy = restart.checkpoint.map { ", policy \(escapedForDisplay($0.policyName))" } ?? ""
                 let format = restart.checkpoint?.format.rawValue ?? (restart.refused ? "undecodable" : "not read")
-                out += "checkpoint: \(restart.path) (format \(format)\(policy))\n"
+                out += "checkpoint: \(escapedForDisplay(restart.path)) (format \(format)\(policy))\n"
             } else {
-                out += "checkpoint: none at \(report.settings.checkpointPath): the kubelet writes a new one\n"
+                out += "checkpoint: none at \(escapedForDisplay(report.settings.checkpointPath)): the kubelet writes a new one\n"
             }
         }
         for item in report.findings { out += finding(item) }

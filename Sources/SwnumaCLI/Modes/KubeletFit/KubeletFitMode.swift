@@ -74,7 +74,7 @@ package struct KubeletFitMode: Mode, Equatable {
         }
         let settings = source?.settings ?? KubeletSettings()
         if let refusal = settings.refusals.first(where: { $0.severity == .refusal }) {
-            return .failure("the kubelet's settings cannot be read: \(refusal.message)")
+            return .failure("the kubelet's settings cannot be read: \(escapedForDisplay(refusal.message))")
         }
         // A kubelet that would not start admits nothing.
         let cpus = MachineCPUs.read(from: context.root)
@@ -82,7 +82,7 @@ package struct KubeletFitMode: Mode, Equatable {
             + TopologyManagerRules.check(settings, numaNodes: cpus.nodeIDs.count).findings).filter { $0.severity == .refusal }
         if let refusal = refusals.first {
             var outcome = Outcome(status: 3)
-            outcome.stdout = "refused: \(refusal.message); to fix: \(refusal.advice)\nverdict: does not fit (the kubelet would not start; see --kubelet-check)\n"
+            outcome.stdout = "refused: \(escapedForDisplay(refusal.message)); to fix: \(escapedForDisplay(refusal.advice))\nverdict: does not fit (the kubelet would not start; see --kubelet-check)\n"
             return outcome
         }
         let usage = NodeResourceTopology.usage(settings, root: context.root)
@@ -90,14 +90,14 @@ package struct KubeletFitMode: Mode, Equatable {
         if let note = source?.note { outcome.complain("warning: \(note)") }
         if source == nil { outcome.complain("note: no kubelet runs under the root and no arguments were given: the kubelet's defaults are used") }
         for note in usage.notes { outcome.complain("note: \(note)") }
-        var out = "kubelet: \(source?.origin ?? "defaults"); CPU manager \(settings.cpuManagerPolicy), memory manager \(settings.memoryManagerPolicy), Topology Manager \(settings.topologyManagerPolicy) (scope \(settings.topologyManagerScope))\n"
+        var out = escapedForDisplay("kubelet: \(source?.origin ?? "defaults"); CPU manager \(settings.cpuManagerPolicy), memory manager \(settings.memoryManagerPolicy), Topology Manager \(settings.topologyManagerPolicy) (scope \(settings.topologyManagerScope))") + "\n"
         guard let resources, let containers = try? KubeletFit.parse(resources) else {
             outcome.stdout = out + KubeletFit.table(usage)
             return outcome
         }
         let decisions = KubeletFit.fit(containers, usage: usage, settings: settings)
         for decision in decisions {
-            out += "\(decision.label): \(decision.message)\n"
+            out += "\(decision.label): \(escapedForDisplay(decision.message))\n"
             for reason in decision.reasons { out += "  not alone on \(reason)\n" }
         }
         let fits = decisions.count == (settings.topologyManagerScope == "pod" ? 1 : containers.count) && decisions.allSatisfy(\.admitted)

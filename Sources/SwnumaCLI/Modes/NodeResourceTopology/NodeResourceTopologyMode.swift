@@ -68,7 +68,7 @@ package struct NodeResourceTopologyMode: Mode, Equatable {
         }
         let settings = source?.settings ?? KubeletSettings()
         if let refusal = settings.refusals.first(where: { $0.severity == .refusal }) {
-            return .failure("the kubelet's settings cannot be read: \(refusal.message)")
+            return .failure("the kubelet's settings cannot be read: \(escapedForDisplay(refusal.message))")
         }
         let result = NodeResourceTopology.build(settings, root: context.root)
         var outcome = Outcome()
