@@ -32,18 +32,24 @@ public struct MachineCPUs: Hashable, Sendable {
             for cpu in item.cpus.ranges.flatMap({ Array($0) }) { node[cpu] = item.id }
         }
         var online: [Int]
-        if let text = root.readText("sys/devices/system/cpu/online"), let set = try? CPUList.parse(goTrimSpace(text)) {
-            online = set
+        // The kernel's limit on CPU ids (CONFIG_NR_CPUS at most 8192) bounds
+        // what a snapshot's `online` may name: a longer list is not believed.
+        if let text = root.readText("sys/devices/system/cpu/online"),
+            let set = CPUSet(listBytes: Array(text.utf8), limit: CPUKind.kernelLimit)
+        {
+            online = Array(set)
         } else {
             online = node.keys.sorted()
         }
         if online.isEmpty { online = node.keys.sorted() }
         var siblings: [Int: [Int]] = [:]
         var socket: [Int: Int] = [:]
+        let onlineSet = Set(online)
         for cpu in online {
             let base = "sys/devices/system/cpu/cpu\(cpu)/topology/"
-            let group = root.readText(base + "thread_siblings_list").flatMap { try? CPUList.parse(goTrimSpace($0)) } ?? [cpu]
-            let onlineSet = Set(online)
+            let group = root.readText(base + "thread_siblings_list").flatMap {
+                CPUSet(listBytes: Array($0.utf8), limit: CPUKind.kernelLimit).map { Array($0) }
+            } ?? [cpu]
             siblings[cpu] = group.contains(cpu) ? group.filter { onlineSet.contains($0) } : [cpu]
             socket[cpu] = root.readText(base + "physical_package_id").flatMap { Int(goTrimSpace($0)) } ?? 0
             if node[cpu] == nil { node[cpu] = topology.nodes.first?.id ?? 0 }
