@@ -36,6 +36,13 @@ import Testing
         #expect((try plan("--kubelet-check", "--kubelet-version", "1.33").mode as? KubeletCheckMode)?.arguments == ["--kubelet-version", "1.33"])
     }
 
+    @Test func versionReachesFitAndNodeResourceTopology() throws {
+        #expect((try plan("--kubelet-version", "1.31", "--kubelet-fit", "cpu=1").mode as? KubeletFitMode)?.release.description == "1.31")
+        #expect((try plan("--kubelet-fit", "cpu=1").mode as? KubeletFitMode)?.release.description == "1.36")
+        #expect((try plan("--kubelet-version=1.30", "--node-resource-topology").mode as? NodeResourceTopologyMode)?.release.description == "1.30")
+        #expect(throws: UsageError.self) { try plan("--kubelet-version", "1.29", "--node-resource-topology") }
+    }
+
     @Test func prefixesShared() {
         #expect(throws: ScanError.ambiguous("--kubelet", candidates: ["kubelet-check", "kubelet-version", "kubelet-suggest", "kubelet-state", "kubelet-fit"])) {
             try Scanner.scan(["--kubelet"])

@@ -17,7 +17,7 @@ package struct KubeletCheckMode: Mode, Equatable {
         OptionSpec(
             .kubeletVersion, value: .number, valueName: "X.Y", group: .swnuma,
             summary: "With --kubelet-*, apply the rules of Kubernetes X.Y (1.30 to 1.36; default 1.36)",
-            details: "Apply the kubelet rules of Kubernetes release X.Y, from 1.30 to 1.36 (the default, the newest modelled), to --kubelet-check, --kubelet-suggest and --kubelet-state: the MemoryManager feature gate, the fields a configuration file may hold (mergeDefaultEvictionSettings), the policy names, and how the memory manager's checkpoint is read. Give it before the kubelet option: the words after that option are the kubelet's. The text and JSON name the release whose rules were applied.",
+            details: "Apply the kubelet rules of Kubernetes release X.Y, from 1.30 to 1.36 (the default, the newest modelled), to --kubelet-check, --kubelet-suggest, --kubelet-state, --kubelet-fit and --node-resource-topology: the MemoryManager feature gate, the fields a configuration file may hold (mergeDefaultEvictionSettings), the policy names, and how the memory manager's checkpoint is read. Give it before the kubelet option: the words after that option are the kubelet's. The text and JSON name the release whose rules were applied.",
             fromNumactl: false, missingValue: "a Kubernetes release such as 1.34"),
     ]
 

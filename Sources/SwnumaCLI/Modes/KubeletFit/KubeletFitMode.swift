@@ -1,4 +1,4 @@
-internal import KubeletMemory
+package import KubeletMemory
 internal import NUMA
 
 /// `--kubelet-fit [RESOURCES] [KUBELET-ARGS...]`: whether a Guaranteed pod
@@ -7,6 +7,8 @@ internal import NUMA
 package struct KubeletFitMode: Mode, Equatable {
     package var resources: String?
     package var arguments: [String]
+    /// `--kubelet-version`: the release whose rules apply.
+    package var release: KubeletRelease = .current
 
     package static let options: [OptionSpec] = [
         OptionSpec(
@@ -23,6 +25,7 @@ package struct KubeletFitMode: Mode, Equatable {
     ]
 
     package static var runsCommand: Bool { true }
+    package static var combines: [OptionID]? { [.kubeletVersion] }
 
     package static func manual(_ page: inout MdocWriter) {
         page.macro("Sh WHAT STILL FITS")
@@ -48,7 +51,10 @@ package struct KubeletFitMode: Mode, Equatable {
     }
 
     package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> KubeletFitMode {
-        guard let option = line.options.last(where: { $0.id == .kubeletFit }) else { return KubeletFitMode(resources: nil, arguments: []) }
+        let release = try KubeletCommand.release(line)
+        guard let option = line.options.last(where: { $0.id == .kubeletFit }) else {
+            return KubeletFitMode(resources: nil, arguments: [], release: release)
+        }
         var words = (option.value.map { [$0] } ?? []) + option.rest
         var resources: String?
         if let first = words.first, !first.hasPrefix("-") {
@@ -62,17 +68,18 @@ package struct KubeletFitMode: Mode, Equatable {
                 throw UsageError("--kubelet-fit: \(error.description)")
             }
         }
-        return KubeletFitMode(resources: resources, arguments: words)
+        return KubeletFitMode(resources: resources, arguments: words, release: release)
     }
 
     package func perform(_ context: inout Context) -> Outcome {
         let source: KubeletCommand.Source?
         do throws(KubeletInputError) {
-            source = try KubeletCommand.settings(arguments, root: context.root, required: false, release: .current)
+            source = try KubeletCommand.settings(arguments, root: context.root, required: false, release: release)
         } catch {
             return .failure(error.description)
         }
-        let settings = source?.settings ?? KubeletSettings()
+        var settings = source?.settings ?? KubeletSettings()
+        settings.release = release
         if let refusal = settings.refusals.first(where: { $0.severity == .refusal }) {
             return .failure("the kubelet's settings cannot be read: \(escapedForDisplay(refusal.message))")
         }

@@ -1,4 +1,4 @@
-internal import KubeletMemory
+package import KubeletMemory
 internal import NUMA
 
 /// `--node-resource-topology [KUBELET-ARGS...]`: the NodeResourceTopology
@@ -7,6 +7,8 @@ internal import NUMA
 package struct NodeResourceTopologyMode: Mode, Equatable {
     package var arguments: [String]
     package var json: Bool
+    /// `--kubelet-version`: the release whose rules apply.
+    package var release: KubeletRelease = .current
 
     package static let options: [OptionSpec] = [
         OptionSpec(
@@ -23,6 +25,7 @@ package struct NodeResourceTopologyMode: Mode, Equatable {
     ]
 
     package static var hasJSON: Bool { true }
+    package static var combines: [OptionID]? { [.kubeletVersion] }
     package static var runsCommand: Bool { true }
 
     package static func manual(_ page: inout MdocWriter) {
@@ -51,22 +54,23 @@ package struct NodeResourceTopologyMode: Mode, Equatable {
 
     package static func plan(_ line: ScannedLine, _ numactl: NumactlPlan) throws(UsageError) -> NodeResourceTopologyMode {
         guard let option = line.options.last(where: { $0.id == .nodeResourceTopology }) else {
-            return NodeResourceTopologyMode(arguments: [], json: numactl.json)
+            return NodeResourceTopologyMode(arguments: [], json: numactl.json, release: try KubeletCommand.release(line))
         }
         if let value = option.value {
             throw UsageError("--node-resource-topology takes no value: write the kubelet's arguments after it, not '=\(value)'")
         }
-        return NodeResourceTopologyMode(arguments: option.rest, json: numactl.json)
+        return NodeResourceTopologyMode(arguments: option.rest, json: numactl.json, release: try KubeletCommand.release(line))
     }
 
     package func perform(_ context: inout Context) -> Outcome {
         let source: KubeletCommand.Source?
         do throws(KubeletInputError) {
-            source = try KubeletCommand.settings(arguments, root: context.root, required: false, release: .current)
+            source = try KubeletCommand.settings(arguments, root: context.root, required: false, release: release)
         } catch {
             return .failure(error.description)
         }
-        let settings = source?.settings ?? KubeletSettings()
+        var settings = source?.settings ?? KubeletSettings()
+        settings.release = release
         if let refusal = settings.refusals.first(where: { $0.severity == .refusal }) {
             return .failure("the kubelet's settings cannot be read: \(escapedForDisplay(refusal.message))")
         }
