@@ -65,9 +65,8 @@ package enum KubeletFuzzTargets {
     }
 
     /// A quantity: parsed; one that parses prints a form that parses back to
-    /// the same value, and prints the same again. (The format may change, as
-    /// the kubelet's does: a binary quantity capped at 2^63-1 prints in
-    /// decimal.)
+    /// the same value, and after one round prints the same again. (The
+    /// format may change on the first round, as the kubelet's does.)
     static func quantity(_ data: [UInt8]) {
         let text = String(decoding: data.prefix(4096), as: UTF8.self)
         guard let value = try? Quantity.parse(text) else { return }
@@ -77,7 +76,15 @@ package enum KubeletFuzzTargets {
             return
         }
         check(back.nanos == value.nanos, "'\(printed)' parses back to another value than '\(text)'")
-        check(back.description == printed, "'\(printed)' prints as '\(back.description)'")
+        // The kubelet's printing is not a fixed point on the first round
+        // either: 62.5Ki prints as 64000 (binary, not a whole number of Ki),
+        // which parses as a decimal quantity and prints as 64k. From then on
+        // it must be stable.
+        guard let again = try? Quantity.parse(back.description) else {
+            check(false, "'\(back.description)' (from '\(text)') does not parse back")
+            return
+        }
+        check(again.description == back.description, "'\(back.description)' prints as '\(again.description)'")
     }
 
     /// A kubelet command line (NUL-separated words, at most 256), read as

@@ -177,4 +177,17 @@ import Testing
         #expect(try Quantity.parse("1e4294967299").description == "1e3")  // the exponent is kept in 32 bits
         #expect(try Quantity.parse("100000000000000000000Ei").nanos == Int128(Int64.max) * 1_000_000_000)
     }
+
+    /// A binary quantity that is not a whole number of its unit prints in
+    /// plain bytes, still binary: 62.5Ki is 64000, which parsed again is a
+    /// decimal quantity and prints as 64k, as the kubelet's CanonicalizeBytes
+    /// does. (The fuzz target found this; it checks the second round is stable.)
+    @Test func aFractionOfABinaryUnitPrintsInBytesThenDecimal() throws {
+        let first = try Quantity.parse("62.5Ki")
+        #expect(first.description == "64000")
+        let second = try Quantity.parse(first.description)
+        #expect(second.nanos == first.nanos)
+        #expect(second.description == "64k")
+        #expect(try Quantity.parse(second.description).description == "64k")
+    }
 }
