@@ -193,7 +193,7 @@ extension KubeletSettings {
         let relative = directory.hasPrefix("/") ? String(directory.drop(while: { $0 == "/" })) : directory
         let (files, refusal, note) = try Self.dropInFiles(directory, relative: relative, base: base)
         if let refusal { return [refusal] }
-        var findings: [Finding] = note.map { [$0] } ?? []
+        let findings: [Finding] = note.map { [$0] } ?? []
         let before = self
         var merged = MergeValue.object([])
         var source: [String: String] = [:]
@@ -329,5 +329,43 @@ extension KubeletSettings {
             return MergeValue.object(renamed).node
         }
         return YAMLNode(.sequence(folded), line: node.line)
+    }
+}
+
+// MARK: For the tests
+
+extension MergeValue {
+    /// Compact JSON with sorted keys (as Go's encoding/json writes a map).
+    var json: String {
+        switch self {
+        case .object(let members):
+            let sorted = members.sorted { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+            return "{" + sorted.map { goQuote($0.0) + ":" + $0.1.json }.joined(separator: ",") + "}"
+        case .leaf(let node):
+            switch node.view {
+            case .null: return "null"
+            case .bool(let flag): return flag ? "true" : "false"
+            case .number(let text): return text
+            case .string(let text): return goQuote(text)
+            case .array(let items): return "[" + items.map { MergeValue.leaf($0).json }.joined(separator: ",") + "]"
+            case .object: return MergeValue(node).json
+            }
+        }
+    }
+}
+
+extension KubeletSettings {
+    package static func dropInFilesForTesting(_ directory: String, root: SystemRoot) throws(KubeletInputError) -> [String] {
+        try dropInFiles(directory, relative: String(directory.drop(while: { $0 == "/" })), base: root).files
+    }
+
+    /// The JSON documents merged in order, as compact JSON.
+    package static func mergePatchForTesting(_ documents: [String]) throws -> String {
+        var merged = MergeValue.object([])
+        for document in documents {
+            guard let node = try YAMLReader.parse(Array(document.utf8)) else { continue }
+            merged = MergeValue.merge(merged, MergeValue(node))
+        }
+        return merged.json
     }
 }

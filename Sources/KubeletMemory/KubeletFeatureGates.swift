@@ -94,6 +94,7 @@ extension KubeletSettings {
         var findings: [Finding] = []
         // Go walks the map in no fixed order and stops at the first unknown name; swnuma names the first in sorted order.
         for name in featureGates.keys.sorted() {
+            DecodeSteps.step()
             let value = featureGates[name] ?? false
             switch release.gate(name) {
             case .unknown:
