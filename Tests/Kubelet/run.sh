@@ -275,6 +275,56 @@ printf '{"policyName":' > "$work/state"
 expect state-malformed 3 "swnuma: the file is cut short" -- --root "$two" --kubelet-state "$work/state"
 expect state-missing-file 1 "cannot read the memory manager checkpoint" -- --kubelet-state "$work/no-such-file" b
 
+# --- --config-dir drop-ins, merged over the file as the kubelet merges them (every release modelled)
+dropins="$work/kubelet.conf.d"
+mkdir -p "$dropins/sub"
+printf 'kind: KubeletConfiguration\nsystemReserved:\n  memory: 128Mi\n' > "$dropins/10-reserve.conf"
+printf 'kind: KubeletConfiguration\nmemoryManagerPolicy: Bogus\n' > "$dropins/20-ignored.yaml"
+printf 'kind: KubeletConfiguration\nreservedMemory:\n- numaNode: 0\n  limits: {memory: 114Mi}\n- NumaNode: 1\n  Limits: {memory: 114Mi}\n' > "$dropins/sub/30-nodes.conf"
+for release in 1.30 1.36; do
+    # 128Mi system-reserved (cpu kept from the file) + 100Mi eviction = 228Mi, split over the nodes (keys in any case).
+    expect dropin-merged-$release 0 "would accept" -- --root "$two" --kubelet-version $release --kubelet-check --config "$work/kubelet.yaml" --config-dir "$dropins"
+done
+expect dropin-named 0 "config-dir $dropins" -- --root "$two" --kubelet-check --config "$work/kubelet.yaml" --config-dir "$dropins"
+expect dropin-json 0 '"config_dir": "' -- --root "$two" --json --kubelet-check --config "$work/kubelet.yaml" --config-dir "$dropins"
+schema dropin-json check
+expect dropin-flags-win 0 "memory manager policy: None" -- --root "$two" --kubelet-check --config "$work/kubelet.yaml" --config-dir "$dropins" --memory-manager-policy None
+printf 'kind: KubeletConfiguration\nmemoryManagerPolicy: Static\nmemoryManagerPolicy: None\n' > "$dropins/zz-last.conf"
+expect dropin-repeated-key 3 "path: $dropins/zz-last.conf, error: strict decoding error" -- --root "$two" --kubelet-check --config "$work/kubelet.yaml" --config-dir "$dropins"
+printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nmemoryManagerPolicy: None\n' > "$dropins/zz-last.conf"
+expect dropin-no-kind 3 "Object 'Kind' is missing" -- --root "$two" --kubelet-check --config "$work/kubelet.yaml" --config-dir "$dropins"
+printf 'kind: KubeletConfiguration\nreservedMemory:\n- numaNode: "0"\n' > "$dropins/zz-last.conf"
+expect dropin-type-error 3 "failed to unmarshal merged JSON into kubelet configuration" -- --root "$two" --kubelet-check --config "$work/kubelet.yaml" --config-dir "$dropins"
+rm "$dropins/zz-last.conf"
+expect dropin-missing-dir 3 "lstat $work/no-dropins: no such file or directory" -- --root "$two" --kubelet-check --config "$work/kubelet.yaml" --config-dir "$work/no-dropins"
+many="$work/many.d"
+mkdir -p "$many"
+for index in $(seq 0 64); do printf 'kind: KubeletConfiguration\n' > "$many/$index.conf"; done
+expect dropin-too-many 1 "holds more than 64 drop-ins" -- --root "$two" --kubelet-check --config-dir "$many"
+# A running kubelet's drop-ins are read inside the snapshot: a link to an absolute path is the snapshot's file.
+dnode="$work/dropin-node"
+cp -r "$two" "$dnode"
+mkdir -p "$dnode/etc/kubernetes/kubelet.conf.d" "$dnode/proc/4242"
+cp "$work/kubelet.yaml" "$dnode/etc/kubernetes/kubelet.yaml"
+printf 'kubelet\n' > "$dnode/proc/4242/comm"
+printf 'Name:\tkubelet\nUid:\t0\t0\t0\t0\n' > "$dnode/proc/4242/status"
+printf '/usr/bin/kubelet\0--config=/etc/kubernetes/kubelet.yaml\0--config-dir=/etc/kubernetes/kubelet.conf.d\0--root-dir\0/srv/kubelet\0' > "$dnode/proc/4242/cmdline"
+printf 'kind: KubeletConfiguration\nmemoryManagerPolicy: None\n' > "$dnode/etc/kubernetes/policy.yaml"
+ln -s /etc/kubernetes/policy.yaml "$dnode/etc/kubernetes/kubelet.conf.d/10-policy.conf"
+expect dropin-running 0 "memory manager policy: None" -- --root "$dnode" --kubelet-check
+ln -s /etc/hostname "$dnode/etc/kubernetes/kubelet.conf.d/20-outside.conf"
+expect dropin-running-confined 3 "20-outside.conf, error: open /etc/kubernetes/kubelet.conf.d/20-outside.conf: no such file or directory" -- --root "$dnode" --kubelet-check
+
+# --- feature gates: unknown names and locked gates refused as the kubelet refuses them
+expect gate-unknown 3 "unrecognized feature gate: NoSuchGate" -- --root "$two" --kubelet-check --feature-gates=NoSuchGate=true
+expect gate-removed 3 "unrecognized feature gate: TopologyManager" -- --root "$two" --kubelet-version 1.30 --kubelet-check --feature-gates=TopologyManager=true
+expect gate-before-its-release 3 "unrecognized feature gate: PodLevelResourceManagers" -- --root "$two" --kubelet-version 1.35 --kubelet-check --feature-gates=PodLevelResourceManagers=true
+expect gate-in-its-release 0 "would accept" -- --root "$two" --kubelet-version 1.36 --kubelet-check --feature-gates=PodLevelResourceManagers=true
+expect gate-unlocked-132 0 "would accept" -- --root "$two" --kubelet-version 1.32 --kubelet-check --feature-gates=CPUManagerPolicyOptions=false
+expect gate-locked-133 3 "cannot set feature gate CPUManagerPolicyOptions to false, feature is locked to true" -- --root "$two" --kubelet-version 1.33 --kubelet-check --feature-gates=CPUManagerPolicyOptions=false
+printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates:\n  MemoryManger: true\n' > "$work/gate-typo.yaml"
+expect gate-unknown-in-file 3 "unrecognized feature gate: MemoryManger" -- --root "$two" --kubelet-check --config "$work/gate-typo.yaml"
+
 # --- an oracle no one here wrote the core of: Go, go-spew, sigs.k8s.io/yaml
 # and sigs.k8s.io/json from Debian (Tests/Kubelet/oracle). Skipped when Go is
 # missing, except under CI=true, where that is a failure.
