@@ -445,6 +445,58 @@ EOF
             failed=$((failed + 1)); echo "not ok oracle-swnuma-$case_name: $verdict"
         fi
     done
+
+    # --config-dir: drop-ins merged over a base by the oracle (jsonpatch.MergePatch
+    # and encoding/json into Go-named fields, as the kubelet's
+    # mergeKubeletConfigurations) and by swnuma; the fields swnuma reads must agree.
+    dcase() {
+        local name=$1
+        shift
+        local dir="$work/dcases/$name"
+        rm -rf "$dir"; mkdir -p "$dir/d"
+        printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nmemoryManagerPolicy: Static\nsystemReserved:\n  memory: 28Mi\n  cpu: 500m\nreservedMemory:\n- numaNode: 0\n  limits:\n    memory: 128Mi\n' > "$dir/base.yaml"
+        local index=10
+        for text in "$@"; do printf '%b' "$text" > "$dir/d/$index.conf"; index=$((index + 10)); done
+        # shellcheck disable=SC2046 # the drop-ins' names have no blanks
+        "$oracle" dropins "$dir/base.yaml" $(ls "$dir"/d/*.conf | sort) > "$work/summary" 2> "$work/err" || { failed=$((failed + 1)); echo "not ok oracle-dropins-$name: $(cat "$work/err")"; return; }
+        "$swnuma" --root "$two" --json --kubelet-check --config "$dir/base.yaml" --config-dir "$dir/d" > "$work/out" 2> "$work/err"
+        verdict=$(python3 - "$work/summary" "$work/out" << 'EOF'
+import json, sys
+oracle = json.load(open(sys.argv[1]))
+def from_oracle():
+    if oracle["refused"] is not None:
+        return {"refused": True}
+    return {"refused": False, "policy": oracle["policy"],
+            "system": (oracle["systemReserved"] or {}).get("memory"), "kube": (oracle["kubeReserved"] or {}).get("memory"),
+            "eviction": (oracle["evictionHard"] or {}).get("memory.available"), "reserved": sorted(oracle["reservedMemory"])}
+def from_swnuma():
+    out = json.load(open(sys.argv[2]))
+    if any(f["rule"] == "config-dir" and f["severity"] == "refusal" for f in out["findings"]):
+        return {"refused": True}
+    na = out["node_allocatable"]
+    q = lambda v: v and v["quantity"]
+    reserved = sorted(f'{r["node"]}:{l["type"]}={l["quantity"]["quantity"]}' for r in out["reserved_memory"] for l in r["limits"])
+    return {"refused": False, "policy": out["kubelet"]["policy"], "system": q(na["system_reserved"]), "kube": q(na["kube_reserved"]),
+            "eviction": q(na["eviction_hard"]), "reserved": reserved}
+a, b = from_oracle(), from_swnuma()
+print("agree" if a == b else f"oracle {json.dumps(a)} swnuma {json.dumps(b)}")
+EOF
+)
+        if [ "$verdict" = agree ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "not ok oracle-dropins-$name: $verdict"; fi
+    }
+    k='kind: KubeletConfiguration\n'
+    dcase later-wins "${k}systemReserved:\n  memory: 64Mi\n" "${k}systemReserved:\n  memory: 100Mi\nkubeReserved:\n  memory: 10Mi\n"
+    dcase null-restores "${k}memoryManagerPolicy: None\n" "${k}memoryManagerPolicy: null\n"
+    dcase null-in-map "${k}systemReserved:\n  memory: 64Mi\n" "${k}systemReserved:\n  memory: null\n"
+    dcase any-case "${k}MemoryManagerPolicy: None\nSYSTEMRESERVED:\n  memory: 64Mi\n"
+    dcase variant-after "${k}memorymanagerpolicy: None\n"
+    dcase list-replaced "${k}reservedMemory:\n- NumaNode: 1\n  Limits: {memory: 100Mi}\n- numaNode: 0\n  limits: {memory: 28Mi}\n"
+    dcase eviction-added "${k}evictionHard:\n  memory.available: 200Mi\n"
+    dcase repeated-key "${k}memoryManagerPolicy: None\nmemoryManagerPolicy: Static\n"
+    dcase no-kind "apiVersion: kubelet.config.k8s.io/v1beta1\nmemoryManagerPolicy: None\n"
+    dcase any-kind "kind: Pod\nmemoryManagerPolicy: None\n"
+    dcase type-error "${k}reservedMemory:\n- numaNode: \"0\"\n"
+    dcase type-error-overridden "${k}reservedMemory:\n- numaNode: \"0\"\n" "${k}reservedMemory: []\n"
 elif [ $oracle_status -eq 77 ] && [ "${CI:-}" != true ]; then
     echo "kubelet: oracle SKIPPED: $(cat "$work/oracle-build")"
 else
