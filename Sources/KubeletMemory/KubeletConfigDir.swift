@@ -27,19 +27,31 @@ indirect enum MergeValue {
     /// dropped); any other patch replaces the target.
     static func merge(_ target: MergeValue?, _ patch: MergeValue) -> MergeValue {
         guard case .object(let members) = patch else { return patch }
-        var result: [(String, MergeValue)] = []
-        if case .object(let existing) = target { result = existing }
+        // Members by key, found in constant time; a removed one leaves a hole, dropped at the end.
+        var result: [(String, MergeValue)?] = []
+        var index: [String: Int] = [:]
+        if case .object(let existing) = target {
+            for (key, value) in existing {
+                index[key] = result.count
+                result.append((key, value))
+            }
+        }
         for (key, value) in members {
-            let at = result.firstIndex { $0.0 == key }
+            DecodeSteps.step()
+            let at = index[key]
             if value.isNull {
-                if let at { result.remove(at: at) }
-            } else if let at {
-                result[at].1 = merge(result[at].1, value)
+                if let at {
+                    result[at] = nil
+                    index[key] = nil
+                }
+            } else if let at, let current = result[at] {
+                result[at] = (key, merge(current.1, value))
             } else {
+                index[key] = result.count
                 result.append((key, merge(nil, value)))
             }
         }
-        return .object(result)
+        return .object(result.compactMap { $0 })
     }
 
     /// The YAML node this value reads as (an object as a mapping of quoted keys).

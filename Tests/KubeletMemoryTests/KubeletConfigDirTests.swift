@@ -160,6 +160,23 @@ import Testing
         #expect(throws: KubeletInputError.self) { try load(["--config-dir=/etc/large"]) }
     }
 
+    @Test func aLargeDropInMergesInLinearSteps() throws {
+        // Counted, not timed: a drop-in of many gates merged over another of as many.
+        func steps(_ count: Int) throws -> Int {
+            var text = Self.header + "featureGates:\n"
+            for index in 0..<count { text += "  Gate\(index): true\n" }
+            try write("etc/big.d/10.conf", text)
+            try write("etc/big.d/20.conf", text)
+            let meter = DecodeSteps()
+            _ = try DecodeSteps.$meter.withValue(meter) { try load(["--config-dir=/etc/big.d"]) }
+            return meter.count
+        }
+        let small = try steps(5_000)
+        let large = try steps(20_000)
+        #expect(small > 5_000)
+        #expect(large >= small * 3 && large <= small * 5, "\(small) steps, then \(large) for four times the gates")
+    }
+
     @Test func mergePatchSemantics() throws {
         // The patch rules on their own (RFC 7386): objects merge, a null removes, anything else replaces.
         let merged = try KubeletSettings.mergePatchForTesting([
