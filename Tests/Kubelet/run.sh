@@ -288,6 +288,7 @@ done
 expect dropin-named 0 "config-dir $dropins" -- --root "$two" --kubelet-check --config "$work/kubelet.yaml" --config-dir "$dropins"
 expect dropin-json 0 '"config_dir": "' -- --root "$two" --json --kubelet-check --config "$work/kubelet.yaml" --config-dir "$dropins"
 schema dropin-json check
+(cd "$work" && "$swnuma" --root "$two" --kubelet-check --config kubelet.yaml --config-dir kubelet.conf.d > "$work/out" 2> "$work/err") && grep -qF "system-reserved 128Mi" "$work/out" && passed=$((passed + 1)) || fail dropin-relative "a relative --config-dir is not read from the current folder"
 expect dropin-flags-win 0 "memory manager policy: None" -- --root "$two" --kubelet-check --config "$work/kubelet.yaml" --config-dir "$dropins" --memory-manager-policy None
 printf 'kind: KubeletConfiguration\nmemoryManagerPolicy: Static\nmemoryManagerPolicy: None\n' > "$dropins/zz-last.conf"
 expect dropin-repeated-key 3 "path: $dropins/zz-last.conf, error: strict decoding error" -- --root "$two" --kubelet-check --config "$work/kubelet.yaml" --config-dir "$dropins"
