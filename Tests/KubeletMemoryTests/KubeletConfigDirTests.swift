@@ -147,6 +147,16 @@ import Testing
         #expect(try load(["--config-dir=/etc/kubelet.conf.d"]).memoryManagerPolicy == "None")
     }
 
+    @Test func aFileGivenAsTheFolder() throws {
+        // WalkDir visits a root that is a file: read when its name ends in .conf, else nothing.
+        try write("etc/one.conf", Self.header + "memoryManagerPolicy: Static\n")
+        #expect(try load(["--config-dir=/etc/one.conf"]).memoryManagerPolicy == "Static")
+        try write("etc/one.yaml", Self.header + "memoryManagerPolicy: Static\n")
+        let settings = try load(["--config-dir=/etc/one.yaml"])
+        #expect(settings.memoryManagerPolicy == "None")
+        #expect(settings.refusals.isEmpty)
+    }
+
     @Test func boundsOnCountAndDepth() throws {
         for index in 0...KubeletSettings.dropInFileLimit {
             try write("etc/many/\(index).conf", Self.header)
