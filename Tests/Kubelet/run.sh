@@ -315,6 +315,15 @@ ln -s /etc/kubernetes/policy.yaml "$dnode/etc/kubernetes/kubelet.conf.d/10-polic
 expect dropin-running 0 "memory manager policy: None" -- --root "$dnode" --kubelet-check
 ln -s /etc/hostname "$dnode/etc/kubernetes/kubelet.conf.d/20-outside.conf"
 expect dropin-running-confined 3 "20-outside.conf, error: open /etc/kubernetes/kubelet.conf.d/20-outside.conf: no such file or directory" -- --root "$dnode" --kubelet-check
+rm "$dnode/etc/kubernetes/kubelet.conf.d/20-outside.conf"
+# A drop-in planted outside the snapshot, reached by an absolute link and by one climbing with ..: never read.
+printf 'kind: KubeletConfiguration\nmemoryManagerPolicy: OUTSIDE-MARKER\n' > "$work/outside.conf"
+for target in "$work/outside.conf" "../../../../../../../../../../..$work/outside.conf"; do
+    ln -sfn "$target" "$dnode/etc/kubernetes/kubelet.conf.d/30-planted.conf"
+    "$swnuma" --root "$dnode" --kubelet-check > "$work/out" 2>&1
+    if grep -q OUTSIDE-MARKER "$work/out"; then fail dropin-planted-link "a drop-in outside the root was read through $target"; else passed=$((passed + 1)); fi
+done
+rm "$dnode/etc/kubernetes/kubelet.conf.d/30-planted.conf"
 
 # --- feature gates: unknown names and locked gates refused as the kubelet refuses them
 expect gate-unknown 3 "unrecognized feature gate: NoSuchGate" -- --root "$two" --kubelet-check --feature-gates=NoSuchGate=true
