@@ -24,7 +24,7 @@ BIN := .build/release/swnuma
 # and librsvg2-bin validate and render --draw's SVG).
 # ansible-core runs the playbook; dpkg-dev and lintian build and check the Debian package.
 BUILD_DEPS := libnuma-dev pkg-config libyaml-dev
-TEST_DEPS := numactl hwdata qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind jq systemd man-db python3-jinja2 libxml2-utils librsvg2-bin golang-go golang-github-davecgh-go-spew-dev golang-k8s-sigs-yaml-dev golang-k8s-sigs-json-dev strace ansible-core lintian dpkg-dev
+TEST_DEPS := numactl hwdata qemu-system-x86 busybox-static cpio gcc libc6-dev mandoc zsh fish bash-completion hyperfine file time python3-jsonschema valgrind jq systemd man-db python3-jinja2 libxml2-utils librsvg2-bin golang-go golang-github-davecgh-go-spew-dev golang-k8s-sigs-yaml-dev golang-k8s-sigs-json-dev golang-github-evanphx-json-patch-dev strace ansible-core lintian dpkg-dev
 
 PREFIX ?= /usr/local
 DESTDIR ?=

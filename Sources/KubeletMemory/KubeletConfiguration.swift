@@ -387,6 +387,7 @@ struct YAMLToJSON {
         // are checked for repeats after its pairs are decoded, as go-yaml does.
         var work: [(node: YAMLNode, aliased: Bool, checkKeys: Bool, isKey: Bool)] = [(root, false, false, false)]
         while let (node, aliased, checkKeys, isKey) = work.popLast() {
+            DecodeSteps.step()
             if checkKeys {
                 try checkDuplicates(node, aliased: aliased)
                 continue
@@ -437,6 +438,7 @@ struct YAMLToJSON {
         guard !aliased, duplicateErrors.count < 1000 else { return }
         var seen = Set<String>()
         for (key, value) in try effectivePairs(node) {
+            DecodeSteps.step()
             let resolved = try key.resolvedKey()
             if !seen.insert(resolved.identity).inserted {
                 duplicateErrors.append("line \(value.line): key \(resolved.goSyntax) already set in map")
@@ -546,6 +548,7 @@ indirect enum JSONView {
             var index: [String: Int] = [:]
             var fields: [(String, YAMLNode)] = []
             for (key, value) in try effectivePairs(node) {
+                DecodeSteps.step()
                 guard let name = try key.resolvedKey().keyString else {
                     throw YAMLError("error converting YAML to JSON: unsupported map key of type: <nil>")
                 }
@@ -652,6 +655,7 @@ struct TypedDecoder {
 
     mutating func configuration(_ fields: [(String, YAMLNode)], into settings: inout KubeletSettings) {
         for (name, node) in fields {
+            DecodeSteps.step()
             guard abortError == nil else { return }
             guard Self.knownFields.contains(name), release.knowsField(name) else {
                 strict("unknown field \(goQuote(name))")
@@ -678,6 +682,7 @@ struct TypedDecoder {
                 case .null: break
                 case .object(let gates):
                     for (gate, node) in gates {
+                        DecodeSteps.step()
                         if case .bool(let flag) = node.view {
                             settings.featureGates[gate] = flag
                         } else {

@@ -30,6 +30,8 @@ public struct KubeletSettings: Sendable {
     public var rootDirectory = "/var/lib/kubelet"
     /// `--config`, if given.
     public var configFile: String?
+    /// `--config-dir`, if given: its drop-ins are merged over the file.
+    public var configDirectory: String?
     // MARK: Other managers' settings (CPU and Topology Managers) go here
 
     // MARK: Bookkeeping
@@ -309,7 +311,16 @@ extension KubeletSettings {
             }
             settings.refusals.append(contentsOf: try settings.decodeConfig(bytes, path: path))
         }
+        // Then the drop-ins of the last --config-dir, over the file (`--config-dir=` names none).
+        if let configDir = flags.last(where: { $0.name == "config-dir" }), let path = configDir.value, !path.isEmpty,
+            !settings.refusals.contains(where: { $0.severity == .refusal })
+        {
+            settings.configDirectory = path
+            let base = path.hasPrefix("/") ? root : relativeRoot ?? root
+            settings.refusals.append(contentsOf: try settings.mergeDropIns(path, base: base))
+        }
         settings.applyFlags(flags)
+        settings.refusals.append(contentsOf: settings.checkFeatureGates())
         return settings
     }
 

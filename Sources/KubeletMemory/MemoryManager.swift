@@ -258,11 +258,7 @@ public enum MemoryManagerRules {
         var report = MemoryManagerReport(
             settings: settings, machine: machine, nodeAllocatable: allocatable, reserved: [:], findings: [], machineState: nil)
 
-        if settings.release.memoryManagerGateLocked, settings.featureGates["MemoryManager"] == false {
-            findings.append(
-                Finding(.refusal, "feature-gate", "cannot set feature gate MemoryManager to false, feature is locked to true",
-                    advice: "remove MemoryManager=false from the feature gates: from 1.32 the memory manager always runs (its None policy manages nothing)"))
-        }
+        // A locked MemoryManager=false (1.32 and later) is among the refusals of reading the gates (KubeletFeatureGates.swift).
         if !settings.memoryManagerEnabled {
             findings.append(
                 Finding(.note, "feature-gate",

@@ -91,6 +91,7 @@ public enum YAMLReader {
             while true {
                 guard yaml_parser_parse(&parser, &event) == 1 else { return .failure(Self.parserError(parser)) }
                 defer { yaml_event_delete(&event) }
+                DecodeSteps.step()
                 let line = Int(event.start_mark.line) + 1
                 switch event.type {
                 case YAML_STREAM_END_EVENT, YAML_DOCUMENT_END_EVENT:
@@ -191,5 +192,20 @@ public enum YAMLReader {
             let problem = parser.problem.map { String(cString: $0) } ?? "unknown problem parsing YAML content"
             return YAMLError("yaml: " + (line != 0 ? "line \(line): " : "") + problem)
         }
+    }
+}
+
+/// A count of the units of work decoding a configuration does (a YAML
+/// event, a node converted, a key compared, a field or gate read), so that
+/// tests can show the work grows in proportion to the file without timing
+/// anything. Counted only where a test installs a meter for its own task.
+package final class DecodeSteps: @unchecked Sendable {
+    package private(set) var count = 0
+    package init() {}
+
+    @TaskLocal package static var meter: DecodeSteps?
+
+    @inline(__always) static func step() {
+        if let meter { meter.count += 1 }
     }
 }

@@ -20,8 +20,9 @@ public struct SystemRoot: Hashable, Sendable {
     /// (`--config ../k.yaml`, `--kubelet-state FILE`): a relative path from
     /// the current folder, every link followed as the kernel follows it for
     /// any command the user runs, nothing confined, since the user names what
-    /// they may read. Only for ``read(_:limit:attribute:)`` and
-    /// ``stream(_:limit:chunk:_:)`` of such a path; never a machine's root
+    /// they may read. Only for ``read(_:limit:attribute:)``,
+    /// ``stream(_:limit:chunk:_:)``, ``listing(_:)``, ``isDirectory(_:)`` and
+    /// ``readLink(_:)`` of such a path (a `--config-dir` folder); never a machine's root
     /// (paths found inside a snapshot stay confined to it).
     public static let typed = SystemRoot(uncheckedPath: ".", isLive: true)
 

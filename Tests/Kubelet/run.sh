@@ -275,6 +275,66 @@ printf '{"policyName":' > "$work/state"
 expect state-malformed 3 "swnuma: the file is cut short" -- --root "$two" --kubelet-state "$work/state"
 expect state-missing-file 1 "cannot read the memory manager checkpoint" -- --kubelet-state "$work/no-such-file" b
 
+# --- --config-dir drop-ins, merged over the file as the kubelet merges them (every release modelled)
+dropins="$work/kubelet.conf.d"
+mkdir -p "$dropins/sub"
+printf 'kind: KubeletConfiguration\nsystemReserved:\n  memory: 128Mi\n' > "$dropins/10-reserve.conf"
+printf 'kind: KubeletConfiguration\nmemoryManagerPolicy: Bogus\n' > "$dropins/20-ignored.yaml"
+printf 'kind: KubeletConfiguration\nreservedMemory:\n- numaNode: 0\n  limits: {memory: 114Mi}\n- NumaNode: 1\n  Limits: {memory: 114Mi}\n' > "$dropins/sub/30-nodes.conf"
+for release in 1.30 1.36; do
+    # 128Mi system-reserved (cpu kept from the file) + 100Mi eviction = 228Mi, split over the nodes (keys in any case).
+    expect dropin-merged-$release 0 "would accept" -- --root "$two" --kubelet-version $release --kubelet-check --config "$work/kubelet.yaml" --config-dir "$dropins"
+done
+expect dropin-named 0 "config-dir $dropins" -- --root "$two" --kubelet-check --config "$work/kubelet.yaml" --config-dir "$dropins"
+expect dropin-json 0 '"config_dir": "' -- --root "$two" --json --kubelet-check --config "$work/kubelet.yaml" --config-dir "$dropins"
+schema dropin-json check
+(cd "$work" && "$swnuma" --root "$two" --kubelet-check --config kubelet.yaml --config-dir kubelet.conf.d > "$work/out" 2> "$work/err") && grep -qF "system-reserved 128Mi" "$work/out" && passed=$((passed + 1)) || fail dropin-relative "a relative --config-dir is not read from the current folder"
+expect dropin-flags-win 0 "memory manager policy: None" -- --root "$two" --kubelet-check --config "$work/kubelet.yaml" --config-dir "$dropins" --memory-manager-policy None
+printf 'kind: KubeletConfiguration\nmemoryManagerPolicy: Static\nmemoryManagerPolicy: None\n' > "$dropins/zz-last.conf"
+expect dropin-repeated-key 3 "path: $dropins/zz-last.conf, error: strict decoding error" -- --root "$two" --kubelet-check --config "$work/kubelet.yaml" --config-dir "$dropins"
+printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nmemoryManagerPolicy: None\n' > "$dropins/zz-last.conf"
+expect dropin-no-kind 3 "Object 'Kind' is missing" -- --root "$two" --kubelet-check --config "$work/kubelet.yaml" --config-dir "$dropins"
+printf 'kind: KubeletConfiguration\nreservedMemory:\n- numaNode: "0"\n' > "$dropins/zz-last.conf"
+expect dropin-type-error 3 "failed to unmarshal merged JSON into kubelet configuration" -- --root "$two" --kubelet-check --config "$work/kubelet.yaml" --config-dir "$dropins"
+rm "$dropins/zz-last.conf"
+expect dropin-missing-dir 3 "lstat $work/no-dropins: no such file or directory" -- --root "$two" --kubelet-check --config "$work/kubelet.yaml" --config-dir "$work/no-dropins"
+many="$work/many.d"
+mkdir -p "$many"
+for index in $(seq 0 64); do printf 'kind: KubeletConfiguration\n' > "$many/$index.conf"; done
+expect dropin-too-many 1 "holds more than 64 drop-ins" -- --root "$two" --kubelet-check --config-dir "$many"
+# A running kubelet's drop-ins are read inside the snapshot: a link to an absolute path is the snapshot's file.
+dnode="$work/dropin-node"
+cp -r "$two" "$dnode"
+mkdir -p "$dnode/etc/kubernetes/kubelet.conf.d" "$dnode/proc/4242"
+cp "$work/kubelet.yaml" "$dnode/etc/kubernetes/kubelet.yaml"
+printf 'kubelet\n' > "$dnode/proc/4242/comm"
+printf 'Name:\tkubelet\nUid:\t0\t0\t0\t0\n' > "$dnode/proc/4242/status"
+printf '/usr/bin/kubelet\0--config=/etc/kubernetes/kubelet.yaml\0--config-dir=/etc/kubernetes/kubelet.conf.d\0--root-dir\0/srv/kubelet\0' > "$dnode/proc/4242/cmdline"
+printf 'kind: KubeletConfiguration\nmemoryManagerPolicy: None\n' > "$dnode/etc/kubernetes/policy.yaml"
+ln -s /etc/kubernetes/policy.yaml "$dnode/etc/kubernetes/kubelet.conf.d/10-policy.conf"
+expect dropin-running 0 "memory manager policy: None" -- --root "$dnode" --kubelet-check
+ln -s /etc/hostname "$dnode/etc/kubernetes/kubelet.conf.d/20-outside.conf"
+expect dropin-running-confined 3 "20-outside.conf, error: open /etc/kubernetes/kubelet.conf.d/20-outside.conf: no such file or directory" -- --root "$dnode" --kubelet-check
+rm "$dnode/etc/kubernetes/kubelet.conf.d/20-outside.conf"
+# A drop-in planted outside the snapshot, reached by an absolute link and by one climbing with ..: never read.
+printf 'kind: KubeletConfiguration\nmemoryManagerPolicy: OUTSIDE-MARKER\n' > "$work/outside.conf"
+for target in "$work/outside.conf" "../../../../../../../../../../..$work/outside.conf"; do
+    ln -sfn "$target" "$dnode/etc/kubernetes/kubelet.conf.d/30-planted.conf"
+    "$swnuma" --root "$dnode" --kubelet-check > "$work/out" 2>&1
+    if grep -q OUTSIDE-MARKER "$work/out"; then fail dropin-planted-link "a drop-in outside the root was read through $target"; else passed=$((passed + 1)); fi
+done
+rm "$dnode/etc/kubernetes/kubelet.conf.d/30-planted.conf"
+
+# --- feature gates: unknown names and locked gates refused as the kubelet refuses them
+expect gate-unknown 3 "unrecognized feature gate: NoSuchGate" -- --root "$two" --kubelet-check --feature-gates=NoSuchGate=true
+expect gate-removed 3 "unrecognized feature gate: TopologyManager" -- --root "$two" --kubelet-version 1.30 --kubelet-check --feature-gates=TopologyManager=true
+expect gate-before-its-release 3 "unrecognized feature gate: PodLevelResourceManagers" -- --root "$two" --kubelet-version 1.35 --kubelet-check --feature-gates=PodLevelResourceManagers=true
+expect gate-in-its-release 0 "would accept" -- --root "$two" --kubelet-version 1.36 --kubelet-check --feature-gates=PodLevelResourceManagers=true
+expect gate-unlocked-132 0 "would accept" -- --root "$two" --kubelet-version 1.32 --kubelet-check --feature-gates=CPUManagerPolicyOptions=false
+expect gate-locked-133 3 "cannot set feature gate CPUManagerPolicyOptions to false, feature is locked to true" -- --root "$two" --kubelet-version 1.33 --kubelet-check --feature-gates=CPUManagerPolicyOptions=false
+printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates:\n  MemoryManger: true\n' > "$work/gate-typo.yaml"
+expect gate-unknown-in-file 3 "unrecognized feature gate: MemoryManger" -- --root "$two" --kubelet-check --config "$work/gate-typo.yaml"
+
 # --- an oracle no one here wrote the core of: Go, go-spew, sigs.k8s.io/yaml
 # and sigs.k8s.io/json from Debian (Tests/Kubelet/oracle). Skipped when Go is
 # missing, except under CI=true, where that is a failure.
@@ -395,6 +455,58 @@ EOF
             failed=$((failed + 1)); echo "not ok oracle-swnuma-$case_name: $verdict"
         fi
     done
+
+    # --config-dir: drop-ins merged over a base by the oracle (jsonpatch.MergePatch
+    # and encoding/json into Go-named fields, as the kubelet's
+    # mergeKubeletConfigurations) and by swnuma; the fields swnuma reads must agree.
+    dcase() {
+        local name=$1
+        shift
+        local dir="$work/dcases/$name"
+        rm -rf "$dir"; mkdir -p "$dir/d"
+        printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nmemoryManagerPolicy: Static\nsystemReserved:\n  memory: 28Mi\n  cpu: 500m\nreservedMemory:\n- numaNode: 0\n  limits:\n    memory: 128Mi\n' > "$dir/base.yaml"
+        local index=10
+        for text in "$@"; do printf '%b' "$text" > "$dir/d/$index.conf"; index=$((index + 10)); done
+        # shellcheck disable=SC2046 # the drop-ins' names have no blanks
+        "$oracle" dropins "$dir/base.yaml" $(ls "$dir"/d/*.conf | sort) > "$work/summary" 2> "$work/err" || { failed=$((failed + 1)); echo "not ok oracle-dropins-$name: $(cat "$work/err")"; return; }
+        "$swnuma" --root "$two" --json --kubelet-check --config "$dir/base.yaml" --config-dir "$dir/d" > "$work/out" 2> "$work/err"
+        verdict=$(python3 - "$work/summary" "$work/out" << 'EOF'
+import json, sys
+oracle = json.load(open(sys.argv[1]))
+def from_oracle():
+    if oracle["refused"] is not None:
+        return {"refused": True}
+    return {"refused": False, "policy": oracle["policy"],
+            "system": (oracle["systemReserved"] or {}).get("memory"), "kube": (oracle["kubeReserved"] or {}).get("memory"),
+            "eviction": (oracle["evictionHard"] or {}).get("memory.available"), "reserved": sorted(oracle["reservedMemory"])}
+def from_swnuma():
+    out = json.load(open(sys.argv[2]))
+    if any(f["rule"] == "config-dir" and f["severity"] == "refusal" for f in out["findings"]):
+        return {"refused": True}
+    na = out["node_allocatable"]
+    q = lambda v: v and v["quantity"]
+    reserved = sorted(f'{r["node"]}:{l["type"]}={l["quantity"]["quantity"]}' for r in out["reserved_memory"] for l in r["limits"])
+    return {"refused": False, "policy": out["kubelet"]["policy"], "system": q(na["system_reserved"]), "kube": q(na["kube_reserved"]),
+            "eviction": q(na["eviction_hard"]), "reserved": reserved}
+a, b = from_oracle(), from_swnuma()
+print("agree" if a == b else f"oracle {json.dumps(a)} swnuma {json.dumps(b)}")
+EOF
+)
+        if [ "$verdict" = agree ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "not ok oracle-dropins-$name: $verdict"; fi
+    }
+    k='kind: KubeletConfiguration\n'
+    dcase later-wins "${k}systemReserved:\n  memory: 64Mi\n" "${k}systemReserved:\n  memory: 100Mi\nkubeReserved:\n  memory: 10Mi\n"
+    dcase null-restores "${k}memoryManagerPolicy: None\n" "${k}memoryManagerPolicy: null\n"
+    dcase null-in-map "${k}systemReserved:\n  memory: 64Mi\n" "${k}systemReserved:\n  memory: null\n"
+    dcase any-case "${k}MemoryManagerPolicy: None\nSYSTEMRESERVED:\n  memory: 64Mi\n"
+    dcase variant-after "${k}memorymanagerpolicy: None\n"
+    dcase list-replaced "${k}reservedMemory:\n- NumaNode: 1\n  Limits: {memory: 100Mi}\n- numaNode: 0\n  limits: {memory: 28Mi}\n"
+    dcase eviction-added "${k}evictionHard:\n  memory.available: 200Mi\n"
+    dcase repeated-key "${k}memoryManagerPolicy: None\nmemoryManagerPolicy: Static\n"
+    dcase no-kind "apiVersion: kubelet.config.k8s.io/v1beta1\nmemoryManagerPolicy: None\n"
+    dcase any-kind "kind: Pod\nmemoryManagerPolicy: None\n"
+    dcase type-error "${k}reservedMemory:\n- numaNode: \"0\"\n"
+    dcase type-error-overridden "${k}reservedMemory:\n- numaNode: \"0\"\n" "${k}reservedMemory: []\n"
 elif [ $oracle_status -eq 77 ] && [ "${CI:-}" != true ]; then
     echo "kubelet: oracle SKIPPED: $(cat "$work/oracle-build")"
 else

@@ -267,7 +267,20 @@ import Testing
             return Array(text.utf8)
         }
         #expect(try KubeletSettings.decodeConfigFile(file(KubeletSettings.configFileLimit), path: "k").findings.isEmpty)
-        #expect(try growsLinearly({ _ = try KubeletSettings.decodeConfigFile(file($0), path: "k") }, size: KubeletSettings.configFileLimit))
+        // Counted, not timed: the units of work (YAML events, nodes converted,
+        // keys compared for repeats, fields and gates read) for a quarter of
+        // the largest file and for all of it. Four times the bytes must cost
+        // about four times the steps; a loop that went over all the keys for
+        // each key would make it sixteen.
+        func steps(_ size: Int) throws -> Int {
+            let meter = DecodeSteps()
+            try DecodeSteps.$meter.withValue(meter) { _ = try KubeletSettings.decodeConfigFile(file(size), path: "k") }
+            return meter.count
+        }
+        let quarter = try steps(KubeletSettings.configFileLimit / 4)
+        let whole = try steps(KubeletSettings.configFileLimit)
+        #expect(quarter > 10_000)
+        #expect(whole >= quarter * 3 && whole <= quarter * 5, "\(quarter) steps for a quarter, \(whole) for the whole")
     }
 }
 

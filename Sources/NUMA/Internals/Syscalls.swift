@@ -233,8 +233,9 @@ enum Syscalls {
     static func listDirectory(root: String, live: Bool, _ relative: String) -> Result<[String], Errno> {
         let folder: OpaquePointer?
         if live {
-            // What it always was under the live root: opendir(3), no extra call.
-            folder = opendir("/" + relative)
+            // What it always was under the live root: opendir(3), no extra call
+            // (from the current folder for a path the user typed, ``SystemRoot/typed``).
+            folder = opendir(root == "/" ? "/" + relative : root + "/" + relative)
         } else {
             let fd: Int32
             switch openUnder(root: root, live: false, relative, flags: O_RDONLY | O_DIRECTORY | O_NONBLOCK) {
@@ -260,7 +261,7 @@ enum Syscalls {
     /// links, confined to the root as ``openUnder(root:live:_:flags:)`` is).
     static func isDirectory(root: String, live: Bool, _ relative: String) -> Bool {
         var info = stat()
-        if live { return stat("/" + relative, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR }
+        if live { return stat(root == "/" ? "/" + relative : root + "/" + relative, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR }
         guard case .success(let fd) = openUnder(root: root, live: false, relative, flags: swnuma_o_path()) else { return false }
         defer { close(fd) }
         return fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
@@ -301,7 +302,8 @@ enum Syscalls {
         let parent = parts.dropLast().joined(separator: "/")
         let folderFD: Int32
         if live {
-            folderFD = retrying { open("/" + parent, swnuma_o_path() | O_DIRECTORY | O_CLOEXEC) }
+            let folder = root == "/" ? "/" + parent : parent.isEmpty ? root : root + "/" + parent
+            folderFD = retrying { open(folder, swnuma_o_path() | O_DIRECTORY | O_CLOEXEC) }
             guard folderFD >= 0 else { return nil }
         } else {
             guard case .success(let fd) = openUnder(root: root, live: false, parent, flags: swnuma_o_path() | O_DIRECTORY)

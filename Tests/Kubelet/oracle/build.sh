@@ -13,9 +13,9 @@ if ! command -v go > /dev/null; then
     exit 77
 fi
 gocode=/usr/share/gocode
-for library in github.com/davecgh/go-spew/spew sigs.k8s.io/yaml sigs.k8s.io/json gopkg.in/yaml.v2; do
+for library in github.com/davecgh/go-spew/spew sigs.k8s.io/yaml sigs.k8s.io/json gopkg.in/yaml.v2 github.com/evanphx/json-patch; do
     if [ ! -d "$gocode/src/$library" ]; then
-        echo "no $library under $gocode/src (Debian packages golang-github-davecgh-go-spew-dev golang-k8s-sigs-yaml-dev golang-k8s-sigs-json-dev)" >&2
+        echo "no $library under $gocode/src (Debian packages golang-github-davecgh-go-spew-dev golang-k8s-sigs-yaml-dev golang-k8s-sigs-json-dev golang-github-evanphx-json-patch-dev)" >&2
         exit 77
     fi
 done

@@ -7,12 +7,16 @@
 //	oracle memory-checkpoint v1|v2|v3 [corrupt] [zero] [render] < BODY
 //	oracle cpu-checkpoint v1|v2 [corrupt] [zero] [render] < BODY
 //	oracle config RELEASE FILE
+//	oracle dropins BASE|- DROPIN...
 //
 // BODY is a checkpoint in the kubelet's own JSON (policyName, machineState,
 // entries, podEntries for the memory manager; policyName, defaultCpuSet,
 // entries for the CPU manager); any checksum in it is ignored and computed
 // again. "corrupt" adds one to the stored checksum, "zero" stores 0, and
 // "render" prints the text that is hashed instead of the file.
+//
+// dropins merges the drop-ins over BASE as the kubelet merges --config-dir
+// (dropins.go) and prints the fields swnuma reads, or why it refuses.
 //
 // config decodes FILE as the kubelet's loader does for release RELEASE
 // (1.30 to 1.36: it decides which top-level fields are known) and prints a
@@ -51,6 +55,11 @@ func main() {
 			fail("usage: oracle config RELEASE FILE")
 		}
 		out, err = config(os.Args[2], os.Args[3])
+	case "dropins":
+		if len(os.Args) < 3 {
+			fail("usage: oracle dropins BASE|- DROPIN...")
+		}
+		out, err = dropins(os.Args[2], os.Args[3:])
 	default:
 		fail("unknown command " + os.Args[1])
 	}

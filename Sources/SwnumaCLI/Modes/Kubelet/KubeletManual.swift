@@ -30,8 +30,10 @@ enum KubeletManual {
             the release that added the name was not read (1.32 is the release notes' Windows support).
             """),
         ("--config-dir", """
-            Beta from 1.30 (every release modelled): *.conf files merged in sorted order as JSON merge patches, flags over them. \
-            swnuma does not read drop-ins yet: a --config-dir setting is not checked.
+            Merged in every release modelled (1.28 and 1.29 needed the environment variable KUBELET_CONFIG_DROPIN_DIR_ALPHA;             beta from 1.30, GA from 1.35 with no change of behaviour; there is no feature gate for it).             The folder is walked as Go's filepath.WalkDir walks it: names sorted in each folder, subfolders where their names fall,             a linked folder not followed; every file ending in .conf is decoded (YAML to JSON, a repeated key or a missing kind             stops the kubelet, naming the file; apiVersion and kind are not otherwise checked) and merged as a JSON merge patch             over the file and the drop-ins before it (objects merge, null removes what an earlier drop-in set).             The result is read into the kubelet's internal type: keys match in any case, unknown keys are ignored without a word,             maps such as systemReserved and featureGates are added to rather than replaced, and a value of the wrong type stops the kubelet.             Flags still win over all of it. A missing folder stops the kubelet.             Read from development copies of kubernetes/kubernetes (cmd/kubelet/app/server.go) and apimachinery v0.30.0 to v0.36.0;             swnuma reads at most 64 drop-ins of 1 MiB each, 4096 names and 16 folders deep, and under --root never outside the snapshot.
+            """),
+        ("Feature gates", """
+            --feature-gates and featureGates are set as component-base sets them (v0.30.0 to v0.36.0):             a name the release does not know stops the kubelet with "unrecognized feature gate: NAME" (names are case-sensitive;             TopologyManager, removed in 1.29, is unknown to every release modelled; PodLevelResourceManagers is known from 1.36;             ComponentFlagz and ComponentStatusz from 1.32), and a locked gate set against its default stops it with             "cannot set feature gate NAME to VALUE, feature is locked to DEFAULT" (MemoryManager from 1.32, CPUManagerPolicyOptions from 1.33).             Setting a GA gate to its value is logged. The gates known are those of the managers swnuma checks, component-base's own,             and a list of other well-known kubelet gates taken as known in every release: a real gate missing from that list is             wrongly refused, and a gate removed before a release may be wrongly accepted.
             """),
         ("Checkpoint formats and checksums", """
             1.30 to 1.35 read only the v1 format and refuse a stored checksum of 0 like any wrong checksum \
@@ -91,10 +93,11 @@ enum KubeletManual {
         page.text("""
             The words after these options are the kubelet's own command line (--flag=value or --flag value; \
             flags that do not concern the memory manager are ignored), so they come last. \
-            --config FILE is read as a KubeletConfiguration in YAML or JSON, and flags override it as in the kubelet. \
-            Files named there are read from this machine as written. \
+            --config FILE is read as a KubeletConfiguration in YAML or JSON, --config-dir DIR's drop-ins are merged over it, \
+            and flags override both as in the kubelet. \
+            Files and folders named there are read from this machine as written. \
             Without arguments, swnuma checks the kubelet running under the root: its /proc/PID/cmdline, \
-            and its configuration file read under the root too, so that a snapshot can be checked.
+            and its configuration file and drop-ins read under the root too, so that a snapshot can be checked.
             """)
         page.macro("Pp")
         page.text("""

@@ -14,7 +14,7 @@ enum KubeletText {
     }
 
     static func header(_ source: KubeletCommand.Source) -> String {
-        "kubelet: \(escapedForDisplay(source.origin))" + (source.settings.configFile.map { ", config \(escapedForDisplay($0))" } ?? "") + "\n"
+        "kubelet: \(escapedForDisplay(source.origin))" + (source.settings.configFile.map { ", config \(escapedForDisplay($0))" } ?? "") + (source.settings.configDirectory.map { ", config-dir \(escapedForDisplay($0))" } ?? "") + "\n"
             + "memory manager policy: \(escapedForDisplay(source.settings.memoryManagerPolicy))\n"
             + "rules: Kubernetes \(source.settings.release)\n"
     }
@@ -176,6 +176,7 @@ enum KubeletJSON {
         .object([
             ("origin", .string(source.origin)), ("pid", source.pid.map { .number($0) } ?? .null),
             ("config", source.settings.configFile.map(JSONValue.string) ?? .null),
+            ("config_dir", source.settings.configDirectory.map(JSONValue.string) ?? .null),
             ("policy", .string(source.settings.memoryManagerPolicy)),
         ])
     }
