@@ -394,13 +394,7 @@ public struct CPUCheckpoint: Hashable, Sendable {
     /// Reads a checkpoint as the kubelet does: the v1 layout first, then v2;
     /// the checksum verified against the layout that decoded.
     public static func parse(_ bytes: [UInt8]) throws(CheckpointError) -> CPUCheckpoint {
-        let json: JSONDocument
-        do {
-            json = try JSONDocument.parse(bytes)
-        } catch {
-            throw CheckpointError(error.description)
-        }
-        guard case .object = json else { throw CheckpointError("json: cannot unmarshal a non-object into the CPU manager checkpoint") }
+        let json = try CheckpointError.object(bytes, of: "the CPU manager checkpoint")
         // Go's encoding/json matches field names without regard to case; the last one wins.
         func member(_ key: String) -> JSONDocument? {
             guard case .object(let members) = json else { return nil }
