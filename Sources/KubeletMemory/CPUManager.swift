@@ -157,6 +157,27 @@ public enum CPUList {
 /// A policy option's maturity in one release.
 public enum OptionStage: String, Hashable, Sendable {
     case alpha, beta, ga
+
+    /// The kubelet's refusal of policy option `name` of `manager`'s policy
+    /// (`CPU Manager`, `Topology Manager`): one `release` does not know, or
+    /// an alpha one (its alpha-options gate is off at its default); nil when
+    /// it takes the option. `id` names the finding (`-alpha` added for the second).
+    static func refusal(
+        of name: String, manager: String, id: String, release: KubeletRelease, names: [String], stage: (String, KubeletRelease) -> OptionStage?
+    ) -> Finding? {
+        switch stage(name, release) {
+        case nil:
+            let known = names.filter { stage($0, release) != nil }.joined(separator: ", ")
+            let later = names.contains(name) ? " (\(name) is not in Kubernetes \(release))" : ""
+            return Finding(.refusal, id, "unknown \(manager) Policy option: \"\(name)\"", advice: "use \(known.isEmpty ? "no option" : "one of " + known)\(later)")
+        case .alpha:
+            let gate = manager.filter { $0 != " " } + "PolicyAlphaOptions"
+            return Finding(.refusal, id + "-alpha", "\(manager) Policy Alpha-level Options not enabled, but option \"\(name)\" provided",
+                advice: "add --feature-gates=\(gate)=true, or drop \(name) (alpha in \(release))")
+        default:
+            return nil
+        }
+    }
 }
 
 /// What the CPU manager's static policy starts with.
@@ -308,19 +329,10 @@ public enum CPUManagerRules {
     ) -> [Finding] {
         var findings: [Finding] = []
         for (name, value) in settings.cpuManagerPolicyOptions {
-            guard let stage = stage(of: name, in: release) else {
-                let known = optionNames.filter { stage(of: $0, in: release) != nil }.joined(separator: ", ")
-                let later = optionNames.contains(name) ? " (\(name) is not in Kubernetes \(release))" : ""
-                findings.append(
-                    Finding(.refusal, "cpu-policy-option", "unknown CPU Manager Policy option: \"\(name)\"",
-                        advice: "use one of \(known)\(later)"))
-                continue
-            }
-            if stage == .alpha {
-                findings.append(
-                    Finding(.refusal, "cpu-policy-option-alpha",
-                        "CPU Manager Policy Alpha-level Options not enabled, but option \"\(name)\" provided",
-                        advice: "add --feature-gates=CPUManagerPolicyAlphaOptions=true, or drop \(name) (alpha in \(release))"))
+            if let refusal = OptionStage.refusal(
+                of: name, manager: "CPU Manager", id: "cpu-policy-option", release: release, names: optionNames, stage: stage(of:in:))
+            {
+                findings.append(refusal)
                 continue
             }
             guard KubeletSettings.goParseBool(value) != nil else {
@@ -394,13 +406,7 @@ public struct CPUCheckpoint: Hashable, Sendable {
     /// Reads a checkpoint as the kubelet does: the v1 layout first, then v2;
     /// the checksum verified against the layout that decoded.
     public static func parse(_ bytes: [UInt8]) throws(CheckpointError) -> CPUCheckpoint {
-        let json: JSONDocument
-        do {
-            json = try JSONDocument.parse(bytes)
-        } catch {
-            throw CheckpointError(error.description)
-        }
-        guard case .object = json else { throw CheckpointError("json: cannot unmarshal a non-object into the CPU manager checkpoint") }
+        let json = try CheckpointError.object(bytes, of: "the CPU manager checkpoint")
         // Go's encoding/json matches field names without regard to case; the last one wins.
         func member(_ key: String) -> JSONDocument? {
             guard case .object(let members) = json else { return nil }

@@ -18,25 +18,29 @@ extension KubeletSettings {
         "topologyManagerPolicyOptions",
     ]
 
+    /// The plain string settings read here: the flag, the configuration
+    /// file's field (the name ``origins`` keeps) and where the value is kept.
+    static var topologyStrings: [(flag: String, field: String, path: WritableKeyPath<KubeletSettings, String>)] {
+        [
+            ("cpu-manager-policy", "cpuManagerPolicy", \.cpuManagerPolicy),
+            ("reserved-cpus", "reservedSystemCPUs", \.reservedSystemCPUs),
+            ("topology-manager-policy", "topologyManagerPolicy", \.topologyManagerPolicy),
+            ("topology-manager-scope", "topologyManagerScope", \.topologyManagerScope),
+        ]
+    }
+
     /// One of ``topologyFlags``, as the kubelet's flag set takes it: plain
     /// strings replace, the options maps (`key=value,...`, a
     /// `MapStringString`) are cleared by their first use on the command line
     /// and added to by later ones. False when the value is malformed (a
     /// refusal has been appended).
     mutating func applyTopologyFlag(_ name: String, _ text: String) -> Bool {
+        if let setting = Self.topologyStrings.first(where: { $0.flag == name }) {
+            self[keyPath: setting.path] = text
+            origins[setting.field] = "flag"
+            return true
+        }
         switch name {
-        case "cpu-manager-policy":
-            cpuManagerPolicy = text
-            origins["cpuManagerPolicy"] = "flag"
-        case "reserved-cpus":
-            reservedSystemCPUs = text
-            origins["reservedSystemCPUs"] = "flag"
-        case "topology-manager-policy":
-            topologyManagerPolicy = text
-            origins["topologyManagerPolicy"] = "flag"
-        case "topology-manager-scope":
-            topologyManagerScope = text
-            origins["topologyManagerScope"] = "flag"
         case "cpu-manager-policy-options", "topology-manager-policy-options":
             let field = name == "cpu-manager-policy-options" ? "cpuManagerPolicyOptions" : "topologyManagerPolicyOptions"
             let current = field == "cpuManagerPolicyOptions" ? cpuManagerPolicyOptions : topologyManagerPolicyOptions
@@ -69,13 +73,9 @@ extension TypedDecoder {
             switch value {
             case .null: return
             case .string(let text):
+                guard let setting = KubeletSettings.topologyStrings.first(where: { $0.field == name }) else { return }
                 settings.origins[name] = "config"
-                switch name {
-                case "cpuManagerPolicy": settings.cpuManagerPolicy = text
-                case "reservedSystemCPUs": settings.reservedSystemCPUs = text
-                case "topologyManagerPolicy": settings.topologyManagerPolicy = text
-                default: settings.topologyManagerScope = text
-                }
+                settings[keyPath: setting.path] = text
             default:
                 typeError(value, field: name, type: "string")
             }

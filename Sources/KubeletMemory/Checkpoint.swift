@@ -107,13 +107,7 @@ public struct Checkpoint: Hashable, Sendable {
 
     /// Reads a checkpoint file's bytes.
     public static func parse(_ bytes: [UInt8]) throws(CheckpointError) -> Checkpoint {
-        let json: JSONDocument
-        do {
-            json = try JSONDocument.parse(bytes)
-        } catch {
-            throw CheckpointError(error.description)
-        }
-        guard case .object = json else { throw CheckpointError("json: cannot unmarshal a non-object into the memory manager checkpoint") }
+        let json = try CheckpointError.object(bytes, of: "the memory manager checkpoint")
         if let data = json["data"] {
             guard case .string(let text) = data else { throw CheckpointError("json: cannot unmarshal data: not a string") }
             let stored = try unsigned(json["dataChecksum"] ?? .number("0"), field: "dataChecksum")
@@ -343,6 +337,19 @@ public struct Checkpoint: Hashable, Sendable {
 public struct CheckpointError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+
+    /// A checkpoint file's bytes as a JSON object, as the kubelet's
+    /// encoding/json reads one into `what`.
+    static func object(_ bytes: [UInt8], of what: String) throws(CheckpointError) -> JSONDocument {
+        let json: JSONDocument
+        do {
+            json = try JSONDocument.parse(bytes)
+        } catch {
+            throw CheckpointError(error.description)
+        }
+        guard case .object = json else { throw CheckpointError("json: cannot unmarshal a non-object into \(what)") }
+        return json
+    }
 }
 
 /// Go's string order: by bytes.

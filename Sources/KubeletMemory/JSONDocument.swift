@@ -73,53 +73,21 @@ private struct JSONParser {
         guard at < bytes.count else { throw JSONError("unexpected end of JSON input") }
         switch bytes[at] {
         case UInt8(ascii: "{"):
-            at += 1
             var members: [(String, JSONDocument)] = []
-            skipBlanks()
-            if at < bytes.count, bytes[at] == UInt8(ascii: "}") {
-                at += 1
-                return .object(members)
+            try sequence(closer: UInt8(ascii: "}")) { parser throws(JSONError) in
+                guard parser.at < parser.bytes.count, parser.bytes[parser.at] == UInt8(ascii: "\"") else { throw parser.expected("a string key") }
+                let key = try parser.string()
+                parser.skipBlanks()
+                guard parser.at < parser.bytes.count, parser.bytes[parser.at] == UInt8(ascii: ":") else { throw parser.expected("':'") }
+                parser.at += 1
+                parser.skipBlanks()
+                members.append((key, try parser.value(depth: depth + 1)))
             }
-            while true {
-                skipBlanks()
-                guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { throw expected("a string key") }
-                let key = try string()
-                skipBlanks()
-                guard at < bytes.count, bytes[at] == UInt8(ascii: ":") else { throw expected("':'") }
-                at += 1
-                skipBlanks()
-                members.append((key, try value(depth: depth + 1)))
-                skipBlanks()
-                guard at < bytes.count else { throw JSONError("unexpected end of JSON input") }
-                if bytes[at] == UInt8(ascii: ",") {
-                    at += 1
-                    continue
-                }
-                guard bytes[at] == UInt8(ascii: "}") else { throw expected("',' or '}'") }
-                at += 1
-                return .object(members)
-            }
+            return .object(members)
         case UInt8(ascii: "["):
-            at += 1
             var items: [JSONDocument] = []
-            skipBlanks()
-            if at < bytes.count, bytes[at] == UInt8(ascii: "]") {
-                at += 1
-                return .array(items)
-            }
-            while true {
-                skipBlanks()
-                items.append(try value(depth: depth + 1))
-                skipBlanks()
-                guard at < bytes.count else { throw JSONError("unexpected end of JSON input") }
-                if bytes[at] == UInt8(ascii: ",") {
-                    at += 1
-                    continue
-                }
-                guard bytes[at] == UInt8(ascii: "]") else { throw expected("',' or ']'") }
-                at += 1
-                return .array(items)
-            }
+            try sequence(closer: UInt8(ascii: "]")) { parser throws(JSONError) in items.append(try parser.value(depth: depth + 1)) }
+            return .array(items)
         case UInt8(ascii: "\""):
             return .string(try string())
         case UInt8(ascii: "t"):
@@ -133,6 +101,30 @@ private struct JSONParser {
             return .null
         default:
             return .number(try number())
+        }
+    }
+
+    /// The items of an object or array, from its opening bracket to
+    /// `closer`: `item` reads each, commas between them.
+    mutating func sequence(closer: UInt8, _ item: (inout JSONParser) throws(JSONError) -> Void) throws(JSONError) {
+        at += 1
+        skipBlanks()
+        if at < bytes.count, bytes[at] == closer {
+            at += 1
+            return
+        }
+        while true {
+            skipBlanks()
+            try item(&self)
+            skipBlanks()
+            guard at < bytes.count else { throw JSONError("unexpected end of JSON input") }
+            if bytes[at] == UInt8(ascii: ",") {
+                at += 1
+                continue
+            }
+            guard bytes[at] == closer else { throw expected("',' or '\(Character(Unicode.Scalar(closer)))'") }
+            at += 1
+            return
         }
     }
 

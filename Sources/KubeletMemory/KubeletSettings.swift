@@ -75,9 +75,32 @@ public struct KubeletSettings: Sendable {
 }
 
 /// A kubelet input swnuma cannot read: a missing or malformed file, an argument it cannot follow.
+///
+/// The text is safe for a terminal as built: what is interpolated into its
+/// ``Message`` (paths, flags, YAML words) is escaped there, once, by
+/// ``escapedForDisplay(_:)``; a ``NUMAError`` is taken as NUMA wrote it,
+/// already escaped. Whoever prints it prints it as it is.
 public struct KubeletInputError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String
-    public init(_ description: String) { self.description = description }
+    public init(_ message: Message) { self.description = message.text }
+
+    /// A refusal's text: literals as written, interpolations escaped.
+    public struct Message: ExpressibleByStringInterpolation, Sendable {
+        var text: String
+
+        public init(stringLiteral value: String) { text = value }
+        public init(stringInterpolation: Interpolation) { text = stringInterpolation.text }
+
+        public struct Interpolation: StringInterpolationProtocol, Sendable {
+            var text = ""
+            public init(literalCapacity: Int, interpolationCount: Int) { text.reserveCapacity(literalCapacity) }
+            public mutating func appendLiteral(_ literal: String) { text += literal }
+            /// Text from an input: escaped.
+            public mutating func appendInterpolation(_ value: some CustomStringConvertible) { text += escapedForDisplay(value.description) }
+            /// NUMA's refusal: already escaped where it quotes a path or a file's bytes.
+            public mutating func appendInterpolation(_ error: NUMAError) { text += error.description }
+        }
+    }
 }
 
 /// One thing the check found.
@@ -307,7 +330,7 @@ extension KubeletSettings {
             switch base.read(relative, limit: configFileLimit) {
             case .success(let read): bytes = read
             case .failure(let error):
-                throw KubeletInputError("cannot read the kubelet configuration file '\(base.resolve(relative))': \(error.description)")
+                throw KubeletInputError("cannot read the kubelet configuration file '\(base.resolve(relative))': \(error)")
             }
             settings.refusals.append(contentsOf: try settings.decodeConfig(bytes, path: path))
         }

@@ -122,6 +122,17 @@ public struct NodeAllocatableMemory: Hashable, Sendable {
         return result
     }
 
+    /// `text` as a quantity; nil, with a `quantity` refusal whose message
+    /// `says` the parser's reason, when it is not one.
+    static func parsedQuantity(_ text: String, advice: String, findings: inout [Finding], _ says: (String) -> String) -> Quantity? {
+        do {
+            return try Quantity.parse(text)
+        } catch {
+            findings.append(Finding(.refusal, "quantity", says(error.description), advice: advice))
+            return nil
+        }
+    }
+
     /// The `memory` entry of a kube-/system-reserved list, checking every
     /// entry as the kubelet does (only cpu, memory, ephemeral-storage and pid;
     /// no negative values).
@@ -135,15 +146,11 @@ public struct NodeAllocatableMemory: Hashable, Sendable {
                 findings.append(Finding(.refusal, "\(flag)-resource", "--\(flag): cannot reserve \"\(name)\" resource", advice: advice))
                 continue
             }
-            let quantity: Quantity
-            do {
-                quantity = try Quantity.parse(text)
-            } catch {
-                findings.append(
-                    Finding(.refusal, "quantity", "--\(flag): failed to parse quantity \"\(text)\" for \"\(name)\" resource: \(error.description)",
-                        advice: "write a quantity such as 1Gi, 512Mi or 1073741824"))
-                continue
-            }
+            guard
+                let quantity = parsedQuantity(text, advice: "write a quantity such as 1Gi, 512Mi or 1073741824", findings: &findings, {
+                    "--\(flag): failed to parse quantity \"\(text)\" for \"\(name)\" resource: \($0)"
+                })
+            else { continue }
             if quantity.isNegative {
                 findings.append(
                     Finding(.refusal, "quantity", "--\(flag): resource quantity for \"\(name)\" cannot be negative: \(text)",
@@ -203,15 +210,11 @@ public struct NodeAllocatableMemory: Hashable, Sendable {
                 }
                 continue
             }
-            let quantity: Quantity
-            do {
-                quantity = try Quantity.parse(text)
-            } catch {
-                findings.append(
-                    Finding(.refusal, "quantity", "--eviction-hard: \(signal): quantity \"\(text)\": \(error.description)",
-                        advice: "write a quantity such as 100Mi, or a percentage"))
-                continue
-            }
+            guard
+                let quantity = parsedQuantity(text, advice: "write a quantity such as 100Mi, or a percentage", findings: &findings, {
+                    "--eviction-hard: \(signal): quantity \"\(text)\": \($0)"
+                })
+            else { continue }
             if quantity.isNegative || quantity.isZero {
                 findings.append(
                     Finding(.refusal, "eviction-hard", "--eviction-hard: eviction threshold \(signal) must be positive: \(quantity)",

@@ -7,7 +7,7 @@ public import NUMA
 public enum NodeResourceTopology {
     /// What went into the object, said on stderr.
     public struct Result: Sendable {
-        public var document: JSONDocument
+        public var document: JSONValue
         public var notes: [String]
     }
 
@@ -23,11 +23,11 @@ public enum NodeResourceTopology {
     }
 
     /// A resource quantity as the API serializes it: its canonical form.
-    static func quantity(_ value: UInt64, binary: Bool) -> JSONDocument {
+    static func quantity(_ value: UInt64, binary: Bool) -> JSONValue {
         .string(Quantity(Int64(clamping: value), format: binary ? .binarySI : .decimalSI).description)
     }
 
-    static func resource(_ name: String, capacity: UInt64, allocatable: UInt64, available: UInt64, binary: Bool) -> JSONDocument {
+    static func resource(_ name: String, capacity: UInt64, allocatable: UInt64, available: UInt64, binary: Bool) -> JSONValue {
         .object([
             ("name", .string(name)),
             ("capacity", quantity(capacity, binary: binary)),
@@ -114,9 +114,9 @@ public enum NodeResourceTopology {
         let topology = Topology.load(from: root, options: [.hugePages])
         let usage = usage(settings, root: root)
         let cpus = usage.cpus, reservedCPUs = usage.reservedCPUs, assigned = usage.assignedCPUs, state = usage.memory, notes = usage.notes
-        var zones: [JSONDocument] = []
+        var zones: [JSONValue] = []
         for node in topology.nodes {
-            var resources: [JSONDocument] = []
+            var resources: [JSONValue] = []
             let nodeCPUs = cpus.cpus(ofNode: node.id)
             let allocatableCPUs = nodeCPUs.filter { !reservedCPUs.contains($0) }
             let availableCPUs = allocatableCPUs.filter { !assigned.contains($0) }
@@ -132,20 +132,20 @@ public enum NodeResourceTopology {
                     resources.append(resource(name, capacity: table.total, allocatable: allocatable, available: table.free > table.total ? 0 : table.free, binary: true))
                 }
             }
-            var costs: [JSONDocument] = []
+            var costs: [JSONValue] = []
             for other in topology.nodes {
                 if let distance = topology.distance(from: node.id, to: other.id) {
-                    costs.append(.object([("name", .string("node-\(other.id)")), ("value", .number("\(distance)"))]))
+                    costs.append(.object([("name", .string("node-\(other.id)")), ("value", .int(Int64(distance)))]))
                 }
             }
-            var zone: [(String, JSONDocument)] = [("name", .string("node-\(node.id)")), ("type", .string("Node"))]
+            var zone: [(String, JSONValue)] = [("name", .string("node-\(node.id)")), ("type", .string("Node"))]
             if !costs.isEmpty { zone.append(("costs", .array(costs))) }
             zone.append(("resources", .array(resources)))
             zones.append(.object(zone))
         }
         let policy = settings.topologyManagerPolicy
         let scope = settings.topologyManagerScope
-        let document = JSONDocument.object([
+        let document = JSONValue.object([
             ("apiVersion", .string("topology.node.k8s.io/v1alpha2")),
             ("kind", .string("NodeResourceTopology")),
             ("metadata", .object([("name", .string(name ?? nodeName(root: root)))])),
@@ -163,48 +163,9 @@ public enum NodeResourceTopology {
     }
 }
 
-// MARK: Writing JSON and YAML
+// MARK: Writing YAML (JSON is written by ``JSONValue/render(inlineScalarArrays:)``)
 
-extension JSONDocument {
-    /// JSON, two-space indented, keys in their order.
-    public func renderedJSON(indent: String = "") -> String {
-        let inner = indent + "  "
-        switch self {
-        case .null: return "null"
-        case .bool(let flag): return flag ? "true" : "false"
-        case .number(let text): return text
-        case .string(let text): return Self.quoted(text)
-        case .array(let items):
-            if items.isEmpty { return "[]" }
-            return "[\n" + items.map { inner + $0.renderedJSON(indent: inner) }.joined(separator: ",\n") + "\n" + indent + "]"
-        case .object(let members):
-            if members.isEmpty { return "{}" }
-            return "{\n" + members.map { inner + Self.quoted($0.0) + ": " + $0.1.renderedJSON(indent: inner) }.joined(separator: ",\n") + "\n" + indent + "}"
-        }
-    }
-
-    /// A JSON string literal, which is also a YAML double-quoted scalar.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
-
+extension JSONValue {
     /// Block YAML with every string double-quoted (so that `4` stays a
     /// string and `null`, `yes`, `0x10` mean nothing special), for
     /// `kubectl apply -f -`.
@@ -214,11 +175,12 @@ extension JSONDocument {
         return out
     }
 
-    private static func scalar(_ value: JSONDocument) -> String? {
+    private static func scalar(_ value: JSONValue) -> String? {
         switch value {
         case .null: return "null"
         case .bool(let flag): return flag ? "true" : "false"
-        case .number(let text): return text
+        case .int(let value): return String(value)
+        case .uint(let value): return String(value)
         case .string(let text): return quoted(text)
         case .array(let items) where items.isEmpty: return "[]"
         case .object(let members) where members.isEmpty: return "{}"
@@ -226,7 +188,7 @@ extension JSONDocument {
         }
     }
 
-    private static func yaml(_ value: JSONDocument, indent: String, into out: inout String, inList: Bool) {
+    private static func yaml(_ value: JSONValue, indent: String, into out: inout String, inList: Bool) {
         switch value {
         case .object(let members) where !members.isEmpty:
             for (index, (key, item)) in members.enumerated() {

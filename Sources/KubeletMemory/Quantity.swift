@@ -240,30 +240,22 @@ public struct Quantity: Hashable, Sendable, CustomStringConvertible {
     /// The base, exponent and format a suffix means, or nil. An exponent is
     /// read as a 64-bit number and kept in 32 bits, as the kubelet keeps it.
     static func interpret(_ suffix: [UInt8]) -> (base: Int, exponent: Int32, format: Format)? {
-        switch String(decoding: suffix, as: UTF8.self) {
-        case "": return (10, 0, .decimalSI)
-        case "n": return (10, -9, .decimalSI)
-        case "u": return (10, -6, .decimalSI)
-        case "m": return (10, -3, .decimalSI)
-        case "k": return (10, 3, .decimalSI)
-        case "M": return (10, 6, .decimalSI)
-        case "G": return (10, 9, .decimalSI)
-        case "T": return (10, 12, .decimalSI)
-        case "P": return (10, 15, .decimalSI)
-        case "E": return (10, 18, .decimalSI)
-        case "Ki": return (2, 10, .binarySI)
-        case "Mi": return (2, 20, .binarySI)
-        case "Gi": return (2, 30, .binarySI)
-        case "Ti": return (2, 40, .binarySI)
-        case "Pi": return (2, 50, .binarySI)
-        case "Ei": return (2, 60, .binarySI)
-        default:
-            guard suffix.count > 1, suffix[0] == UInt8(ascii: "e") || suffix[0] == UInt8(ascii: "E"),
-                let exponent = goParseInt64(suffix.dropFirst())
-            else { return nil }
-            return (10, Int32(truncatingIfNeeded: exponent), .decimalExponent)
-        }
+        let text = String(decoding: suffix, as: UTF8.self)
+        if let exponent = decimalSuffixes.first(where: { $0.suffix == text })?.exponent { return (10, exponent, .decimalSI) }
+        if !text.isEmpty, let power = binarySuffixes.firstIndex(of: text) { return (2, Int32(power * 10), .binarySI) }
+        guard suffix.count > 1, suffix[0] == UInt8(ascii: "e") || suffix[0] == UInt8(ascii: "E"),
+            let exponent = goParseInt64(suffix.dropFirst())
+        else { return nil }
+        return (10, Int32(truncatingIfNeeded: exponent), .decimalExponent)
     }
+
+    /// The decimal SI suffixes and the powers of 10 they mean, read and printed.
+    static let decimalSuffixes: [(suffix: String, exponent: Int32)] = [
+        ("n", -9), ("u", -6), ("m", -3), ("", 0), ("k", 3), ("M", 6), ("G", 9), ("T", 12), ("P", 15), ("E", 18),
+    ]
+
+    /// The binary SI suffixes by power of 1024 (`Ki` is 1024¹), read and printed.
+    static let binarySuffixes = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"]
 
     /// Decimal digits (at most 18) as a number.
     private static func decimalValue(_ digits: [UInt8]) -> Int64 {
@@ -352,7 +344,7 @@ public struct Quantity: Hashable, Sendable, CustomStringConvertible {
                     mantissa /= 1024
                     power += 1
                 }
-                return "\(mantissa)" + ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][power]
+                return "\(mantissa)" + Quantity.binarySuffixes[power]
             }
         }
         var mantissa = nanos
@@ -372,8 +364,7 @@ public struct Quantity: Hashable, Sendable, CustomStringConvertible {
             mantissa *= 10
             exponent -= 1
         }
-        let suffixes: [Int: String] = [-9: "n", -6: "u", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 12: "T", 15: "P", 18: "E"]
-        return "\(mantissa)" + (suffixes[exponent] ?? "")
+        return "\(mantissa)" + (Quantity.decimalSuffixes.first { $0.exponent == exponent }?.suffix ?? "")
     }
 }
 

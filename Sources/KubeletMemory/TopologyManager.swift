@@ -34,44 +34,34 @@ public enum TopologyManagerRules {
     public static func check(_ settings: KubeletSettings, numaNodes: Int, release: KubeletRelease = .current) -> (findings: [Finding], plan: Plan) {
         var findings: [Finding] = []
         var plan = Plan(policy: settings.topologyManagerPolicy, scope: settings.topologyManagerScope)
+        /// An option's value the kubelet refuses.
+        func refuseValue(_ message: String, advice: String) {
+            findings.append(Finding(.refusal, "topology-policy-option-value", message, advice: advice))
+        }
         for (name, value) in settings.topologyManagerPolicyOptions {
-            guard let stage = stage(of: name, in: release) else {
-                let known = optionNames.filter { stage(of: $0, in: release) != nil }.joined(separator: ", ")
-                let later = optionNames.contains(name) ? " (\(name) is not in Kubernetes \(release))" : ""
-                findings.append(
-                    Finding(.refusal, "topology-policy-option", "unknown Topology Manager Policy option: \"\(name)\"",
-                        advice: "use \(known.isEmpty ? "no option" : "one of " + known)\(later)"))
-                continue
-            }
-            if stage == .alpha {
-                findings.append(
-                    Finding(.refusal, "topology-policy-option-alpha",
-                        "Topology Manager Policy Alpha-level Options not enabled, but option \"\(name)\" provided",
-                        advice: "add --feature-gates=TopologyManagerPolicyAlphaOptions=true, or drop \(name) (alpha in \(release))"))
+            if let refusal = OptionStage.refusal(
+                of: name, manager: "Topology Manager", id: "topology-policy-option", release: release, names: optionNames, stage: stage(of:in:))
+            {
+                findings.append(refusal)
                 continue
             }
             if name == "prefer-closest-numa-nodes" {
                 guard let flag = KubeletSettings.goParseBool(value) else {
-                    findings.append(
-                        Finding(.refusal, "topology-policy-option-value",
-                            "bad value for option \"\(name)\": strconv.ParseBool: parsing \(goQuote(value)): invalid syntax",
-                            advice: "give \(name)=true or \(name)=false"))
+                    refuseValue("bad value for option \"\(name)\": strconv.ParseBool: parsing \(goQuote(value)): invalid syntax", advice: "give \(name)=true or \(name)=false")
                     continue
                 }
                 plan.preferClosest = flag
             } else {
                 guard let number = Int(value), value.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 43 }) else {
-                    findings.append(
-                        Finding(.refusal, "topology-policy-option-value",
-                            "bad value for option \"\(name)\": strconv.Atoi: parsing \(goQuote(value)): invalid syntax",
-                            advice: "give \(name) a whole number of NUMA nodes, such as \(max(numaNodes, 9))"))
+                    refuseValue(
+                        "bad value for option \"\(name)\": strconv.Atoi: parsing \(goQuote(value)): invalid syntax",
+                        advice: "give \(name) a whole number of NUMA nodes, such as \(max(numaNodes, 9))")
                     continue
                 }
                 if number < defaultMaxNUMANodes {
-                    findings.append(
-                        Finding(.refusal, "topology-policy-option-value",
-                            "the minimum value of \"\(name)\" should not be less than \(defaultMaxNUMANodes), got \(number)",
-                            advice: "give at least \(defaultMaxNUMANodes), or drop the option"))
+                    refuseValue(
+                        "the minimum value of \"\(name)\" should not be less than \(defaultMaxNUMANodes), got \(number)",
+                        advice: "give at least \(defaultMaxNUMANodes), or drop the option")
                     continue
                 }
                 plan.maxNUMANodes = number

@@ -232,28 +232,17 @@ public final class SharedRegion {
     /// The corresponding system call is `get_mempolicy(2)` with MPOL_F_ADDR.
     public func policyRuns(maskBits: Int? = nil) throws(NUMAError) -> [(range: Range<UInt64>, policy: MemoryPolicy)] {
         let words = MemoryPolicy.maskWords(bits: maskBits, highest: nil)
-        var runs: [(range: Range<UInt64>, policy: MemoryPolicy)] = []
-        var at: UInt64 = 0
-        while at < length {
-            let policy: MemoryPolicy
+        return try runs { at throws(NUMAError) in
             switch Syscalls.addressPolicy(start + Int(at), words: words) {
             case .success(let (raw, mask)):
                 let flags = MemoryPolicy.Flags(rawValue: raw & MemoryPolicy.Flags.all.rawValue)
-                policy = MemoryPolicy(
+                return MemoryPolicy(
                     MemoryPolicy.Mode(rawValue: raw & ~MemoryPolicy.Flags.all.rawValue), flags: flags,
                     nodes: NodeSet(words: mask.map { UInt64($0) }))
             case .failure(let error):
                 throw NUMAError(.systemCall, "get_mempolicy at offset \(offset + at)", errno: error)
             }
-            let end = min(at + pageSize, length)
-            if let last = runs.last, last.policy == policy {
-                runs[runs.count - 1].range = last.range.lowerBound..<(offset + end)
-            } else {
-                runs.append(((offset + at)..<(offset + end), policy))
-            }
-            at = end
-        }
-        return runs
+        }.map { ($0.range, $0.value) }
     }
 
     /// The node of each page, in runs of pages on the same node. Pages not yet
@@ -261,19 +250,26 @@ public final class SharedRegion {
     ///
     /// The corresponding system call is `get_mempolicy(2)` with MPOL_F_ADDR and MPOL_F_NODE.
     public func nodeRuns() throws(NUMAError) -> [(range: Range<UInt64>, node: Int)] {
-        var runs: [(range: Range<UInt64>, node: Int)] = []
-        var at: UInt64 = 0
-        while at < length {
-            let node: Int
+        try runs { at throws(NUMAError) in
             switch Syscalls.addressNode(start + Int(at)) {
-            case .success(let found): node = Int(found)
+            case .success(let found): return Int(found)
             case .failure(let error): throw NUMAError(.systemCall, "get_mempolicy at offset \(offset + at)", errno: error)
             }
+        }.map { ($0.range, $0.value) }
+    }
+
+    /// `value` of each page (by its offset in the region), pages in a row
+    /// with the same value joined into one run of offsets in the mapped file.
+    private func runs<Value: Equatable>(_ value: (UInt64) throws(NUMAError) -> Value) throws(NUMAError) -> [(range: Range<UInt64>, value: Value)] {
+        var runs: [(range: Range<UInt64>, value: Value)] = []
+        var at: UInt64 = 0
+        while at < length {
+            let found = try value(at)
             let end = min(at + pageSize, length)
-            if let last = runs.last, last.node == node {
+            if let last = runs.last, last.value == found {
                 runs[runs.count - 1].range = last.range.lowerBound..<(offset + end)
             } else {
-                runs.append(((offset + at)..<(offset + end), node))
+                runs.append(((offset + at)..<(offset + end), found))
             }
             at = end
         }

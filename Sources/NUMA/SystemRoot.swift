@@ -171,12 +171,6 @@ public struct FileOwnership: Hashable, Sendable {
     /// The mode bits (`st_mode`), type included.
     public var mode: UInt32
 
-    /// A file's owner and mode.
-    public init(uid: UInt32, mode: UInt32) {
-        self.uid = uid
-        self.mode = mode
-    }
-
     /// Whether users other than the owner and the group may write it (`S_IWOTH`).
     public var writableByOthers: Bool { mode & 0o002 != 0 }
     /// Whether the group may write it (`S_IWGRP`).

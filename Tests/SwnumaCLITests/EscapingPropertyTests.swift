@@ -214,6 +214,25 @@ import Testing
         #expect(state.stdout.contains("policy: ") && state.stdout.contains("\\x"))
     }
 
+    /// A kubelet refusal quotes its input escaped once: the path of a
+    /// configuration file that cannot be read shows `\x1b` both where swnuma
+    /// names it and where NUMA's refusal does, never `\\x1b` (escaped twice).
+    @Test func kubeletRefusalsEscapeOnce() throws {
+        let fake = try FakeRoot(["sys/devices/system/node/online": "0\n"])
+        defer { fake.remove() }
+        let path = fake.url.path + "/no\u{1B}[31mne.yaml"
+        for mode in ["--kubelet-check", "--kubelet-suggest", "--kubelet-state"] {
+            let outcome = SwnumaCommand.run(["--root", fake.url.path, mode, "--config=\(path)"], environmentRoot: nil)
+            #expect(outcome.status == 1, "\(mode)")
+            #expect(outcome.stdout.isEmpty, "\(mode)")
+            #expect(Self.rawControl(outcome.stderr) == nil, "\(mode): \(outcome.stderr.debugDescription)")
+            let shown = escapedForDisplay(path)
+            // Named twice: by swnuma (the file it could not read) and by NUMA's error.
+            #expect(outcome.stderr.components(separatedBy: shown).count == 3, "\(mode): \(outcome.stderr.debugDescription)")
+            #expect(!outcome.stderr.contains("\\\\x1b"), "\(mode): \(outcome.stderr.debugDescription)")
+        }
+    }
+
     /// The one escaping function: what it does to each kind of byte.
     @Test func escapedForDisplayEscapesEveryControl() {
         for value in UInt32(0)...0x10FF where !(0xD800...0xDFFF).contains(value) {

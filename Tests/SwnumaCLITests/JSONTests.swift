@@ -60,6 +60,30 @@ import Testing
             """)
     }
 
+    /// `--node-resource-topology --json` writes every array item on a line of
+    /// its own, as kubectl prints objects: the same writer, one switch.
+    @Test func layoutOneItemALine() {
+        let value = JSONValue.object([
+            ("a", .array([.string("None"), .int(2)])),
+            ("b", .array([.object([("c", .array([]))])])),
+        ])
+        #expect(value.render(inlineScalarArrays: false) == """
+            {
+              "a": [
+                "None",
+                2
+              ],
+              "b": [
+                {
+                  "c": []
+                }
+              ]
+            }
+
+            """)
+        #expect(value.render().contains(#""a": ["None", 2],"#))
+    }
+
     @Test func hardwareDocument() throws {
         let topology = Topology(nodes: [
             Topology.Node(

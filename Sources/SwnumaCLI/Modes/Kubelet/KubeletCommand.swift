@@ -47,9 +47,9 @@ enum KubeletCommand {
                 return try state(file, Array(arguments.dropFirst(file == nil ? 0 : 1)), root: root, json: json, release: release)
             }
         } catch {
-            // Every refusal ends here: the one place its text, which quotes
-            // files, flags and YAML lines, is made safe for a terminal.
-            return .failure(escapedForDisplay(error.description))
+            // Every refusal ends here, its text already safe for a terminal:
+            // ``KubeletInputError`` escapes what it quotes as it is built.
+            return .failure(error.description)
         }
     }
 
@@ -74,7 +74,7 @@ enum KubeletCommand {
         let discovery = RunningKubelet.discover(in: root)
         guard let kubelet = discovery.taken else {
             if !required { return nil }
-            if let note = discovery.note { throw KubeletInputError(note) }
+            if let note = discovery.note { throw KubeletInputError("\(note)") }
             throw KubeletInputError(
                 "no kubelet is running under '\(root.path)' (no process named kubelet in \(root.resolve("proc"))): give the kubelet's arguments after the option")
         }
@@ -228,7 +228,7 @@ enum KubeletCommand {
         case .success(let read): bytes = read
         case .failure(let error):
             if !required, error.errno == .noSuchFile { return nil }
-            throw KubeletInputError("cannot read the memory manager checkpoint: \(error.description)")
+            throw KubeletInputError("cannot read the memory manager checkpoint: \(error)")
         }
         let wrapped = { (reason: String) in
             "could not restore state from checkpoint: \(reason), please drain this node and delete the memory manager checkpoint file \"\(path)\" before restarting Kubelet"
@@ -240,7 +240,7 @@ enum KubeletCommand {
             let truncated = bytes.isEmpty || error.description.contains("end of")
             let finding = Finding(
                 .refusal, truncated ? "checkpoint-truncated" : "checkpoint-corrupt",
-                wrapped(escapedForDisplay(error.description))
+                wrapped(error.description)
                     + (truncated ? " (swnuma: the file is cut short, as after a crash or a full disk)" : " (swnuma: the file is not a memory manager checkpoint the kubelet can decode)"),
                 advice: restartAdvice(path))
             return StateReport(

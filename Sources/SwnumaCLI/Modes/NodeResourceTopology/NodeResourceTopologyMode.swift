@@ -79,7 +79,7 @@ package struct NodeResourceTopologyMode: Mode, Equatable {
         if let note = source?.note { outcome.complain("warning: \(note)") }
         if source == nil { outcome.complain("note: no kubelet runs under the root and no arguments were given: the kubelet's defaults are used") }
         for note in result.notes { outcome.complain("note: \(note)") }
-        outcome.stdout = json ? result.document.renderedJSON() + "\n" : result.document.renderedYAML()
+        outcome.stdout = json ? result.document.render(inlineScalarArrays: false) : result.document.renderedYAML()
         return outcome
     }
 }
