@@ -118,7 +118,7 @@ extension KubeletSettings {
                 return ([], dropInRefusal(directory: shown, path: nil, "lstat \(shown): no such file or directory",
                     advice: "create the folder, or drop --config-dir"), nil)
             case .failure(let error):
-                throw KubeletInputError("cannot read the kubelet's --config-dir \(escapedForDisplay(shown)): \(error.description)")
+                throw KubeletInputError("cannot read the kubelet's --config-dir \(shown): \(error)")
             }
         }
         var files: [String] = []
@@ -128,23 +128,23 @@ extension KubeletSettings {
             switch base.listing(folder) {
             case .success(let listed): names = listed
             case .failure(let error):
-                throw KubeletInputError("cannot list the kubelet's --config-dir: \(error.description)")
+                throw KubeletInputError("cannot list the kubelet's --config-dir: \(error)")
             }
             for entry in names.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
                 seen += 1
                 guard seen <= dropInEntryLimit else {
-                    throw KubeletInputError("--config-dir \(escapedForDisplay(shown)) holds more than \(dropInEntryLimit) names: not read")
+                    throw KubeletInputError("--config-dir \(shown) holds more than \(dropInEntryLimit) names: not read")
                 }
                 let child = folder.isEmpty ? entry : folder + "/" + entry
                 if base.readLink(child) == nil, base.isDirectory(child) {
                     guard depth < dropInDepthLimit else {
-                        throw KubeletInputError("--config-dir \(escapedForDisplay(shown)) nests folders deeper than \(dropInDepthLimit): not read")
+                        throw KubeletInputError("--config-dir \(shown) nests folders deeper than \(dropInDepthLimit): not read")
                     }
                     try walk(child, depth: depth + 1)
                 } else if isConf(entry) {
                     files.append(child)
                     guard files.count <= dropInFileLimit else {
-                        throw KubeletInputError("--config-dir \(escapedForDisplay(shown)) holds more than \(dropInFileLimit) drop-ins: not read")
+                        throw KubeletInputError("--config-dir \(shown) holds more than \(dropInFileLimit) drop-ins: not read")
                     }
                 }
             }
@@ -153,35 +153,42 @@ extension KubeletSettings {
         return (files, nil, nil)
     }
 
+    /// Why the kubelet refuses a drop-in, in its words, as read (a finding's
+    /// text, escaped where it is shown).
+    struct DropInError: Error {
+        var reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+
     /// One drop-in decoded as the kubelet decodes it (into an untyped
     /// object: YAML to JSON with repeated keys refused, a `kind` required,
     /// nothing else checked); the reason it is refused otherwise.
-    static func decodeDropIn(_ bytes: [UInt8]) -> Result<[(String, MergeValue)], KubeletInputError> {
+    static func decodeDropIn(_ bytes: [UInt8]) -> Result<[(String, MergeValue)], DropInError> {
         let root: YAMLNode?
         var converter = YAMLToJSON()
         do {
             root = try YAMLReader.parse(bytes)
             if let root { try converter.walk(root) }
         } catch {
-            return .failure(KubeletInputError(error.description))
+            return .failure(DropInError(error.description))
         }
         if !converter.duplicateErrors.isEmpty {
-            return .failure(KubeletInputError("strict decoding error: yaml: unmarshal errors:\n  " + converter.duplicateErrors.joined(separator: "\n  ")))
+            return .failure(DropInError("strict decoding error: yaml: unmarshal errors:\n  " + converter.duplicateErrors.joined(separator: "\n  ")))
         }
         let document: JSONView
         do {
             document = try root.map(JSONView.init) ?? .null
         } catch {
-            return .failure(KubeletInputError(error.description))
+            return .failure(DropInError(error.description))
         }
         let shown = String(decoding: bytes.prefix(80), as: UTF8.self) + (bytes.count > 80 ? "…" : "")
         guard case .object(let fields) = document else {
-            if case .null = document { return .failure(KubeletInputError("Object 'Kind' is missing in '\(shown)'")) }
-            return .failure(KubeletInputError("json: cannot unmarshal \(document.typeName) into Go value of type map[string]interface {}"))
+            if case .null = document { return .failure(DropInError("Object 'Kind' is missing in '\(shown)'")) }
+            return .failure(DropInError("json: cannot unmarshal \(document.typeName) into Go value of type map[string]interface {}"))
         }
         // The kind is the member named exactly `kind`, a string that is not empty; apiVersion is not checked.
         guard let kind = fields.last(where: { $0.0 == "kind" }), case .string(let text) = kind.1.view, !text.isEmpty else {
-            return .failure(KubeletInputError("Object 'Kind' is missing in '\(shown)'"))
+            return .failure(DropInError("Object 'Kind' is missing in '\(shown)'"))
         }
         return .success(fields.map { ($0.0, MergeValue($0.1)) })
     }
@@ -223,11 +230,11 @@ extension KubeletSettings {
                 if base.isDirectory(file) {
                     return findings + [Self.dropInRefusal(directory: directory, path: shown, "read \(shown): is a directory", advice: advice)]
                 }
-                throw KubeletInputError("cannot read the kubelet drop-in: \(error.description)")
+                throw KubeletInputError("cannot read the kubelet drop-in: \(error)")
             }
             switch Self.decodeDropIn(bytes) {
             case .failure(let error):
-                return findings + [Self.dropInRefusal(directory: directory, path: shown, error.description, advice: advice)]
+                return findings + [Self.dropInRefusal(directory: directory, path: shown, error.reason, advice: advice)]
             case .success(let fields):
                 for (key, value) in fields {
                     source[key.lowercased()] = shown
