@@ -99,8 +99,11 @@ public enum NodeResourceTopology {
         var assigned = Set<Int>()
         let cpuPath = joinPath(settings.rootDirectory, "cpu_manager_state")
         if settings.cpuManagerPolicy == "static", case .success(let bytes) = root.read(String(cpuPath.drop { $0 == "/" }), limit: CPUCheckpoint.sizeLimit) {
-            if let checkpoint = try? CPUCheckpoint.parse(bytes), checkpoint.checksumValid, checkpoint.policyName == "static" {
-                for entry in checkpoint.entries { (try? CPUList.parse(entry.cpus))?.forEach { assigned.insert($0) } }
+            if let checkpoint = try? CPUCheckpoint.parse(bytes, release: settings.release, podLevel: settings.podLevelResourceManagers),
+                checkpoint.checksumValid, checkpoint.policyName == "static"
+            {
+                // A pod's set (v3) holds its containers' exclusive CPUs and its own shared pool.
+                for entry in checkpoint.entries + checkpoint.podEntries { (try? CPUList.parse(entry.cpus))?.forEach { assigned.insert($0) } }
                 notes.append("exclusive CPUs: \(CPUList.format(assigned).isEmpty ? "none" : CPUList.format(assigned)) from \(cpuPath)")
             } else {
                 notes.append("\(cpuPath) is unreadable, corrupted or of another policy: its assignments are not counted")

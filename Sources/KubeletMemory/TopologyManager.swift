@@ -43,7 +43,14 @@ public enum TopologyManagerRules {
                         advice: "use \(known.isEmpty ? "no option" : "one of " + known)\(later)"))
                 continue
             }
-            if stage == .alpha {
+            if stage == .beta, settings.featureGates["TopologyManagerPolicyBetaOptions"] == false {
+                findings.append(
+                    Finding(.refusal, "topology-policy-option-beta",
+                        "Topology Manager Policy Beta-level Options not enabled, but option \"\(name)\" provided",
+                        advice: "drop --feature-gates=TopologyManagerPolicyBetaOptions=false, or drop \(name) (beta in \(release))"))
+                continue
+            }
+            if stage == .alpha, settings.featureGates["TopologyManagerPolicyAlphaOptions"] != true {
                 findings.append(
                     Finding(.refusal, "topology-policy-option-alpha",
                         "Topology Manager Policy Alpha-level Options not enabled, but option \"\(name)\" provided",
@@ -60,18 +67,21 @@ public enum TopologyManagerRules {
                 }
                 plan.preferClosest = flag
             } else {
-                guard let number = Int(value), value.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 43 }) else {
+                // strconv.Atoi: an optional sign, then decimal digits.
+                let digits = value.utf8.first == 43 || value.utf8.first == 45 ? value.utf8.dropFirst() : value.utf8[...]
+                guard !digits.isEmpty, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }), let number = Int(value) else {
+                    let why = !digits.isEmpty && digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) ? "value out of range" : "invalid syntax"
                     findings.append(
                         Finding(.refusal, "topology-policy-option-value",
-                            "bad value for option \"\(name)\": strconv.Atoi: parsing \(goQuote(value)): invalid syntax",
+                            "unable to convert policy option to integer \"\(name)\": strconv.Atoi: parsing \(goQuote(value)): \(why)",
                             advice: "give \(name) a whole number of NUMA nodes, such as \(max(numaNodes, 9))"))
                     continue
                 }
                 if number < defaultMaxNUMANodes {
                     findings.append(
                         Finding(.refusal, "topology-policy-option-value",
-                            "the minimum value of \"\(name)\" should not be less than \(defaultMaxNUMANodes), got \(number)",
-                            advice: "give at least \(defaultMaxNUMANodes), or drop the option"))
+                            "the minimum value of \"\(name)\" should not be less than \(defaultMaxNUMANodes)",
+                            advice: "give at least \(defaultMaxNUMANodes) (\(number) was given), or drop the option"))
                     continue
                 }
                 plan.maxNUMANodes = number
@@ -85,10 +95,10 @@ public enum TopologyManagerRules {
             let allowed = stage(of: "max-allowable-numa-nodes", in: release) != nil
             findings.append(
                 Finding(.refusal, "topology-numa-nodes",
-                    "unsupported on machines with more than \(plan.maxNUMANodes) NUMA Nodes (this one has \(numaNodes))",
+                    "unsupported on machines with more than \(plan.maxNUMANodes) NUMA Nodes",
                     advice: allowed
-                        ? "add --topology-manager-policy-options=max-allowable-numa-nodes=\(numaNodes) (admission gets slower as nodes grow), or set --topology-manager-policy=none"
-                        : "Kubernetes \(release) has no max-allowable-numa-nodes (from 1.31): set --topology-manager-policy=none, or upgrade"))
+                        ? "this machine has \(numaNodes) NUMA nodes: add --topology-manager-policy-options=max-allowable-numa-nodes=\(numaNodes) (admission gets slower as nodes grow), or set --topology-manager-policy=none"
+                        : "this machine has \(numaNodes) NUMA nodes and Kubernetes \(release) has no max-allowable-numa-nodes (from 1.31): set --topology-manager-policy=none, or upgrade"))
         }
         if !scopes.contains(settings.topologyManagerScope) {
             findings.append(
@@ -116,8 +126,10 @@ public enum NodeManagersRules {
         let relative = String(path.drop(while: { $0 == "/" }))
         if settings.cpuManagerPolicy == "static" || settings.cpuManagerPolicy == "none", case .success(let bytes) = root.read(relative, limit: CPUCheckpoint.sizeLimit) {
             do {
-                let checkpoint = try CPUCheckpoint.parse(bytes)
-                findings += CPUManagerRules.checkState(checkpoint, path: path, settings: settings, machine: machine, reserved: cpu.plan.reserved)
+                let checkpoint = try CPUCheckpoint.parse(bytes, release: release, podLevel: settings.podLevelResourceManagers)
+                let strict = cpu.plan.options["strict-cpu-reservation"].flatMap(KubeletSettings.goParseBool) == true
+                findings += CPUManagerRules.checkState(
+                    checkpoint, path: path, settings: settings, machine: machine, reserved: cpu.plan.reserved, strict: strict)
             } catch {
                 findings.append(
                     Finding(.refusal, "cpu-checkpoint", "could not restore state from checkpoint: \(escapedForDisplay(error.description))",
