@@ -288,7 +288,8 @@ public enum CPUManagerRules {
         } else {
             findings.append(
                 Finding(.refusal, "reserved-cpus-count",
-                    "[cpumanager] unable to reserve the required amount of CPUs (size of \(CPUList.format(machine.online)) did not equal \(count))",
+                    // takeByTopology gives back the empty set when it cannot take them all.
+                    "[cpumanager] unable to reserve the required amount of CPUs (size of  did not equal \(count))",
                     advice: "reserve fewer CPUs than the \(machine.online.count) online ones (\(count) asked for)"))
             return (findings, plan)
         }

@@ -70,6 +70,10 @@ public enum KubeletFit {
         /// Nodes, ascending; nil for "any" (a provider with no preference).
         public var nodes: [Int]?
         public var preferred: Bool
+        public init(nodes: [Int]?, preferred: Bool) {
+            self.nodes = nodes
+            self.preferred = preferred
+        }
     }
 
     /// What was decided for one container (or the pod, under the pod scope).
@@ -78,6 +82,10 @@ public enum KubeletFit {
         public var admitted: Bool
         /// The NUMA nodes the resources come from (nil: any).
         public var nodes: [Int]?
+        /// Whether the merged hint is preferred (false also when refused).
+        public var preferred = false
+        /// Why not on each node that cannot take it alone (empty: it can).
+        public var whyNot: [Int: [String]] = [:]
         /// Why not on each node that cannot take it alone.
         public var reasons: [String]
         public var message: String
@@ -126,7 +134,8 @@ public enum KubeletFit {
         guard request.cpus > 0 else { return nil }
         var minimum = Int.max
         var hints: [[Int]] = []
-        for mask in masks {
+        // The CPU manager's masks span the NUMA nodes that have CPUs.
+        for mask in masks where mask.allSatisfy({ (free.capacityCPUs[$0] ?? 0) > 0 }) {
             let capacity = mask.reduce(0) { $0 + (free.capacityCPUs[$1] ?? 0) }
             if capacity >= request.cpus { minimum = min(minimum, mask.count) }
             if mask.reduce(0, { $0 + (free.cpus[$1]?.count ?? 0) }) >= request.cpus { hints.append(mask) }
@@ -148,16 +157,41 @@ public enum KubeletFit {
         return hints.map { Hint(nodes: $0, preferred: $0.count == minimum) }
     }
 
-    /// Narrower: fewer nodes, then lower node numbers.
+    /// The bitmask order of two sets of equal size: the one whose highest
+    /// differing node is absent is the smaller (the kubelet compares the
+    /// masks as integers, so {1,2} comes before {0,3}).
+    static func lessAsMask(_ a: [Int], _ b: [Int]) -> Bool {
+        let left = Set(a), right = Set(b)
+        for node in left.symmetricDifference(right).sorted(by: >) { return right.contains(node) }
+        return false
+    }
+
+    /// Narrower: fewer nodes, then the smaller mask (`IsNarrowerThan`).
     static func narrower(_ a: [Int], _ b: [Int]) -> Bool {
         if a.count != b.count { return a.count < b.count }
-        return a.lexicographicallyPrecedes(b)
+        return lessAsMask(a, b)
+    }
+
+    /// The mean distance over every ordered pair of `nodes` (itself included),
+    /// as `CalculateAverageFor` takes it.
+    static func averageDistance(_ nodes: [Int], _ distances: [Int: [Int: Int]]) -> Double {
+        guard !nodes.isEmpty else { return 0 }
+        var sum = 0.0
+        for a in nodes { for b in nodes { sum += Double(distances[a]?[b] ?? (a == b ? 10 : 20)) } }
+        return sum / Double(nodes.count * nodes.count)
     }
 
     /// The Topology Manager's best hint from the providers' hints (nil
     /// provider: no preference; an empty list: cannot be satisfied, any
-    /// affinity, not preferred).
-    static func merge(_ providers: [[Hint]?], nodes: [Int], policy: String) -> Hint {
+    /// affinity, not preferred). As the kubelet's `HintMerger` does it: a
+    /// preferred merge beats a non-preferred one; two preferred ones, the
+    /// narrower (or, with prefer-closest-numa-nodes outside single-numa-node,
+    /// among sets of one size the one of least mean distance); two
+    /// non-preferred ones, the one whose size comes closest to the largest
+    /// of the providers' narrowest hints.
+    public static func merge(
+        _ providers: [[Hint]?], nodes: [Int], policy: String, preferClosest: Bool = false, distances: [Int: [Int: Int]] = [:]
+    ) -> Hint {
         var lists: [[Hint]] = providers.map { hints in
             guard let hints else { return [Hint(nodes: nil, preferred: true)] }
             return hints.isEmpty ? [Hint(nodes: nil, preferred: false)] : hints
@@ -165,17 +199,38 @@ public enum KubeletFit {
         if policy == "single-numa-node" {
             lists = lists.map { $0.filter { ($0.nodes == nil && $0.preferred) || ($0.nodes?.count == 1 && $0.preferred) } }
         }
-        var best = Hint(nodes: nodes, preferred: false)
+        // maxOfMinAffinityCounts: each provider's narrowest hint, the widest of those.
+        let bestNonPreferred = lists.map { list in list.compactMap { $0.nodes?.count }.min() ?? 0 }.max() ?? 0
+        let closest = preferClosest && policy != "single-numa-node"
+        func fitter(_ current: Hint, _ candidate: Hint) -> Hint {
+            let a = current.nodes ?? nodes, b = candidate.nodes ?? nodes
+            if a == b { return current }
+            if closest, a.count == b.count {
+                let da = averageDistance(a, distances), db = averageDistance(b, distances)
+                if da != db { return da < db ? current : candidate }
+            }
+            return narrower(a, b) ? current : candidate
+        }
+        func compare(_ current: Hint?, _ candidate: Hint) -> Hint? {
+            let count = candidate.nodes?.count ?? nodes.count
+            if count == 0 { return current }
+            guard let current else { return candidate }
+            if !current.preferred && candidate.preferred { return candidate }
+            if current.preferred && !candidate.preferred { return current }
+            if current.preferred && candidate.preferred { return fitter(current, candidate) }
+            let have = current.nodes?.count ?? nodes.count
+            if have > bestNonPreferred { return fitter(current, candidate) }
+            if have == bestNonPreferred { return count != bestNonPreferred ? current : fitter(current, candidate) }
+            if count > bestNonPreferred { return current }
+            if count == bestNonPreferred { return candidate }
+            if count > have { return candidate }
+            if count < have { return current }
+            return fitter(current, candidate)
+        }
+        var best: Hint?
         func walk(_ index: Int, _ mask: Set<Int>, _ preferred: Bool) {
             if index == lists.count {
-                let merged = mask.sorted()
-                if merged.isEmpty { return }
-                if preferred && !best.preferred {
-                    best = Hint(nodes: merged, preferred: true)
-                    return
-                }
-                if !preferred && best.preferred { return }
-                if narrower(merged, best.nodes ?? nodes) { best = Hint(nodes: merged, preferred: preferred) }
+                best = compare(best, Hint(nodes: mask.sorted(), preferred: preferred))
                 return
             }
             for hint in lists[index] {
@@ -183,14 +238,23 @@ public enum KubeletFit {
             }
         }
         walk(0, Set(nodes), true)
-        return best
+        return best ?? Hint(nodes: nodes, preferred: false)
     }
 
     /// Whether `request` fits, as the admission decides it, and where; the
     /// resources taken from `free` when it does.
-    static func decide(_ request: Request, label: String, free: inout Free, policy: String, memoryStatic: Bool) -> Decision {
+    static func decide(
+        _ request: Request, label: String, free: inout Free, policy: String, memoryStatic: Bool, preferClosest: Bool = false,
+        distances: [Int: [Int: Int]] = [:]
+    ) -> Decision {
         let nodes = free.nodes
         var reasons: [String] = []
+        var whyNot: [Int: [String]] = [:]
+        func refused(_ message: String) -> Decision {
+            var decision = Decision(label: label, admitted: false, nodes: nil, reasons: reasons, message: message)
+            decision.whyNot = whyNot
+            return decision
+        }
         for node in nodes {
             var why: [String] = []
             let cpus = free.cpus[node]?.count ?? 0
@@ -202,28 +266,29 @@ public enum KubeletFit {
                 }
             }
             if !why.isEmpty { reasons.append("node \(node): " + why.joined(separator: "; ")) }
+            whyNot[node] = why
         }
         let totalCPUs = free.cpus.values.reduce(0) { $0 + $1.count }
         if request.cpus > totalCPUs {
-            return Decision(label: label, admitted: false, nodes: nil, reasons: reasons,
-                message: "not enough CPUs: \(request.cpus) wanted, \(totalCPUs) free for exclusive use on the whole node")
+            return refused("not enough CPUs: \(request.cpus) wanted, \(totalCPUs) free for exclusive use on the whole node")
         }
         if memoryStatic {
             for (type, bytes) in request.memory.sorted(by: { $0.key < $1.key }) {
                 let total = free.memory.values.reduce(UInt64(0)) { $0 &+ ($1[type] ?? 0) }
                 if bytes > total {
-                    return Decision(label: label, admitted: false, nodes: nil, reasons: reasons,
-                        message: "not enough \(type): \(format(bytes)) wanted, \(format(total)) free on the whole node")
+                    return refused("not enough \(type): \(format(bytes)) wanted, \(format(total)) free on the whole node")
                 }
             }
         }
         let all = masks(nodes)
         var best = Hint(nodes: nil, preferred: true)
         if policy != "none" {
-            best = merge([cpuHints(request, free: free, masks: all), memoryHints(request, free: free, masks: all, active: memoryStatic)], nodes: nodes, policy: policy)
+            best = merge(
+                [cpuHints(request, free: free, masks: all), memoryHints(request, free: free, masks: all, active: memoryStatic)], nodes: nodes,
+                policy: policy, preferClosest: preferClosest, distances: distances)
             if (policy == "restricted" || policy == "single-numa-node") && !best.preferred {
-                return Decision(label: label, admitted: false, nodes: nil, reasons: reasons,
-                    message: policy == "single-numa-node"
+                return refused(
+                    policy == "single-numa-node"
                         ? "no single NUMA node has all of it: the Topology Manager (single-numa-node) refuses the pod (TopologyAffinityError)"
                         : "no NUMA set holding it is the narrowest possible for every resource: the Topology Manager (restricted) refuses the pod (TopologyAffinityError)")
             }
@@ -252,13 +317,22 @@ public enum KubeletFit {
         let where_ = best.nodes.map { "NUMA node" + ($0.count == 1 ? " " : "s ") + $0.map(String.init).joined(separator: ",") } ?? "any NUMA node"
         let how = policy == "none" ? " (Topology Manager policy none: no alignment)" : best.preferred ? "" : " (best-effort: not aligned as it would like)"
         let spill = outside ? "; its CPUs come from other nodes too (the merged hint is narrower than the CPU hint)" : ""
-        return Decision(label: label, admitted: true, nodes: best.nodes, reasons: reasons, message: "admitted on \(where_)\(how)\(spill)")
+        var decision = Decision(label: label, admitted: true, nodes: best.nodes, reasons: reasons, message: "admitted on \(where_)\(how)\(spill)")
+        decision.preferred = best.preferred
+        decision.whyNot = whyNot
+        return decision
     }
 
     /// The pod's verdict: each container in turn under the container scope,
     /// their sum under the pod scope.
-    public static func fit(_ containers: [Request], usage: NodeResourceTopology.Usage, settings: KubeletSettings) -> [Decision] {
+    /// `distances`: the nodes' distances, for prefer-closest-numa-nodes.
+    public static func fit(
+        _ containers: [Request], usage: NodeResourceTopology.Usage, settings: KubeletSettings, distances: [Int: [Int: Int]] = [:]
+    ) -> [Decision] {
         var free = free(usage)
+        let preferClosest = settings.topologyManagerPolicyOptions.last { $0.0 == "prefer-closest-numa-nodes" }.flatMap {
+            KubeletSettings.goParseBool($0.1)
+        } == true
         let memoryStatic = settings.memoryManagerPolicy == "Static"
         let cpuStatic = settings.cpuManagerPolicy == "static"
         var requests = containers
@@ -269,11 +343,17 @@ public enum KubeletFit {
                 sum.cpus += request.cpus
                 for (type, bytes) in request.memory { sum.memory[type, default: 0] &+= bytes }
             }
-            return [decide(sum, label: "pod", free: &free, policy: settings.topologyManagerPolicy, memoryStatic: memoryStatic)]
+            return [
+                decide(
+                    sum, label: "pod", free: &free, policy: settings.topologyManagerPolicy, memoryStatic: memoryStatic, preferClosest: preferClosest,
+                    distances: distances)
+            ]
         }
         var decisions: [Decision] = []
         for (index, request) in requests.enumerated() {
-            let decision = decide(request, label: "container \(index + 1)", free: &free, policy: settings.topologyManagerPolicy, memoryStatic: memoryStatic)
+            let decision = decide(
+                request, label: "container \(index + 1)", free: &free, policy: settings.topologyManagerPolicy, memoryStatic: memoryStatic,
+                preferClosest: preferClosest, distances: distances)
             decisions.append(decision)
             if !decision.admitted { break }
         }
@@ -281,6 +361,21 @@ public enum KubeletFit {
     }
 
     static func format(_ bytes: UInt64) -> String { Quantity(Int64(clamping: bytes), format: .binarySI).description }
+
+    /// What one NUMA node still has free.
+    public struct FreeNode: Hashable, Sendable {
+        public var node: Int
+        /// The CPUs still free for exclusive use.
+        public var cpus: [Int]
+        /// Memory and each huge page size still free, in bytes, by resource name.
+        public var memory: [String: UInt64]
+    }
+
+    /// Per NUMA node: the exclusive CPUs, memory and huge pages still free.
+    public static func freeNodes(_ usage: NodeResourceTopology.Usage) -> [FreeNode] {
+        let free = free(usage)
+        return free.nodes.map { FreeNode(node: $0, cpus: free.cpus[$0] ?? [], memory: free.memory[$0] ?? [:]) }
+    }
 
     /// Per NUMA node: the exclusive CPUs, memory and huge pages still free.
     public static func table(_ usage: NodeResourceTopology.Usage) -> String {
