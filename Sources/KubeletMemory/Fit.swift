@@ -124,11 +124,20 @@ public enum KubeletFit {
             }
             return result
         }
+        // Beyond 64 nodes (more than the kubelet's 64-bit masks hold) only
+        // single nodes and the whole machine: pairs would be millions.
         var result = nodes.map { [$0] }
-        for i in nodes.indices { for j in nodes.indices where j > i { result.append([nodes[i], nodes[j]]) } }
+        if nodes.count <= 64 {
+            for i in nodes.indices { for j in nodes.indices where j > i { result.append([nodes[i], nodes[j]]) } }
+        }
         result.append(nodes)
         return result
     }
+
+    /// The most merges `merge` walks: beyond it each provider keeps its best
+    /// hints only (preferred first, then the narrowest), so that a machine
+    /// of hundreds of nodes answers in bounded time.
+    public static let mergeBudget = 5_000_000
 
     static func cpuHints(_ request: Request, free: Free, masks: [[Int]]) -> [Hint]? {
         guard request.cpus > 0 else { return nil }
@@ -227,7 +236,82 @@ public enum KubeletFit {
             if count < have { return current }
             return fitter(current, candidate)
         }
+        // Each provider's hints bounded so that the walk stays within the budget.
+        var product = 1.0
+        for list in lists { product *= Double(max(list.count, 1)) }
+        if product > Double(mergeBudget), !lists.isEmpty {
+            // The largest k with k^providers within the budget.
+            func power(_ k: Int) -> Double { (0..<lists.count).reduce(1.0) { product, _ in product * Double(k) } }
+            var keep = 1
+            while power(keep + 1) <= Double(mergeBudget) { keep += 1 }
+            lists = lists.map { list in
+                Array(list.sorted { a, b in
+                    if a.preferred != b.preferred { return a.preferred }
+                    return narrower(a.nodes ?? nodes, b.nodes ?? nodes)
+                }.prefix(keep))
+            }
+        }
         var best: Hint?
+        // Up to 64 nodes, the kubelet's own representation: one bit per node
+        // (at its id when every id is below 64, else at its rank).
+        if nodes.count <= 64 {
+            let byID = nodes.allSatisfy { $0 >= 0 && $0 < 64 }
+            let bit = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($0.element, byID ? $0.element : $0.offset) })
+            let all = nodes.reduce(UInt64(0)) { $0 | (1 << UInt64(bit[$1] ?? 0)) }
+            let masks = lists.map { list in
+                list.map { hint in (hint.nodes.map { $0.reduce(UInt64(0)) { $0 | (1 << UInt64(bit[$1] ?? 0)) } } ?? all, hint.preferred) }
+            }
+            let node = Dictionary(uniqueKeysWithValues: bit.map { ($0.value, $0.key) })
+            func decode(_ mask: UInt64) -> [Int] { (0..<64).filter { mask & (1 << UInt64($0)) != 0 }.compactMap { node[$0] }.sorted() }
+            var bestMask: (mask: UInt64, preferred: Bool)?
+            func fitterMask(_ current: UInt64, _ candidate: UInt64) -> UInt64 {
+                if current == candidate { return current }
+                let ca = current.nonzeroBitCount, cb = candidate.nonzeroBitCount
+                if closest, ca == cb {
+                    let da = averageDistance(decode(current), distances), db = averageDistance(decode(candidate), distances)
+                    if da != db { return da < db ? current : candidate }
+                }
+                if ca != cb { return ca < cb ? current : candidate }
+                return current < candidate ? current : candidate
+            }
+            func walkMasks(_ index: Int, _ mask: UInt64, _ preferred: Bool) {
+                if index == masks.count {
+                    let count = mask.nonzeroBitCount
+                    if count == 0 { return }
+                    guard let current = bestMask else {
+                        bestMask = (mask, preferred)
+                        return
+                    }
+                    let have = current.mask.nonzeroBitCount
+                    var keepCurrent: Bool
+                    if !current.preferred && preferred {
+                        keepCurrent = false
+                    } else if current.preferred && !preferred {
+                        keepCurrent = true
+                    } else if current.preferred || have > bestNonPreferred {
+                        keepCurrent = fitterMask(current.mask, mask) == current.mask
+                    } else if have == bestNonPreferred {
+                        keepCurrent = count != bestNonPreferred || fitterMask(current.mask, mask) == current.mask
+                    } else if count > bestNonPreferred {
+                        keepCurrent = true
+                    } else if count == bestNonPreferred {
+                        keepCurrent = false
+                    } else if count != have {
+                        keepCurrent = count < have
+                    } else {
+                        keepCurrent = fitterMask(current.mask, mask) == current.mask
+                    }
+                    if !keepCurrent { bestMask = (mask, preferred) }
+                    return
+                }
+                for (hintMask, hintPreferred) in masks[index] {
+                    walkMasks(index + 1, mask & hintMask, preferred && hintPreferred)
+                }
+            }
+            walkMasks(0, all, true)
+            if let bestMask { best = Hint(nodes: decode(bestMask.mask), preferred: bestMask.preferred) }
+            return best ?? Hint(nodes: nodes, preferred: false)
+        }
         func walk(_ index: Int, _ mask: Set<Int>, _ preferred: Bool) {
             if index == lists.count {
                 best = compare(best, Hint(nodes: mask.sorted(), preferred: preferred))

@@ -87,4 +87,27 @@ import Testing
         #expect(KubeletFit.merge(hints, nodes: [0, 1, 2], policy: "best-effort") == Self.hint([0, 2], true))
         #expect(KubeletFit.merge(hints, nodes: [0, 1, 2], policy: "best-effort", preferClosest: true, distances: distances) == Self.hint([1, 2], true))
     }
+
+    /// Node ids of 64 and more (beyond the kubelet's 64-bit masks) and more
+    /// than 64 nodes: the same rules, by rank or by sets.
+    @Test func manyNodes() {
+        let high = [Self.hint([100, 103], true), Self.hint([101, 102], true)]
+        #expect(KubeletFit.merge([high], nodes: [100, 101, 102, 103], policy: "restricted") == Self.hint([101, 102], true))
+        let nodes = Array(0..<70)
+        let singles = [Self.hint([5], true), Self.hint([3], true), Self.hint(nodes, false)]
+        #expect(KubeletFit.merge([singles, nil], nodes: nodes, policy: "best-effort") == Self.hint([3], true))
+        #expect(KubeletFit.merge([[Self.hint(nodes, false)], [Self.hint([69], false)]], nodes: nodes, policy: "best-effort") == Self.hint([69], false))
+    }
+
+    /// Lists whose product passes the budget keep their best hints: the
+    /// preferred narrowest merge is still found.
+    @Test func budget() {
+        let nodes = Array(0..<40)
+        var many: [KubeletFit.Hint] = []
+        for i in nodes { for j in nodes where j > i { many.append(Self.hint([i, j], false)) } }
+        many.append(Self.hint([7], true))
+        let other = many.reversed().map { $0 }
+        #expect(many.count * other.count * many.count > KubeletFit.mergeBudget)
+        #expect(KubeletFit.merge([many, other, many], nodes: nodes, policy: "restricted") == Self.hint([7], true))
+    }
 }

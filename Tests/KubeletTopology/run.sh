@@ -227,6 +227,8 @@ expect fit-bad-quantity 1 "'lots' is not a quantity for memory" -- --root "$smt"
 expect fit-empty-container 1 "empty container" -- --root "$smt" --kubelet-fit 'cpu=1;'
 expect fit-kubelet-refuses 3 "the kubelet would not start" -- --root "$smt" --kubelet-fit cpu=1 --cpu-manager-policy=static
 expect fit-17-nodes 3 "unsupported on machines with more than 8 NUMA Nodes" -- --root "$seventeen" --kubelet-fit cpu=1 --topology-manager-policy=single-numa-node
+# 64 nodes with the memory manager: every pair of nodes is a hint of both managers.
+expect fit-64-nodes 0 "container 1: admitted on NUMA node 1" -- --root "$sixtyfour" --kubelet-fit cpu=1,memory=1Gi --memory-manager-policy=Static --system-reserved=memory=1Gi --reserved-memory 0:memory=1124Mi --cpu-manager-policy=static --reserved-cpus=0 --topology-manager-policy=restricted --topology-manager-policy-options=max-allowable-numa-nodes=64
 expect fit-17-nodes-allowed 0 "admitted on NUMA node 0" -- --root "$seventeen" --kubelet-fit cpu=1 --cpu-manager-policy=static --reserved-cpus=16 --topology-manager-policy=single-numa-node --topology-manager-policy-options=max-allowable-numa-nodes=17
 
 # prefer-closest-numa-nodes: four nodes of two CPUs, CPU 0 reserved; 4
