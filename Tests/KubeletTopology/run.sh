@@ -229,6 +229,17 @@ expect fit-kubelet-refuses 3 "the kubelet would not start" -- --root "$smt" --ku
 expect fit-17-nodes 3 "unsupported on machines with more than 8 NUMA Nodes" -- --root "$seventeen" --kubelet-fit cpu=1 --topology-manager-policy=single-numa-node
 # 64 nodes with the memory manager: every pair of nodes is a hint of both managers.
 expect fit-64-nodes 0 "container 1: admitted on NUMA node 1" -- --root "$sixtyfour" --kubelet-fit cpu=1,memory=1Gi --memory-manager-policy=Static --system-reserved=memory=1Gi --reserved-memory 0:memory=1124Mi --cpu-manager-policy=static --reserved-cpus=0 --topology-manager-policy=restricted --topology-manager-policy-options=max-allowable-numa-nodes=64
+# 2000 node folders, CPUs and memory on node 0 only: answered, not hung
+# (a guard of 60 s against a walk over every pair of nodes, not a timing).
+wide="$work/wide"
+mkdir -p "$wide/sys/devices/system/cpu" "$wide/proc"
+echo 0-3 > "$wide/sys/devices/system/cpu/online"
+for ((n = 0; n < 2000; n++)); do mkdir -p "$wide/sys/devices/system/node/node$n"; done
+echo 0-3 > "$wide/sys/devices/system/node/node0/cpulist"
+printf 'Node 0 MemTotal:       4194304 kB\nNode 0 MemFree:        4000000 kB\n' > "$wide/sys/devices/system/node/node0/meminfo"
+printf 'MemTotal:       4194304 kB\nMemFree:        4000000 kB\n' > "$wide/proc/meminfo"
+check_command fit-2000-nodes --status 0 -- timeout 60 "$swnuma" --root "$wide" --kubelet-fit cpu=1,memory=1Gi --memory-manager-policy=Static --system-reserved=memory=1Gi --reserved-memory 0:memory=1124Mi --cpu-manager-policy=static --reserved-cpus=0 --topology-manager-policy=restricted --topology-manager-policy-options=max-allowable-numa-nodes=2000,prefer-closest-numa-nodes=true
+check_command fit-2000-nodes-none --status 0 -- timeout 60 "$swnuma" --root "$wide" --json --kubelet-fit cpu=1 --cpu-manager-policy=static --reserved-cpus=0
 expect fit-17-nodes-allowed 0 "admitted on NUMA node 0" -- --root "$seventeen" --kubelet-fit cpu=1 --cpu-manager-policy=static --reserved-cpus=16 --topology-manager-policy=single-numa-node --topology-manager-policy-options=max-allowable-numa-nodes=17
 
 # prefer-closest-numa-nodes: four nodes of two CPUs, CPU 0 reserved; 4

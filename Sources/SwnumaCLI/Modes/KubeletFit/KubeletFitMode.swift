@@ -122,10 +122,14 @@ package struct KubeletFitMode: Mode, Equatable {
                 : escapedForDisplay(header(settings, source: source)) + "\n" + KubeletFit.table(usage)
             return outcome
         }
-        // The nodes' distances, for prefer-closest-numa-nodes.
-        let topology = Topology.load(from: context.root, options: [.skipMemory])
+        // The nodes' distances, for prefer-closest-numa-nodes only (and up
+        // to 64 nodes, what the kubelet's masks hold: the table is squared).
         var distances: [Int: [Int: Int]] = [:]
-        for a in topology.nodes { for b in topology.nodes { distances[a.id, default: [:]][b.id] = topology.distance(from: a.id, to: b.id) } }
+        let closest = settings.topologyManagerPolicyOptions.contains { $0.0 == "prefer-closest-numa-nodes" }
+        if closest, settings.topologyManagerPolicy == "best-effort" || settings.topologyManagerPolicy == "restricted", cpus.nodeIDs.count <= 64 {
+            let topology = Topology.load(from: context.root, options: [.skipMemory])
+            for a in topology.nodes { for b in topology.nodes { distances[a.id, default: [:]][b.id] = topology.distance(from: a.id, to: b.id) } }
+        }
         let decisions = KubeletFit.fit(containers, usage: usage, settings: settings, distances: distances)
         let fits = decisions.count == (settings.topologyManagerScope == "pod" ? 1 : containers.count) && decisions.allSatisfy(\.admitted)
         outcome.status = fits ? 0 : 3
