@@ -239,6 +239,7 @@ echo 0-3 > "$wide/sys/devices/system/node/node0/cpulist"
 printf 'Node 0 MemTotal:       4194304 kB\nNode 0 MemFree:        4000000 kB\n' > "$wide/sys/devices/system/node/node0/meminfo"
 printf 'MemTotal:       4194304 kB\nMemFree:        4000000 kB\n' > "$wide/proc/meminfo"
 check_command fit-2000-nodes --status 0 -- timeout 60 "$swnuma" --root "$wide" --kubelet-fit cpu=1,memory=1Gi --memory-manager-policy=Static --system-reserved=memory=1Gi --reserved-memory 0:memory=1124Mi --cpu-manager-policy=static --reserved-cpus=0 --topology-manager-policy=restricted --topology-manager-policy-options=max-allowable-numa-nodes=2000,prefer-closest-numa-nodes=true
+check_command nrt-2000-nodes --status 0 -- timeout 60 "$swnuma" --root "$wide" --json --node-resource-topology --cpu-manager-policy=static --reserved-cpus=0
 check_command fit-2000-nodes-none --status 0 -- timeout 60 "$swnuma" --root "$wide" --json --kubelet-fit cpu=1 --cpu-manager-policy=static --reserved-cpus=0
 expect fit-17-nodes-allowed 0 "admitted on NUMA node 0" -- --root "$seventeen" --kubelet-fit cpu=1 --cpu-manager-policy=static --reserved-cpus=16 --topology-manager-policy=single-numa-node --topology-manager-policy-options=max-allowable-numa-nodes=17
 
