@@ -32,7 +32,8 @@ DESTDIR ?=
 # and the JSON Schemas of --json output (installed in share/swnuma/schema/).
 NAMES := swnuma swnuma-numastat swnuma-migratepages
 SCHEMAS := hardware.schema.json show.schema.json require.schema.json cpuset.schema.json process.schema.json \
-    kubelet-check.schema.json kubelet-suggest.schema.json kubelet-state.schema.json
+    kubelet-check.schema.json kubelet-suggest.schema.json kubelet-state.schema.json kubelet-fit.schema.json \
+    node-resource-topology.schema.json
 
 # One test-<suite> target per folder of Tests/ (Tests/README.md lists them,
 # what each proves and the Debian packages it needs).

@@ -311,7 +311,7 @@ complete -c swnuma -n __swnuma_in_options -l nfd-features -d 'Print NUMA labels 
 complete -c swnuma -n __swnuma_in_options -l label -x -d 'With --nfd-features, add NAME=true|false from a --require expression'
 complete -c swnuma -n __swnuma_in_options -l expiry -x -d 'With --nfd-features, labels expire after this duration (1h30m)'
 complete -c swnuma -n __swnuma_in_options -l output -r -F -d 'With --nfd-features, write the file atomically instead of to stdout (- is stdout)'
-complete -c swnuma -n __swnuma_in_options -l kubelet-check -d 'Check a kubelet\'s memory manager settings against this topology'
+complete -c swnuma -n __swnuma_in_options -l kubelet-check -d 'Check a kubelet\'s CPU, memory and Topology Manager settings against this topology'
 complete -c swnuma -n __swnuma_in_options -l kubelet-version -x -d 'With --kubelet-*, apply the rules of Kubernetes X.Y (1.30 to 1.36; default 1.36)'
 complete -c swnuma -n __swnuma_in_options -l kubelet-suggest -d 'Print the --reserved-memory that balances a kubelet\'s Node Allocatable'
 complete -c swnuma -n __swnuma_in_options -l kubelet-state -d 'Show and verify the kubelet memory manager\'s checkpoint'

@@ -163,17 +163,21 @@ public enum OptionStage: String, Hashable, Sendable {
     /// an alpha one (its alpha-options gate is off at its default); nil when
     /// it takes the option. `id` names the finding (`-alpha` added for the second).
     static func refusal(
-        of name: String, manager: String, id: String, release: KubeletRelease, names: [String], stage: (String, KubeletRelease) -> OptionStage?
+        of name: String, manager: String, id: String, release: KubeletRelease, names: [String],
+        gates: [String: Bool], stage: (String, KubeletRelease) -> OptionStage?
     ) -> Finding? {
+        let prefix = manager.filter { $0 != " " } + "Policy"
         switch stage(name, release) {
         case nil:
             let known = names.filter { stage($0, release) != nil }.joined(separator: ", ")
             let later = names.contains(name) ? " (\(name) is not in Kubernetes \(release))" : ""
             return Finding(.refusal, id, "unknown \(manager) Policy option: \"\(name)\"", advice: "use \(known.isEmpty ? "no option" : "one of " + known)\(later)")
-        case .alpha:
-            let gate = manager.filter { $0 != " " } + "PolicyAlphaOptions"
+        case .beta? where gates[prefix + "BetaOptions"] == false:
+            return Finding(.refusal, id + "-beta", "\(manager) Policy Beta-level Options not enabled, but option \"\(name)\" provided",
+                advice: "drop --feature-gates=\(prefix)BetaOptions=false, or drop \(name) (beta in \(release))")
+        case .alpha? where gates[prefix + "AlphaOptions"] != true:
             return Finding(.refusal, id + "-alpha", "\(manager) Policy Alpha-level Options not enabled, but option \"\(name)\" provided",
-                advice: "add --feature-gates=\(gate)=true, or drop \(name) (alpha in \(release))")
+                advice: "add --feature-gates=\(prefix)AlphaOptions=true, or drop \(name) (alpha in \(release))")
         default:
             return nil
         }
@@ -308,8 +312,10 @@ public enum CPUManagerRules {
             plan.reserved = taken
         } else {
             findings.append(
-                Finding(.refusal, "reserved-cpus-count", "[cpumanager] unable to reserve the required amount of CPUs (not enough available): \(count) of \(machine.online.count)",
-                    advice: "reserve fewer CPUs than the \(machine.online.count) online ones"))
+                Finding(.refusal, "reserved-cpus-count",
+                    // takeByTopology gives back the empty set when it cannot take them all.
+                    "[cpumanager] unable to reserve the required amount of CPUs (size of  did not equal \(count))",
+                    advice: "reserve fewer CPUs than the \(machine.online.count) online ones (\(count) asked for)"))
             return (findings, plan)
         }
         if let reserved = plan.reserved, reserved.count == machine.online.count {
@@ -330,7 +336,8 @@ public enum CPUManagerRules {
         var findings: [Finding] = []
         for (name, value) in settings.cpuManagerPolicyOptions {
             if let refusal = OptionStage.refusal(
-                of: name, manager: "CPU Manager", id: "cpu-policy-option", release: release, names: optionNames, stage: stage(of:in:))
+                of: name, manager: "CPU Manager", id: "cpu-policy-option", release: release, names: optionNames, gates: settings.featureGates,
+                stage: stage(of:in:))
             {
                 findings.append(refusal)
                 continue
@@ -344,17 +351,32 @@ public enum CPUManagerRules {
             options[name] = value
         }
         func on(_ name: String) -> Bool { options[name].flatMap(KubeletSettings.goParseBool) == true }
-        if on("full-pcpus-only"), on("distribute-cpus-across-cores") {
+        // NewStaticPolicyOptions' refused pairs, in its order and words.
+        let pairs = [
+            ("full-pcpus-only", "distribute-cpus-across-cores"), ("distribute-cpus-across-numa", "distribute-cpus-across-cores"),
+            ("prefer-align-cpus-by-uncorecache", "distribute-cpus-across-cores"), ("prefer-align-cpus-by-uncorecache", "distribute-cpus-across-numa"),
+        ]
+        for (first, second) in pairs where on(first) && on(second) {
             findings.append(
                 Finding(.refusal, "cpu-policy-option-combination",
-                    "static policy options full-pcpus-only and distribute-cpus-across-cores can not be used together",
-                    advice: "keep one of them"))
+                    "static policy options \(first) and \(second) can not be used at the same time",
+                    advice: "keep one of \(first) and \(second)"))
         }
-        if on("distribute-cpus-across-numa"), on("distribute-cpus-across-cores") {
-            findings.append(
-                Finding(.refusal, "cpu-policy-option-combination",
-                    "static policy options distribute-cpus-across-numa and distribute-cpus-across-cores can not be used together",
-                    advice: "keep one of them"))
+        // ValidateStaticPolicyOptions: align-by-socket against the Topology
+        // Manager's policy and the machine.
+        if on("align-by-socket") {
+            let sockets = Set(machine.online.compactMap { machine.socket[$0] }).count
+            if settings.topologyManagerPolicy == "single-numa-node" {
+                findings.append(
+                    Finding(.refusal, "cpu-policy-option-socket",
+                        "Topolgy manager single-numa-node policy is incompatible with CPUManager align-by-socket policy option",
+                        advice: "drop align-by-socket, or use --topology-manager-policy=restricted or best-effort"))
+            } else if sockets > machine.nodeIDs.count {
+                findings.append(
+                    Finding(.refusal, "cpu-policy-option-socket",
+                        "Align by socket is not compatible with hardware where number of sockets are more than number of NUMA",
+                        advice: "drop align-by-socket: this machine has \(sockets) sockets and \(machine.nodeIDs.count) NUMA nodes"))
+            }
         }
         if on("full-pcpus-only") {
             let threads = machine.threadsPerCore
@@ -385,12 +407,17 @@ public enum CPUManagerRules {
 /// A CPU manager checkpoint: `{policyName, defaultCpuSet, entries, checksum}`,
 /// entries by container ID (v1) or by pod UID and container name (v2).
 public struct CPUCheckpoint: Hashable, Sendable {
-    public enum Format: String, Hashable, Sendable { case v1, v2 }
+    /// v1 (≤1.17: by container ID), v2 (by pod UID and container name), v3
+    /// (1.36 with PodLevelResourceManagers: v2 plus `podEntries`, each pod's
+    /// CPU set).
+    public enum Format: String, Hashable, Sendable { case v1, v2, v3 }
     public var format: Format
     public var policyName: String
     public var defaultCPUSet: String
     /// (pod, container, cpus), pod empty in v1; in byte order.
     public var entries: [CPUEntry]
+    /// v3's pod-level sets: (pod, "", cpus), in byte order.
+    public var podEntries: [CPUEntry] = []
     public var checksum: UInt64
     /// Whether the kubelet would accept the checksum (0 is accepted).
     public var checksumValid: Bool
@@ -403,9 +430,13 @@ public struct CPUCheckpoint: Hashable, Sendable {
 
     public static let sizeLimit = 16 << 20
 
-    /// Reads a checkpoint as the kubelet does: the v1 layout first, then v2;
-    /// the checksum verified against the layout that decoded.
-    public static func parse(_ bytes: [UInt8]) throws(CheckpointError) -> CPUCheckpoint {
+    /// Reads a checkpoint as the kubelet of `release` does: v3 first when
+    /// it reads it (1.36 with PodLevelResourceManagers on), then v2, then
+    /// v1; the checksum verified against the layout that decoded. v2's
+    /// checksum is taken over the type's rendering named
+    /// `CPUManagerCheckpoint`; 1.36 with the gate off also accepts it named
+    /// `CPUManagerCheckpointV2`, the name it writes. v3's is never 0.
+    public static func parse(_ bytes: [UInt8], release: KubeletRelease = .current, podLevel: Bool = false) throws(CheckpointError) -> CPUCheckpoint {
         let json = try CheckpointError.object(bytes, of: "the CPU manager checkpoint")
         // Go's encoding/json matches field names without regard to case; the last one wins.
         func member(_ key: String) -> JSONDocument? {
@@ -478,19 +509,73 @@ public struct CPUCheckpoint: Hashable, Sendable {
         default:
             throw CheckpointError("json: cannot unmarshal entries: not an object")
         }
-        // With no entries both layouts decode: the kubelet tries v1, then v2.
-        let types = entries.isEmpty && format == .v1 ? [Format.v1, .v2] : [format]
-        var valid = checksum == 0
-        for candidate in types where !valid {
-            let type = candidate == .v1 ? "map[string]string" : "map[string]map[string]string"
-            let rendering = "(*state.CPUManagerCheckpoint){PolicyName:(string)\(policy) DefaultCPUSet:(string)\(defaultSet) Entries:(\(type))\(entriesText) Checksum:(checksum.Checksum)0}"
+        // podEntries: pod UID -> {"cpuSet": LIST}, as v3 holds them.
+        var podEntries: [CPUEntry] = []
+        var podText: String? = "map[]"
+        switch member("podEntries") {
+        case nil: break
+        case .null?: podText = "<nil>"
+        case .object(let members)?:
+            var rendered: [(String, String)] = []
+            for (uid, value) in members {
+                var list = ""
+                switch value {
+                case .null: break
+                case .object(let fields):
+                    switch fields.last(where: { $0.0.lowercased() == "cpuset" })?.1 {
+                    case nil, .null?: break
+                    case .string(let text)?: list = text
+                    default: podText = nil
+                    }
+                default: podText = nil
+                }
+                guard podText != nil, let cpus = try? CPUList.parse(list) else {
+                    podText = nil
+                    break
+                }
+                podEntries.append(CPUEntry(pod: uid, container: "", cpus: list))
+                let elems = cpus.map { "\($0):{}" }.joined(separator: " ")
+                rendered.append((uid, "{CPUSet:(cpuset.CPUSet){elems:(map[int]struct {})map[\(elems)]}}"))
+            }
+            if podText != nil {
+                rendered.sort { byteOrder($0.0, $1.0) }
+                podText = "map[" + rendered.map { "\($0.0):\($0.1)" }.joined(separator: " ") + "]"
+            }
+        default:
+            podText = nil
+        }
+        let readsV3 = release.hasPodLevelResourceManagersGate && podLevel
+        let v2Names = release.hasPodLevelResourceManagersGate && !podLevel ? ["CPUManagerCheckpoint", "CPUManagerCheckpointV2"] : ["CPUManagerCheckpoint"]
+        var valid = false
+        if readsV3, format == .v2 || entries.isEmpty, let podText, checksum != 0 {
+            let rendering =
+                "(*state.CPUManagerCheckpoint){PolicyName:(string)\(policy) DefaultCPUSet:(string)\(defaultSet) Entries:(map[string]map[string]string)\(entriesText) PodEntries:(state.PodCPUAssignments)\(podText) Checksum:(checksum.Checksum)0}"
             if UInt64(fnv1a32(rendering)) == checksum {
                 valid = true
-                format = candidate
+                format = .v3
+            }
+        }
+        if !valid {
+            // The pod-level sets are not read by a kubelet that does not read v3.
+            podEntries = []
+            valid = checksum == 0
+        }
+        // With no entries both layouts decode: the kubelet tries v2, then v1.
+        let types = entries.isEmpty && format == .v1 ? [Format.v1, .v2] : [format]
+        for candidate in types where !valid {
+            let type = candidate == .v1 ? "map[string]string" : "map[string]map[string]string"
+            for name in candidate == .v1 ? ["CPUManagerCheckpoint"] : v2Names where !valid {
+                let rendering = "(*state.\(name)){PolicyName:(string)\(policy) DefaultCPUSet:(string)\(defaultSet) Entries:(\(type))\(entriesText) Checksum:(checksum.Checksum)0}"
+                if UInt64(fnv1a32(rendering)) == checksum {
+                    valid = true
+                    format = candidate
+                }
             }
         }
         entries.sort { ($0.pod, $0.container) < ($1.pod, $1.container) }
-        return CPUCheckpoint(format: format, policyName: policy, defaultCPUSet: defaultSet, entries: entries, checksum: checksum, checksumValid: valid)
+        podEntries.sort { byteOrder($0.pod, $1.pod) }
+        return CPUCheckpoint(
+            format: format, policyName: policy, defaultCPUSet: defaultSet, entries: entries, podEntries: podEntries, checksum: checksum, checksumValid: valid)
     }
 }
 
@@ -502,7 +587,7 @@ extension CPUManagerRules {
     /// default set must hold every reserved CPU, no assignment may overlap
     /// it, and together they must be exactly the online CPUs).
     public static func checkState(
-        _ checkpoint: CPUCheckpoint, path: String, settings: KubeletSettings, machine: MachineCPUs, reserved: [Int]?
+        _ checkpoint: CPUCheckpoint, path: String, settings: KubeletSettings, machine: MachineCPUs, reserved: [Int]?, strict: Bool = false
     ) -> [Finding] {
         var findings: [Finding] = []
         let steps = "drain the node, stop the kubelet, delete \(path), start the kubelet, uncordon"
@@ -527,41 +612,67 @@ extension CPUManagerRules {
         } catch {
             return [Finding(.refusal, "cpu-state-syntax", "could not parse default cpu set \"\(checkpoint.defaultCPUSet)\": \(error.description)", advice: steps)]
         }
+        // validateState: the CPUs the state must account for are the online
+        // ones, less the reserved ones under strict-cpu-reservation.
+        let reservedSet = Set(reserved ?? [])
+        let allCPUs = strict ? machine.online.filter { !reservedSet.contains($0) } : machine.online
+        let shown = CPUList.format(defaultSet)
         if defaultSet.isEmpty {
             if !checkpoint.entries.isEmpty {
-                findings.append(Finding(.refusal, "cpu-state-default", "[cpumanager] default cpuset cannot be empty", advice: steps))
+                findings.append(Finding(.refusal, "cpu-state-default", "default cpuset cannot be empty", advice: steps))
             }
             return findings
         }
         if let reserved {
-            let missing = reserved.filter { !defaultSet.contains($0) }
-            if !missing.isEmpty {
-                findings.append(
-                    Finding(.refusal, "cpu-state-reserved",
-                        "[cpumanager] not all reserved cpus: \"\(CPUList.format(reserved))\" are present in defaultCpuSet: \"\(checkpoint.defaultCPUSet)\"",
-                        advice: "the reservation changed since the checkpoint was written (CPUs \(CPUList.format(missing)) are assigned to containers there): \(steps)"))
+            if strict {
+                let inside = reserved.filter { defaultSet.contains($0) }
+                if !inside.isEmpty {
+                    findings.append(
+                        Finding(.refusal, "cpu-state-reserved",
+                            "some of strictly reserved cpus: \"\(CPUList.format(inside))\" are present in defaultCpuSet: \"\(shown)\"",
+                            advice: "strict-cpu-reservation was turned on since the checkpoint was written (the shared pool still holds the reserved CPUs): \(steps)"))
+                }
+            } else {
+                let missing = reserved.filter { !defaultSet.contains($0) }
+                if !missing.isEmpty {
+                    findings.append(
+                        Finding(.refusal, "cpu-state-reserved",
+                            "not all reserved cpus: \"\(CPUList.format(reserved))\" are present in defaultCpuSet: \"\(shown)\"",
+                            advice: "the reservation changed since the checkpoint was written (CPUs \(CPUList.format(missing)) are assigned to containers there, or strict-cpu-reservation was turned off): \(steps)"))
+                }
             }
         }
         var known = Set(defaultSet)
         for entry in checkpoint.entries {
             guard let cpus = try? CPUList.parse(entry.cpus) else {
-                findings.append(Finding(.refusal, "cpu-state-syntax", "could not parse the cpu set \"\(entry.cpus)\" of container \(entry.container)", advice: steps))
+                findings.append(
+                    Finding(.refusal, "cpu-state-syntax",
+                        "could not parse cpuset \(goQuote(entry.cpus)) for container \(goQuote(entry.container)) in pod \(goQuote(entry.pod))", advice: steps))
                 continue
             }
             let overlap = cpus.filter { defaultSet.contains($0) }
             if !overlap.isEmpty {
                 findings.append(
                     Finding(.refusal, "cpu-state-overlap",
-                        "[cpumanager] pod: \(entry.pod), container: \(entry.container) cpuset: \"\(entry.cpus)\" overlaps with default cpuset \"\(checkpoint.defaultCPUSet)\"",
+                        "pod: \(entry.pod), container: \(entry.container) cpuset: \"\(CPUList.format(cpus))\" overlaps with default cpuset \"\(shown)\"",
                         advice: steps))
             }
             cpus.forEach { known.insert($0) }
         }
-        if known.sorted() != machine.online {
+        // Pod-level sets count only where the kubelet reads them
+        // (PodLevelResourceManagers on).
+        if settings.podLevelResourceManagers {
+            for entry in checkpoint.podEntries {
+                (try? CPUList.parse(entry.cpus))?.forEach { known.insert($0) }
+            }
+        }
+        if known.sorted() != allCPUs {
             findings.append(
                 Finding(.refusal, "cpu-state-online",
-                    "[cpumanager] current set of available CPUs \"\(CPUList.format(machine.online))\" doesn't match with CPUs in state \"\(CPUList.format(known))\"",
-                    advice: "CPUs came or went since the checkpoint was written: \(steps)"))
+                    "current set of available CPUs \"\(CPUList.format(allCPUs))\" doesn't match with CPUs in state \"\(CPUList.format(known))\"",
+                    advice: strict
+                        ? "CPUs came or went, or strict-cpu-reservation was turned on, since the checkpoint was written: \(steps)"
+                        : "CPUs came or went since the checkpoint was written: \(steps)"))
         }
         return findings
     }

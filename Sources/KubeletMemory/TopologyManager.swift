@@ -40,7 +40,8 @@ public enum TopologyManagerRules {
         }
         for (name, value) in settings.topologyManagerPolicyOptions {
             if let refusal = OptionStage.refusal(
-                of: name, manager: "Topology Manager", id: "topology-policy-option", release: release, names: optionNames, stage: stage(of:in:))
+                of: name, manager: "Topology Manager", id: "topology-policy-option", release: release, names: optionNames, gates: settings.featureGates,
+                stage: stage(of:in:))
             {
                 findings.append(refusal)
                 continue
@@ -52,16 +53,19 @@ public enum TopologyManagerRules {
                 }
                 plan.preferClosest = flag
             } else {
-                guard let number = Int(value), value.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 43 }) else {
+                // strconv.Atoi: an optional sign, then decimal digits.
+                let digits = value.utf8.first == 43 || value.utf8.first == 45 ? value.utf8.dropFirst() : value.utf8[...]
+                guard !digits.isEmpty, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }), let number = Int(value) else {
+                    let why = !digits.isEmpty && digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) ? "value out of range" : "invalid syntax"
                     refuseValue(
-                        "bad value for option \"\(name)\": strconv.Atoi: parsing \(goQuote(value)): invalid syntax",
+                        "unable to convert policy option to integer \"\(name)\": strconv.Atoi: parsing \(goQuote(value)): \(why)",
                         advice: "give \(name) a whole number of NUMA nodes, such as \(max(numaNodes, 9))")
                     continue
                 }
                 if number < defaultMaxNUMANodes {
                     refuseValue(
-                        "the minimum value of \"\(name)\" should not be less than \(defaultMaxNUMANodes), got \(number)",
-                        advice: "give at least \(defaultMaxNUMANodes), or drop the option")
+                        "the minimum value of \"\(name)\" should not be less than \(defaultMaxNUMANodes)",
+                        advice: "give at least \(defaultMaxNUMANodes) (\(number) was given), or drop the option")
                     continue
                 }
                 plan.maxNUMANodes = number
@@ -75,10 +79,10 @@ public enum TopologyManagerRules {
             let allowed = stage(of: "max-allowable-numa-nodes", in: release) != nil
             findings.append(
                 Finding(.refusal, "topology-numa-nodes",
-                    "unsupported on machines with more than \(plan.maxNUMANodes) NUMA Nodes (this one has \(numaNodes))",
+                    "unsupported on machines with more than \(plan.maxNUMANodes) NUMA Nodes",
                     advice: allowed
-                        ? "add --topology-manager-policy-options=max-allowable-numa-nodes=\(numaNodes) (admission gets slower as nodes grow), or set --topology-manager-policy=none"
-                        : "Kubernetes \(release) has no max-allowable-numa-nodes (from 1.31): set --topology-manager-policy=none, or upgrade"))
+                        ? "this machine has \(numaNodes) NUMA nodes: add --topology-manager-policy-options=max-allowable-numa-nodes=\(numaNodes) (admission gets slower as nodes grow), or set --topology-manager-policy=none"
+                        : "this machine has \(numaNodes) NUMA nodes and Kubernetes \(release) has no max-allowable-numa-nodes (from 1.31): set --topology-manager-policy=none, or upgrade"))
         }
         if !scopes.contains(settings.topologyManagerScope) {
             findings.append(
@@ -106,8 +110,10 @@ public enum NodeManagersRules {
         let relative = String(path.drop(while: { $0 == "/" }))
         if settings.cpuManagerPolicy == "static" || settings.cpuManagerPolicy == "none", case .success(let bytes) = root.read(relative, limit: CPUCheckpoint.sizeLimit) {
             do {
-                let checkpoint = try CPUCheckpoint.parse(bytes)
-                findings += CPUManagerRules.checkState(checkpoint, path: path, settings: settings, machine: machine, reserved: cpu.plan.reserved)
+                let checkpoint = try CPUCheckpoint.parse(bytes, release: release, podLevel: settings.podLevelResourceManagers)
+                let strict = cpu.plan.options["strict-cpu-reservation"].flatMap(KubeletSettings.goParseBool) == true
+                findings += CPUManagerRules.checkState(
+                    checkpoint, path: path, settings: settings, machine: machine, reserved: cpu.plan.reserved, strict: strict)
             } catch {
                 findings.append(
                     Finding(.refusal, "cpu-checkpoint", "could not restore state from checkpoint: \(escapedForDisplay(error.description))",

@@ -20,7 +20,8 @@ for name in swnuma swnuma-numastat swnuma-migratepages; do
     )
 done
 schemas=(hardware.schema.json show.schema.json require.schema.json cpuset.schema.json
-    kubelet-check.schema.json kubelet-suggest.schema.json kubelet-state.schema.json)
+    kubelet-check.schema.json kubelet-suggest.schema.json kubelet-state.schema.json kubelet-fit.schema.json
+    node-resource-topology.schema.json)
 for schema in "${schemas[@]}"; do files+=("share/swnuma/schema/$schema"); done
 
 if make -s -C "$repo" install DESTDIR="$destdir" PREFIX="$prefix" > "$destdir.log" 2>&1; then ok; else

@@ -81,8 +81,50 @@ import Testing
         ])
         // Alpha in every release: refused before the combination is judged.
         #expect(CPUManagerRules.check(both, machine: Self.smt).findings.map(\.rule) == ["cpu-policy-option-alpha"])
+        let gated = try Self.settings([
+            "--cpu-manager-policy=static", "--reserved-cpus=0,4", "--cpu-manager-policy-options=full-pcpus-only=true",
+            "--cpu-manager-policy-options=distribute-cpus-across-cores=true", "--feature-gates=CPUManagerPolicyAlphaOptions=true",
+        ])
+        #expect(CPUManagerRules.check(gated, machine: Self.smt).findings.map(\.message)
+            == ["static policy options full-pcpus-only and distribute-cpus-across-cores can not be used at the same time"])
+        let uncore = try Self.settings([
+            "--cpu-manager-policy=static", "--reserved-cpus=0,4",
+            "--cpu-manager-policy-options=prefer-align-cpus-by-uncorecache=true,distribute-cpus-across-numa=true",
+        ])
+        #expect(CPUManagerRules.check(uncore, machine: Self.smt, release: KubeletRelease(minor: 34)).findings.map(\.message)
+            == ["static policy options prefer-align-cpus-by-uncorecache and distribute-cpus-across-numa can not be used at the same time"])
+        let beta = try Self.settings([
+            "--cpu-manager-policy=static", "--reserved-cpus=0,4", "--cpu-manager-policy-options=distribute-cpus-across-numa=true",
+            "--feature-gates=CPUManagerPolicyBetaOptions=false",
+        ])
+        #expect(CPUManagerRules.check(beta, machine: Self.smt).findings.map(\.rule) == ["cpu-policy-option-beta"])
         let value = try Self.settings(["--cpu-manager-policy=static", "--reserved-cpus=0,4", "--cpu-manager-policy-options=full-pcpus-only=yes"])
         #expect(CPUManagerRules.check(value, machine: Self.smt).findings.map(\.rule) == ["cpu-policy-option-value"])
+    }
+
+    @Test func alignBySocket() throws {
+        func rules(_ extra: [String], machine: MachineCPUs = Self.smt) throws -> [String] {
+            let settings = try Self.settings(
+                ["--cpu-manager-policy=static", "--reserved-cpus=0,4", "--cpu-manager-policy-options=align-by-socket=true",
+                 "--feature-gates=CPUManagerPolicyAlphaOptions=true"] + extra)
+            return CPUManagerRules.check(settings, machine: machine).findings.map(\.message)
+        }
+        #expect(try rules(["--topology-manager-policy=single-numa-node"])
+            == ["Topolgy manager single-numa-node policy is incompatible with CPUManager align-by-socket policy option"])
+        #expect(try rules(["--topology-manager-policy=restricted"]).isEmpty)
+        // Two sockets on one NUMA node.
+        var twoSockets = Self.smt
+        twoSockets.socket = [0: 0, 4: 0, 1: 0, 5: 0, 2: 1, 6: 1, 3: 1, 7: 1]
+        twoSockets.node = Dictionary(uniqueKeysWithValues: twoSockets.online.map { ($0, 0) })
+        twoSockets.nodeIDs = [0]
+        #expect(try rules([], machine: twoSockets)
+            == ["Align by socket is not compatible with hardware where number of sockets are more than number of NUMA"])
+    }
+
+    @Test func reservationTooLarge() throws {
+        let settings = try Self.settings(["--cpu-manager-policy=static", "--kube-reserved=cpu=9"])
+        #expect(CPUManagerRules.check(settings, machine: Self.smt).findings.map(\.message)
+            == ["[cpumanager] unable to reserve the required amount of CPUs (size of  did not equal 9)"])
     }
 
     // MARK: The restart verdict
@@ -104,6 +146,51 @@ import Testing
         #expect(try verdict(#"{"policyName":"static","defaultCpuSet":"0-7","checksum":12}"#) == ["cpu-checksum"])
     }
 
+    /// validateState's words, as the kubelet writes them (no prefix, sets re-printed).
+    @Test func restartMessages() throws {
+        let settings = try Self.settings(["--cpu-manager-policy=static", "--reserved-cpus=0,4"])
+        func messages(_ text: String, strict: Bool = false) throws -> [String] {
+            CPUManagerRules.checkState(
+                try Self.state(text), path: "/var/lib/kubelet/cpu_manager_state", settings: settings, machine: Self.smt, reserved: [0, 4], strict: strict
+            ).map(\.message)
+        }
+        #expect(try messages(#"{"policyName":"static","defaultCpuSet":"0,1,2,3,5,6,7","entries":{"pod":{"c":"4"}},"checksum":0}"#)
+            == ["not all reserved cpus: \"0,4\" are present in defaultCpuSet: \"0-3,5-7\""])
+        #expect(try messages(#"{"policyName":"static","defaultCpuSet":"0-4,6-7","entries":{"pod":{"c":"5,3"}},"checksum":0}"#)
+            == ["pod: pod, container: c cpuset: \"3,5\" overlaps with default cpuset \"0-4,6-7\""])
+        #expect(try messages(#"{"policyName":"static","defaultCpuSet":"","entries":{"pod":{"c":"3"}},"checksum":0}"#)
+            == ["default cpuset cannot be empty"])
+        // strict-cpu-reservation: the reserved CPUs stay out of the shared pool and out of the state.
+        #expect(try messages(#"{"policyName":"static","defaultCpuSet":"1-2,5-6","entries":{"pod":{"c":"3,7"}},"checksum":0}"#, strict: true).isEmpty)
+        // The kubelet stops at its first error; swnuma goes on to the CPUs the state misses.
+        #expect(try messages(#"{"policyName":"static","defaultCpuSet":"0-2,4-6","entries":{"pod":{"c":"3,7"}},"checksum":0}"#, strict: true)
+            == ["some of strictly reserved cpus: \"0,4\" are present in defaultCpuSet: \"0-2,4-6\"",
+                "current set of available CPUs \"1-3,5-7\" doesn't match with CPUs in state \"0-7\""])
+        #expect(try messages(#"{"policyName":"static","defaultCpuSet":"1-2,5-6","entries":{"pod":{"c":"3,7"}},"checksum":0}"#)
+            == ["not all reserved cpus: \"0,4\" are present in defaultCpuSet: \"1-2,5-6\"",
+                "current set of available CPUs \"0-7\" doesn't match with CPUs in state \"1-3,5-7\""])
+    }
+
+    /// The third format (1.36, PodLevelResourceManagers): its checksum is
+    /// taken with the pod-level sets; older readers and 1.36 with the gate
+    /// off find it corrupted. Checksums from the Go oracle (go-spew).
+    @Test func thirdFormat() throws {
+        let v3 = #"{"policyName":"static","defaultCpuSet":"0,5-7","entries":{"pod-a":{"c":"1-2"}},"podEntries":{"pod-a":{"cpuSet":"1-2"}},"checksum":3687825275}"#
+        let read = try CPUCheckpoint.parse(Array(v3.utf8), release: KubeletRelease(minor: 36), podLevel: true)
+        #expect(read.checksumValid)
+        #expect(read.format == .v3)
+        #expect(read.podEntries.map(\.cpus) == ["1-2"])
+        #expect(try CPUCheckpoint.parse(Array(v3.utf8), release: KubeletRelease(minor: 36), podLevel: false).checksumValid == false)
+        #expect(try CPUCheckpoint.parse(Array(v3.utf8), release: KubeletRelease(minor: 35), podLevel: true).checksumValid == false)
+        let tampered = v3.replacing(#""cpuSet":"1-2""#, with: #""cpuSet":"1-3""#)
+        #expect(try CPUCheckpoint.parse(Array(tampered.utf8), release: KubeletRelease(minor: 36), podLevel: true).checksumValid == false)
+        // v2 as 1.36 writes it with the gate off: hashed under the name CPUManagerCheckpointV2.
+        let v2 = Array(#"{"policyName":"static","defaultCpuSet":"0-7","checksum":1506833380}"#.utf8)
+        #expect(try CPUCheckpoint.parse(v2, release: KubeletRelease(minor: 36), podLevel: false).checksumValid)
+        #expect(try CPUCheckpoint.parse(v2, release: KubeletRelease(minor: 36), podLevel: true).checksumValid == false)
+        #expect(try CPUCheckpoint.parse(v2, release: KubeletRelease(minor: 35)).checksumValid == false)
+    }
+
     // MARK: Topology Manager
 
     @Test func topologyNames() throws {
@@ -117,7 +204,8 @@ import Testing
         let plain = try Self.settings(["--topology-manager-policy=single-numa-node"])
         #expect(TopologyManagerRules.check(plain, numaNodes: 8).findings.isEmpty)
         #expect(TopologyManagerRules.check(plain, numaNodes: 17).findings.first?.message
-            == "unsupported on machines with more than 8 NUMA Nodes (this one has 17)")
+            == "unsupported on machines with more than 8 NUMA Nodes")
+        #expect(TopologyManagerRules.check(plain, numaNodes: 17).findings.first?.advice.contains("this machine has 17 NUMA nodes") == true)
         let raised = try Self.settings(["--topology-manager-policy=single-numa-node", "--topology-manager-policy-options=max-allowable-numa-nodes=64"])
         #expect(TopologyManagerRules.check(raised, numaNodes: 64).findings.isEmpty)
         #expect(TopologyManagerRules.check(raised, numaNodes: 65).findings.map(\.rule) == ["topology-numa-nodes"])
@@ -126,7 +214,30 @@ import Testing
         let none = try Self.settings(["--topology-manager-policy=none"])
         #expect(TopologyManagerRules.check(none, numaNodes: 64).findings.isEmpty)
         let small = try Self.settings(["--topology-manager-policy-options=max-allowable-numa-nodes=4"])
-        #expect(TopologyManagerRules.check(small, numaNodes: 2).findings.map(\.rule) == ["topology-policy-option-value"])
+        #expect(TopologyManagerRules.check(small, numaNodes: 2).findings.map(\.message)
+            == ["the minimum value of \"max-allowable-numa-nodes\" should not be less than 8"])
+        let eight = try Self.settings(["--topology-manager-policy=restricted", "--topology-manager-policy-options=max-allowable-numa-nodes=+8"])
+        #expect(TopologyManagerRules.check(eight, numaNodes: 8).findings.isEmpty)
+        let word = try Self.settings(["--topology-manager-policy-options=max-allowable-numa-nodes=many"])
+        #expect(TopologyManagerRules.check(word, numaNodes: 2).findings.map(\.message)
+            == ["unable to convert policy option to integer \"max-allowable-numa-nodes\": strconv.Atoi: parsing \"many\": invalid syntax"])
+        let huge = try Self.settings(["--topology-manager-policy-options=max-allowable-numa-nodes=99999999999999999999"])
+        #expect(TopologyManagerRules.check(huge, numaNodes: 2).findings.first?.message.hasSuffix("value out of range") == true)
+    }
+
+    @Test func topologyOptionGates() throws {
+        let off = try Self.settings([
+            "--topology-manager-policy=restricted", "--topology-manager-policy-options=max-allowable-numa-nodes=17",
+            "--feature-gates=TopologyManagerPolicyBetaOptions=false",
+        ])
+        #expect(TopologyManagerRules.check(off, numaNodes: 17, release: KubeletRelease(minor: 32)).findings.map(\.message).first
+            == "Topology Manager Policy Beta-level Options not enabled, but option \"max-allowable-numa-nodes\" provided")
+        let alpha = try Self.settings(["--topology-manager-policy-options=prefer-closest-numa-nodes=true"])
+        #expect(TopologyManagerRules.check(alpha, numaNodes: 2, release: KubeletRelease(minor: 27)).findings.map(\.rule) == ["topology-policy-option-alpha"])
+        let gated = try Self.settings([
+            "--topology-manager-policy-options=prefer-closest-numa-nodes=true", "--feature-gates=TopologyManagerPolicyAlphaOptions=true",
+        ])
+        #expect(TopologyManagerRules.check(gated, numaNodes: 2, release: KubeletRelease(minor: 27)).findings.isEmpty)
     }
 
     @Test func configurationFile() throws {

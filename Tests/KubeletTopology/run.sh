@@ -116,7 +116,7 @@ expect cpu-rounded 0 "rounded up to 2 whole CPUs" -- --root "$smt" --kubelet-che
 expect cpu-reserved-offline 3 "reserved-cpus: 6-9 is not a subset of online-cpus: 0-7" -- --root "$smt" --kubelet-check "${static[@]}" --reserved-cpus=6-9
 expect cpu-reserved-syntax 3 "unable to parse reserved-cpus list" -- --root "$smt" --kubelet-check "${static[@]}" --reserved-cpus=0-x
 expect cpu-reserved-override 0 "--reserved-cpus replaces the cpu of --system-reserved" -- --root "$smt" --kubelet-check "${static[@]}" --reserved-cpus=0,4 --kube-reserved=cpu=3
-expect cpu-too-many 3 "not enough available" -- --root "$smt" --kubelet-check "${static[@]}" --kube-reserved=cpu=9
+expect cpu-too-many 3 "[cpumanager] unable to reserve the required amount of CPUs (size of  did not equal 9)" -- --root "$smt" --kubelet-check "${static[@]}" --kube-reserved=cpu=9
 expect cpu-full-pcpus-split 3 "split 1 core(s) of 2 threads" -- --root "$smt" --kubelet-check "${static[@]}" --reserved-cpus=0 --cpu-manager-policy-options=full-pcpus-only=true
 expect cpu-full-pcpus-advice 3 "--reserved-cpus=0,4" -- --root "$smt" --kubelet-check "${static[@]}" --reserved-cpus=0 --cpu-manager-policy-options=full-pcpus-only=true
 expect cpu-full-pcpus-whole 0 "" -- --root "$smt" --kubelet-check "${static[@]}" --reserved-cpus=0,4 --cpu-manager-policy-options=full-pcpus-only=true
@@ -124,6 +124,19 @@ expect cpu-full-pcpus-no-smt 0 "no SMT siblings" -- --root "$nosmt" --kubelet-ch
 expect cpu-option-unknown 3 'unknown CPU Manager Policy option: "full-cores-only"' -- --root "$smt" --kubelet-check "${static[@]}" --reserved-cpus=0,4 --cpu-manager-policy-options=full-cores-only=true
 expect cpu-option-alpha 3 'Alpha-level Options not enabled, but option "align-by-socket"' -- --root "$smt" --kubelet-check "${static[@]}" --reserved-cpus=0,4 --cpu-manager-policy-options=align-by-socket=true
 expect cpu-option-value 3 'bad value for option "full-pcpus-only"' -- --root "$smt" --kubelet-check "${static[@]}" --reserved-cpus=0,4 --cpu-manager-policy-options=full-pcpus-only=yes
+# Gates: alpha options with CPUManagerPolicyAlphaOptions on, beta ones refused with CPUManagerPolicyBetaOptions off.
+expect cpu-option-alpha-gated 0 "" -- --root "$smt" --kubelet-check "${static[@]}" --reserved-cpus=0,4 --cpu-manager-policy-options=align-by-socket=true --feature-gates=CPUManagerPolicyAlphaOptions=true
+expect cpu-option-beta-off 3 'CPU Manager Policy Beta-level Options not enabled, but option "distribute-cpus-across-numa" provided' -- --root "$smt" --kubelet-check "${static[@]}" --reserved-cpus=0,4 --cpu-manager-policy-options=distribute-cpus-across-numa=true --feature-gates=CPUManagerPolicyBetaOptions=false
+# Refused pairs, in NewStaticPolicyOptions' words.
+expect cpu-option-pair-cores 3 "static policy options full-pcpus-only and distribute-cpus-across-cores can not be used at the same time" -- --root "$smt" --kubelet-check "${static[@]}" --reserved-cpus=0,4 --cpu-manager-policy-options=full-pcpus-only=true,distribute-cpus-across-cores=true --feature-gates=CPUManagerPolicyAlphaOptions=true
+expect cpu-option-pair-uncore 3 "static policy options prefer-align-cpus-by-uncorecache and distribute-cpus-across-numa can not be used at the same time" -- --root "$smt" --kubelet-check "${static[@]}" --reserved-cpus=0,4 --cpu-manager-policy-options=prefer-align-cpus-by-uncorecache=true,distribute-cpus-across-numa=true
+expect cpu-option-pair-ok 0 "" -- --root "$smt" --kubelet-check "${static[@]}" --reserved-cpus=0,4 --cpu-manager-policy-options=prefer-align-cpus-by-uncorecache=true,full-pcpus-only=true
+# align-by-socket against the Topology Manager and the machine.
+expect cpu-socket-snn 3 "Topolgy manager single-numa-node policy is incompatible with CPUManager align-by-socket policy option" -- --root "$smt" --kubelet-check "${static[@]}" --reserved-cpus=0,4 --cpu-manager-policy-options=align-by-socket=true --feature-gates=CPUManagerPolicyAlphaOptions=true --topology-manager-policy=single-numa-node
+onenode="$work/onenode"    # one node, two sockets: CPUs 0-3
+machine "$onenode" 1 4 1
+expect cpu-socket-sockets 3 "Align by socket is not compatible with hardware where number of sockets are more than number of NUMA" -- --root "$onenode" --kubelet-check --cpu-manager-policy=static --reserved-cpus=0 --cpu-manager-policy-options=align-by-socket=true --feature-gates=CPUManagerPolicyAlphaOptions=true
+expect cpu-socket-fits 0 "" -- --root "$smt" --kubelet-check "${static[@]}" --reserved-cpus=0,4 --cpu-manager-policy-options=align-by-socket=true --feature-gates=CPUManagerPolicyAlphaOptions=true --topology-manager-policy=restricted
 expect cpu-option-malformed 3 "malformed pair, expect string=string" -- --root "$smt" --kubelet-check --cpu-manager-policy-options=full-pcpus-only
 expect cpu-node-emptied-fixture 3 "every CPU of node 0 (0) is reserved" -- --root "$fixtures/vm-two" --kubelet-check --cpu-manager-policy=static --reserved-cpus=0
 expect cpu-all-node-reserved 3 "every CPU of node 0 (0-1,4-5) is reserved" -- --root "$smt" --kubelet-check "${static[@]}" --reserved-cpus=0,1,4,5
@@ -154,13 +167,16 @@ fi
 # --- the Topology Manager
 expect tm-unknown-policy 3 'unknown policy: "strict"' -- --root "$smt" --kubelet-check --topology-manager-policy=strict
 expect tm-unknown-scope 3 'unknown scope: "node"' -- --root "$smt" --kubelet-check --topology-manager-scope=node
-expect tm-17-refused 3 "unsupported on machines with more than 8 NUMA Nodes (this one has 17)" -- --root "$seventeen" --kubelet-check --topology-manager-policy=single-numa-node
+expect tm-17-refused 3 "refused: unsupported on machines with more than 8 NUMA Nodes; to fix: this machine has 17 NUMA nodes" -- --root "$seventeen" --kubelet-check --topology-manager-policy=single-numa-node
 expect tm-17-advice 3 "max-allowable-numa-nodes=17" -- --root "$seventeen" --kubelet-check --topology-manager-policy=restricted
 expect tm-17-allowed 0 "" -- --root "$seventeen" --kubelet-check --topology-manager-policy=restricted --topology-manager-policy-options=max-allowable-numa-nodes=17
 expect tm-17-none 0 "" -- --root "$seventeen" --kubelet-check --topology-manager-policy=none
-expect tm-64-refused 3 "more than 32 NUMA Nodes (this one has 64)" -- --root "$sixtyfour" --kubelet-check --topology-manager-policy=best-effort --topology-manager-policy-options=max-allowable-numa-nodes=32
+expect tm-64-refused 3 "unsupported on machines with more than 32 NUMA Nodes; to fix: this machine has 64 NUMA nodes" -- --root "$sixtyfour" --kubelet-check --topology-manager-policy=best-effort --topology-manager-policy-options=max-allowable-numa-nodes=32
 expect tm-64-allowed 0 "" -- --root "$sixtyfour" --kubelet-check --topology-manager-policy=best-effort --topology-manager-policy-options=max-allowable-numa-nodes=64
 expect tm-option-small 3 'the minimum value of "max-allowable-numa-nodes" should not be less than 8' -- --root "$smt" --kubelet-check --topology-manager-policy-options=max-allowable-numa-nodes=4
+expect tm-option-word 3 'unable to convert policy option to integer "max-allowable-numa-nodes": strconv.Atoi: parsing "lots": invalid syntax' -- --root "$smt" --kubelet-check --topology-manager-policy-options=max-allowable-numa-nodes=lots
+expect tm-option-eight 0 "" -- --root "$smt" --kubelet-check --topology-manager-policy=restricted --topology-manager-policy-options=max-allowable-numa-nodes=8
+expect tm-option-beta-off 3 'Topology Manager Policy Beta-level Options not enabled, but option "max-allowable-numa-nodes" provided' -- --root "$seventeen" --kubelet-version=1.33 --kubelet-check --topology-manager-policy=restricted --topology-manager-policy-options=max-allowable-numa-nodes=17 --feature-gates=TopologyManagerPolicyBetaOptions=false
 expect tm-option-unknown 3 'unknown Topology Manager Policy option: "prefer-closest"' -- --root "$smt" --kubelet-check --topology-manager-policy-options=prefer-closest=true
 expect tm-option-closest 0 "" -- --root "$smt" --kubelet-check --topology-manager-policy=best-effort --topology-manager-policy-options=prefer-closest-numa-nodes=true
 
@@ -211,7 +227,91 @@ expect fit-bad-quantity 1 "'lots' is not a quantity for memory" -- --root "$smt"
 expect fit-empty-container 1 "empty container" -- --root "$smt" --kubelet-fit 'cpu=1;'
 expect fit-kubelet-refuses 3 "the kubelet would not start" -- --root "$smt" --kubelet-fit cpu=1 --cpu-manager-policy=static
 expect fit-17-nodes 3 "unsupported on machines with more than 8 NUMA Nodes" -- --root "$seventeen" --kubelet-fit cpu=1 --topology-manager-policy=single-numa-node
+# 64 nodes with the memory manager: every pair of nodes is a hint of both managers.
+expect fit-64-nodes 0 "container 1: admitted on NUMA node 1" -- --root "$sixtyfour" --kubelet-fit cpu=1,memory=1Gi --memory-manager-policy=Static --system-reserved=memory=1Gi --reserved-memory 0:memory=1124Mi --cpu-manager-policy=static --reserved-cpus=0 --topology-manager-policy=restricted --topology-manager-policy-options=max-allowable-numa-nodes=64
+# 2000 node folders, CPUs and memory on node 0 only: answered, not hung
+# (a guard of 60 s against a walk over every pair of nodes, not a timing).
+wide="$work/wide"
+mkdir -p "$wide/sys/devices/system/cpu" "$wide/proc"
+echo 0-3 > "$wide/sys/devices/system/cpu/online"
+for ((n = 0; n < 2000; n++)); do mkdir -p "$wide/sys/devices/system/node/node$n"; done
+echo 0-3 > "$wide/sys/devices/system/node/node0/cpulist"
+printf 'Node 0 MemTotal:       4194304 kB\nNode 0 MemFree:        4000000 kB\n' > "$wide/sys/devices/system/node/node0/meminfo"
+printf 'MemTotal:       4194304 kB\nMemFree:        4000000 kB\n' > "$wide/proc/meminfo"
+check_command fit-2000-nodes --status 0 -- timeout 60 "$swnuma" --root "$wide" --kubelet-fit cpu=1,memory=1Gi --memory-manager-policy=Static --system-reserved=memory=1Gi --reserved-memory 0:memory=1124Mi --cpu-manager-policy=static --reserved-cpus=0 --topology-manager-policy=restricted --topology-manager-policy-options=max-allowable-numa-nodes=2000,prefer-closest-numa-nodes=true
+check_command nrt-2000-nodes --status 0 -- timeout 60 "$swnuma" --root "$wide" --json --node-resource-topology --cpu-manager-policy=static --reserved-cpus=0
+check_command fit-2000-nodes-none --status 0 -- timeout 60 "$swnuma" --root "$wide" --json --kubelet-fit cpu=1 --cpu-manager-policy=static --reserved-cpus=0
 expect fit-17-nodes-allowed 0 "admitted on NUMA node 0" -- --root "$seventeen" --kubelet-fit cpu=1 --cpu-manager-policy=static --reserved-cpus=16 --topology-manager-policy=single-numa-node --topology-manager-policy-options=max-allowable-numa-nodes=17
+
+# prefer-closest-numa-nodes: four nodes of two CPUs, CPU 0 reserved; 4
+# CPUs need two nodes; {1,2} is the narrowest pair free (mask 6), but nodes 2
+# and 3 are the closest (distance 12 against 30).
+four="$work/four"
+machine "$four" 4 2 1
+for n in 0 1 2 3; do
+    case $n in 0) d="10 30 30 30" ;; 1) d="30 10 30 30" ;; 2) d="30 30 10 12" ;; 3) d="30 30 12 10" ;; esac
+    echo "$d" > "$four/sys/devices/system/node/node$n/distance"
+done
+expect fit-narrowest 0 "admitted on NUMA nodes 1,2" -- --root "$four" --kubelet-fit cpu=4 --cpu-manager-policy=static --reserved-cpus=0 --topology-manager-policy=restricted
+expect fit-closest 0 "admitted on NUMA nodes 2,3" -- --root "$four" --kubelet-fit cpu=4 --cpu-manager-policy=static --reserved-cpus=0 --topology-manager-policy=restricted --topology-manager-policy-options=prefer-closest-numa-nodes=true
+# single-numa-node ignores it (and 4 CPUs fit no single node).
+expect fit-closest-snn 3 "no single NUMA node has all of it" -- --root "$four" --kubelet-fit cpu=4 --cpu-manager-policy=static --reserved-cpus=0 --topology-manager-policy=single-numa-node --topology-manager-policy-options=prefer-closest-numa-nodes=true
+
+# --kubelet-fit --json: every document against docs/schema/kubelet-fit.schema.json.
+mkdir -p "$work/fit"
+fitjson() {
+    local name=$1 status=$2
+    shift 2
+    "$swnuma" --json "$@" > "$work/fit/$name.json" 2> "$work/err"
+    local got=$?
+    if [ "$got" -eq "$status" ]; then passed=$((passed + 1)); else fail "fit-json-$name" "exit $got, expected $status (swnuma --json $*)"; fi
+}
+fitjson snn 0 --root "$smt" --kubelet-fit cpu=3,memory=1Gi "${fitargs[@]}" --topology-manager-policy=single-numa-node
+fitjson snn-refused 3 --root "$smt" --kubelet-fit cpu=5,memory=512Mi "${fitargs[@]}" --topology-manager-policy=single-numa-node
+fitjson pod 3 --root "$smt" --kubelet-fit 'cpu=3;cpu=3' "${fitargs[@]}" --topology-manager-policy=single-numa-node --topology-manager-scope=pod
+fitjson none 0 --root "$smt" --kubelet-fit cpu=5 "${fitargs[@]}"
+fitjson free 0 --root "$smt" --kubelet-fit "${fitargs[@]}"
+fitjson kubelet-refuses 3 --root "$smt" --kubelet-fit cpu=1 --cpu-manager-policy=static
+fitjson closest 0 --root "$four" --kubelet-fit cpu=4 --cpu-manager-policy=static --reserved-cpus=0 --topology-manager-policy=restricted --topology-manager-policy-options=prefer-closest-numa-nodes=true
+check_command fit-json-unreadable --status 1 --stdout-empty -- "$swnuma" --json --kubelet-fit cpu=1 --bogus-flag
+if python3 -c 'import jsonschema' 2> /dev/null; then
+    python3 - "$repo/docs/schema/kubelet-fit.schema.json" "$work/fit" > "$work/fit-results" <<'PY'
+import glob, json, os, sys
+import jsonschema
+schema = json.load(open(sys.argv[1]))
+validator = jsonschema.Draft202012Validator(schema)
+docs = {}
+for path in sorted(glob.glob(os.path.join(sys.argv[2], "*.json"))):
+    name = os.path.basename(path)[:-5]
+    docs[name] = json.load(open(path))
+    errors = [e.message for e in validator.iter_errors(docs[name])]
+    print(("ok" if not errors else "not ok") + " fit-schema-" + name + ("" if not errors else ": " + errors[0]))
+# The values, worked by hand (see the text cases above).
+def check(name, ok):
+    print(("ok" if ok else "not ok") + " fit-values-" + name)
+snn = docs["snn"]["decisions"][0]
+check("snn", docs["snn"]["verdict"] == "fits" and snn["hint"] == {"nodes": [1], "preferred": True}
+      and [n["fits_alone"] for n in snn["nodes"]] == [False, True] and "3 CPUs wanted, 2 free" in snn["nodes"][0]["why_not"])
+check("snn-refused", docs["snn-refused"]["verdict"] == "does-not-fit" and docs["snn-refused"]["decisions"][0]["hint"] is None)
+check("pod", docs["pod"]["decisions"][0]["label"] == "pod" and docs["pod"]["request"][1]["cpus"] == 3)
+check("none", docs["none"]["decisions"][0]["hint"] == {"nodes": None, "preferred": True})
+free = {n["node"]: n for n in docs["free"]["free"]}
+check("free", docs["free"]["verdict"] == "free" and free[0]["cpu_list"] == "1,5" and free[1]["cpus"] == 4
+      and free[1]["memory"]["hugepages-1Gi"] == 2 << 30 and docs["free"]["request"] is None)
+check("kubelet-refuses", docs["kubelet-refuses"]["refusal"]["rule"] == "no-reserved-cpus" and docs["kubelet-refuses"]["decisions"] == [])
+check("closest", docs["closest"]["decisions"][0]["hint"]["nodes"] == [2, 3]
+      and docs["closest"]["policies"]["topology_manager_options"] == {"prefer-closest-numa-nodes": "true"})
+# The schema can fail: a decision without its hint is caught.
+bad = json.loads(json.dumps(docs["snn"]))
+del bad["decisions"][0]["hint"]
+print(("ok" if list(validator.iter_errors(bad)) else "not ok") + " fit-schema-catches")
+PY
+    while read -r verdict rest; do
+        if [ "$verdict" = ok ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "not ok $rest"; fi
+    done < "$work/fit-results"
+else
+    skip --mandatory fit-schema "python3-jsonschema is missing"
+fi
 
 # --- the corpus: every dump accepted with a static CPU manager and a
 # single-numa-node Topology Manager (none has more than 8 nodes).
@@ -290,6 +390,27 @@ if "$repo/Tests/Kubelet/oracle/build.sh" "$oracle" 2> "$work/oracle-build"; then
     expect state-cpus-changed 3 'current set of available CPUs "0-7" doesn'"'"'t match with CPUs in state "0-5"' -- --root "$smt" --kubelet-check "${sr[@]}"
     checkpoint v2 '{"policyName":"static","defaultCpuSet":"0-7","entries":{"pod-a":{"db":"3,7"}}}'
     expect state-overlap 3 'cpuset: "3,7" overlaps with default cpuset "0-7"' -- --root "$smt" --kubelet-check "${sr[@]}"
+    # validateState under strict-cpu-reservation: the reserved CPUs 0,4 stay out of the shared pool.
+    checkpoint v2 '{"policyName":"static","defaultCpuSet":"1-2,5-6","entries":{"pod-a":{"db":"3,7"}}}'
+    expect state-strict 0 "" -- --root "$smt" --kubelet-check "${sr[@]}" --cpu-manager-policy-options=strict-cpu-reservation=true
+    expect state-strict-dropped 3 'not all reserved cpus: "0,4" are present in defaultCpuSet: "1-2,5-6"' -- --root "$smt" --kubelet-check "${sr[@]}"
+    checkpoint v2 '{"policyName":"static","defaultCpuSet":"0-2,4-6","entries":{"pod-a":{"db":"3,7"}}}'
+    expect state-strict-added 3 'some of strictly reserved cpus: "0,4" are present in defaultCpuSet: "0-2,4-6"' -- --root "$smt" --kubelet-check "${sr[@]}" --cpu-manager-policy-options=strict-cpu-reservation=true
+    expect state-empty-default 0 "" -- --root "$smt" --kubelet-check "${sr[@]}"
+    # 1.36: the second format hashed under its own type name (the gate off),
+    # and the third (PodLevelResourceManagers on) with the pods' CPU sets.
+    checkpoint v2-136 '{"policyName":"static","defaultCpuSet":"0-2,4-6","entries":{"pod-a":{"db":"3,7"}}}'
+    expect state-v2-136 0 "" -- --root "$smt" --kubelet-check "${sr[@]}"
+    expect state-v2-136-older 3 "checkpoint is corrupted" -- --root "$smt" --kubelet-version=1.35 --kubelet-check "${sr[@]}"
+    expect state-v2-136-gate-on 3 "checkpoint is corrupted" -- --root "$smt" --kubelet-check "${sr[@]}" --feature-gates=PodLevelResourceManagers=true
+    checkpoint v3 '{"policyName":"static","defaultCpuSet":"0-1,4-5","entries":{"pod-a":{"db":"3,7"}},"podEntries":{"pod-a":{"cpuSet":"3,7"},"pod-b":{"cpuSet":"2,6"}}}'
+    expect state-v3 0 "" -- --root "$smt" --kubelet-check "${sr[@]}" --feature-gates=PodLevelResourceManagers=true
+    expect state-v3-gate-off 3 "checkpoint is corrupted" -- --root "$smt" --kubelet-check "${sr[@]}"
+    expect state-v3-older 3 "checkpoint is corrupted" -- --root "$smt" --kubelet-version=1.35 --kubelet-check "${sr[@]}"
+    # pod-b's set counts as taken: node 1 has no CPU left.
+    expect state-v3-fit 0 "1     0" -- --root "$smt" --kubelet-fit "${sr[@]}" --feature-gates=PodLevelResourceManagers=true
+    checkpoint v3 '{"policyName":"static","defaultCpuSet":"0-1,4-5","entries":{"pod-a":{"db":"3,7"}},"podEntries":{"pod-b":{"cpuSet":"2,6"}}}' corrupt
+    expect state-v3-corrupt 3 "checkpoint is corrupted" -- --root "$smt" --kubelet-check "${sr[@]}" --feature-gates=PodLevelResourceManagers=true
     echo '{"policyName":' > "$state"
     expect state-unreadable 3 "could not restore state from checkpoint" -- --root "$smt" --kubelet-check "${sr[@]}"
 

@@ -25,7 +25,7 @@ package enum ManPage {
         exitStatus(&page)
         examples(&page)
         otherModes(&page)
-        // Each mode's own section (NODE FEATURE LABELS, KUBERNETES MEMORY MANAGER, ...).
+        // Each mode's own section (NODE FEATURE LABELS, KUBERNETES RESOURCE MANAGERS, ...).
         for mode in ModeList.all { mode.manual(&page) }
         differences(&page)
 

@@ -5,13 +5,14 @@
 // with results that swnuma's own code did not compute.
 //
 //	oracle memory-checkpoint v1|v2|v3 [corrupt] [zero] [render] < BODY
-//	oracle cpu-checkpoint v1|v2 [corrupt] [zero] [render] < BODY
+//	oracle cpu-checkpoint v1|v2|v2-136|v3 [corrupt] [zero] [render] < BODY
 //	oracle config RELEASE FILE
 //	oracle dropins BASE|- DROPIN...
 //
 // BODY is a checkpoint in the kubelet's own JSON (policyName, machineState,
 // entries, podEntries for the memory manager; policyName, defaultCpuSet,
-// entries for the CPU manager); any checksum in it is ignored and computed
+// entries, and for v3 podEntries, for the CPU manager; v2-136 is the second
+// format as 1.36 hashes it, under its own type name); any checksum in it is ignored and computed
 // again. "corrupt" adds one to the stored checksum, "zero" stores 0, and
 // "render" prints the text that is hashed instead of the file.
 //
@@ -34,6 +35,7 @@ import (
 
 	"swnuma.local/oracle/checksum"
 	cpustate "swnuma.local/oracle/cpustate"
+	cpustatev3 "swnuma.local/oracle/cpustatev3"
 	memv1 "swnuma.local/oracle/memstate"
 	memv2 "swnuma.local/oracle/memstatev2"
 	memv3 "swnuma.local/oracle/memstatev3"
@@ -169,7 +171,7 @@ func memoryCheckpoint(args []string, input io.Reader) ([]byte, error) {
 
 func cpuCheckpoint(args []string, input io.Reader) ([]byte, error) {
 	if len(args) < 1 {
-		return nil, fmt.Errorf("cpu-checkpoint needs a format: v1 or v2")
+		return nil, fmt.Errorf("cpu-checkpoint needs a format: v1, v2, v2-136 or v3")
 	}
 	e, err := parseEdits(args[1:])
 	if err != nil {
@@ -195,6 +197,28 @@ func cpuCheckpoint(args []string, input io.Reader) ([]byte, error) {
 		return json.Marshal(cp)
 	case "v2":
 		cp := cpustate.CPUManagerCheckpoint{Entries: map[string]map[string]string{}}
+		if err := json.Unmarshal(body, &cp); err != nil {
+			return nil, err
+		}
+		cp.Checksum = 0
+		if e.render {
+			return []byte(checksum.Render(&cp) + "\n"), nil
+		}
+		cp.Checksum = e.stored(checksum.New(&cp))
+		return json.Marshal(cp)
+	case "v2-136":
+		cp := cpustatev3.CPUManagerCheckpointV2{Entries: map[string]map[string]string{}}
+		if err := json.Unmarshal(body, &cp); err != nil {
+			return nil, err
+		}
+		cp.Checksum = 0
+		if e.render {
+			return []byte(checksum.Render(&cp) + "\n"), nil
+		}
+		cp.Checksum = e.stored(checksum.New(&cp))
+		return json.Marshal(cp)
+	case "v3":
+		cp := cpustatev3.CPUManagerCheckpoint{Entries: map[string]map[string]string{}, PodEntries: cpustatev3.PodCPUAssignments{}}
 		if err := json.Unmarshal(body, &cp); err != nil {
 			return nil, err
 		}

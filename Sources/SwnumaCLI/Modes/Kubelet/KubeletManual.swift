@@ -53,7 +53,59 @@ enum KubeletManual {
     ]
 
     static func section(_ page: inout MdocWriter) {
-        page.macro("Sh KUBERNETES MEMORY MANAGER")
+        page.macro("Sh KUBERNETES RESOURCE MANAGERS")
+        page.text("""
+            A node that pins Guaranteed pods to NUMA nodes runs three kubelet managers together: \
+            the CPU manager (--cpu-manager-policy=static), the memory manager (--memory-manager-policy=Static) \
+            and the Topology Manager (--topology-manager-policy, --topology-manager-scope). \
+            --kubelet-check applies the rules of all three to this topology, and how they fit together, \
+            before a kubelet restart finds them broken. Each finding is one line: \
+            refused (the kubelet would not start: its own words), unsafe (it would start, but the setting is wrong for this machine) \
+            or note, each followed by what to change.
+            """)
+        page.macro("Bl -tag -width Ds")
+        page.macro("It CPU manager")
+        page.text("""
+            The static policy needs a CPU reservation: --reserved-cpus (a CPU list, within the online CPUs; \
+            it replaces the cpu of --system-reserved and drops that of --kube-reserved), \
+            else the cpu of --kube-reserved plus --system-reserved, rounded up to whole CPUs and taken whole cores first. \
+            Policy options are checked by release and gate (alpha options need --feature-gates CPUManagerPolicyAlphaOptions=true), \
+            refused pairs are named (full-pcpus-only or distribute-cpus-across-numa with distribute-cpus-across-cores, \
+            prefer-align-cpus-by-uncorecache with either distribute option), \
+            full-pcpus-only against reserved CPUs that split a core, \
+            align-by-socket against single-numa-node and against machines with more sockets than NUMA nodes. \
+            cpu_manager_state is verified as the kubelet restores it: its checksum (v1, v2, and v3 of 1.36 with PodLevelResourceManagers), \
+            its policy, then the static policy's state validation: every reserved CPU in the shared pool \
+            (none of them under strict-cpu-reservation), no container's CPUs in it, and together exactly the online CPUs.
+            """)
+        page.macro("It Memory manager")
+        page.text("""
+            --reserved-memory against Node Allocatable and the nodes' memory and huge page pools, as described below; \
+            memory_manager_state against the planned machine state.
+            """)
+        page.macro("It Topology Manager")
+        page.text("""
+            Policy (none, best-effort, restricted, single-numa-node) and scope (container, pod) names; its options by release \
+            (prefer-closest-numa-nodes, max-allowable-numa-nodes, at least 8); \
+            any policy but none is refused on a machine with more NUMA nodes than max-allowable-numa-nodes (default 8).
+            """)
+        page.macro("It Across the managers")
+        page.text("""
+            Reserved memory on a node none of whose CPUs is reserved, and reserved CPUs on a node with no reserved memory; \
+            a NUMA node all of whose CPUs are reserved (no exclusive CPU there, and under restricted or single-numa-node \
+            no container with exclusive CPUs can take its memory); a node left with no memory for containers; \
+            a huge page size reserved on some nodes but not on others that have the pool.
+            """)
+        page.macro("El")
+        page.text("Check a planned static node, then the node's running kubelet, then a snapshot with its own configuration file:")
+        page.macro("Bd -literal -offset indent")
+        page.text("swnuma --kubelet-check --cpu-manager-policy=static --reserved-cpus=0,32 --memory-manager-policy=Static --system-reserved=memory=1Gi --reserved-memory '0:memory=1124Mi' --topology-manager-policy=single-numa-node")
+        page.text("swnuma --kubelet-check")
+        page.text("swnuma --root /tmp/sosreport --kubelet-check --config /tmp/sosreport/var/lib/kubelet/config.yaml")
+        page.text("swnuma --kubelet-version=1.33 --kubelet-check --topology-manager-policy=restricted --topology-manager-policy-options=max-allowable-numa-nodes=16")
+        page.text("swnuma --json --kubelet-check | jq -r '.findings[] | select(.severity != \"note\") | .rule + \": \" + .advice'")
+        page.macro("Ed")
+        page.macro("Pp")
         page.text("""
             --kubelet-check, --kubelet-suggest and --kubelet-state apply the rules of the kubelet's memory manager \
             (--memory-manager-policy=Static) to this topology, before a kubelet restart finds them broken. \
