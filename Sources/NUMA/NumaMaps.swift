@@ -11,8 +11,9 @@ public enum NumaMaps {
     public struct Mapping: Hashable, Sendable {
         /// The policy text as the kernel printed it (`bind:1`, `prefer (many):0-1`, `default`).
         public var policyText: String
-        /// The policy, parsed from ``policyText``.
-        public var policy: MappingPolicy
+        /// The policy, parsed from ``policyText`` when asked for: numastat
+        /// never needs it, and a file has many mappings but few policies.
+        public var policy: MappingPolicy { MappingPolicy(parsing: policyText) }
         /// Anonymous memory, shared memory, a file, or huge pages.
         public var backing: Backing
         /// numastat's category: the first word starting with `huge`, `heap`
@@ -96,30 +97,51 @@ public enum NumaMaps {
 
         /// Parses the policy text of a `numa_maps` line.
         public init(parsing text: String) {
-            var head = Substring(text)
-            var nodeText: Substring?
-            if let colon = head.firstIndex(of: ":") {
-                nodeText = head[head.index(after: colon)...]
-                head = head[..<colon]
+            // Read as bytes: the separators are ASCII, and the words are
+            // compared as bytes, without a Character walk.
+            let bytes = Array(text.utf8)
+            var headEnd = bytes.count
+            var nodeStart: Int?
+            if let colon = bytes.firstIndex(of: UInt8(ascii: ":")) {
+                nodeStart = colon + 1
+                headEnd = colon
             }
-            var flagText: Substring?
-            if let equals = head.firstIndex(of: "=") {
-                flagText = head[head.index(after: equals)...]
-                head = head[..<equals]
+            var flagStart: Int?
+            if let equals = bytes[..<headEnd].firstIndex(of: UInt8(ascii: "=")) {
+                flagStart = equals + 1
+                // The flags run to the colon, or to the end.
+                headEnd = equals
             }
-            switch head {
-            case "default": mode = .default
-            case "bind": mode = .bind
-            case "interleave": mode = .interleave
-            case "weighted interleave": mode = .weightedInterleave
-            case "prefer", "preferred": mode = .preferred
-            case "prefer (many)": mode = .preferredMany
-            case "local": mode = .local
-            default: mode = .unknown
+            let head = bytes[..<headEnd]
+            func named(_ word: StaticString) -> Bool {
+                UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount).elementsEqual(head)
+            }
+            if named("default") {
+                mode = .default
+            } else if named("bind") {
+                mode = .bind
+            } else if named("interleave") {
+                mode = .interleave
+            } else if named("weighted interleave") {
+                mode = .weightedInterleave
+            } else if named("prefer") || named("preferred") {
+                mode = .preferred
+            } else if named("prefer (many)") {
+                mode = .preferredMany
+            } else if named("local") {
+                mode = .local
+            } else {
+                mode = .unknown
             }
             // Held to the kernel's MAX_NUMNODES, as the counts are.
-            nodes = nodeText.flatMap { NodeSet(listBytes: Array($0.utf8), limit: NodeKind.kernelLimit) }
-            flags = flagText.map { $0.split(separator: "|").map(String.init) } ?? []
+            nodes = nodeStart.flatMap { NodeSet(listBytes: Array(bytes[$0...]), limit: NodeKind.kernelLimit) }
+            if let flagStart {
+                let flagEnd = nodeStart.map { $0 - 1 } ?? bytes.count
+                flags = bytes[flagStart..<flagEnd].split(separator: UInt8(ascii: "|"))
+                    .map { String(decoding: $0, as: UTF8.self) }
+            } else {
+                flags = []
+            }
         }
     }
 
@@ -212,7 +234,7 @@ public enum NumaMaps {
             }
             body(
                 Mapping(
-                    policyText: policyText, policy: MappingPolicy(parsing: policyText), backing: backing,
+                    policyText: policyText, backing: backing,
                     category: category, pageBytes: pageBytes, pages: pages))
         }
     }
@@ -222,13 +244,12 @@ public enum NumaMaps {
     /// (a shared anonymous mapping, `(deleted)` or not), a System V segment
     /// `/SYSV<key>`, a memfd `/memfd:<name>`, or a file under `/dev/shm/`.
     public static func isSharedMemory<Path: Collection<UInt8>>(path: Path) -> Bool {
-        let bytes = Array(path)
         func starts(_ prefix: StaticString) -> Bool {
-            hasPrefix(bytes, 0..<bytes.count, prefix)
+            path.starts(with: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
         }
         if starts("/SYSV") || starts("/memfd:") || starts("/dev/shm/") { return true }
         guard starts("/dev/zero") else { return false }
-        let rest = bytes[9...]
+        let rest = path.dropFirst(9)
         return rest.isEmpty || rest.elementsEqual(" (deleted)".utf8) || rest.elementsEqual("\\040(deleted)".utf8)
     }
 

@@ -219,7 +219,8 @@ public struct ProcessPlacement: Hashable, Sendable {
                     PolicyBytes(text: mapping.policyText, policy: mapping.policy, mappings: 0, nodes: [], outside: 0))
             }
             memory.policies[p].mappings += 1
-            let confined = mapping.policy.confinedTo
+            // Parsed once per distinct policy, not once per mapping.
+            let confined = memory.policies[p].policy.confinedTo
             for entry in mapping.pages where entry.pages > 0 {
                 let amount = mapping.bytes(entry)
                 add(amount, node: entry.node, backing: mapping.backing, to: &memory.nodes, index: &nodeIndex)
