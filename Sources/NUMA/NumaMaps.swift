@@ -161,30 +161,70 @@ public enum NumaMaps {
         // numa_maps can be megabytes with thousands of mappings: split into
         // tokens as byte ranges, without making strings for most of them.
         var tokens: [Range<Int>] = []
+        let basePageSize = UInt64(NodeStatistics.pageSize)
+        let count = bytes.count
         var start = 0
-        while start < bytes.count {
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            defer { start = end + 1 }
+        while start < count {
             tokens.removeAll(keepingCapacity: true)
-            var at = start
-            while at < end {
-                while at < end && (bytes[at] == 0x20 || bytes[at] == 0x09) { at += 1 }
-                let tokenStart = at
-                while at < end && bytes[at] != 0x20 && bytes[at] != 0x09 { at += 1 }
-                if at > tokenStart { tokens.append(tokenStart..<at) }
+            // One pass over the line's bytes, without bounds checks: a line's
+            // end and its tokens together.
+            let end = bytes.withUnsafeBufferPointer { buffer in
+                var at = start
+                while at < count {
+                    let byte = buffer[at]
+                    if byte == 0x0A { break }
+                    if byte == 0x20 || byte == 0x09 {
+                        at += 1
+                        continue
+                    }
+                    let tokenStart = at
+                    at += 1
+                    while at < count {
+                        let next = buffer[at]
+                        if next == 0x20 || next == 0x09 || next == 0x0A { break }
+                        at += 1
+                    }
+                    tokens.append(tokenStart..<at)
+                }
+                return at
             }
+            defer { start = end + 1 }
             guard !tokens.isEmpty else { continue }
-            var category = NodeStatistics.ProcessMemory.Category.private
+            // What the words say, in one look at each: the first word
+            // starting with huge, heap or stack gives the category, a word
+            // `huge` the backing, the first `file=` and `kernelpagesize_kB=`
+            // their values.
+            var found: NodeStatistics.ProcessMemory.Category?
+            var hugeWord = false
+            var file: Range<Int>?
+            var pageSizeToken: Range<Int>?
             for token in tokens {
-                if hasPrefix(bytes, token, "huge") { category = .huge; break }
-                if hasPrefix(bytes, token, "heap") { category = .heap; break }
-                if hasPrefix(bytes, token, "stack") { category = .stack; break }
+                switch bytes[token.lowerBound] {
+                case UInt8(ascii: "h"):
+                    let huge = hasPrefix(bytes, token, "huge")
+                    if huge && token.count == 4 { hugeWord = true }
+                    if found == nil {
+                        if huge {
+                            found = .huge
+                        } else if hasPrefix(bytes, token, "heap") {
+                            found = .heap
+                        }
+                    }
+                case UInt8(ascii: "s"):
+                    if found == nil && hasPrefix(bytes, token, "stack") { found = .stack }
+                case UInt8(ascii: "f"):
+                    if file == nil && hasPrefix(bytes, token, "file=") { file = token }
+                case UInt8(ascii: "k"):
+                    if pageSizeToken == nil && hasPrefix(bytes, token, "kernelpagesize_kB=") { pageSizeToken = token }
+                default:
+                    break
+                }
             }
+            let category = found ?? .private
             var backing = Backing.anonymous
-            if tokens.contains(where: { hasPrefix(bytes, $0, "huge") && $0.count == 4 }) {
+            if hugeWord {
                 backing = .huge
-            } else if let file = tokens.first(where: { hasPrefix(bytes, $0, "file=") }) {
+            } else if let file {
                 backing = isSharedMemory(path: bytes[file.lowerBound + 5..<file.upperBound]) ? .shared : .file
             }
             // The policy: the word after the address, two words for the
@@ -204,8 +244,8 @@ public enum NumaMaps {
                     firstData = 3
                 }
             }
-            var pageBytes = UInt64(NodeStatistics.pageSize)
-            if let token = tokens.first(where: { hasPrefix(bytes, $0, "kernelpagesize_kB=") }),
+            var pageBytes = basePageSize
+            if let token = pageSizeToken,
                 let kib = UInt64(decimalBytes: bytes[token.lowerBound + 18..<token.upperBound])
             {
                 pageBytes = kib.saturatingMultiplied(by: 1024)
