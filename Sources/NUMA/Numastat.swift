@@ -143,7 +143,9 @@ public enum NodeStatistics {
     public static func memoryFields(in root: SystemRoot, nodes: [Int]) throws(NUMAError) -> MemoryFields {
         var result = MemoryFields(rows: [], notes: [])
         var defaultHugePageSize: Double?
-        var rowOf: [String: Int] = [:]
+        // As in ``counters(in:nodes:)``: a label is looked for where it was in
+        // the first node's file, then searched; a dictionary only for many rows.
+        var rowOf: [String: Int]?
         for (column, id) in nodes.enumerated() {
             let folder = "\(nodeFolder)/node\(id)"
             // The node's huge page sizes, listed once for its three counters:
@@ -157,13 +159,19 @@ public enum NodeStatistics {
                 // order: look where this one was on the first node first.
                 if position < result.rows.count && result.rows[position].label == label {
                     row = position
-                } else if let known = rowOf[label] {
+                } else if let known = rowOf != nil ? rowOf![label] : result.rows.firstIndex(where: { $0.label == label }) {
                     row = known
                 } else if column == 0 {
                     try checkRowCount(result.rows.count, root: root, "\(folder)/meminfo")
                     row = result.rows.count
-                    rowOf[label] = row
                     result.rows.append(Row(label: label, values: Array(repeating: nil, count: nodes.count)))
+                    if rowOf != nil {
+                        rowOf![label] = row
+                    } else if result.rows.count == 64 {
+                        var index: [String: Int] = [:]
+                        for (offset, known) in result.rows.enumerated() where index[known.label] == nil { index[known.label] = offset }
+                        rowOf = index
+                    }
                 } else {
                     result.notes.append("\(root.display(folder))/meminfo: \(label) is not in node \(nodes[0])'s meminfo; ignored")
                     continue
