@@ -112,8 +112,28 @@ public struct Cpuset: Hashable, Sendable {
 
     /// `point` and `path` joined as a path relative to the root (no leading slash).
     private static func join(_ point: String, _ path: String) -> String {
-        let parts = (point + "/" + path).split(separator: "/").filter { $0 != "." && $0 != ".." }
-        return parts.joined(separator: "/")
+        // Cut on the byte `/`, which UTF-8 never uses inside another
+        // character: no grapheme breaking, no array of parts.
+        var joined: [UInt8] = []
+        joined.reserveCapacity(point.utf8.count + path.utf8.count + 1)
+        for part in [point, path] {
+            let bytes = Array(part.utf8)
+            var at = 0
+            while at < bytes.count {
+                while at < bytes.count && bytes[at] == UInt8(ascii: "/") { at += 1 }
+                let start = at
+                while at < bytes.count && bytes[at] != UInt8(ascii: "/") { at += 1 }
+                let length = at - start
+                guard length > 0 else { break }
+                let dot = UInt8(ascii: ".")
+                if (length == 1 && bytes[start] == dot) || (length == 2 && bytes[start] == dot && bytes[start + 1] == dot) {
+                    continue
+                }
+                if !joined.isEmpty { joined.append(UInt8(ascii: "/")) }
+                joined.append(contentsOf: bytes[start..<at])
+            }
+        }
+        return String(decoding: joined, as: UTF8.self)
     }
 }
 

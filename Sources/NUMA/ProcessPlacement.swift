@@ -157,7 +157,7 @@ public struct ProcessPlacement: Hashable, Sendable {
             placement.threads.append(Thread(tid: pid, cpu: cpu, node: nodeOfCPU(cpu)))
         }
         if placement.threads.isEmpty { placement.notes.append("the CPUs its threads last ran on cannot be read") }
-        placement.runningNodes = NodeSet(placement.threads.compactMap(\.node))
+        placement.runningNodes = NodeSet(placement.threads.compactMap { $0.node })
 
         let path = root.display("\(folder)/numa_maps")
         switch root.read("\(folder)/numa_maps", limit: 1 << 26) {
