@@ -163,8 +163,10 @@ test-fuzz: fuzz-build
 test-malformed: build
 	Tests/CLI/malformed.sh $(BIN)
 
+# RUNS=N times the table of comparisons N times in a row (bench.py --runs).
+RUNS ?= 1
 bench: test-deps build
-	scripts/bench.py $(BIN)
+	scripts/bench.py --runs $(RUNS) $(BIN)
 
 # The man page and shell completions, generated from the option table.
 .PHONY: docs install uninstall

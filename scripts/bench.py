@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """Benchmarks every mode of swnuma beside its C peer and writes BENCHMARKS.md.
 
-    scripts/bench.py [SWNUMA]
+    scripts/bench.py [--runs N] [SWNUMA]
 
 A benchmark, never a test: nothing here fails on a slow machine. It takes
-about 5 minutes on 2 cores. Environment:
+about 5 minutes on 2 cores. `--runs N` (default 1; `make bench RUNS=N`) times
+the table of comparisons N times in a row, each run the whole table again,
+and says for each row whether its goal was met in every run, with each run's
+ratio; instructions and peak RSS, which do not depend on the load, are
+measured once. Environment:
 
     BENCH_RUNS     timed runs of each command in the interleaved comparison
                    of a fast row (default 600; slower rows take fewer, so
@@ -43,7 +47,15 @@ import tempfile
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUILT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, ".build/release/swnuma")
+ARGS = sys.argv[1:]
+TABLE_RUNS = 1
+if ARGS[:1] == ["--runs"] or (ARGS and ARGS[0].startswith("--runs=")):
+    value = ARGS[0].split("=", 1)[1] if "=" in ARGS[0] else (ARGS[1] if len(ARGS) > 1 else "")
+    ARGS = ARGS[1:] if "=" in ARGS[0] else ARGS[2:]
+    if not value.isdigit() or int(value) < 1:
+        sys.exit(f"bench.py: --runs takes a count of 1 or more, not '{value}'")
+    TABLE_RUNS = int(value)
+BUILT = ARGS[0] if ARGS else os.path.join(REPO, ".build/release/swnuma")
 RUNS = int(os.environ.get("BENCH_RUNS", "600"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "12"))
 PEERS = os.environ.get("BENCH_PEERS")
@@ -181,14 +193,45 @@ def number(value):
     return f"{value:,}" if value is not None else "n/a"
 
 
-def compare_row(label, ours, theirs, peer_name, goal=None, environment=None):
-    (mine, its), runs = interleaved([ours, theirs], environment)
-    ratio = mine / its
-    mark = "" if goal is None else (f" (goal ≤ {goal:.2f}: {'met' if ratio <= goal else 'NOT met'})")
-    return (f"| {label} | `{shown(theirs)}`, {peer_name} | {mine:.3f} / {its:.3f} ({runs} runs) | "
-            f"**{ratio:.2f}**{mark} | {number(instructions(ours, environment))} | "
-            f"{number(instructions(theirs, environment))} | {peak_kib(ours, environment)} | "
-            f"{peak_kib(theirs, environment)} |")
+class Comparison:
+    """One row of the table: swnuma's command beside its peer's, timed once per run."""
+
+    def __init__(self, label, ours, theirs, peer_name, goal=None, environment=None):
+        self.label, self.ours, self.theirs = label, ours, theirs
+        self.peer_name, self.goal, self.environment = peer_name, goal, environment
+        self.timings = []  # (swnuma ms, peer ms, runs), one per run of the table
+
+    def time(self):
+        (mine, its), runs = interleaved([self.ours, self.theirs], self.environment)
+        self.timings.append((mine, its, runs))
+
+    def measure(self):
+        """Instructions and peak RSS: once, they do not depend on the load."""
+        self.counts = [number(instructions(argv, self.environment)) for argv in (self.ours, self.theirs)]
+        self.peaks = [peak_kib(argv, self.environment) for argv in (self.ours, self.theirs)]
+
+    def met(self):
+        """How many runs met the goal."""
+        return sum(1 for mine, its, _ in self.timings if mine / its <= self.goal)
+
+    def row(self):
+        mine, its, runs = self.timings[-1]
+        ratio = mine / its
+        if len(self.timings) == 1:
+            mark = "" if self.goal is None else f" (goal ≤ {self.goal:.2f}: {'met' if ratio <= self.goal else 'NOT met'})"
+            medians = f"{mine:.3f} / {its:.3f} ({runs} runs)"
+        else:
+            ratios = ", ".join(f"{m / i:.2f}" for m, i, _ in self.timings)
+            medians = f"{mine:.3f} / {its:.3f} ({runs} runs, the last run's)"
+            if self.goal is None:
+                mark = f" (runs: {ratios})"
+            else:
+                met = self.met()
+                verdict = (f"met in all {len(self.timings)} runs" if met == len(self.timings)
+                           else f"NOT met in all runs: {met} of {len(self.timings)}")
+                mark = f" (runs: {ratios}; goal ≤ {self.goal:.2f}: {verdict})"
+        return (f"| {self.label} | `{shown(self.theirs)}`, {self.peer_name} | {medians} | "
+                f"**{ratio:.2f}**{mark} | {self.counts[0]} | {self.counts[1]} | {self.peaks[0]} | {self.peaks[1]} |")
 
 
 def extract(name):
@@ -258,42 +301,49 @@ lines = [
     "|---|---|---|---|---|---|---|---|",
 ]
 NUMACTL = f"numactl {NUMACTL_VERSION}"
+comparisons = []
 for label, args, goal in [("`-H`", ["-H"], None),
                           ("launch: `-m 0 -N 0 /bin/true`", ["-m", "0", "-N", "0", "/bin/true"], 0.95),
                           ("`--show`", ["--show"], None)]:
-    lines.append(compare_row(label, [SWNUMA, *args], [peer("numactl"), *args], NUMACTL, goal))
-    print(lines[-1], flush=True)
+    comparisons.append(Comparison(label, [SWNUMA, *args], [peer("numactl"), *args], NUMACTL, goal))
 
 # A process of this machine to look at: a sleeping Python with some memory of its own.
 target = subprocess.Popen([sys.executable, "-c", "import time; x = bytearray(8 << 20); time.sleep(3600)"])
 time.sleep(0.3)
 pid = str(target.pid)
-try:
-    NUMASTAT_PEER = f"numastat {NUMACTL_VERSION}"
-    for label, args, goal in [("numastat", [], 1.0), ("numastat `-m`", ["-m"], 1.0), ("numastat `-n`", ["-n"], 1.0),
-                              ("numastat `-p PID`", ["-p", pid], 1.0)]:
-        lines.append(compare_row(label, [NUMASTAT, *args], [peer("numastat"), *args], NUMASTAT_PEER, goal))
-        print(lines[-1], flush=True)
-    lines.append(compare_row("`--process PID`", [SWNUMA, "--process", pid], [peer("numastat"), "-p", pid],
-                             NUMASTAT_PEER, 1.0))
-    print(lines[-1], flush=True)
-    lines.append(compare_row("migratepages `PID 0 0`", [MIGRATEPAGES, pid, "0", "0"],
-                             [peer("migratepages"), pid, "0", "0"], f"migratepages {NUMACTL_VERSION}"))
-    print(lines[-1], flush=True)
-finally:
-    target.kill()
-    target.wait()
+NUMASTAT_PEER = f"numastat {NUMACTL_VERSION}"
+for label, args in [("numastat", []), ("numastat `-m`", ["-m"]), ("numastat `-n`", ["-n"]),
+                    ("numastat `-p PID`", ["-p", pid])]:
+    comparisons.append(Comparison(label, [NUMASTAT, *args], [peer("numastat"), *args], NUMASTAT_PEER, 1.0))
+comparisons.append(Comparison("`--process PID`", [SWNUMA, "--process", pid], [peer("numastat"), "-p", pid],
+                              NUMASTAT_PEER, 1.0))
+comparisons.append(Comparison("migratepages `PID 0 0`", [MIGRATEPAGES, pid, "0", "0"],
+                              [peer("migratepages"), pid, "0", "0"], f"migratepages {NUMACTL_VERSION}"))
 
 LSTOPO = f"hwloc {HWLOC_VERSION}"
-lines.append(compare_row("`--devices`", [SWNUMA, "--devices"], [shutil.which("lstopo-no-graphics")], LSTOPO))
-print(lines[-1], flush=True)
+comparisons.append(Comparison("`--devices`", [SWNUMA, "--devices"], [shutil.which("lstopo-no-graphics")], LSTOPO))
 dump_name = "64amd64-4s2n4ca2co"
 dump = extract(dump_name)
 if dump:
-    lines.append(compare_row(f"`--draw x.svg` on the `{dump_name}` dump",
-                             [SWNUMA, "--root", dump, "--draw", os.path.join(WORK, "x.svg")],
-                             [shutil.which("lstopo"), "-i", dump, "--of", "svg", "-f", os.path.join(WORK, "y.svg")],
-                             LSTOPO))
+    comparisons.append(Comparison(f"`--draw x.svg` on the `{dump_name}` dump",
+                                  [SWNUMA, "--root", dump, "--draw", os.path.join(WORK, "x.svg")],
+                                  [shutil.which("lstopo"), "-i", dump, "--of", "svg", "-f", os.path.join(WORK, "y.svg")],
+                                  LSTOPO))
+try:
+    # Each run times the whole table again, so that a run is what one `make bench` measures.
+    for run in range(TABLE_RUNS):
+        for comparison in comparisons:
+            comparison.time()
+            if run == 0:
+                comparison.measure()
+            mine, its, runs = comparison.timings[-1]
+            print(f"run {run + 1} of {TABLE_RUNS}: {comparison.label}: {mine:.3f} / {its:.3f} ms, "
+                  f"ratio {mine / its:.2f}", flush=True)
+finally:
+    target.kill()
+    target.wait()
+for comparison in comparisons:
+    lines.append(comparison.row())
     print(lines[-1], flush=True)
 
 # No C program checks a kubelet configuration: swnuma alone.
@@ -309,6 +359,14 @@ kubelet = [SWNUMA, "--root", generated[64], *kubelet_args]
 lines.append(f"| `--kubelet-check` on a generated 64-node tree | none (no C program checks it) | "
              f"{kubelet_ms:.3f} ({runs} runs) | | {number(instructions(kubelet))} | | {peak_kib(kubelet)} | |")
 print(lines[-1], flush=True)
+
+if TABLE_RUNS > 1:
+    goals = [c for c in comparisons if c.goal is not None]
+    missed = [c.label for c in goals if c.met() != TABLE_RUNS]
+    lines += ["", f"The table was timed {TABLE_RUNS} times in a row (`--runs {TABLE_RUNS}`); the medians are the last "
+              "run's, the ratios of every run follow each ratio. "
+              + ("Every goal was met in every run." if not missed
+                 else f"Goals not met in every run: {', '.join(missed)}.")]
 
 lines += ["", "## Growth with the machine and the input (swnuma alone)", "",
           "Generated trees (`scripts/gen-topology.py`) and a written `proc/` snapshot of N processes, each with a "

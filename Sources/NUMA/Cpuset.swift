@@ -42,17 +42,25 @@ public struct Cpuset: Hashable, Sendable {
     public static func read(from root: SystemRoot, pid: String = "self") -> Cpuset? {
         let mounts = Mount.read(from: root)
         var candidates: [(version: Int, path: String)] = []
-        if let text = root.readText("proc/\(pid)/cgroup", limit: 1 << 20) {
+        if let bytes = root.readBytes("proc/\(pid)/cgroup", limit: 1 << 20) {
+            // `id:controllers:path` lines, cut on their ASCII separators as
+            // bytes: no grapheme breaking, no array per line.
             var v2Path: String?
-            for line in text.split(separator: "\n") {
-                let fields = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
-                guard fields.count == 3 else { continue }
-                let path = String(fields[2].trimmingWhitespaceAndNUL())
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                defer { start = end + 1 }
+                guard let first = bytes[start..<end].firstIndex(of: UInt8(ascii: ":")),
+                    let second = bytes[(first + 1)..<end].firstIndex(of: UInt8(ascii: ":"))
+                else { continue }
+                let path = String(String(decoding: bytes[(second + 1)..<end], as: UTF8.self).trimmingWhitespaceAndNUL())
                 // Longer than PATH_MAX: no file under it could be opened.
                 guard path.utf8.count <= pathLimit else { continue }
-                if fields[0] == "0" && fields[1].isEmpty {
+                let controllers = bytes[(first + 1)..<second]
+                if second == first + 1 && bytes[start..<first].elementsEqual(CollectionOfOne(UInt8(ascii: "0"))) {
                     v2Path = path
-                } else if fields[1].split(separator: ",").contains("cpuset") {
+                } else if controllers.split(separator: UInt8(ascii: ",")).contains(where: { $0.elementsEqual("cpuset".utf8) }) {
                     candidates.append((1, path))
                 }
             }
@@ -75,10 +83,10 @@ public struct Cpuset: Hashable, Sendable {
     private static func read(_ root: SystemRoot, version: Int, path: String, mounts: [Mount]) -> Cpuset? {
         let mountPoints: [String]
         if version == 2 {
-            let found = mounts.filter { $0.type == "cgroup2" }.map(\.point)
+            let found = mounts.filter { $0.type == "cgroup2" }.map { $0.point }
             mountPoints = found.isEmpty ? ["/sys/fs/cgroup"] : found
         } else {
-            mountPoints = mounts.filter { $0.type == "cgroup" && $0.options.contains("cpuset") }.map(\.point)
+            mountPoints = mounts.filter { $0.type == "cgroup" && $0.options.contains("cpuset") }.map { $0.point }
         }
         let (cpusFile, memsFile) =
             version == 2 ? ("cpuset.cpus.effective", "cpuset.mems.effective") : ("cpuset.cpus", "cpuset.mems")
@@ -112,8 +120,28 @@ public struct Cpuset: Hashable, Sendable {
 
     /// `point` and `path` joined as a path relative to the root (no leading slash).
     private static func join(_ point: String, _ path: String) -> String {
-        let parts = (point + "/" + path).split(separator: "/").filter { $0 != "." && $0 != ".." }
-        return parts.joined(separator: "/")
+        // Cut on the byte `/`, which UTF-8 never uses inside another
+        // character: no grapheme breaking, no array of parts.
+        var joined: [UInt8] = []
+        joined.reserveCapacity(point.utf8.count + path.utf8.count + 1)
+        for part in [point, path] {
+            let bytes = Array(part.utf8)
+            var at = 0
+            while at < bytes.count {
+                while at < bytes.count && bytes[at] == UInt8(ascii: "/") { at += 1 }
+                let start = at
+                while at < bytes.count && bytes[at] != UInt8(ascii: "/") { at += 1 }
+                let length = at - start
+                guard length > 0 else { break }
+                let dot = UInt8(ascii: ".")
+                if (length == 1 && bytes[start] == dot) || (length == 2 && bytes[start] == dot && bytes[start + 1] == dot) {
+                    continue
+                }
+                if !joined.isEmpty { joined.append(UInt8(ascii: "/")) }
+                joined.append(contentsOf: bytes[start..<at])
+            }
+        }
+        return String(decoding: joined, as: UTF8.self)
     }
 }
 
@@ -125,18 +153,20 @@ struct Mount {
 
     /// The mounts of `proc/self/mounts`, else `proc/mounts`; empty when neither is readable.
     static func read(from root: SystemRoot) -> [Mount] {
-        guard let text = root.readText("proc/self/mounts", limit: 1 << 22) ?? root.readText("proc/mounts", limit: 1 << 22)
+        guard let bytes = root.readBytes("proc/self/mounts", limit: 1 << 22) ?? root.readBytes("proc/mounts", limit: 1 << 22)
         else { return [] }
         // Fields are cut out of the bytes by hand: the kernel writes ASCII
         // separators, and splitting by Character costs grapheme breaking on
         // every byte (a third of a `--process` run, for 20 mounts).
-        let bytes = Array(text.utf8)
         var result: [Mount] = []
         var lineStart = 0
+        // One array of field ranges for every line.
+        var fields: [Range<Int>] = []
+        fields.reserveCapacity(4)
         while lineStart < bytes.count {
             var lineEnd = lineStart
             while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-            var fields: [Range<Int>] = []
+            fields.removeAll(keepingCapacity: true)
             var index = lineStart
             while index < lineEnd, fields.count < 4 {
                 while index < lineEnd, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
@@ -154,7 +184,11 @@ struct Mount {
                 if position > optionStart { options.append(text(optionStart..<position)) }
                 optionStart = position + 1
             }
-            result.append(Mount(point: unescape(text(fields[1])), type: String(text(fields[2])), options: options))
+            // A mount point without a backslash has no escape to undo.
+            let point =
+                bytes[fields[1]].contains(UInt8(ascii: "\\"))
+                ? unescape(text(fields[1])) : String(decoding: bytes[fields[1]], as: UTF8.self)
+            result.append(Mount(point: point, type: String(decoding: bytes[fields[2]], as: UTF8.self), options: options))
         }
         return result
     }

@@ -11,8 +11,9 @@ public enum NumaMaps {
     public struct Mapping: Hashable, Sendable {
         /// The policy text as the kernel printed it (`bind:1`, `prefer (many):0-1`, `default`).
         public var policyText: String
-        /// The policy, parsed from ``policyText``.
-        public var policy: MappingPolicy
+        /// The policy, parsed from ``policyText`` when asked for: numastat
+        /// never needs it, and a file has many mappings but few policies.
+        public var policy: MappingPolicy { MappingPolicy(parsing: policyText) }
         /// Anonymous memory, shared memory, a file, or huge pages.
         public var backing: Backing
         /// numastat's category: the first word starting with `huge`, `heap`
@@ -96,30 +97,51 @@ public enum NumaMaps {
 
         /// Parses the policy text of a `numa_maps` line.
         public init(parsing text: String) {
-            var head = Substring(text)
-            var nodeText: Substring?
-            if let colon = head.firstIndex(of: ":") {
-                nodeText = head[head.index(after: colon)...]
-                head = head[..<colon]
+            // Read as bytes: the separators are ASCII, and the words are
+            // compared as bytes, without a Character walk.
+            let bytes = Array(text.utf8)
+            var headEnd = bytes.count
+            var nodeStart: Int?
+            if let colon = bytes.firstIndex(of: UInt8(ascii: ":")) {
+                nodeStart = colon + 1
+                headEnd = colon
             }
-            var flagText: Substring?
-            if let equals = head.firstIndex(of: "=") {
-                flagText = head[head.index(after: equals)...]
-                head = head[..<equals]
+            var flagStart: Int?
+            if let equals = bytes[..<headEnd].firstIndex(of: UInt8(ascii: "=")) {
+                flagStart = equals + 1
+                // The flags run to the colon, or to the end.
+                headEnd = equals
             }
-            switch head {
-            case "default": mode = .default
-            case "bind": mode = .bind
-            case "interleave": mode = .interleave
-            case "weighted interleave": mode = .weightedInterleave
-            case "prefer", "preferred": mode = .preferred
-            case "prefer (many)": mode = .preferredMany
-            case "local": mode = .local
-            default: mode = .unknown
+            let head = bytes[..<headEnd]
+            func named(_ word: StaticString) -> Bool {
+                UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount).elementsEqual(head)
+            }
+            if named("default") {
+                mode = .default
+            } else if named("bind") {
+                mode = .bind
+            } else if named("interleave") {
+                mode = .interleave
+            } else if named("weighted interleave") {
+                mode = .weightedInterleave
+            } else if named("prefer") || named("preferred") {
+                mode = .preferred
+            } else if named("prefer (many)") {
+                mode = .preferredMany
+            } else if named("local") {
+                mode = .local
+            } else {
+                mode = .unknown
             }
             // Held to the kernel's MAX_NUMNODES, as the counts are.
-            nodes = nodeText.flatMap { NodeSet(listBytes: Array($0.utf8), limit: NodeKind.kernelLimit) }
-            flags = flagText.map { $0.split(separator: "|").map(String.init) } ?? []
+            nodes = nodeStart.flatMap { NodeSet(listBytes: Array(bytes[$0...]), limit: NodeKind.kernelLimit) }
+            if let flagStart {
+                let flagEnd = nodeStart.map { $0 - 1 } ?? bytes.count
+                flags = bytes[flagStart..<flagEnd].split(separator: UInt8(ascii: "|"))
+                    .map { String(decoding: $0, as: UTF8.self) }
+            } else {
+                flags = []
+            }
         }
     }
 
@@ -139,30 +161,70 @@ public enum NumaMaps {
         // numa_maps can be megabytes with thousands of mappings: split into
         // tokens as byte ranges, without making strings for most of them.
         var tokens: [Range<Int>] = []
+        let basePageSize = UInt64(NodeStatistics.pageSize)
+        let count = bytes.count
         var start = 0
-        while start < bytes.count {
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            defer { start = end + 1 }
+        while start < count {
             tokens.removeAll(keepingCapacity: true)
-            var at = start
-            while at < end {
-                while at < end && (bytes[at] == 0x20 || bytes[at] == 0x09) { at += 1 }
-                let tokenStart = at
-                while at < end && bytes[at] != 0x20 && bytes[at] != 0x09 { at += 1 }
-                if at > tokenStart { tokens.append(tokenStart..<at) }
+            // One pass over the line's bytes, without bounds checks: a line's
+            // end and its tokens together.
+            let end = bytes.withUnsafeBufferPointer { buffer in
+                var at = start
+                while at < count {
+                    let byte = buffer[at]
+                    if byte == 0x0A { break }
+                    if byte == 0x20 || byte == 0x09 {
+                        at += 1
+                        continue
+                    }
+                    let tokenStart = at
+                    at += 1
+                    while at < count {
+                        let next = buffer[at]
+                        if next == 0x20 || next == 0x09 || next == 0x0A { break }
+                        at += 1
+                    }
+                    tokens.append(tokenStart..<at)
+                }
+                return at
             }
+            defer { start = end + 1 }
             guard !tokens.isEmpty else { continue }
-            var category = NodeStatistics.ProcessMemory.Category.private
+            // What the words say, in one look at each: the first word
+            // starting with huge, heap or stack gives the category, a word
+            // `huge` the backing, the first `file=` and `kernelpagesize_kB=`
+            // their values.
+            var found: NodeStatistics.ProcessMemory.Category?
+            var hugeWord = false
+            var file: Range<Int>?
+            var pageSizeToken: Range<Int>?
             for token in tokens {
-                if hasPrefix(bytes, token, "huge") { category = .huge; break }
-                if hasPrefix(bytes, token, "heap") { category = .heap; break }
-                if hasPrefix(bytes, token, "stack") { category = .stack; break }
+                switch bytes[token.lowerBound] {
+                case UInt8(ascii: "h"):
+                    let huge = hasPrefix(bytes, token, "huge")
+                    if huge && token.count == 4 { hugeWord = true }
+                    if found == nil {
+                        if huge {
+                            found = .huge
+                        } else if hasPrefix(bytes, token, "heap") {
+                            found = .heap
+                        }
+                    }
+                case UInt8(ascii: "s"):
+                    if found == nil && hasPrefix(bytes, token, "stack") { found = .stack }
+                case UInt8(ascii: "f"):
+                    if file == nil && hasPrefix(bytes, token, "file=") { file = token }
+                case UInt8(ascii: "k"):
+                    if pageSizeToken == nil && hasPrefix(bytes, token, "kernelpagesize_kB=") { pageSizeToken = token }
+                default:
+                    break
+                }
             }
+            let category = found ?? .private
             var backing = Backing.anonymous
-            if tokens.contains(where: { hasPrefix(bytes, $0, "huge") && $0.count == 4 }) {
+            if hugeWord {
                 backing = .huge
-            } else if let file = tokens.first(where: { hasPrefix(bytes, $0, "file=") }) {
+            } else if let file {
                 backing = isSharedMemory(path: bytes[file.lowerBound + 5..<file.upperBound]) ? .shared : .file
             }
             // The policy: the word after the address, two words for the
@@ -182,8 +244,8 @@ public enum NumaMaps {
                     firstData = 3
                 }
             }
-            var pageBytes = UInt64(NodeStatistics.pageSize)
-            if let token = tokens.first(where: { hasPrefix(bytes, $0, "kernelpagesize_kB=") }),
+            var pageBytes = basePageSize
+            if let token = pageSizeToken,
                 let kib = UInt64(decimalBytes: bytes[token.lowerBound + 18..<token.upperBound])
             {
                 pageBytes = kib.saturatingMultiplied(by: 1024)
@@ -212,7 +274,7 @@ public enum NumaMaps {
             }
             body(
                 Mapping(
-                    policyText: policyText, policy: MappingPolicy(parsing: policyText), backing: backing,
+                    policyText: policyText, backing: backing,
                     category: category, pageBytes: pageBytes, pages: pages))
         }
     }
@@ -222,13 +284,12 @@ public enum NumaMaps {
     /// (a shared anonymous mapping, `(deleted)` or not), a System V segment
     /// `/SYSV<key>`, a memfd `/memfd:<name>`, or a file under `/dev/shm/`.
     public static func isSharedMemory<Path: Collection<UInt8>>(path: Path) -> Bool {
-        let bytes = Array(path)
         func starts(_ prefix: StaticString) -> Bool {
-            hasPrefix(bytes, 0..<bytes.count, prefix)
+            path.starts(with: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
         }
         if starts("/SYSV") || starts("/memfd:") || starts("/dev/shm/") { return true }
         guard starts("/dev/zero") else { return false }
-        let rest = bytes[9...]
+        let rest = path.dropFirst(9)
         return rest.isEmpty || rest.elementsEqual(" (deleted)".utf8) || rest.elementsEqual("\\040(deleted)".utf8)
     }
 

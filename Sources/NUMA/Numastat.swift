@@ -54,24 +54,58 @@ public enum NodeStatistics {
     /// - Throws: ``NUMAError`` when a node's file cannot be read.
     public static func counters(in root: SystemRoot, nodes: [Int]) throws(NUMAError) -> [Row] {
         var rows: [Row] = []
-        var rowOf: [Substring: Int] = [:]
+        // Labels are found where they were in the first node's file (every
+        // node's file lists the same counters in the same order), else by a
+        // search; a dictionary only for a file with many labels.
+        var rowOf: [String: Int]?
         for (column, id) in nodes.enumerated() {
             let relative = "\(nodeFolder)/node\(id)/numastat"
-            let text = try read(root, relative)
-            for line in text.words(separatedBy: { $0 == 0x0A }) {
-                let tokens = line.words()
-                guard tokens.count >= 2, let value = UInt64(decimalText: tokens[1]),
-                    tokens[0].utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+            let bytes = try readBytes(root, relative)
+            var position = 0
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                defer { start = end + 1 }
+                // The first two words of the line: a printable label and a decimal count.
+                func isSeparator(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0 }
+                var at = start
+                while at < end && isSeparator(bytes[at]) { at += 1 }
+                let labelStart = at
+                while at < end && !isSeparator(bytes[at]) { at += 1 }
+                let labelEnd = at
+                while at < end && isSeparator(bytes[at]) { at += 1 }
+                let valueStart = at
+                while at < end && !isSeparator(bytes[at]) { at += 1 }
+                guard labelEnd > labelStart, let value = UInt64(decimalBytes: bytes[valueStart..<at]),
+                    bytes[labelStart..<labelEnd].allSatisfy({ $0 > 0x20 && $0 < 0x7F })
                 else { continue }
-                var row = rowOf[tokens[0]]
+                let label = bytes[labelStart..<labelEnd]
+                var row: Int?
+                if position < rows.count && rows[position].label.utf8.elementsEqual(label) {
+                    row = position
+                } else if let rowOf {
+                    row = rowOf[String(decoding: label, as: UTF8.self)]
+                } else {
+                    row = rows.firstIndex { $0.label.utf8.elementsEqual(label) }
+                }
                 if row == nil {
                     guard column == 0 else { continue }
                     try checkRowCount(rows.count, root: root, relative)
                     row = rows.count
-                    rowOf[tokens[0]] = rows.count
-                    rows.append(Row(label: String(tokens[0]), values: Array(repeating: nil, count: nodes.count)))
+                    rows.append(Row(label: String(decoding: label, as: UTF8.self), values: Array(repeating: nil, count: nodes.count)))
+                    if rows.count == 64 {
+                        var index: [String: Int] = [:]
+                        for (offset, known) in rows.enumerated() where index[known.label] == nil { index[known.label] = offset }
+                        rowOf = index
+                    } else if rowOf != nil {
+                        rowOf![rows[rows.count - 1].label] = rows.count - 1
+                    }
                 }
-                if let row { rows[row].values[column] = Double(value) }
+                if let row {
+                    rows[row].values[column] = Double(value)
+                    position = row + 1
+                }
             }
         }
         return rows
@@ -109,7 +143,9 @@ public enum NodeStatistics {
     public static func memoryFields(in root: SystemRoot, nodes: [Int]) throws(NUMAError) -> MemoryFields {
         var result = MemoryFields(rows: [], notes: [])
         var defaultHugePageSize: Double?
-        var rowOf: [String: Int] = [:]
+        // As in ``counters(in:nodes:)``: a label is looked for where it was in
+        // the first node's file, then searched; a dictionary only for many rows.
+        var rowOf: [String: Int]?
         for (column, id) in nodes.enumerated() {
             let folder = "\(nodeFolder)/node\(id)"
             // The node's huge page sizes, listed once for its three counters:
@@ -123,13 +159,19 @@ public enum NodeStatistics {
                 // order: look where this one was on the first node first.
                 if position < result.rows.count && result.rows[position].label == label {
                     row = position
-                } else if let known = rowOf[label] {
+                } else if let known = rowOf != nil ? rowOf![label] : result.rows.firstIndex(where: { $0.label == label }) {
                     row = known
                 } else if column == 0 {
                     try checkRowCount(result.rows.count, root: root, "\(folder)/meminfo")
                     row = result.rows.count
-                    rowOf[label] = row
                     result.rows.append(Row(label: label, values: Array(repeating: nil, count: nodes.count)))
+                    if rowOf != nil {
+                        rowOf![label] = row
+                    } else if result.rows.count == 64 {
+                        var index: [String: Int] = [:]
+                        for (offset, known) in result.rows.enumerated() where index[known.label] == nil { index[known.label] = offset }
+                        rowOf = index
+                    }
                 } else {
                     result.notes.append("\(root.display(folder))/meminfo: \(label) is not in node \(nodes[0])'s meminfo; ignored")
                     continue
@@ -281,16 +323,20 @@ public enum NodeStatistics {
         // Sums of a snapshot's numbers are checked: refused, naming the
         // count, never wrapped.
         var overflow: NumaMaps.NodePages?
-        // Node id to column: one lookup per count, however many nodes.
-        var column: [Int: Int] = [:]
-        for (index, node) in nodes.enumerated() where column[node] == nil { column[node] = index }
+        // Node id to column: one lookup per count, however many nodes. The
+        // counts name nodes below the kernel's limit (``NumaMaps`` refuses
+        // others), so a table of that many entries holds every id.
+        var column = [Int](repeating: -1, count: NodeKind.kernelLimit)
+        for (index, node) in nodes.enumerated() where node >= 0 && node < column.count && column[node] < 0 {
+            column[node] = index
+        }
         do {
             try NumaMaps.forEachMapping(in: bytes, hugePageSize: { () throws(NUMAError) in UInt64(try hugePageSize(in: root)) }) {
                 mapping in
                 let category = mapping.category.rawValue
                 for entry in mapping.pages where overflow == nil {
                     let (amount, tooLarge) = entry.pages.multipliedReportingOverflow(by: mapping.pageBytes)
-                    let index = column[entry.node]
+                    let index = entry.node < column.count && column[entry.node] >= 0 ? column[entry.node] : nil
                     let total = index.map { memory.bytes[category][$0] } ?? memory.elsewhere[category]
                     let (sum, wrapped) = total.addingReportingOverflow(amount)
                     if tooLarge || wrapped {

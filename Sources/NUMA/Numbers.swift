@@ -97,4 +97,30 @@ extension Int {
         guard let value = UInt64(decimalText: text), value <= UInt64(Int.max) else { return nil }
         self = Int(value)
     }
+
+    /// ``init(decimal:)`` for a `String`: a concrete overload, compiled
+    /// here for its type, so that a caller in another module does not run
+    /// the generic code (whose first call resolves its types at run time).
+    package init?(decimal text: String) {
+        guard let value = UInt64(decimalBytes: text.utf8), value <= UInt64(Int.max) else { return nil }
+        self = Int(value)
+    }
+
+    /// ``init(decimal:)`` for a `Substring`, for the same reason.
+    package init?(decimal text: Substring) {
+        guard let value = UInt64(decimalBytes: text.utf8), value <= UInt64(Int.max) else { return nil }
+        self = Int(value)
+    }
+}
+
+extension UInt64 {
+    /// ``init(decimalText:)`` for a `String`, compiled for its type.
+    package init?(decimalText text: String) {
+        self.init(decimalBytes: text.utf8)
+    }
+
+    /// ``init(decimalText:)`` for a `Substring`, compiled for its type.
+    package init?(decimalText text: Substring) {
+        self.init(decimalBytes: text.utf8)
+    }
 }

@@ -157,7 +157,7 @@ public struct ProcessPlacement: Hashable, Sendable {
             placement.threads.append(Thread(tid: pid, cpu: cpu, node: nodeOfCPU(cpu)))
         }
         if placement.threads.isEmpty { placement.notes.append("the CPUs its threads last ran on cannot be read") }
-        placement.runningNodes = NodeSet(placement.threads.compactMap(\.node))
+        placement.runningNodes = NodeSet(placement.threads.compactMap { $0.node })
 
         let path = root.display("\(folder)/numa_maps")
         switch root.read("\(folder)/numa_maps", limit: 1 << 26) {
@@ -219,7 +219,8 @@ public struct ProcessPlacement: Hashable, Sendable {
                     PolicyBytes(text: mapping.policyText, policy: mapping.policy, mappings: 0, nodes: [], outside: 0))
             }
             memory.policies[p].mappings += 1
-            let confined = mapping.policy.confinedTo
+            // Parsed once per distinct policy, not once per mapping.
+            let confined = memory.policies[p].policy.confinedTo
             for entry in mapping.pages where entry.pages > 0 {
                 let amount = mapping.bytes(entry)
                 add(amount, node: entry.node, backing: mapping.backing, to: &memory.nodes, index: &nodeIndex)

@@ -11,6 +11,22 @@ import Testing
         return out
     }
 
+    /// Policy texts cut as bytes: flags between `=` and `:` (empty ones
+    /// dropped), nodes after the first `:`, the two-word modes, and words
+    /// no kernel writes.
+    @Test func policyTextsCut() {
+        let many = NumaMaps.MappingPolicy(parsing: "prefer (many)=static||relative:0-1")
+        #expect(many.mode == .preferredMany && many.flags == ["static", "relative"] && many.nodes == NodeSet([0, 1]))
+        let preferred = NumaMaps.MappingPolicy(parsing: "preferred:3")
+        #expect(preferred.mode == .preferred && preferred.flags.isEmpty && preferred.nodes == NodeSet([3]))
+        let odd = NumaMaps.MappingPolicy(parsing: "bindx=a:b=c:1")
+        #expect(odd.mode == .unknown && odd.flags == ["a"] && odd.nodes == nil)
+        let bare = NumaMaps.MappingPolicy(parsing: "interleave=")
+        #expect(bare.mode == .interleave && bare.flags.isEmpty && bare.nodes == nil)
+        #expect(NumaMaps.MappingPolicy(parsing: "").mode == .unknown)
+        #expect(NumaMaps.MappingPolicy(parsing: "défault").mode == .unknown)
+    }
+
     @Test func policiesAsTheKernelWritesThem() throws {
         let found = try mappings("""
             1000 weighted interleave:0-3 anon=4 N0=1 N1=1 N2=1 N3=1 kernelpagesize_kB=4

@@ -25,6 +25,36 @@ private func root(_ files: [String: String]) throws -> SystemRoot {
         #expect(rows[2].values == [9, nil])
     }
 
+    /// Many fields (past the count where a dictionary takes over the search),
+    /// the second node's file in the reverse order with a field of its own, a
+    /// field repeated in the first node's: every value lands in its field's
+    /// row, the repeat overwrites, the unknown field is left out.
+    @Test func manyFieldsInAnyOrder() throws {
+        let count = 100
+        var first = (0..<count).map { "field_\($0) \($0)" }
+        first.append("field_5 77")
+        let second = (0..<count).reversed().map { "field_\($0) \(1000 + $0)" } + ["only_here 5"]
+        var files = [
+            "\(folder)/node0/numastat": first.joined(separator: "\n") + "\n",
+            "\(folder)/node1/numastat": second.joined(separator: "\n") + "\n",
+        ]
+        files["\(folder)/node0/meminfo"] = (0..<count).map { "Node 0 Field_\($0): \($0) kB" }.joined(separator: "\n") + "\n"
+        files["\(folder)/node1/meminfo"] =
+            ((0..<count).reversed().map { "Node 1 Field_\($0): \(1000 + $0) kB" } + ["Node 1 OnlyHere: 5 kB"]).joined(separator: "\n") + "\n"
+        let root = try root(files)
+        let rows = try NodeStatistics.counters(in: root, nodes: [0, 1])
+        #expect(rows.map(\.label) == (0..<count).map { "field_\($0)" })
+        for (index, row) in rows.enumerated() {
+            #expect(row.values == [Double(index == 5 ? 77 : index), Double(1000 + index)], "\(row.label)")
+        }
+        let fields = try NodeStatistics.memoryFields(in: root, nodes: [0, 1])
+        #expect(fields.rows.map(\.label) == (0..<count).map { "Field_\($0)" })
+        for (index, row) in fields.rows.enumerated() {
+            #expect(row.values == [Double(index * 1024), Double((1000 + index) * 1024)], "\(row.label)")
+        }
+        #expect(fields.notes.count == 1 && fields.notes[0].contains("OnlyHere"))
+    }
+
     @Test func noNodes() throws {
         #expect(throws: NUMAError.self) { try NodeStatistics.nodeIDs(in: try root(["\(folder)/online": ""])) }
         #expect(throws: NUMAError.self) { try NodeStatistics.nodeIDs(in: try root(["x": ""])) }

@@ -257,6 +257,24 @@ func numastat(_ fake: FakeRoot, _ arguments: [String], width: String? = "1000", 
         #expect(FixedPoint.format(1e-30, decimals: 2) == "0.00")
     }
 
+    /// Exact binary fractions (ties at two and three places among them) on
+    /// whole parts up to 2^53, at 0 to 3 places, against the C library's `%.*f`.
+    @Test func fixedPointTiesMatchPrintf() {
+        for whole in [0.0, 1, 2, 7, 1_000_000, 0x1p40 + 1, 0x1p52 - 1] {
+            for eighth in 0..<64 {
+                let value = whole + Double(eighth) / 64
+                for decimals in 0...3 {
+                    let expected = withVaList([Int32(decimals), value]) { arguments in
+                        var buffer = [CChar](repeating: 0, count: 512)
+                        _ = vsnprintf(&buffer, buffer.count, "%.*f", arguments)
+                        return String(cString: buffer)
+                    }
+                    #expect(FixedPoint.format(value, decimals: decimals) == expected, "\(value) at \(decimals) places")
+                }
+            }
+        }
+    }
+
     /// FixedPoint against the C library's own `%.*f`, over seeded random
     /// values of every magnitude numastat can meet and beyond 2^64.
     @Test func fixedPointMatchesPrintf() {

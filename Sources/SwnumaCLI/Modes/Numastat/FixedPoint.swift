@@ -19,6 +19,12 @@ enum FixedPoint {
             value = -value
         }
         let places = max(0, min(decimals, 18))
+        // numastat's numbers (0 or 2 places, below 2^64): the same digits
+        // in 64-bit arithmetic, without 128-bit divisions.
+        if places <= 3 && value < 0x1p64 {
+            appendNarrow(value, places: places, to: &text)
+            return
+        }
         // Beyond 2^127 the value is a whole number wider than 128 bits.
         guard value < 0x1p127 else {
             appendWide(value, to: &text)
@@ -42,6 +48,39 @@ enum FixedPoint {
             digits = scaled >> shift
             let remainder = scaled & ((1 << shift) - 1)
             let half: UInt128 = 1 << (shift - 1)
+            let lastIsOdd = places > 0 ? digits & 1 == 1 : whole & 1 == 1
+            if remainder > half || (remainder == half && lastIsOdd) { digits += 1 }
+            if digits == scale {
+                digits = 0
+                whole += 1
+            }
+        }
+        text.append(whole)
+        guard places > 0 else { return }
+        text.append(".")
+        text.append(digits, minimumDigits: places)
+    }
+
+    /// ``append(_:decimals:to:)`` for a value in [0, 2^64) and up to 3 places.
+    ///
+    /// The fraction's 53-bit significand times 10^3 fits 63 bits; a fraction
+    /// below 2^-11 is less than half a unit in the third place, so it rounds
+    /// to no digits (and never carries into the whole part).
+    private static func appendNarrow(_ value: Double, places: Int, to text: inout ByteText) {
+        let truncated = value.rounded(.towardZero)
+        var whole = UInt64(truncated)
+        let fraction = value - truncated
+        var scale: UInt64 = 1
+        for _ in 0..<places { scale *= 10 }
+        var digits: UInt64 = 0
+        if fraction >= 0x1p-11 {
+            // fraction = significand * 2^-shift exactly, shift in 53...63.
+            let shift = UInt64(52 - Int(fraction.exponent))
+            let significand = (1 as UInt64) << 52 | fraction.significandBitPattern
+            let scaled = significand * scale
+            digits = scaled >> shift
+            let remainder = scaled & ((1 << shift) - 1)
+            let half: UInt64 = 1 << (shift - 1)
             let lastIsOdd = places > 0 ? digits & 1 == 1 : whole & 1 == 1
             if remainder > half || (remainder == half && lastIsOdd) { digits += 1 }
             if digits == scale {

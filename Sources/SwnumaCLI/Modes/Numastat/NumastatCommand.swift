@@ -290,7 +290,7 @@ struct NumastatReport {
             notes += fields.notes
             var table = nodeTable(nodes)
             for row in fields.rows {
-                table.add(.data, dataRow(row.label, row.values.map { $0.map { $0 / Self.mebibyte } }))
+                table.add(.data, dataRow(row.label, row.values) { $0 / Self.mebibyte })
             }
             outcome.stdout += finish(&table, nodes: nodes)
         }
@@ -299,7 +299,7 @@ struct NumastatReport {
             let pageSize = Double(NodeStatistics.pageSize)
             var table = nodeTable(nodes)
             for row in try NodeStatistics.counters(in: root, nodes: nodes) {
-                table.add(.data, dataRow(Self.title(row.label), row.values.map { $0.map { $0 * pageSize / Self.mebibyte } }))
+                table.add(.data, dataRow(Self.title(row.label), row.values) { $0 * pageSize / Self.mebibyte })
             }
             outcome.stdout += finish(&table, nodes: nodes)
         }
@@ -321,7 +321,12 @@ struct NumastatReport {
         var table = StatTable(columns: nodes.count + 2, leftWidth: 16, decimals: 0)
         table.add(.header, [.empty] + nodes.map { .text("node\($0)") } + [.empty])
         for row in try NodeStatistics.counters(in: root, nodes: nodes) {
-            table.add(.data, [.text(row.label)] + row.values.map { $0.map(StatTable.Cell.number) ?? .empty } + [.empty])
+            var cells: [StatTable.Cell] = []
+            cells.reserveCapacity(nodes.count + 2)
+            cells.append(.text(row.label))
+            for value in row.values { cells.append(value.map(StatTable.Cell.number) ?? .empty) }
+            cells.append(.empty)
+            table.add(.data, cells)
         }
         return table.render(screenWidth: screenWidth, hideZeros: false)
     }
@@ -334,11 +339,23 @@ struct NumastatReport {
         return table
     }
 
-    /// A label, one value per node, and their sum.
-    func dataRow(_ label: String, _ values: [Double?]) -> [StatTable.Cell] {
+    /// A label, one value per node (each scaled), and their sum; one array, no copies.
+    func dataRow(_ label: String, _ values: [Double?], scaled: (Double) -> Double) -> [StatTable.Cell] {
+        var cells: [StatTable.Cell] = []
+        cells.reserveCapacity(values.count + 2)
+        cells.append(.text(label))
         var total = 0.0
-        for value in values { total += value ?? 0 }
-        return [.text(label)] + values.map { $0.map(StatTable.Cell.number) ?? .empty } + [.number(total)]
+        for value in values {
+            if let value {
+                let number = scaled(value)
+                total += number
+                cells.append(.number(number))
+            } else {
+                cells.append(.empty)
+            }
+        }
+        cells.append(.number(total))
+        return cells
     }
 
     /// Sorts, sizes and renders a table.

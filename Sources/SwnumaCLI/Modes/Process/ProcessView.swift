@@ -63,9 +63,21 @@ enum ProcessView {
         return out
     }
 
+    /// `parts` joined by `separator`, appended one by one: the standard
+    /// library's `joined(separator:)` is generic code that resolves its types
+    /// at run time on its first call, a tenth of a `--process` run.
+    static func joinedText(_ parts: [String], _ separator: String = "") -> String {
+        var result = ""
+        for (index, part) in parts.enumerated() {
+            if index > 0 { result += separator }
+            result += part
+        }
+        return result
+    }
+
     static func block(_ p: ProcessPlacement) -> String {
         var out = "\(p.pid) (\(escapedForDisplay(p.name)))"
-        if !p.commandLine.isEmpty { out += " " + p.commandLine.map { escapedForDisplay($0) }.joined(separator: " ") }
+        if !p.commandLine.isEmpty { out += " " + joinedText(p.commandLine.map { escapedForDisplay($0) }, " ") }
         out += "\n"
         func line(_ label: String, _ text: String) {
             out += "  " + label.padding(12) + " " + text + "\n"
@@ -78,7 +90,10 @@ enum ProcessView {
             )
         }
         if !p.threads.isEmpty {
-            let cpus = CPUSet(p.threads.map(\.cpu))
+            // Inserted one by one: the set's generic init from a sequence,
+            // called from this module, resolves its types at run time.
+            var cpus = CPUSet()
+            for thread in p.threads { _ = cpus.insert(thread.cpu) }
             let count = p.threads.count == 1 ? "1 thread" : "\(p.threads.count) threads"
             let nodes = p.runningNodes.isEmpty ? "no node" : "node\(p.runningNodes.count == 1 ? "" : "s") \(p.runningNodes)"
             line("threads", "\(count), last ran on cpu\(cpus.count == 1 ? "" : "s") \(cpus) (\(nodes))")
@@ -86,16 +101,16 @@ enum ProcessView {
         if let memory = p.memory {
             line("memory", bytes(memory.total))
             if !memory.nodes.isEmpty {
-                out += "    node" + ["anonymous", "shared", "file", "huge", "total"].map { $0.leftPadding(12) }.joined() + "\n"
+                out += "    node" + joinedText(["anonymous", "shared", "file", "huge", "total"].map { $0.leftPadding(12) }) + "\n"
                 for node in memory.nodes {
                     out += "    " + String(node.node).leftPadding(4)
-                    out += [node.anonymous, node.shared, node.file, node.huge, node.total].map { bytes($0).leftPadding(12) }.joined()
+                    out += joinedText([node.anonymous, node.shared, node.file, node.huge, node.total].map { bytes($0).leftPadding(12) })
                     out += p.runningNodes.contains(node.node) ? "  (runs here)\n" : "\n"
                 }
             }
             for (index, policy) in memory.policies.enumerated() where policy.nodes.contains(where: { $0.total > 0 }) {
                 let total = policy.nodes.reduce(UInt64(0)) { $0.saturatingAdding($1.total) }
-                let spread = policy.nodes.map { "\(bytes($0.total)) on node \($0.node)" }.joined(separator: ", ")
+                let spread = joinedText(policy.nodes.map { "\(bytes($0.total)) on node \($0.node)" }, ", ")
                 var text = "\(escapedForDisplay(policy.text)): \(spread)"
                 if policy.nodes.count > 1 { text += " (\(bytes(total)))" }
                 text += ", \(policy.mappings) mapping\(policy.mappings == 1 ? "" : "s")"
