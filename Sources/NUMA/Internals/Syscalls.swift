@@ -449,6 +449,11 @@ enum Syscalls {
         return rc == 0 ? .success((mode, mask)) : .failure(Errno.current)
     }
 
+    /// The nodes the calling thread may allocate from (`get_mempolicy` with `MPOL_F_MEMS_ALLOWED`).
+    static func memsAllowed(words: Int) -> Result<[UInt], Errno> {
+        getMempolicy(words: words, flags: UInt(MPOL_F_MEMS_ALLOWED)).map(\.mask)
+    }
+
     /// The next interleave node (`get_mempolicy` with `MPOL_F_NODE`).
     static func nextInterleaveNode() -> Result<Int32, Errno> {
         var node: Int32 = 0
@@ -686,11 +691,16 @@ enum Syscalls {
 
     /// Replaces the process image, searching PATH as execvp(3) does. Returns only on failure.
     static func execute(_ arguments: [String]) -> Errno {
-        var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
-        cArguments.append(nil)
-        execvp(arguments[0], &cArguments)
+        // argv as C wants it, in one buffer of its own rather than a Swift
+        // array: the launch path then instantiates no array type for it.
+        let count = arguments.count
+        let cArguments = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: count + 1)
+        for index in 0..<count { cArguments[index] = strdup(arguments[index]) }
+        cArguments[count] = nil
+        execvp(arguments[0], cArguments)
         let error = Errno.current
-        for pointer in cArguments { free(pointer) }
+        for index in 0..<count { free(cArguments[index]) }
+        cArguments.deallocate()
         return error
     }
 
