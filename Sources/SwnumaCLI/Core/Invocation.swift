@@ -95,11 +95,6 @@ package struct OptionPlace: Equatable, Sendable {
     package let group: Int
     package let index: Int
 
-    package init(group: Int, index: Int) {
-        self.group = group
-        self.index = index
-    }
-
     /// Whether the row is its mode's first, the option that selects the mode.
     var selectsMode: Bool { group > 0 && index == 0 }
 }
