@@ -3,16 +3,8 @@ internal import NUMA
 /// Options every mode takes: where to read the machine from, and JSON.
 package enum CommonOptions {
     package static let rows: [OptionSpec] = [
-        OptionSpec(
-            .root, value: .directory, valueName: "dir", group: .swnuma,
-            summary: "Read the topology from a snapshot folder instead of /",
-            details: "Read sys/ and proc/ under the folder, a snapshot of another machine, instead of the running system. Also set by SWNUMA_ROOT. Policies and commands are refused under a snapshot.",
-            fromNumactl: false),
-        OptionSpec(
-            .json, group: .swnuma,
-            summary: "With --hardware, --show, --require, --process or --kubelet-*, print JSON",
-            details: "Print one JSON document on standard output instead of text.",
-            fromNumactl: false),
+        OptionSpec(.root, value: .directory, valueName: "dir", group: .swnuma, summary: "Read the topology from a snapshot folder instead of /", details: "Read sys/ and proc/ under the folder, a snapshot of another machine, instead of the running system. Also set by SWNUMA_ROOT. Policies and commands are refused under a snapshot.", fromNumactl: false),
+        OptionSpec(.json, group: .swnuma, summary: "With --hardware, --show, --require, --process or --kubelet-*, print JSON", details: "Print one JSON document on standard output instead of text.", fromNumactl: false),
     ]
 }
 

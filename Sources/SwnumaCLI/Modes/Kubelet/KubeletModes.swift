@@ -9,16 +9,8 @@ package struct KubeletCheckMode: Mode, Equatable {
     package var release: KubeletRelease
 
     package static let options: [OptionSpec] = [
-        OptionSpec(
-            .kubeletCheck, group: .swnuma,
-            summary: "Check a kubelet's memory manager settings against this topology",
-            details: "Check the memory manager settings of a kubelet command line (every word after the option; --config FILE is read as a KubeletConfiguration, YAML or JSON) against the topology, by the kubelet's own rules: --reserved-memory syntax and quantities, types, zero and duplicate entries, nodes that exist, per-type sums equal to Node Allocatable (kube-reserved + system-reserved + the hard eviction threshold for memory.available), a non-zero memory reservation under the Static policy. Beyond the kubelet: reservations that exceed a node's memory or huge page pool, reservations on nodes without CPUs or memory, reservations the None policy ignores. Without arguments, checks the kubelet running under the root (its /proc/PID/cmdline and configuration file). Exit 0 when the kubelet would accept the settings, 3 when it would refuse them or they are unsafe, 1 when the settings cannot be read.",
-            fromNumactl: false, rest: "KUBELET-ARGS...", restValue: .kubeletArguments),
-        OptionSpec(
-            .kubeletVersion, value: .number, valueName: "X.Y", group: .swnuma,
-            summary: "With --kubelet-*, apply the rules of Kubernetes X.Y (1.30 to 1.36; default 1.36)",
-            details: "Apply the kubelet rules of Kubernetes release X.Y, from 1.30 to 1.36 (the default, the newest modelled), to --kubelet-check, --kubelet-suggest, --kubelet-state, --kubelet-fit and --node-resource-topology: the MemoryManager feature gate, the fields a configuration file may hold (mergeDefaultEvictionSettings), the policy names, and how the memory manager's checkpoint is read. Give it before the kubelet option: the words after that option are the kubelet's. The text and JSON name the release whose rules were applied.",
-            fromNumactl: false, missingValue: "a Kubernetes release such as 1.34"),
+        OptionSpec(.kubeletCheck, group: .swnuma, summary: "Check a kubelet's memory manager settings against this topology", details: "Check the memory manager settings of a kubelet command line (every word after the option; --config FILE is read as a KubeletConfiguration, YAML or JSON) against the topology, by the kubelet's own rules: --reserved-memory syntax and quantities, types, zero and duplicate entries, nodes that exist, per-type sums equal to Node Allocatable (kube-reserved + system-reserved + the hard eviction threshold for memory.available), a non-zero memory reservation under the Static policy. Beyond the kubelet: reservations that exceed a node's memory or huge page pool, reservations on nodes without CPUs or memory, reservations the None policy ignores. Without arguments, checks the kubelet running under the root (its /proc/PID/cmdline and configuration file). Exit 0 when the kubelet would accept the settings, 3 when it would refuse them or they are unsafe, 1 when the settings cannot be read.", fromNumactl: false, rest: "KUBELET-ARGS...", restValue: .kubeletArguments),
+        OptionSpec(.kubeletVersion, value: .number, valueName: "X.Y", group: .swnuma, summary: "With --kubelet-*, apply the rules of Kubernetes X.Y (1.30 to 1.36; default 1.36)", details: "Apply the kubelet rules of Kubernetes release X.Y, from 1.30 to 1.36 (the default, the newest modelled), to --kubelet-check, --kubelet-suggest, --kubelet-state, --kubelet-fit and --node-resource-topology: the MemoryManager feature gate, the fields a configuration file may hold (mergeDefaultEvictionSettings), the policy names, and how the memory manager's checkpoint is read. Give it before the kubelet option: the words after that option are the kubelet's. The text and JSON name the release whose rules were applied.", fromNumactl: false, missingValue: "a Kubernetes release such as 1.34"),
     ]
 
     package static let usage = [
@@ -54,11 +46,7 @@ package struct KubeletSuggestMode: Mode, Equatable {
     package var release: KubeletRelease
 
     package static let options: [OptionSpec] = [
-        OptionSpec(
-            .kubeletSuggest, group: .swnuma,
-            summary: "Print the --reserved-memory that balances a kubelet's Node Allocatable",
-            details: "Print the --reserved-memory flags and the reservedMemory: YAML that balance the kubelet's Node Allocatable memory reservation, split across the nodes with memory in proportion to their size and summing exactly to the byte. The kubelet's arguments follow the option, as for --kubelet-check.",
-            fromNumactl: false, rest: "KUBELET-ARGS...", restValue: .kubeletArguments),
+        OptionSpec(.kubeletSuggest, group: .swnuma, summary: "Print the --reserved-memory that balances a kubelet's Node Allocatable", details: "Print the --reserved-memory flags and the reservedMemory: YAML that balance the kubelet's Node Allocatable memory reservation, split across the nodes with memory in proportion to their size and summing exactly to the byte. The kubelet's arguments follow the option, as for --kubelet-check.", fromNumactl: false, rest: "KUBELET-ARGS...", restValue: .kubeletArguments),
     ]
 
     package static let usage = [
@@ -89,11 +77,7 @@ package struct KubeletStateMode: Mode, Equatable {
     package var release: KubeletRelease
 
     package static let options: [OptionSpec] = [
-        OptionSpec(
-            .kubeletState, group: .swnuma,
-            summary: "Show and verify the kubelet memory manager's checkpoint",
-            details: "Show the memory manager's checkpoint (FILE, or memory_manager_state in the running kubelet's --root-dir, by default var/lib/kubelet/memory_manager_state under the root), judged against the kubelet arguments that follow FILE (the planned settings) or else the running kubelet's, exactly as --kubelet-check judges it: policy, per node and type the total, system-reserved, allocatable, reserved and free memory, node groups, and the containers' blocks; verify its checksum as the kubelet does, and compare it with the machine state the kubelet would compute now. Exit 0 when the kubelet would start with it, 3 when it would refuse it, 1 when it cannot be read.",
-            fromNumactl: false, rest: "FILE [KUBELET-ARGS...]", restValue: .path),
+        OptionSpec(.kubeletState, group: .swnuma, summary: "Show and verify the kubelet memory manager's checkpoint", details: "Show the memory manager's checkpoint (FILE, or memory_manager_state in the running kubelet's --root-dir, by default var/lib/kubelet/memory_manager_state under the root), judged against the kubelet arguments that follow FILE (the planned settings) or else the running kubelet's, exactly as --kubelet-check judges it: policy, per node and type the total, system-reserved, allocatable, reserved and free memory, node groups, and the containers' blocks; verify its checksum as the kubelet does, and compare it with the machine state the kubelet would compute now. Exit 0 when the kubelet would start with it, 3 when it would refuse it, 1 when it cannot be read.", fromNumactl: false, rest: "FILE [KUBELET-ARGS...]", restValue: .path),
     ]
 
     package static let usage = [
