@@ -153,6 +153,18 @@ public struct SystemRoot: Hashable, Sendable {
         }
     }
 
+    /// ``listing(_:)``, and the names the folder's listing itself says are
+    /// folders (not links): those need no ``isDirectory(_:)`` of their own.
+    package func listingWithFolders(_ relative: String) -> Result<(names: [String], folders: Set<String>), NUMAError> {
+        var folders = Set<String>()
+        return Syscalls.listDirectory(root: path, live: isLive, relative, rootFolder: folder) { name, isFolder in
+            if isFolder { folders.insert(name) }
+            return name
+        }
+        .map { (names: $0, folders: folders) }
+        .mapError { NUMAError(.systemCall, "cannot list \(display(relative))", errno: $0) }
+    }
+
     /// Whether `relative` is a folder.
     public func isDirectory(_ relative: String) -> Bool {
         Syscalls.isDirectory(root: path, live: isLive, relative, folder: folder)

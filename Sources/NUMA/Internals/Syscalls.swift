@@ -257,6 +257,15 @@ enum Syscalls {
     /// The names in a folder under a root, without `.` and `..`, in no
     /// particular order; confined to the root as ``openUnder(root:live:_:flags:folder:)`` is.
     static func listDirectory(root: String, live: Bool, _ relative: String, rootFolder: OpenFolder? = nil) -> Result<[String], Errno> {
+        listDirectory(root: root, live: live, relative, rootFolder: rootFolder) { name, _ in name }
+    }
+
+    /// ``listDirectory(root:live:_:rootFolder:)``, each entry made by `entry`
+    /// from its name and whether readdir's d_type says it is a folder (false
+    /// for a link, another type, or a file system that does not say).
+    static func listDirectory<Entry>(
+        root: String, live: Bool, _ relative: String, rootFolder: OpenFolder?, _ entry: (String, Bool) -> Entry
+    ) -> Result<[Entry], Errno> {
         let folder: OpaquePointer?
         if live {
             // What it always was under the live root: opendir(3), no extra call.
@@ -272,14 +281,14 @@ enum Syscalls {
         }
         guard let dir = folder else { return .failure(Errno.current) }
         defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        var entries: [Entry] = []
+        while let record = readdir(dir) {
+            let name = withUnsafeBytes(of: record.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
-            if name != "." && name != ".." { names.append(name) }
+            if name != "." && name != ".." { entries.append(entry(name, record.pointee.d_type == UInt8(DT_DIR))) }
         }
-        return .success(names)
+        return .success(entries)
     }
 
     /// Whether `relative` under a root names a folder (following symbolic
