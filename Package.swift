@@ -34,6 +34,9 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        // argv for the standard library from glibc's constructor arguments, in place of the
+        // runtime's reading of /proc/self/maps before main (Sources/CArguments/arguments.c).
+        .target(name: "CArguments"),
         // The library: topology from an injectable root, NodeSet/CPUSet, policies. Never prints.
         .target(name: "NUMA", dependencies: ["CNUMA"], swiftSettings: strict),
         // The kubelet memory manager's rules: reservations, quantities, machine state, checkpoints.
@@ -45,7 +48,7 @@ let package = Package(
         // side by side (startup.order, written by scripts/startup-order.py), which saves page faults.
         .executableTarget(
             name: "swnuma",
-            dependencies: ["SwnumaCLI"],
+            dependencies: ["SwnumaCLI", "CArguments"],
             exclude: ["startup.order"],
             swiftSettings: strict,
             linkerSettings: [

@@ -29,6 +29,17 @@ public struct ProcessLimits: Hashable, Sendable {
         return limits
     }
 
+    /// The calling thread's `Mems_allowed` as the kernel answers it
+    /// (`get_mempolicy(2)` with `MPOL_F_MEMS_ALLOWED`), without reading and
+    /// parsing `/proc/self/status`; nil when the kernel refuses (no memory
+    /// policies, or node masks wider than 1024 bits): ``read(from:pid:)``
+    /// then says.
+    public static func currentMemsAllowed() -> NodeSet? {
+        let words = MemoryPolicy.maskWords(bits: nil, highest: nil)
+        guard case .success(let mask) = Syscalls.memsAllowed(words: words) else { return nil }
+        return NodeSet(words: mask.map { UInt64($0) }).withinKernelLimit
+    }
+
     /// Calls `body` with each line of a `/proc` file, without its newline.
     package static func forEachLine(of bytes: [UInt8], _ body: (ArraySlice<UInt8>) -> Void) {
         var lineStart = 0

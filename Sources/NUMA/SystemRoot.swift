@@ -13,6 +13,10 @@ public struct SystemRoot: Hashable, Sendable {
     /// policies be applied and commands launched.
     public let isLive: Bool
 
+    /// A snapshot's folder, open for the life of the root (nil for the live
+    /// roots, and when it could not be opened: each read then opens it).
+    private let folder: Syscalls.OpenFolder?
+
     /// The running system's root, `/`.
     public static let live = SystemRoot(uncheckedPath: "/", isLive: true)
 
@@ -60,6 +64,17 @@ public struct SystemRoot: Hashable, Sendable {
     private init(uncheckedPath: String, isLive: Bool) {
         self.path = uncheckedPath
         self.isLive = isLive
+        self.folder = isLive ? nil : Syscalls.OpenFolder(uncheckedPath)
+    }
+
+    /// Roots are the same when they name the same folder, live or not.
+    public static func == (left: SystemRoot, right: SystemRoot) -> Bool {
+        left.path == right.path && left.isLive == right.isLive
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(path)
+        hasher.combine(isLive)
     }
 
     /// The value of `SWNUMA_ROOT` in this process's environment, if set.
@@ -97,7 +112,7 @@ public struct SystemRoot: Hashable, Sendable {
     /// root, `..` no higher than the root (openat2(2) with RESOLVE_IN_ROOT,
     /// or the same walk by hand). Under the live root `/` this is a plain read.
     public func read(_ relative: String, limit: Int = 1 << 24, attribute: Bool = false) -> Result<[UInt8], NUMAError> {
-        switch Syscalls.readFile(root: path, live: isLive, relative, limit: limit, shortReadIsEnd: attribute) {
+        switch Syscalls.readFile(root: path, live: isLive, relative, limit: limit, shortReadIsEnd: attribute, folder: folder) {
         case .success(let bytes): return .success(bytes)
         case .failure(let failure): return .failure(error(failure, reading: relative))
         }
@@ -121,7 +136,7 @@ public struct SystemRoot: Hashable, Sendable {
     public func stream(
         _ relative: String, limit: Int, chunk: Int = 1 << 16, _ body: (ArraySlice<UInt8>) -> Void
     ) -> Result<Void, NUMAError> {
-        switch Syscalls.streamFile(root: path, live: isLive, relative, limit: limit, chunk: chunk, body) {
+        switch Syscalls.streamFile(root: path, live: isLive, relative, limit: limit, chunk: chunk, folder: folder, body) {
         case .success: return .success(())
         case .failure(let failure): return .failure(error(failure, reading: relative))
         }
@@ -134,14 +149,26 @@ public struct SystemRoot: Hashable, Sendable {
 
     /// The names in a folder, or an error that names it.
     public func listing(_ relative: String) -> Result<[String], NUMAError> {
-        Syscalls.listDirectory(root: path, live: isLive, relative).mapError {
+        Syscalls.listDirectory(root: path, live: isLive, relative, rootFolder: folder).mapError {
             NUMAError(.systemCall, "cannot list \(display(relative))", errno: $0)
         }
     }
 
+    /// ``listing(_:)``, and the names the folder's listing itself says are
+    /// folders (not links): those need no ``isDirectory(_:)`` of their own.
+    package func listingWithFolders(_ relative: String) -> Result<(names: [String], folders: Set<String>), NUMAError> {
+        var folders = Set<String>()
+        return Syscalls.listDirectory(root: path, live: isLive, relative, rootFolder: folder) { name, isFolder in
+            if isFolder { folders.insert(name) }
+            return name
+        }
+        .map { (names: $0, folders: folders) }
+        .mapError { NUMAError(.systemCall, "cannot list \(display(relative))", errno: $0) }
+    }
+
     /// Whether `relative` is a folder.
     public func isDirectory(_ relative: String) -> Bool {
-        Syscalls.isDirectory(root: path, live: isLive, relative)
+        Syscalls.isDirectory(root: path, live: isLive, relative, folder: folder)
     }
 
     /// The target of the symbolic link `relative`, as written, or nil when
@@ -155,7 +182,7 @@ public struct SystemRoot: Hashable, Sendable {
     /// followed inside the root; nil when it cannot be reached. Under the live
     /// root `proc/PID/exe` names the program the process runs.
     public func ownership(_ relative: String) -> FileOwnership? {
-        Syscalls.ownerAndMode(root: path, live: isLive, relative).map { FileOwnership(uid: $0.uid, mode: $0.mode) }
+        Syscalls.ownerAndMode(root: path, live: isLive, relative, folder: folder).map { FileOwnership(uid: $0.uid, mode: $0.mode) }
     }
 
     /// ``resolve(_:)`` for messages: control bytes and invalid UTF-8 escaped.

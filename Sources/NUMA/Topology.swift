@@ -155,9 +155,13 @@ extension Topology {
     public static func load(from root: SystemRoot, options: LoadOptions = []) -> Topology {
         var warnings = Warnings()
         let entries: [String]
-        switch root.listing(nodeFolder) {
-        case .success(let names):
-            entries = names
+        // Under a snapshot the listing also says which entries are folders,
+        // so that each node folder needs no check of its own.
+        var folders = Set<String>()
+        switch root.isLive ? root.listing(nodeFolder).map { (names: $0, folders: folders) } : root.listingWithFolders(nodeFolder) {
+        case .success(let listing):
+            entries = listing.names
+            folders = listing.folders
         case .failure(let error):
             // Only a missing folder means a kernel without NUMA; a folder that
             // is a file, a link loop or unreadable is said, and no node is
@@ -168,7 +172,7 @@ extension Topology {
             }
             return singleNode(from: root, warnings: &warnings)
         }
-        let ids = nodeIDs(entries, root: root, warnings: &warnings)
+        let ids = nodeIDs(entries, root: root, warnings: &warnings, knownFolders: folders)
         var nodes: [Node] = []
         nodes.reserveCapacity(ids.count)
         for id in ids {
@@ -198,7 +202,7 @@ extension Topology {
     /// would name node 1 twice), ids below ``NodeKind/kernelLimit``; under a
     /// snapshot root, only folders. Every name left out that looks like a
     /// node is said, in one line per reason.
-    static func nodeIDs(_ entries: [String], root: SystemRoot, warnings: inout Warnings) -> [Int] {
+    static func nodeIDs(_ entries: [String], root: SystemRoot, warnings: inout Warnings, knownFolders: Set<String> = []) -> [Int] {
         var ids: [Int] = []
         var tooLarge: [String] = []
         var misspelt: [String] = []
@@ -215,7 +219,7 @@ extension Topology {
                 continue
             }
             // A live sysfs has only folders here; a snapshot may hold anything.
-            if !root.isLive && !root.isDirectory("\(nodeFolder)/\(name)") {
+            if !root.isLive && !knownFolders.contains(name) && !root.isDirectory("\(nodeFolder)/\(name)") {
                 notFolders.append(name)
                 continue
             }

@@ -114,6 +114,16 @@ import Testing
         #expect(out.string == "  10    0  255  1000  2147483647    0 ")
     }
 
+    /// A large matrix (a thousand cells or more) reads its cells from a table;
+    /// a small one computes them: both give printf's `% 4d `.
+    @Test func largeMatricesWriteTheSameCells() {
+        var out = ByteText()
+        out.appendDistanceCells((0..<1000).map { Int32($0) } + [1000, 10], count: 1002)
+        let expected = (0..<1000).map { column($0) + " " }.joined() + " 1000   10 "
+        #expect(out.string == expected)
+        #expect(column(7) + " " + column(10) + " " + column(999) == "   7   10  999")
+    }
+
     func column(_ value: Int) -> String {
         var out = ByteText()
         out.appendColumn(value)

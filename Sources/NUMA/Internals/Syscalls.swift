@@ -25,16 +25,25 @@ enum Syscalls {
     /// snapshot reaches a file outside it. That is openat2(2) with
     /// RESOLVE_IN_ROOT where the kernel has it, else ``walkInRoot`` does the
     /// same one component at a time.
-    static func openUnder(root: String, live: Bool, _ relative: String, flags: Int32) -> Result<Int32, Errno> {
+    ///
+    /// `folder` is the root's folder when it is already open (``OpenFolder``,
+    /// kept by a snapshot ``SystemRoot``); otherwise the root is opened for
+    /// this one call.
+    static func openUnder(root: String, live: Bool, _ relative: String, flags: Int32, folder: OpenFolder? = nil) -> Result<Int32, Errno> {
         if live {
             // `/` itself, or the current folder for a path the user typed (``SystemRoot/typed``).
             let path = root == "/" ? "/" + relative : root + "/" + relative
             let fd = retrying { open(path, flags | O_CLOEXEC) }
             return fd >= 0 ? .success(fd) : .failure(Errno.current)
         }
-        let rootFD = retrying { open(root, swnuma_o_path() | O_DIRECTORY | O_CLOEXEC) }
-        guard rootFD >= 0 else { return .failure(Errno.current) }
-        defer { close(rootFD) }
+        let rootFD: Int32
+        if let folder {
+            rootFD = folder.fd
+        } else {
+            rootFD = retrying { open(root, swnuma_o_path() | O_DIRECTORY | O_CLOEXEC) }
+            guard rootFD >= 0 else { return .failure(Errno.current) }
+        }
+        defer { if folder == nil { close(rootFD) } }
         if !forceComponentWalk {
             let fd = retrying { swnuma_open_in_root(rootFD, relative, flags | O_CLOEXEC) }
             if fd >= 0 { return .success(fd) }
@@ -45,6 +54,22 @@ enum Syscalls {
             guard [ENOSYS, EPERM, EAGAIN, E2BIG, EINVAL].contains(error) else { return .failure(Errno(rawValue: error)) }
         }
         return walkInRoot(rootFD, relative, flags: flags)
+    }
+
+    /// A snapshot root's folder, opened once (O_PATH) when the root is made
+    /// and closed when the last copy of the root goes: every path under the
+    /// root resolves from it, without opening and closing the root again for
+    /// each file (a 1024-node `-H` reads four thousand files).
+    final class OpenFolder: Sendable {
+        let fd: Int32
+
+        init?(_ path: String) {
+            let fd = retrying { open(path, swnuma_o_path() | O_DIRECTORY | O_CLOEXEC) }
+            guard fd >= 0 else { return nil }
+            self.fd = fd
+        }
+
+        deinit { close(fd) }
     }
 
     /// Set by unit tests to use the component walk even where openat2 exists.
@@ -99,7 +124,7 @@ enum Syscalls {
         return fd >= 0 ? .success(fd) : .failure(Errno.current)
     }
 
-    /// Reads a whole file under a root (see ``openUnder(root:live:_:flags:)``),
+    /// Reads a whole file under a root (see ``openUnder(root:live:_:flags:folder:)``),
     /// retrying on EINTR; a file longer than `limit` bytes is not read.
     ///
     /// The file is opened with O_NONBLOCK, so that a FIFO or a terminal
@@ -112,10 +137,10 @@ enum Syscalls {
     /// and of sysfs attributes, which the kernel hands over whole in the first
     /// read; not of every procfs file.
     static func readFile(
-        root: String, live: Bool, _ relative: String, limit: Int, shortReadIsEnd: Bool = false
+        root: String, live: Bool, _ relative: String, limit: Int, shortReadIsEnd: Bool = false, folder: OpenFolder? = nil
     ) -> Result<[UInt8], FileFailure> {
         let fd: Int32
-        switch openForReading(root: root, live: live, relative) {
+        switch openForReading(root: root, live: live, relative, folder: folder) {
         case .success(let value): fd = value
         case .failure(let failure): return .failure(failure)
         }
@@ -126,9 +151,9 @@ enum Syscalls {
     /// Opens a file under a root for reading (non-blocking); under a
     /// snapshot, only a regular file: a FIFO, device or socket is refused
     /// before anything is read from it.
-    private static func openForReading(root: String, live: Bool, _ relative: String) -> Result<Int32, FileFailure> {
+    private static func openForReading(root: String, live: Bool, _ relative: String, folder: OpenFolder?) -> Result<Int32, FileFailure> {
         let fd: Int32
-        switch openUnder(root: root, live: live, relative, flags: O_RDONLY | O_NONBLOCK) {
+        switch openUnder(root: root, live: live, relative, flags: O_RDONLY | O_NONBLOCK, folder: folder) {
         case .success(let value): fd = value
         case .failure(let error): return .failure(.system(error))
         }
@@ -155,10 +180,11 @@ enum Syscalls {
     /// ``FileFailure/tooLarge(limit:)`` once the limit is passed, after
     /// `body` has seen the bytes before it.
     static func streamFile(
-        root: String, live: Bool, _ relative: String, limit: Int, chunk: Int, _ body: (ArraySlice<UInt8>) -> Void
+        root: String, live: Bool, _ relative: String, limit: Int, chunk: Int, folder: OpenFolder? = nil,
+        _ body: (ArraySlice<UInt8>) -> Void
     ) -> Result<Void, FileFailure> {
         let fd: Int32
-        switch openForReading(root: root, live: live, relative) {
+        switch openForReading(root: root, live: live, relative, folder: folder) {
         case .success(let value): fd = value
         case .failure(let failure): return .failure(failure)
         }
@@ -229,8 +255,17 @@ enum Syscalls {
     }
 
     /// The names in a folder under a root, without `.` and `..`, in no
-    /// particular order; confined to the root as ``openUnder(root:live:_:flags:)`` is.
-    static func listDirectory(root: String, live: Bool, _ relative: String) -> Result<[String], Errno> {
+    /// particular order; confined to the root as ``openUnder(root:live:_:flags:folder:)`` is.
+    static func listDirectory(root: String, live: Bool, _ relative: String, rootFolder: OpenFolder? = nil) -> Result<[String], Errno> {
+        listDirectory(root: root, live: live, relative, rootFolder: rootFolder) { name, _ in name }
+    }
+
+    /// ``listDirectory(root:live:_:rootFolder:)``, each entry made by `entry`
+    /// from its name and whether readdir's d_type says it is a folder (false
+    /// for a link, another type, or a file system that does not say).
+    static func listDirectory<Entry>(
+        root: String, live: Bool, _ relative: String, rootFolder: OpenFolder?, _ entry: (String, Bool) -> Entry
+    ) -> Result<[Entry], Errno> {
         let folder: OpaquePointer?
         if live {
             // What it always was under the live root: opendir(3), no extra call
@@ -238,7 +273,7 @@ enum Syscalls {
             folder = opendir(root == "/" ? "/" + relative : root + "/" + relative)
         } else {
             let fd: Int32
-            switch openUnder(root: root, live: false, relative, flags: O_RDONLY | O_DIRECTORY | O_NONBLOCK) {
+            switch openUnder(root: root, live: false, relative, flags: O_RDONLY | O_DIRECTORY | O_NONBLOCK, folder: rootFolder) {
             case .success(let value): fd = value
             case .failure(let error): return .failure(error)
             }
@@ -247,22 +282,22 @@ enum Syscalls {
         }
         guard let dir = folder else { return .failure(Errno.current) }
         defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        var entries: [Entry] = []
+        while let record = readdir(dir) {
+            let name = withUnsafeBytes(of: record.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
-            if name != "." && name != ".." { names.append(name) }
+            if name != "." && name != ".." { entries.append(entry(name, record.pointee.d_type == UInt8(DT_DIR))) }
         }
-        return .success(names)
+        return .success(entries)
     }
 
     /// Whether `relative` under a root names a folder (following symbolic
-    /// links, confined to the root as ``openUnder(root:live:_:flags:)`` is).
-    static func isDirectory(root: String, live: Bool, _ relative: String) -> Bool {
+    /// links, confined to the root as ``openUnder(root:live:_:flags:folder:)`` is).
+    static func isDirectory(root: String, live: Bool, _ relative: String, folder: OpenFolder? = nil) -> Bool {
         var info = stat()
         if live { return stat(root == "/" ? "/" + relative : root + "/" + relative, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR }
-        guard case .success(let fd) = openUnder(root: root, live: false, relative, flags: swnuma_o_path()) else { return false }
+        guard case .success(let fd) = openUnder(root: root, live: false, relative, flags: swnuma_o_path(), folder: folder) else { return false }
         defer { close(fd) }
         return fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
@@ -294,7 +329,7 @@ enum Syscalls {
 
     /// The target of the symbolic link `relative` under a root, as written,
     /// or nil when it is not one. The folder holding it is opened confined to
-    /// the root (``openUnder(root:live:_:flags:)``) and the link read from
+    /// the root (``openUnder(root:live:_:flags:folder:)``) and the link read from
     /// there with readlinkat(2): no path string outside the root is followed.
     static func readLink(root: String, live: Bool, _ relative: String) -> String? {
         let parts = relative.split(separator: "/", omittingEmptySubsequences: true)
@@ -371,12 +406,12 @@ enum Syscalls {
     /// Owner and mode of what `relative` under a root names, following links
     /// confined to the root; under the live root, `stat("/relative")`, which
     /// follows `/proc/PID/exe` to the program a process runs.
-    static func ownerAndMode(root: String, live: Bool, _ relative: String) -> (uid: UInt32, mode: UInt32)? {
+    static func ownerAndMode(root: String, live: Bool, _ relative: String, folder: OpenFolder? = nil) -> (uid: UInt32, mode: UInt32)? {
         var info = stat()
         if live {
             guard stat("/" + relative, &info) == 0 else { return nil }
         } else {
-            guard case .success(let fd) = openUnder(root: root, live: false, relative, flags: swnuma_o_path()) else { return nil }
+            guard case .success(let fd) = openUnder(root: root, live: false, relative, flags: swnuma_o_path(), folder: folder) else { return nil }
             defer { close(fd) }
             guard fstat(fd, &info) == 0 else { return nil }
         }
@@ -449,6 +484,11 @@ enum Syscalls {
         let bits = UInt(mask.count * UInt.bitWidth)
         let rc = mask.withUnsafeMutableBufferPointer { swnuma_get_mempolicy(&mode, $0.baseAddress, bits + 1, nil, flags) }
         return rc == 0 ? .success((mode, mask)) : .failure(Errno.current)
+    }
+
+    /// The nodes the calling thread may allocate from (`get_mempolicy` with `MPOL_F_MEMS_ALLOWED`).
+    static func memsAllowed(words: Int) -> Result<[UInt], Errno> {
+        getMempolicy(words: words, flags: UInt(MPOL_F_MEMS_ALLOWED)).map(\.mask)
     }
 
     /// The next interleave node (`get_mempolicy` with `MPOL_F_NODE`).
@@ -688,11 +728,16 @@ enum Syscalls {
 
     /// Replaces the process image, searching PATH as execvp(3) does. Returns only on failure.
     static func execute(_ arguments: [String]) -> Errno {
-        var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
-        cArguments.append(nil)
-        execvp(arguments[0], &cArguments)
+        // argv as C wants it, in one buffer of its own rather than a Swift
+        // array: the launch path then instantiates no array type for it.
+        let count = arguments.count
+        let cArguments = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: count + 1)
+        for index in 0..<count { cArguments[index] = strdup(arguments[index]) }
+        cArguments[count] = nil
+        execvp(arguments[0], cArguments)
         let error = Errno.current
-        for pointer in cArguments { free(pointer) }
+        for index in 0..<count { free(cArguments[index]) }
+        cArguments.deallocate()
         return error
     }
 

@@ -168,7 +168,9 @@ package struct Context {
     mutating func memoryRules(all: Bool) -> SpecRules<NodeKind> {
         let existing = topology.nodeIDs
         let root = self.root
-        let memsAllowed = limits.memsAllowed
+        // On the live system the kernel says Mems_allowed in one call; a
+        // snapshot's (or a refusing kernel's) comes from proc/self/status.
+        let memsAllowed = (root.isLive ? ProcessLimits.currentMemsAllowed() : nil) ?? limits.memsAllowed
         let mems = memsAllowed.map { $0.intersection(existing) } ?? nodesWithMemory()
         return SpecRules(
             existing: existing, allowed: all ? existing : mems,
@@ -235,12 +237,14 @@ package struct Context {
         switch step {
         case .policy(var policy, let kind, let option, let requested):
             do {
-                try policy.apply(maskBits: limits.nodeMaskBits)
+                // The mask is as wide as the kernel's when proc/self/status was read for
+                // its width, else 1024 bits: wide enough wherever get_mempolicy answered.
+                try policy.apply(maskBits: loadedLimits?.nodeMaskBits)
                 return nil
             } catch {
                 if policy.flags.contains(.numaBalancing), error.errno == .invalidArgument {
                     policy.flags.remove(.numaBalancing)
-                    if (try? policy.apply(maskBits: limits.nodeMaskBits)) != nil { return nil }
+                    if (try? policy.apply(maskBits: loadedLimits?.nodeMaskBits)) != nil { return nil }
                 }
                 return explainPolicyFailure(error, kind: kind, option: option, requested: requested)
             }

@@ -3,16 +3,8 @@ internal import NUMA
 /// Options every mode takes: where to read the machine from, and JSON.
 package enum CommonOptions {
     package static let rows: [OptionSpec] = [
-        OptionSpec(
-            .root, value: .directory, valueName: "dir", group: .swnuma,
-            summary: "Read the topology from a snapshot folder instead of /",
-            details: "Read sys/ and proc/ under the folder, a snapshot of another machine, instead of the running system. Also set by SWNUMA_ROOT. Policies and commands are refused under a snapshot.",
-            fromNumactl: false),
-        OptionSpec(
-            .json, group: .swnuma,
-            summary: "With --hardware, --show, --require, --process or --kubelet-*, print JSON",
-            details: "Print one JSON document on standard output instead of text.",
-            fromNumactl: false),
+        OptionSpec(.root, value: .directory, valueName: "dir", group: .swnuma, summary: "Read the topology from a snapshot folder instead of /", details: "Read sys/ and proc/ under the folder, a snapshot of another machine, instead of the running system. Also set by SWNUMA_ROOT. Policies and commands are refused under a snapshot.", fromNumactl: false),
+        OptionSpec(.json, group: .swnuma, summary: "With --hardware, --show, --require, --process or --kubelet-*, print JSON", details: "Print one JSON document on standard output instead of text.", fromNumactl: false),
     ]
 }
 
@@ -21,43 +13,82 @@ extension OptionID {
     package static let json = OptionID("json")
 }
 
-/// swnuma's option table: the common options, then each mode's, in
+/// swnuma's option table: the common options, then each mode's rows, in
 /// ``ModeList`` order. The scanner, `--help`, the man page and the shell
 /// completions are all generated from it, so they cannot drift apart. The
 /// numactl options keep numactl's names, letters and argument rules exactly.
+///
+/// The table is never assembled on a start-up: the scanner walks it in
+/// place, group by group (group 0 the common options, group n the rows of
+/// `ModeList.all[n - 1]`), and stops at the first row that answers, so a
+/// launch reads the common and the launch mode's rows only. Each scanned
+/// option keeps where its row is (``OptionPlace``), so that nothing after
+/// the scan looks a row up again.
 package enum OptionTable {
-    package static let all: [OptionSpec] = {
-        // Every launch builds this table: rows are appended whole and marked
-        // in place, into storage reserved once, so no row is copied twice.
-        let modes = ModeList.all
-        var rows = CommonOptions.rows
-        rows.reserveCapacity(rows.count + modes.count * 8)
-        for index in modes.indices {
-            let mode = modes[index]
-            let first = rows.count
-            rows.append(contentsOf: mode.options)
-            let own = !mode.isNumactls
-            for position in first..<rows.count {
-                rows[position].modeIndex = index
-                rows[position].selectsOwnMode = own
-                rows[position].selectsMode = position == first
-            }
+    /// Every row, in order: for the docs writers and tests.
+    package static var all: [OptionSpec] {
+        var rows: [OptionSpec] = []
+        var group = 0
+        while let more = self.rows(ofGroup: group) {
+            rows += more
+            group += 1
         }
         return rows
-    }()
+    }
 
-    /// The row for `id`.
+    /// The rows of `group` (0: the common options; n: the n-th mode's), nil past the last.
+    static func rows(ofGroup group: Int) -> [OptionSpec]? {
+        if group == 0 { return CommonOptions.rows }
+        let modes = ModeList.all
+        return group <= modes.count ? modes[group - 1].options : nil
+    }
+
+    /// The row for `id`, found by search: for the docs writers.
     package static func spec(_ id: OptionID) -> OptionSpec {
-        guard let spec = all.first(where: { $0.id == id }) else {
+        guard let place = place(of: id), let spec = rows(ofGroup: place.group)?[place.index] else {
             preconditionFailure("option \(id) has no row in the option table")
         }
         return spec
     }
 
-    /// The mode that brings option `id`; nil for the common options.
-    static func owner(_ id: OptionID) -> (any Mode.Type)? {
-        all.first { $0.id == id }?.modeIndex.map { ModeList.all[$0] }
+    /// The row of a scanned option: where the scanner found it.
+    package static func spec(of option: ScannedOption) -> OptionSpec {
+        guard let place = place(of: option), let spec = rows(ofGroup: place.group)?[place.index] else {
+            preconditionFailure("option \(option.id) has no row in the option table")
+        }
+        return spec
     }
+
+    /// Where a scanned option's row is: the scanner's note, or a search for
+    /// a line made by hand (tests).
+    static func place(of option: ScannedOption) -> OptionPlace? {
+        option.place ?? place(of: option.id)
+    }
+
+    private static func place(of id: OptionID) -> OptionPlace? {
+        var group = 0
+        while let rows = rows(ofGroup: group) {
+            if let index = rows.firstIndex(where: { $0.id == id }) { return OptionPlace(group: group, index: index) }
+            group += 1
+        }
+        return nil
+    }
+
+    /// The mode that brings a scanned option; nil for the common options.
+    static func owner(of option: ScannedOption) -> (any Mode.Type)? {
+        guard let place = place(of: option), place.group > 0 else { return nil }
+        return ModeList.all[place.group - 1]
+    }
+}
+
+/// Where a row is in ``OptionTable``: its group (0: the common options; n:
+/// the rows of `ModeList.all[n - 1]`) and its index there.
+package struct OptionPlace: Equatable, Sendable {
+    package let group: Int
+    package let index: Int
+
+    /// Whether the row is its mode's first, the option that selects the mode.
+    var selectsMode: Bool { group > 0 && index == 0 }
 }
 
 /// A command line turned into a plan: the options common to all modes and
@@ -85,12 +116,12 @@ package struct Invocation: Sendable {
         // Only an option of a mode of swnuma's own leads to its type: -H and launches look no further.
         // The mode is the one whose selecting option comes first (`--kubelet-version V --kubelet-state`
         // is --kubelet-state's); an option of such a mode without its selector is refused below.
-        let owned = line.options.filter { option in OptionTable.all.contains { $0.id == option.id && $0.selectsOwnMode } }
-        let own = owned.first { option in OptionTable.all.contains { $0.id == option.id && $0.selectsMode } } ?? owned.first
+        let owned = line.options.filter { option in OptionTable.owner(of: option).map { !$0.isNumactls } ?? false }
+        let own = owned.first { option in OptionTable.place(of: option)?.selectsMode ?? false } ?? owned.first
         let numactl = try NumactlPlan.plan(line, scanError: scanError, ownMode: own != nil)
         if numactl.action == .help { return Invocation(numactl: numactl, mode: HelpMode(plan: numactl)) }
         if numactl.action == .version { return Invocation(numactl: numactl, mode: VersionMode(plan: numactl)) }
-        guard let own, let mode = OptionTable.owner(own.id) else {
+        guard let own, let mode = OptionTable.owner(of: own) else {
             return Invocation(numactl: numactl, mode: try numactlMode(numactl))
         }
         try check(line, for: mode, named: own)
@@ -117,16 +148,16 @@ package struct Invocation: Sendable {
     private static func check(_ line: ScannedLine, for mode: any Mode.Type, named first: ScannedOption) throws(UsageError) {
         let allowed = mode.options.map(\.id) + (mode.combines ?? []) + CommonOptions.rows.map(\.id)
         guard let selector = mode.options.first, line.options.contains(where: { $0.id == selector.id }) else {
-            throw UsageError("\(OptionTable.spec(first.id).displayName) needs \(mode.name)")
+            throw UsageError("\(OptionTable.spec(of: first).displayName) needs \(mode.name)")
         }
         for option in line.options where !allowed.contains(option.id) {
-            if let other = OptionTable.owner(option.id), other.combines != nil {
+            if let other = OptionTable.owner(of: option), other.combines != nil {
                 let otherSelector = other.options.first.map { $0.id } == option.id
                 if !otherSelector, !line.options.contains(where: { $0.id == other.options.first?.id }) {
-                    throw UsageError("\(OptionTable.spec(option.id).displayName) needs \(other.name)")
+                    throw UsageError("\(OptionTable.spec(of: option).displayName) needs \(other.name)")
                 }
             }
-            throw UsageError("\(mode.name) cannot be combined with \(OptionTable.spec(option.id).displayName)")
+            throw UsageError("\(mode.name) cannot be combined with \(OptionTable.spec(of: option).displayName)")
         }
         if !mode.runsCommand, let word = line.command.first {
             throw UsageError(mode.refusal(ofCommand: word))

@@ -92,7 +92,7 @@ extension NumactlPlan {
         // --json may follow a terminal --show (see Scanner), so it is read up front.
         plan.json = line.options.contains { $0.id == .json }
 
-        func name(_ option: ScannedOption) -> String { OptionTable.spec(option.id).displayName }
+        func name(_ option: ScannedOption) -> String { OptionTable.spec(of: option).displayName }
         func mustPrecedePolicy(_ option: ScannedOption) throws(UsageError) {
             if let policy = policyOption {
                 throw UsageError("\(name(option)) must come before the memory policy option \(name(policy))")
@@ -114,7 +114,7 @@ extension NumactlPlan {
         /// (`-C ls`: a forgotten argument), naming the word and the option.
         func checkForm(_ option: ScannedOption) throws(UsageError) {
             let value = option.value ?? ""
-            let cpus = OptionTable.spec(option.id).value == .cpus
+            let cpus = OptionTable.spec(of: option).value == .cpus
             if !cpus && value == "same" { return }
             let problem =
                 cpus

@@ -89,13 +89,6 @@ package struct OptionSpec: Sendable {
     package let restValue: ValueKind
     /// What the scanner says the option needs when its value is missing.
     package var missingValue = "a value"
-    /// The index in ``ModeList/all`` of the mode that brings the row (nil for
-    /// the common options), and whether that mode is one of swnuma's own
-    /// (chosen by its options); set when ``OptionTable/all`` is assembled.
-    package var modeIndex: Int?
-    package var selectsOwnMode = false
-    /// Whether the row is its mode's first, the option that selects it.
-    package var selectsMode = false
 
     package init(
         _ id: OptionID, short: Character? = nil, value: ValueKind = .none, valueName: String? = nil, group: OptionGroup,

@@ -33,7 +33,8 @@ package struct Program: Sendable {
     /// Runs the program `invokedAs` names (its last path component) with
     /// `arguments` and never returns.
     package static func main(invokedAs invocation: String, _ arguments: [String]) -> Never {
-        let base = String(invocation.split(separator: "/", omittingEmptySubsequences: false).last ?? "")
+        // The last path component, without splitting the path into an array of parts.
+        let base = String(invocation[(invocation.lastIndex(of: "/").map { invocation.index(after: $0) } ?? invocation.startIndex)...])
         if NumastatCommand.names.contains(base) {
             let outcome = NumastatCommand.run(
                 arguments, program: base, environment: ProcessIO.environment, terminalColumns: ProcessIO.terminalColumns(1))

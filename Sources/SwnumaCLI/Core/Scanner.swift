@@ -7,6 +7,10 @@ extension OptionID {
 /// One option as it appeared on the command line.
 package struct ScannedOption: Equatable, Sendable {
     package var id: OptionID
+    /// Where its row is in swnuma's ``OptionTable``, noted by the scanner
+    /// (nil for a program's own rows and for options made by hand). Not part
+    /// of equality: it follows from ``id``.
+    package var place: OptionPlace?
     /// The value, for options that take one (possibly empty: `--membind=`).
     package var value: String?
     /// The option as the user spelled it: `-m`, `--mem`, `--membind`.
@@ -19,6 +23,10 @@ package struct ScannedOption: Equatable, Sendable {
         self.value = value
         self.spelling = spelling
         self.rest = rest
+    }
+
+    package static func == (left: ScannedOption, right: ScannedOption) -> Bool {
+        left.id == right.id && left.value == right.value && left.spelling == right.spelling && left.rest == right.rest
     }
 }
 
@@ -70,9 +78,9 @@ extension ScanError: CustomStringConvertible {
 ///   nothing after them is read (`numactl -s --bogus` succeeds), except
 ///   swnuma's own `--json` word, so that `--show --json` means what it says.
 package enum Scanner {
-    /// Scans `arguments` by `rows` (swnuma's option table by default);
-    /// `permutes` for a program whose options and words mix (``Program/permutes``).
-    package static func scan(_ arguments: [String], rows: [OptionSpec] = OptionTable.all, permutes: Bool = false) throws(ScanError) -> ScannedLine {
+    /// Scans `arguments` by `rows` (nil: swnuma's option table, walked in
+    /// place); `permutes` for a program whose options and words mix (``Program/permutes``).
+    package static func scan(_ arguments: [String], rows: [OptionSpec]? = nil, permutes: Bool = false) throws(ScanError) -> ScannedLine {
         let (line, error) = scanPartially(arguments, rows: rows, permutes: permutes)
         if let error { throw error }
         return line
@@ -81,17 +89,17 @@ package enum Scanner {
     /// Like ``scan(_:)``, but on an error also returns the options read
     /// before it, so that the plan can check them first, in order, as
     /// numactl does (`-i redis-server --port 1` is about `redis-server`).
-    package static func scanPartially(_ arguments: [String], rows: [OptionSpec] = OptionTable.all, permutes: Bool = false) -> (line: ScannedLine, error: ScanError?) {
+    package static func scanPartially(_ arguments: [String], rows: [OptionSpec]? = nil, permutes: Bool = false) -> (line: ScannedLine, error: ScanError?) {
         var line = ScannedLine()
         do {
-            try scan(arguments, rows: rows, permutes: permutes, into: &line)
+            try scan(arguments, rows: RowSource(rows: rows), permutes: permutes, into: &line)
             return (line, nil)
         } catch {
             return (line, error)
         }
     }
 
-    private static func scan(_ arguments: [String], rows: [OptionSpec], permutes: Bool, into line: inout ScannedLine) throws(ScanError) {
+    private static func scan(_ arguments: [String], rows: RowSource, permutes: Bool, into line: inout ScannedLine) throws(ScanError) {
         var index = 0
         while index < arguments.count {
             let word = arguments[index]
@@ -132,7 +140,7 @@ package enum Scanner {
             var rest = Substring(word.dropFirst())
             while let letter = rest.first {
                 rest = rest.dropFirst()
-                guard let spec = rows.first(where: { $0.short == letter }) else {
+                guard let (spec, place) = rows.first(where: { $0.short == letter }) else {
                     throw .unknownShort(letter)
                 }
                 var value: String?
@@ -149,7 +157,9 @@ package enum Scanner {
                         throw .missingValue("-\(letter)", what: spec.missingValue)
                     }
                 }
-                line.options.append(ScannedOption(spec.id, value, spelling: "-\(letter)"))
+                var option = ScannedOption(spec.id, value, spelling: "-\(letter)")
+                option.place = place
+                line.options.append(option)
                 if spec.endsScan {
                     line = finishTerminal(line, rest: arguments[index...])
                     return
@@ -167,7 +177,7 @@ package enum Scanner {
         return line
     }
 
-    private static func scanLong(_ word: String, _ rows: [OptionSpec], _ arguments: [String], _ index: inout Int) throws(ScanError)
+    private static func scanLong(_ word: String, _ rows: RowSource, _ arguments: [String], _ index: inout Int) throws(ScanError)
         -> (ScannedOption, OptionSpec)
     {
         let body = word.dropFirst(2)
@@ -179,9 +189,14 @@ package enum Scanner {
         } else {
             name = body
         }
-        let spec = try lookUp(name, word: word, in: rows)
+        let (spec, place) = try lookUp(name, word: word, in: rows)
         let spelling = "--\(name)"
-        if spec.rest != nil { return (ScannedOption(spec.id, value, spelling: spelling), spec) }
+        var option = ScannedOption(spec.id, spelling: spelling)
+        option.place = place
+        if spec.rest != nil {
+            option.value = value
+            return (option, spec)
+        }
         if spec.valueIsOptional {
             // `--draw` takes the next word only when it is `-` or names an
             // .svg file: any other word is a command (refused by the plan).
@@ -200,7 +215,8 @@ package enum Scanner {
         } else if value != nil {
             throw .unexpectedValue("--\(spec.long)")
         }
-        return (ScannedOption(spec.id, value, spelling: spelling), spec)
+        option.value = value
+        return (option, spec)
     }
 
     /// The option a long name or unambiguous prefix of one names.
@@ -210,15 +226,53 @@ package enum Scanner {
     /// (`--o` stays `--offset` beside any `--o...` of swnuma's), and a prefix
     /// ambiguous among numactl's options stays ambiguous. Only a prefix that
     /// matches no numactl option is looked up among swnuma's additions.
-    static func lookUp(_ name: Substring, word: String, in rows: [OptionSpec] = OptionTable.all) throws(ScanError) -> OptionSpec {
+    static func lookUp(_ name: Substring, word: String, in rows: RowSource) throws(ScanError) -> (OptionSpec, OptionPlace?) {
         if let exact = rows.first(where: { !$0.shortOnly && $0.long == name }) { return exact }
-        let matching = name.isEmpty ? [] : rows.filter { !$0.shortOnly && $0.long.hasPrefix(name) }
-        let numactls = matching.filter(\.fromNumactl)
+        let matching = name.isEmpty ? [] : rows.all { !$0.shortOnly && $0.long.hasPrefix(name) }
+        let numactls = matching.filter(\.0.fromNumactl)
         let candidates = numactls.isEmpty ? matching : numactls
         switch candidates.count {
         case 0: throw .unknownLong(word)
         case 1: return candidates[0]
-        default: throw .ambiguous(word, candidates: candidates.map(\.long))
+        default: throw .ambiguous(word, candidates: candidates.map(\.0.long))
         }
+    }
+}
+
+/// The rows a scan reads: a program's own, or swnuma's ``OptionTable``
+/// walked group by group in place, so that a scan reads no further than the
+/// first row that answers (a launch never reaches the kubelet modes' rows).
+struct RowSource {
+    /// A program's own rows; nil for swnuma's table.
+    let rows: [OptionSpec]?
+
+    private func group(_ number: Int) -> [OptionSpec]? {
+        guard let rows else { return OptionTable.rows(ofGroup: number) }
+        return number == 0 ? rows : nil
+    }
+
+    /// The first row that `matches` accepts, with its place in swnuma's table.
+    func first(where matches: (OptionSpec) -> Bool) -> (OptionSpec, OptionPlace?)? {
+        var number = 0
+        while let group = group(number) {
+            if let index = group.firstIndex(where: matches) {
+                return (group[index], rows == nil ? OptionPlace(group: number, index: index) : nil)
+            }
+            number += 1
+        }
+        return nil
+    }
+
+    /// Every row that `matches` accepts, in table order.
+    func all(where matches: (OptionSpec) -> Bool) -> [(OptionSpec, OptionPlace?)] {
+        var found: [(OptionSpec, OptionPlace?)] = []
+        var number = 0
+        while let group = group(number) {
+            for index in group.indices where matches(group[index]) {
+                found.append((group[index], rows == nil ? OptionPlace(group: number, index: index) : nil))
+            }
+            number += 1
+        }
+        return found
     }
 }

@@ -7,20 +7,22 @@ package enum GeneratedDocs {
         package let render: @Sendable () -> String
     }
 
-    package static let files: [File] = [
-        File(path: "man/swnuma.8", render: ManPage.render),
-        File(path: "completions/swnuma.bash", render: BashCompletion.render),
-        File(path: "completions/_swnuma", render: ZshCompletion.render),
-        File(path: "completions/swnuma.fish", render: FishCompletion.render),
-        File(path: "man/swnuma-numastat.8", render: NumastatManPage.render),
-        File(path: "man/swnuma-migratepages.8", render: MigratepagesManPage.render),
-        File(path: "completions/swnuma-numastat.bash", render: ModeCompletions.numastatBash),
-        File(path: "completions/swnuma-migratepages.bash", render: ModeCompletions.migratepagesBash),
-        File(path: "completions/_swnuma-numastat", render: ModeCompletions.numastatZsh),
-        File(path: "completions/_swnuma-migratepages", render: ModeCompletions.migratepagesZsh),
-        File(path: "completions/swnuma-numastat.fish", render: ModeCompletions.numastatFish),
-        File(path: "completions/swnuma-migratepages.fish", render: ModeCompletions.migratepagesFish),
+    /// Each program's man page and its bash, zsh and fish completions, by
+    /// the program's installed name.
+    private static let writers: [(name: String, man: @Sendable () -> String, bash: @Sendable () -> String, zsh: @Sendable () -> String, fish: @Sendable () -> String)] = [
+        ("swnuma", ManPage.render, BashCompletion.render, ZshCompletion.render, FishCompletion.render),
+        ("swnuma-numastat", NumastatManPage.render, ModeCompletions.numastatBash, ModeCompletions.numastatZsh, ModeCompletions.numastatFish),
+        ("swnuma-migratepages", MigratepagesManPage.render, ModeCompletions.migratepagesBash, ModeCompletions.migratepagesZsh, ModeCompletions.migratepagesFish),
     ]
+
+    package static let files: [File] = writers.flatMap { writer in
+        [
+            File(path: "man/\(writer.name).8", render: writer.man),
+            File(path: "completions/\(writer.name).bash", render: writer.bash),
+            File(path: "completions/_\(writer.name)", render: writer.zsh),
+            File(path: "completions/\(writer.name).fish", render: writer.fish),
+        ]
+    }
 
     /// The command that writes them again.
     package static let refreshCommand = "swift run generate-swnuma-docs"

@@ -111,6 +111,18 @@ package enum ManPage {
         return page
     }
 
+    /// The start of the page of a program that is swnuma under another name
+    /// (numastat, migratepages): ``opening(of:)``, then DESCRIPTION's first
+    /// sentence, which says so.
+    static func opening(ofAlias program: Program) -> MdocWriter {
+        var page = opening(of: program)
+        page.macro("Sh DESCRIPTION")
+        page.macro("Nm")
+        let alias = program.aliases.first ?? program.name
+        page.text("is swnuma invoked under that name (a link make install adds; invoked as \(alias) it is the same).")
+        return page
+    }
+
     /// A program's usage lines as mdoc, each after `.Nm`.
     static func synopsis(of program: Program, name: String? = nil, _ page: inout MdocWriter) {
         for usage in program.usage {

@@ -79,7 +79,7 @@ struct ByteText {
     mutating func appendColumn(_ value: Int) {
         if value >= 0 && value < 1000 {
             // The common case, distances and node ids below 1000: four bytes.
-            withUnsafeBytes(of: Self.smallColumns[value]) { bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: Self.smallColumn(value)) { bytes.append(contentsOf: $0) }
             return
         }
         let width = Self.digitCount(value.magnitude) + 1
@@ -92,29 +92,34 @@ struct ByteText {
         }
     }
 
-    /// `% 4d` of 0 to 999 as four bytes in memory order, one load per cell.
-    static let smallColumns: [UInt32] = (0..<1000).map { value in
-        let hundreds = value / 100
-        let tens = value / 10 % 10
-        let bytes: [UInt8] = [
-            0x20, hundreds == 0 ? 0x20 : 0x30 + UInt8(hundreds), hundreds == 0 && tens == 0 ? 0x20 : 0x30 + UInt8(tens),
-            0x30 + UInt8(value % 10),
-        ]
-        return bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
+    /// `% 4d` of 0 to 999 as four bytes in memory order, one store per cell.
+    static func smallColumn(_ value: Int) -> UInt32 {
+        let hundreds = UInt32(value / 100)
+        let tens = UInt32(value / 10 % 10)
+        let second: UInt32 = hundreds == 0 ? 0x20 : 0x30 + hundreds
+        let third: UInt32 = hundreds == 0 && tens == 0 ? 0x20 : 0x30 + tens
+        let fourth = 0x30 + UInt32(value % 10)
+        return (0x20 | second << 8 | third << 16 | fourth << 24).littleEndian
     }
+
+    /// ``smallColumn(_:)`` of 0 to 999, for the large distance matrices
+    /// only: a small machine's few cells are cheaper computed than the table.
+    static let smallColumns: [UInt32] = (0..<1000).map(smallColumn)
 
     /// `% 4d ` for each of the first `count` distances (unknown ones as 0),
     /// written into one buffer: a 1024-node matrix has a million cells.
     mutating func appendDistanceCells(_ table: [Int32], count: Int) {
         // Read once, outside the loop: each read of a static checks its
-        // one-time initialisation with a call.
-        let smallColumns = Self.smallColumns
+        // one-time initialisation with a call. Below a thousand cells (a
+        // machine of up to 31 nodes) each cell is computed instead.
+        let smallColumns = count >= 1000 ? Self.smallColumns : nil
         let cells = [UInt8](unsafeUninitializedCapacity: count * 12) { buffer, initialized in
             var at = 0
             for index in 0..<count {
                 let value = index < table.count ? Int(max(table[index], 0)) : 0
                 if value < 1000 {
-                    UnsafeMutableRawPointer(buffer.baseAddress! + at).storeBytes(of: smallColumns[value], as: UInt32.self)
+                    let cell = smallColumns?[value] ?? Self.smallColumn(value)
+                    UnsafeMutableRawPointer(buffer.baseAddress! + at).storeBytes(of: cell, as: UInt32.self)
                     at += 4
                 } else {
                     // Four digits or more: the sign space, then the digits.

@@ -6,11 +6,7 @@ package struct DevicesMode: NumactlMode, Equatable {
     package var plan: NumactlPlan
 
     package static let options: [OptionSpec] = [
-        OptionSpec(
-            .devices, group: .swnuma,
-            summary: "List each node's network, block, GPU, DAX and PCI devices",
-            details: "For each node, list the devices attached to it: network interfaces, disks, GPUs, DAX devices and other PCI functions, with their PCI address and class (named from pci.ids when the hwdata package is installed), found as netdev: and block: find them. Devices whose node the kernel does not know are listed last. With --hardware, after its output; with --json, a devices array in the --hardware document.",
-            fromNumactl: false),
+        OptionSpec(.devices, group: .swnuma, summary: "List each node's network, block, GPU, DAX and PCI devices", details: "For each node, list the devices attached to it: network interfaces, disks, GPUs, DAX devices and other PCI functions, with their PCI address and class (named from pci.ids when the hwdata package is installed), found as netdev: and block: find them. Devices whose node the kernel does not know are listed last. With --hardware, after its output; with --json, a devices array in the --hardware document.", fromNumactl: false),
     ]
 
     package static let usage = [Usage(.option("--devices"), .optional([.option("--json")]))]

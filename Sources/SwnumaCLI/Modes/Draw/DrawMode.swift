@@ -16,11 +16,7 @@ package struct DrawMode: Mode, Equatable {
     package var target: Target
 
     package static let options: [OptionSpec] = [
-        OptionSpec(
-            .draw, value: .path, valueName: "file.svg", group: .swnuma,
-            summary: "Draw the machine: an SVG file, or boxes on the terminal",
-            details: "Draw the nodes (CPUs, memory and free share, huge pages, devices) and the distance matrix. --draw=FILE, or --draw FILE when FILE ends in .svg, writes an SVG picture to FILE; --draw - writes it to standard output. --draw alone prints boxes of box-drawing characters, as wide as the terminal, or 80 columns (COLUMNS when set) when standard output is not a terminal. Any other word after --draw is a command, which --draw refuses.",
-            fromNumactl: false, valueIsOptional: true),
+        OptionSpec(.draw, value: .path, valueName: "file.svg", group: .swnuma, summary: "Draw the machine: an SVG file, or boxes on the terminal", details: "Draw the nodes (CPUs, memory and free share, huge pages, devices) and the distance matrix. --draw=FILE, or --draw FILE when FILE ends in .svg, writes an SVG picture to FILE; --draw - writes it to standard output. --draw alone prints boxes of box-drawing characters, as wide as the terminal, or 80 columns (COLUMNS when set) when standard output is not a terminal. Any other word after --draw is a command, which --draw refuses.", fromNumactl: false, valueIsOptional: true),
     ]
 
     package static let usage = [Usage(.option("--draw"), .optional([.either([.argument("file.svg")], [.argument("-")])]))]

@@ -7,14 +7,8 @@ package struct HardwareMode: NumactlMode, Equatable {
     package var plan: NumactlPlan
 
     package static let options: [OptionSpec] = [
-        OptionSpec(
-            .hardware, short: "H", group: .info,
-            summary: "Show the nodes, their CPUs, memory and distances",
-            details: "Print the inventory of nodes: CPUs, memory size and free memory, and the distance matrix. A command after it is ignored."),
-        OptionSpec(
-            .cpuCompress, group: .info,
-            summary: "With --hardware, print CPU lists as ranges",
-            details: "Print the CPU lists of --hardware as ranges with a count: 0-3, 8 (5)."),
+        OptionSpec(.hardware, short: "H", group: .info, summary: "Show the nodes, their CPUs, memory and distances", details: "Print the inventory of nodes: CPUs, memory size and free memory, and the distance matrix. A command after it is ignored."),
+        OptionSpec(.cpuCompress, group: .info, summary: "With --hardware, print CPU lists as ranges", details: "Print the CPU lists of --hardware as ranges with a count: 0-3, 8 (5)."),
     ]
 
     package static let usage = [

@@ -4,10 +4,7 @@ package struct HelpMode: NumactlMode, Equatable {
     package var plan: NumactlPlan
 
     package static let options: [OptionSpec] = [
-        OptionSpec(
-            .help, short: "h", group: .info,
-            summary: "Print this help and exit",
-            details: "Print a summary of the options on standard output and exit.", endsScan: true),
+        OptionSpec(.help, short: "h", group: .info, summary: "Print this help and exit", details: "Print a summary of the options on standard output and exit.", endsScan: true),
     ]
 
     package static let usage = [Usage(.option("--help"))]

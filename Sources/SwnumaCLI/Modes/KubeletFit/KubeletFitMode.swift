@@ -13,11 +13,7 @@ package struct KubeletFitMode: Mode, Equatable {
     package var release: KubeletRelease = .current
 
     package static let options: [OptionSpec] = [
-        OptionSpec(
-            .kubeletFit, group: .swnuma,
-            summary: "Say on which NUMA nodes a Guaranteed pod of a given size would still be admitted",
-            details: "Say whether a Guaranteed pod whose containers ask for RESOURCES (cpu=8,memory=32Gi,hugepages-1Gi=4Gi; the containers of one pod separated by ';') would be admitted on this node under its Topology Manager policy and scope, on which NUMA nodes, and why not on the others; from the machine, the kubelet's settings (the words after RESOURCES, or the running kubelet's) and the assignments of cpu_manager_state and memory_manager_state. Without RESOURCES (the first word is a kubelet flag, or there is none), a table per NUMA node of the exclusive CPUs, memory and huge pages still free. With --json, one document (docs/schema/kubelet-fit.schema.json): the policies and release applied, per container (or pod) whether it is admitted, the merged hint chosen and why each NUMA node cannot take it alone, and the free resources per node. Exit 0 when it fits, 3 when it does not, 1 when the settings cannot be read.",
-            fromNumactl: false, rest: "RESOURCES KUBELET-ARGS..."),
+        OptionSpec(.kubeletFit, group: .swnuma, summary: "Say on which NUMA nodes a Guaranteed pod of a given size would still be admitted", details: "Say whether a Guaranteed pod whose containers ask for RESOURCES (cpu=8,memory=32Gi,hugepages-1Gi=4Gi; the containers of one pod separated by ';') would be admitted on this node under its Topology Manager policy and scope, on which NUMA nodes, and why not on the others; from the machine, the kubelet's settings (the words after RESOURCES, or the running kubelet's) and the assignments of cpu_manager_state and memory_manager_state. Without RESOURCES (the first word is a kubelet flag, or there is none), a table per NUMA node of the exclusive CPUs, memory and huge pages still free. With --json, one document (docs/schema/kubelet-fit.schema.json): the policies and release applied, per container (or pod) whether it is admitted, the merged hint chosen and why each NUMA node cannot take it alone, and the free resources per node. Exit 0 when it fits, 3 when it does not, 1 when the settings cannot be read.", fromNumactl: false, rest: "RESOURCES KUBELET-ARGS..."),
     ]
 
     package static let usage = [

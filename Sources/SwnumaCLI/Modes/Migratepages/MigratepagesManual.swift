@@ -3,11 +3,8 @@
 /// the same writers as swnuma.8.
 package enum MigratepagesManPage {
     package static func render() -> String {
-        var page = ManPage.opening(of: MigratepagesCommand.program)
-        page.macro("Sh DESCRIPTION")
-        page.macro("Nm")
+        var page = ManPage.opening(ofAlias: MigratepagesCommand.program)
         page.text("""
-            is swnuma invoked under that name (a link make install adds; invoked as migratepages it is the same). \
             It moves the pages of process pid that lie on from-nodes to to-nodes with migrate_pages(2), \
             as migratepages 2.0.19 does. \
             The node lists take the grammar of swnuma --membind (numbers, A-B ranges, comma lists, all, \

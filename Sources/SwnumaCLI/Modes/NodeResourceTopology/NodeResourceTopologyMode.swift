@@ -11,11 +11,7 @@ package struct NodeResourceTopologyMode: Mode, Equatable {
     package var release: KubeletRelease = .current
 
     package static let options: [OptionSpec] = [
-        OptionSpec(
-            .nodeResourceTopology, group: .swnuma,
-            summary: "Print the NodeResourceTopology object an exporter would publish for this node",
-            details: "Print the topology.node.k8s.io/v1alpha2 NodeResourceTopology object that NFD's topology-updater would publish for this node, as YAML for kubectl apply -f - (or JSON with --json): one zone per NUMA node with its distances as costs, and cpu, memory and each huge page size as capacity, allocatable (less the kubelet's reserved CPUs and reserved memory) and available (less the exclusive CPUs of cpu_manager_state and the memory of memory_manager_state); the Topology Manager policy and scope as attributes. The kubelet's arguments follow the option, as for --kubelet-check; without them, those of the kubelet running under the root, or the kubelet's defaults when none runs (a snapshot). Exit 0, or 1 when the settings cannot be read.",
-            fromNumactl: false, rest: "KUBELET-ARGS..."),
+        OptionSpec(.nodeResourceTopology, group: .swnuma, summary: "Print the NodeResourceTopology object an exporter would publish for this node", details: "Print the topology.node.k8s.io/v1alpha2 NodeResourceTopology object that NFD's topology-updater would publish for this node, as YAML for kubectl apply -f - (or JSON with --json): one zone per NUMA node with its distances as costs, and cpu, memory and each huge page size as capacity, allocatable (less the kubelet's reserved CPUs and reserved memory) and available (less the exclusive CPUs of cpu_manager_state and the memory of memory_manager_state); the Topology Manager policy and scope as attributes. The kubelet's arguments follow the option, as for --kubelet-check; without them, those of the kubelet running under the root, or the kubelet's defaults when none runs (a snapshot). Exit 0, or 1 when the settings cannot be read.", fromNumactl: false, rest: "KUBELET-ARGS..."),
     ]
 
     package static let usage = [

@@ -51,37 +51,15 @@ package enum NumastatCommand {
 
     /// numastat's options, the ones its scanner reads.
     static let options: [OptionSpec] = [
-            OptionSpec(
-                .numastatCompress, short: "c", group: .options, summary: "narrow columns, no decimals",
-                details: "Narrow columns: values rounded to whole megabytes, columns only as wide as they need.", shortOnly: true),
-            OptionSpec(
-                .numastatMeminfo, short: "m", group: .options, summary: "per-node meminfo, in MB",
-                details: "Each node's meminfo (sys/devices/system/node/nodeN/meminfo), in MB.", shortOnly: true),
-            OptionSpec(
-                .numastatCounters, short: "n", group: .options, summary: "per-node allocation counters, in MB (the default)",
-                details: "The kernel's per-node allocation counters (numa_hit, numa_miss, ...), in MB. The default with other options.", shortOnly: true),
-            OptionSpec(
-                .numastatProcess, short: "p", value: .process, valueName: "PID|PATTERN", group: .options,
-                summary: "per-node memory of a process, or of every process whose name or command line contains PATTERN (also as plain words)",
-                details: "The memory of a process by node, from its numa_maps: a word of digits is a process id, any other word selects every process whose name or command line contains it. Plain words after the options mean the same.",
-                repeatable: true, shortOnly: true, missingValue: "a PID or a pattern"),
-            OptionSpec(
-                .numastatSort, short: "s", value: .node, valueName: "NODE", group: .options,
-                summary: "sort rows on the Total column, or on node NODE's (attached: -s2)",
-                details: "Sort the rows on the Total column, or on the column of node, which must be attached: -s2.",
-                valueOnlyAttached: true, shortOnly: true),
-            OptionSpec(
-                .numastatVerbose, short: "v", group: .options, summary: "one table per process",
-                details: "One table per process, and more detail.", shortOnly: true),
-            OptionSpec(
-                .version, short: "V", group: .options, summary: "print the version", details: "Print swnuma-numastat and swnuma's version, and exit.",
-                endsScan: true),
-            OptionSpec(
-                .numastatHideZeros, short: "z", group: .options, summary: "leave out rows and columns of zeros",
-                details: "Leave out rows and columns that are all zeros.", shortOnly: true),
-            OptionSpec(
-                .help, short: "?", group: .options, summary: "print this help", details: "Print a summary of the options on standard output and exit.",
-                endsScan: true),
+            OptionSpec(.numastatCompress, short: "c", group: .options, summary: "narrow columns, no decimals", details: "Narrow columns: values rounded to whole megabytes, columns only as wide as they need.", shortOnly: true),
+            OptionSpec(.numastatMeminfo, short: "m", group: .options, summary: "per-node meminfo, in MB", details: "Each node's meminfo (sys/devices/system/node/nodeN/meminfo), in MB.", shortOnly: true),
+            OptionSpec(.numastatCounters, short: "n", group: .options, summary: "per-node allocation counters, in MB (the default)", details: "The kernel's per-node allocation counters (numa_hit, numa_miss, ...), in MB. The default with other options.", shortOnly: true),
+            OptionSpec(.numastatProcess, short: "p", value: .process, valueName: "PID|PATTERN", group: .options, summary: "per-node memory of a process, or of every process whose name or command line contains PATTERN (also as plain words)", details: "The memory of a process by node, from its numa_maps: a word of digits is a process id, any other word selects every process whose name or command line contains it. Plain words after the options mean the same.", repeatable: true, shortOnly: true, missingValue: "a PID or a pattern"),
+            OptionSpec(.numastatSort, short: "s", value: .node, valueName: "NODE", group: .options, summary: "sort rows on the Total column, or on node NODE's (attached: -s2)", details: "Sort the rows on the Total column, or on the column of node, which must be attached: -s2.", valueOnlyAttached: true, shortOnly: true),
+            OptionSpec(.numastatVerbose, short: "v", group: .options, summary: "one table per process", details: "One table per process, and more detail.", shortOnly: true),
+            OptionSpec(.version, short: "V", group: .options, summary: "print the version", details: "Print swnuma-numastat and swnuma's version, and exit.", endsScan: true),
+            OptionSpec(.numastatHideZeros, short: "z", group: .options, summary: "leave out rows and columns of zeros", details: "Leave out rows and columns that are all zeros.", shortOnly: true),
+            OptionSpec(.help, short: "?", group: .options, summary: "print this help", details: "Print a summary of the options on standard output and exit.", endsScan: true),
     ]
 
     /// Reads the command line as numastat's getopt does (``program``).

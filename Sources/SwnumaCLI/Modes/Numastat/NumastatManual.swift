@@ -4,11 +4,8 @@
 /// committed copy matches.
 package enum NumastatManPage {
     package static func render() -> String {
-        var page = ManPage.opening(of: NumastatCommand.program)
-        page.macro("Sh DESCRIPTION")
-        page.macro("Nm")
+        var page = ManPage.opening(ofAlias: NumastatCommand.program)
         page.text("""
-            is swnuma invoked under that name (a link make install adds; invoked as numastat it is the same). \
             It prints numastat 2.0.19's tables byte for byte. \
             With no arguments at all it prints the kernel's per-node allocation counters in pages, \
             numastat's original table.

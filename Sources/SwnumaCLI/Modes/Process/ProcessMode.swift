@@ -8,11 +8,7 @@ package struct ProcessMode: Mode, Equatable {
     package var json: Bool
 
     package static let options: [OptionSpec] = [
-        OptionSpec(
-            .process, value: .process, valueName: "pid|name", group: .swnuma,
-            summary: "Show where a running process's memory is against where it runs",
-            details: "Show a running process by id, or every process whose name or command line contains the word (as numastat -p matches): its command, allowed CPUs and nodes, cpuset, the nodes its threads last ran on, its memory per node by kind (anonymous, file, huge pages) and by the policy of each mapping, the share of its memory on nodes its threads do not run on, and the memory outside what its policies or its cpuset allow. Repeatable; with --json, one JSON document. A process that vanished or cannot be read is reported, not fatal. Works under --root.",
-            fromNumactl: false, repeatable: true),
+        OptionSpec(.process, value: .process, valueName: "pid|name", group: .swnuma, summary: "Show where a running process's memory is against where it runs", details: "Show a running process by id, or every process whose name or command line contains the word (as numastat -p matches): its command, allowed CPUs and nodes, cpuset, the nodes its threads last ran on, its memory per node by kind (anonymous, file, huge pages) and by the policy of each mapping, the share of its memory on nodes its threads do not run on, and the memory outside what its policies or its cpuset allow. Repeatable; with --json, one JSON document. A process that vanished or cannot be read is reported, not fatal. Works under --root.", fromNumactl: false, repeatable: true),
     ]
 
     package static let usage = [Usage(.repeating(.option("--process", "pid|name")), .optional([.option("--json")]))]

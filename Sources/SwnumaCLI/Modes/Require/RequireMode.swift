@@ -7,11 +7,7 @@ package struct RequireMode: NumactlMode, Equatable {
     package var plan: NumactlPlan
 
     package static let options: [OptionSpec] = [
-        OptionSpec(
-            .require, value: .expression, valueName: "expr", group: .swnuma,
-            summary: "Check the topology; launch only when it holds",
-            details: "Check a requirement on the topology before anything else. Alone, exit 0 when every requirement holds and 3 when one does not; before a command, launch it only when all hold. Repeatable.",
-            fromNumactl: false, repeatable: true),
+        OptionSpec(.require, value: .expression, valueName: "expr", group: .swnuma, summary: "Check the topology; launch only when it holds", details: "Check a requirement on the topology before anything else. Alone, exit 0 when every requirement holds and 3 when one does not; before a command, launch it only when all hold. Repeatable.", fromNumactl: false, repeatable: true),
     ]
 
     package static let usage = [Usage(.repeating(.option("--require", "expr")), .optional([.option("--json")]))]

@@ -6,10 +6,7 @@ package struct ShowMode: NumactlMode, Equatable {
     package var plan: NumactlPlan
 
     package static let options: [OptionSpec] = [
-        OptionSpec(
-            .show, short: "s", group: .info,
-            summary: "Show the memory policy and CPU binding in effect",
-            details: "Print this process's memory policy and CPU binding, after the options before it, and exit. Words after it are not read.", endsScan: true),
+        OptionSpec(.show, short: "s", group: .info, summary: "Show the memory policy and CPU binding in effect", details: "Print this process's memory policy and CPU binding, after the options before it, and exit. Words after it are not read.", endsScan: true),
     ]
 
     package static let usage = [Usage(.optional([.argument("policy")]), .option("--show"), .optional([.option("--json")]))]

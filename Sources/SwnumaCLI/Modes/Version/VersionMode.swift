@@ -3,10 +3,7 @@ package struct VersionMode: NumactlMode, Equatable {
     package var plan: NumactlPlan
 
     package static let options: [OptionSpec] = [
-        OptionSpec(
-            .version, group: .info,
-            summary: "Print the version and exit",
-            details: "Print the version and exit.", endsScan: true),
+        OptionSpec(.version, group: .info, summary: "Print the version and exit", details: "Print the version and exit.", endsScan: true),
     ]
 
     package static let usage = [Usage(.option("--version"))]
