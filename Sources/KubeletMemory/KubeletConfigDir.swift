@@ -1,4 +1,4 @@
-public import NUMA
+internal import NUMA
 
 // MARK: --config-dir, as the kubelet merges its drop-ins
 
