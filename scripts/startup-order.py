@@ -151,8 +151,8 @@ def standard_library_monolith(workdir):
 OWN_MODULES = ("$s4NUMA", "$s9SwnumaCLI", "$s6swnuma")
 
 
-def compute(binary):
-    """The order for BINARY, and how many functions ran in all."""
+def compute(binary, variables=True):
+    """The order for BINARY, and how many functions ran in all; --check leaves the variables out."""
     defined = set(subprocess.run(["nm", "--defined-only", "--format=just-symbols", binary],
                                  capture_output=True, text=True, check=True).stdout.split())
     if not defined:
@@ -160,7 +160,7 @@ def compute(binary):
     with tempfile.TemporaryDirectory(prefix="swnuma-order-") as workdir:
         names = executed(binary, workdir)
         monolith = standard_library_monolith(workdir)
-        data = touched_data(binary, workdir)
+        data = touched_data(binary, workdir) if variables else []
     order, listed = [], set()
     for name in names:
         if name in monolith or name not in defined:
@@ -181,7 +181,7 @@ def compute(binary):
 
 
 def check(binary):
-    order, _, _, _ = compute(binary)
+    order, _, _, _ = compute(binary, variables=False)
     with open(OUTPUT) as f:
         committed = {line.strip() for line in f if line.strip() and not line.startswith("#")}
     own = [name for name in order if name.startswith(OWN_MODULES)]
