@@ -13,6 +13,12 @@ places those functions side by side at the start of .text. A start-up then
 faults in a few pages of code instead of pages scattered over 5 MB; see
 BENCHMARKS.md for what that is worth.
 
+The writable variables the commands touch (.data and .bss: metadata caches,
+once-tokens, the runtime's allocation pool) follow the functions, found the
+same way under valgrind's lackey (--trace-mem). A write to a private page costs
+a fault per page and fault-around does not apply, so gathering them saves about
+20 faults a start-up.
+
 --check writes nothing: it fails when functions of swnuma's own modules that
 the commands execute are missing from the committed file (more than 2% of
 them), that is, when the file has gone stale.
@@ -26,6 +32,7 @@ Two kinds of name need care:
   valgrind's simulated CPU picks other variants than real ones do, so every
   variant of each such function is listed.
 """
+import bisect
 import os
 import re
 import shutil
@@ -84,6 +91,48 @@ def executed(binary, workdir):
     return names
 
 
+DATA_ACCESS = re.compile(r"^ [LSM] ([0-9a-f]+),")
+
+
+def touched_data(binary, workdir):
+    """Writable data and .bss symbols the commands read or write, grouped like executed()."""
+    # Only .data and .bss: read-only data (.rodata, .data.rel.ro) is faulted in 64 KB at a time.
+    writable = []
+    sections = subprocess.run(["readelf", "-SW", binary], capture_output=True, text=True, check=True).stdout
+    for match in re.finditer(r"\]\s+(\.data|\.bss)\s+\S+\s+([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)", sections):
+        writable.append((int(match.group(2), 16), int(match.group(2), 16) + int(match.group(3), 16)))
+    symbols = []
+    listing = subprocess.run(["nm", "-S", "--defined-only", binary], capture_output=True, text=True, check=True)
+    for line in listing.stdout.splitlines():
+        fields = line.split()
+        if len(fields) == 4 and int(fields[1], 16) and any(low <= int(fields[0], 16) < high for low, high in writable):
+            symbols.append((int(fields[0], 16), int(fields[1], 16), fields[3]))
+    symbols.sort()
+    starts = [start for start, _, _ in symbols]
+    names, seen = [], set()
+    for index, command in enumerate(COMMANDS):
+        link = os.path.join(workdir, command[0])
+        if not os.path.exists(link):
+            os.symlink(os.path.abspath(binary), link)
+        log = os.path.join(workdir, f"lackey.{index}")
+        subprocess.run(["valgrind", "--tool=lackey", "--trace-mem=yes", f"--log-file={log}",
+                        link, *command[1:]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        new = set()
+        with open(log) as f:
+            for line in f:
+                match = DATA_ACCESS.match(line)
+                if not match:
+                    continue
+                address = int(match.group(1), 16)
+                at = bisect.bisect_right(starts, address) - 1
+                if at >= 0 and address < symbols[at][0] + symbols[at][1] and symbols[at][2] not in seen:
+                    new.add(symbols[at][2])
+        os.remove(log)
+        names += sorted(new)
+        seen |= new
+    return names
+
+
 def standard_library_monolith(workdir):
     """Symbols in Swift.o's single .text section of the toolchain's static libswiftCore.a."""
     swiftc = shutil.which("swiftc")
@@ -102,8 +151,8 @@ def standard_library_monolith(workdir):
 OWN_MODULES = ("$s4NUMA", "$s9SwnumaCLI", "$s6swnuma")
 
 
-def compute(binary):
-    """The order for BINARY, and how many functions ran in all."""
+def compute(binary, variables=True):
+    """The order for BINARY, and how many functions ran in all; --check leaves the variables out."""
     defined = set(subprocess.run(["nm", "--defined-only", "--format=just-symbols", binary],
                                  capture_output=True, text=True, check=True).stdout.split())
     if not defined:
@@ -111,6 +160,7 @@ def compute(binary):
     with tempfile.TemporaryDirectory(prefix="swnuma-order-") as workdir:
         names = executed(binary, workdir)
         monolith = standard_library_monolith(workdir)
+        data = touched_data(binary, workdir) if variables else []
     order, listed = [], set()
     for name in names:
         if name in monolith or name not in defined:
@@ -122,11 +172,16 @@ def compute(binary):
             if symbol not in listed:
                 listed.add(symbol)
                 order.append(symbol)
-    return order, len(names), len(monolith & set(names))
+    functions = len(order)
+    for name in data:
+        if name not in listed:
+            listed.add(name)
+            order.append(name)
+    return order, len(names), len(monolith & set(names)), functions
 
 
 def check(binary):
-    order, _, _ = compute(binary)
+    order, _, _, _ = compute(binary, variables=False)
     with open(OUTPUT) as f:
         committed = {line.strip() for line in f if line.strip() and not line.startswith("#")}
     own = [name for name in order if name.startswith(OWN_MODULES)]
@@ -144,12 +199,14 @@ def main():
         return check(arguments[1])
     if len(arguments) != 1:
         sys.exit("usage: scripts/startup-order.py [--check] UNSTRIPPED-RELEASE-BINARY")
-    order, ran, monolith = compute(arguments[0])
+    order, ran, monolith, functions = compute(arguments[0])
     with open(OUTPUT, "w") as f:
-        f.write("# Link order of the functions swnuma runs at start-up, for lld's --symbol-ordering-file.\n")
+        f.write("# Link order of the functions swnuma runs at start-up, then of the variables it touches,\n")
+        f.write("# for lld's --symbol-ordering-file.\n")
         f.write("# Generated by scripts/startup-order.py (make startup-order); do not edit.\n")
         f.write("\n".join(order) + "\n")
-    print(f"{OUTPUT}: {len(order)} functions ({ran} executed, {monolith} inside Swift.o's .text)")
+    print(f"{OUTPUT}: {functions} functions ({ran} executed, {monolith} inside Swift.o's .text), "
+          f"{len(order) - functions} variables")
 
 
 if __name__ == "__main__":
