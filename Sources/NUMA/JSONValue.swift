@@ -6,14 +6,22 @@
 /// kept on one line unless asked otherwise, and ends with a newline.
 /// Strings escape quotes, backslashes and every C0, DEL and C1 control.
 public indirect enum JSONValue: Equatable, Sendable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A signed whole number.
     case int(Int64)
+    /// An unsigned whole number (sizes and counts beyond `Int64`).
     case uint(UInt64)
+    /// A string, escaped when written.
     case string(String)
+    /// An array, in order.
     case array([JSONValue])
+    /// An object, its members in the order given.
     case object([(String, JSONValue)])
 
+    /// Values are equal when they are written the same.
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         lhs.render() == rhs.render()
     }

@@ -72,6 +72,7 @@ public struct SystemRoot: Hashable, Sendable {
         left.path == right.path && left.isLive == right.isLive
     }
 
+    /// Hashes what ``==(_:_:)`` compares: the path and whether it is live.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(path)
         hasher.combine(isLive)
