@@ -1,4 +1,4 @@
-internal import NUMA
+public import NUMA
 
 // MARK: --config-dir, as the kubelet merges its drop-ins
 
