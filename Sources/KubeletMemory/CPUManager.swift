@@ -157,20 +157,31 @@ public enum CPUList {
 /// A policy option's maturity in one release.
 public enum OptionStage: String, Hashable, Sendable {
     case alpha, beta, ga
+}
 
-    /// The kubelet's refusal of policy option `name` of `manager`'s policy
-    /// (`CPU Manager`, `Topology Manager`): one `release` does not know, or
-    /// an alpha one (its alpha-options gate is off at its default); nil when
-    /// it takes the option. `id` names the finding (`-alpha` added for the second).
-    static func refusal(
-        of name: String, manager: String, id: String, release: KubeletRelease, names: [String],
-        gates: [String: Bool], stage: (String, KubeletRelease) -> OptionStage?
-    ) -> Finding? {
+/// A resource manager whose policy takes options (`--cpu-manager-policy-options`,
+/// `--topology-manager-policy-options`), each at a stage of a release.
+protocol PolicyOptionRules {
+    /// `CPU Manager`, `Topology Manager`: as the kubelet names it in its refusals.
+    static var manager: String { get }
+    /// The finding that refuses an option (`-beta`, `-alpha` added for those).
+    static var optionFinding: String { get }
+    /// Every option name any modelled release knows.
+    static var optionNames: [String] { get }
+    static func stage(of option: String, in release: KubeletRelease) -> OptionStage?
+}
+
+extension PolicyOptionRules {
+    /// The kubelet's refusal of policy option `name`: one `release` does not
+    /// know, a beta one whose beta-options gate is off, or an alpha one
+    /// (its alpha-options gate is off at its default); nil when it takes it.
+    static func refusal(of name: String, release: KubeletRelease, gates: [String: Bool]) -> Finding? {
+        let id = optionFinding
         let prefix = manager.filter { $0 != " " } + "Policy"
-        switch stage(name, release) {
+        switch stage(of: name, in: release) {
         case nil:
-            let known = names.filter { stage($0, release) != nil }.joined(separator: ", ")
-            let later = names.contains(name) ? " (\(name) is not in Kubernetes \(release))" : ""
+            let known = optionNames.filter { stage(of: $0, in: release) != nil }.joined(separator: ", ")
+            let later = optionNames.contains(name) ? " (\(name) is not in Kubernetes \(release))" : ""
             return Finding(.refusal, id, "unknown \(manager) Policy option: \"\(name)\"", advice: "use \(known.isEmpty ? "no option" : "one of " + known)\(later)")
         case .beta? where gates[prefix + "BetaOptions"] == false:
             return Finding(.refusal, id + "-beta", "\(manager) Policy Beta-level Options not enabled, but option \"\(name)\" provided",
@@ -194,7 +205,10 @@ public struct CPUManagerPlan: Hashable, Sendable {
     public var options: [String: String]
 }
 
-public enum CPUManagerRules {
+public enum CPUManagerRules: PolicyOptionRules {
+    static let manager = "CPU Manager"
+    static let optionFinding = "cpu-policy-option"
+
     /// Each static policy option and its stage by release (nil: the
     /// release does not know it). From the kubelet's `policy_options.go`
     /// sets as the documentation and the KEPs date them (docs/kubelet-rules.md).
@@ -335,10 +349,7 @@ public enum CPUManagerRules {
     ) -> [Finding] {
         var findings: [Finding] = []
         for (name, value) in settings.cpuManagerPolicyOptions {
-            if let refusal = OptionStage.refusal(
-                of: name, manager: "CPU Manager", id: "cpu-policy-option", release: release, names: optionNames, gates: settings.featureGates,
-                stage: stage(of:in:))
-            {
+            if let refusal = refusal(of: name, release: release, gates: settings.featureGates) {
                 findings.append(refusal)
                 continue
             }
