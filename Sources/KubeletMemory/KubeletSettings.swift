@@ -243,14 +243,8 @@ extension KubeletSettings {
                 if body.isEmpty || body.hasPrefix("-") || body.hasPrefix("=") {
                     return (flags, stray, "bad flag syntax: \(word)")
                 }
-                let given: Substring
-                var value: String?
-                if let equals = body.firstIndex(of: "=") {
-                    given = body[..<equals]
-                    value = String(body[body.index(after: equals)...])
-                } else {
-                    given = body
-                }
+                let (given, attached) = splitAtEquals(body)
+                var value = attached
                 let name = String(given.map { $0 == "_" ? "-" : $0 })
                 if booleanFlags.contains(name) {
                     flags.append((name, value ?? "true"))
