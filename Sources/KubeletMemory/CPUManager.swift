@@ -277,7 +277,7 @@ public enum CPUManagerRules: PolicyOptionRules {
         case "none":
             if !settings.cpuManagerPolicyOptions.isEmpty {
                 findings.append(
-                    Finding(.note, "cpu-policy-none-options", "the CPU manager policy is none: the kubelet ignores --cpu-manager-policy-options",
+                    .ignored("--cpu-manager-policy-options", id: "cpu-policy-none-options", policy: "the CPU manager policy is none",
                         advice: "set --cpu-manager-policy=static to use them, or drop them"))
             }
             return (findings, plan)
@@ -634,24 +634,16 @@ extension CPUManagerRules {
             }
             return findings
         }
-        if let reserved {
-            if strict {
-                let inside = reserved.filter { defaultSet.contains($0) }
-                if !inside.isEmpty {
-                    findings.append(
-                        Finding(.refusal, "cpu-state-reserved",
-                            "some of strictly reserved cpus: \"\(CPUList.format(inside))\" are present in defaultCpuSet: \"\(shown)\"",
-                            advice: "strict-cpu-reservation was turned on since the checkpoint was written (the shared pool still holds the reserved CPUs): \(steps)"))
-                }
-            } else {
-                let missing = reserved.filter { !defaultSet.contains($0) }
-                if !missing.isEmpty {
-                    findings.append(
-                        Finding(.refusal, "cpu-state-reserved",
-                            "not all reserved cpus: \"\(CPUList.format(reserved))\" are present in defaultCpuSet: \"\(shown)\"",
-                            advice: "the reservation changed since the checkpoint was written (CPUs \(CPUList.format(missing)) are assigned to containers there, or strict-cpu-reservation was turned off): \(steps)"))
-                }
-            }
+        // The reserved CPUs are all in the shared pool, or under
+        // strict-cpu-reservation none of them is: those that break the rule.
+        if let reserved, case let wrong = reserved.filter({ defaultSet.contains($0) == strict }), !wrong.isEmpty {
+            let (message, advice) =
+                strict
+                ? ("some of strictly reserved cpus: \"\(CPUList.format(wrong))\" are present in defaultCpuSet: \"\(shown)\"",
+                    "strict-cpu-reservation was turned on since the checkpoint was written (the shared pool still holds the reserved CPUs): \(steps)")
+                : ("not all reserved cpus: \"\(CPUList.format(reserved))\" are present in defaultCpuSet: \"\(shown)\"",
+                    "the reservation changed since the checkpoint was written (CPUs \(CPUList.format(wrong)) are assigned to containers there, or strict-cpu-reservation was turned off): \(steps)")
+            findings.append(Finding(.refusal, "cpu-state-reserved", message, advice: advice))
         }
         var known = Set(defaultSet)
         for entry in checkpoint.entries {

@@ -130,6 +130,15 @@ public struct Finding: Hashable, Sendable {
     }
 }
 
+extension Finding {
+    /// The note on a setting a manager's policy ignores (`policy`: `the
+    /// memory manager policy is None`): the kubelet starts, and the setting
+    /// does nothing until the policy changes.
+    static func ignored(_ setting: String, id: String, policy: String, advice: String) -> Finding {
+        Finding(.note, id, "\(policy): the kubelet ignores \(setting)", advice: advice)
+    }
+}
+
 func joinPath(_ directory: String, _ name: String) -> String {
     directory.hasSuffix("/") ? directory + name : directory + "/" + name
 }

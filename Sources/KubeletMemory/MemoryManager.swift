@@ -265,7 +265,7 @@ public enum MemoryManagerRules {
         case "None":
             if !settings.reservedMemory.isEmpty {
                 findings.append(
-                    Finding(.note, "policy-none", "the memory manager policy is None: the kubelet ignores --reserved-memory",
+                    .ignored("--reserved-memory", id: "policy-none", policy: "the memory manager policy is None",
                         advice: "set --memory-manager-policy=Static to use the reservation, or drop it"))
             }
         case "Static":
