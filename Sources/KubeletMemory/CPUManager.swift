@@ -275,11 +275,9 @@ public enum CPUManagerRules: PolicyOptionRules {
         }
         switch settings.cpuManagerPolicy {
         case "none":
-            if !settings.cpuManagerPolicyOptions.isEmpty {
-                findings.append(
-                    .ignored("--cpu-manager-policy-options", id: "cpu-policy-none-options", policy: "the CPU manager policy is none",
-                        advice: "set --cpu-manager-policy=static to use them, or drop them"))
-            }
+            findings += Finding.ignored(
+                "--cpu-manager-policy-options", given: !settings.cpuManagerPolicyOptions.isEmpty, id: "cpu-policy-none-options",
+                policy: "the CPU manager policy is none", advice: "set --cpu-manager-policy=static to use them, or drop them")
             return (findings, plan)
         case "static":
             break

@@ -132,10 +132,10 @@ public struct Finding: Hashable, Sendable {
 
 extension Finding {
     /// The note on a setting a manager's policy ignores (`policy`: `the
-    /// memory manager policy is None`): the kubelet starts, and the setting
-    /// does nothing until the policy changes.
-    static func ignored(_ setting: String, id: String, policy: String, advice: String) -> Finding {
-        Finding(.note, id, "\(policy): the kubelet ignores \(setting)", advice: advice)
+    /// memory manager policy is None`), when it is `given`: the kubelet
+    /// starts, and the setting does nothing until the policy changes.
+    static func ignored(_ setting: String, given: Bool, id: String, policy: String, advice: String) -> [Finding] {
+        given ? [Finding(.note, id, "\(policy): the kubelet ignores \(setting)", advice: advice)] : []
     }
 }
 

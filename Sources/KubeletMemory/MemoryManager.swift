@@ -263,11 +263,9 @@ public enum MemoryManagerRules {
 
         switch settings.memoryManagerPolicy {
         case "None":
-            if !settings.reservedMemory.isEmpty {
-                findings.append(
-                    .ignored("--reserved-memory", id: "policy-none", policy: "the memory manager policy is None",
-                        advice: "set --memory-manager-policy=Static to use the reservation, or drop it"))
-            }
+            findings += Finding.ignored(
+                "--reserved-memory", given: !settings.reservedMemory.isEmpty, id: "policy-none",
+                policy: "the memory manager policy is None", advice: "set --memory-manager-policy=Static to use the reservation, or drop it")
         case "Static":
             if !findings.contains(where: { $0.severity == .refusal }) {
                 let sums = sumErrors(machine: machine, allocatable: allocatable.byType, reservations: settings.reservedMemory)
