@@ -157,20 +157,31 @@ public enum CPUList {
 /// A policy option's maturity in one release.
 public enum OptionStage: String, Hashable, Sendable {
     case alpha, beta, ga
+}
 
-    /// The kubelet's refusal of policy option `name` of `manager`'s policy
-    /// (`CPU Manager`, `Topology Manager`): one `release` does not know, or
-    /// an alpha one (its alpha-options gate is off at its default); nil when
-    /// it takes the option. `id` names the finding (`-alpha` added for the second).
-    static func refusal(
-        of name: String, manager: String, id: String, release: KubeletRelease, names: [String],
-        gates: [String: Bool], stage: (String, KubeletRelease) -> OptionStage?
-    ) -> Finding? {
+/// A resource manager whose policy takes options (`--cpu-manager-policy-options`,
+/// `--topology-manager-policy-options`), each at a stage of a release.
+protocol PolicyOptionRules {
+    /// `CPU Manager`, `Topology Manager`: as the kubelet names it in its refusals.
+    static var manager: String { get }
+    /// The finding that refuses an option (`-beta`, `-alpha` added for those).
+    static var optionFinding: String { get }
+    /// Every option name any modelled release knows.
+    static var optionNames: [String] { get }
+    static func stage(of option: String, in release: KubeletRelease) -> OptionStage?
+}
+
+extension PolicyOptionRules {
+    /// The kubelet's refusal of policy option `name`: one `release` does not
+    /// know, a beta one whose beta-options gate is off, or an alpha one
+    /// (its alpha-options gate is off at its default); nil when it takes it.
+    static func refusal(of name: String, release: KubeletRelease, gates: [String: Bool]) -> Finding? {
+        let id = optionFinding
         let prefix = manager.filter { $0 != " " } + "Policy"
-        switch stage(name, release) {
+        switch stage(of: name, in: release) {
         case nil:
-            let known = names.filter { stage($0, release) != nil }.joined(separator: ", ")
-            let later = names.contains(name) ? " (\(name) is not in Kubernetes \(release))" : ""
+            let known = optionNames.filter { stage(of: $0, in: release) != nil }.joined(separator: ", ")
+            let later = optionNames.contains(name) ? " (\(name) is not in Kubernetes \(release))" : ""
             return Finding(.refusal, id, "unknown \(manager) Policy option: \"\(name)\"", advice: "use \(known.isEmpty ? "no option" : "one of " + known)\(later)")
         case .beta? where gates[prefix + "BetaOptions"] == false:
             return Finding(.refusal, id + "-beta", "\(manager) Policy Beta-level Options not enabled, but option \"\(name)\" provided",
@@ -194,7 +205,10 @@ public struct CPUManagerPlan: Hashable, Sendable {
     public var options: [String: String]
 }
 
-public enum CPUManagerRules {
+public enum CPUManagerRules: PolicyOptionRules {
+    static let manager = "CPU Manager"
+    static let optionFinding = "cpu-policy-option"
+
     /// Each static policy option and its stage by release (nil: the
     /// release does not know it). From the kubelet's `policy_options.go`
     /// sets as the documentation and the KEPs date them (docs/kubelet-rules.md).
@@ -261,11 +275,9 @@ public enum CPUManagerRules {
         }
         switch settings.cpuManagerPolicy {
         case "none":
-            if !settings.cpuManagerPolicyOptions.isEmpty {
-                findings.append(
-                    Finding(.note, "cpu-policy-none-options", "the CPU manager policy is none: the kubelet ignores --cpu-manager-policy-options",
-                        advice: "set --cpu-manager-policy=static to use them, or drop them"))
-            }
+            findings += Finding.ignored(
+                "--cpu-manager-policy-options", given: !settings.cpuManagerPolicyOptions.isEmpty, id: "cpu-policy-none-options",
+                policy: "the CPU manager policy is none", advice: "set --cpu-manager-policy=static to use them, or drop them")
             return (findings, plan)
         case "static":
             break
@@ -335,10 +347,7 @@ public enum CPUManagerRules {
     ) -> [Finding] {
         var findings: [Finding] = []
         for (name, value) in settings.cpuManagerPolicyOptions {
-            if let refusal = OptionStage.refusal(
-                of: name, manager: "CPU Manager", id: "cpu-policy-option", release: release, names: optionNames, gates: settings.featureGates,
-                stage: stage(of:in:))
-            {
+            if let refusal = refusal(of: name, release: release, gates: settings.featureGates) {
                 findings.append(refusal)
                 continue
             }
@@ -623,24 +632,16 @@ extension CPUManagerRules {
             }
             return findings
         }
-        if let reserved {
-            if strict {
-                let inside = reserved.filter { defaultSet.contains($0) }
-                if !inside.isEmpty {
-                    findings.append(
-                        Finding(.refusal, "cpu-state-reserved",
-                            "some of strictly reserved cpus: \"\(CPUList.format(inside))\" are present in defaultCpuSet: \"\(shown)\"",
-                            advice: "strict-cpu-reservation was turned on since the checkpoint was written (the shared pool still holds the reserved CPUs): \(steps)"))
-                }
-            } else {
-                let missing = reserved.filter { !defaultSet.contains($0) }
-                if !missing.isEmpty {
-                    findings.append(
-                        Finding(.refusal, "cpu-state-reserved",
-                            "not all reserved cpus: \"\(CPUList.format(reserved))\" are present in defaultCpuSet: \"\(shown)\"",
-                            advice: "the reservation changed since the checkpoint was written (CPUs \(CPUList.format(missing)) are assigned to containers there, or strict-cpu-reservation was turned off): \(steps)"))
-                }
-            }
+        // The reserved CPUs are all in the shared pool, or under
+        // strict-cpu-reservation none of them is: those that break the rule.
+        if let reserved, case let wrong = reserved.filter({ defaultSet.contains($0) == strict }), !wrong.isEmpty {
+            let (message, advice) =
+                strict
+                ? ("some of strictly reserved cpus: \"\(CPUList.format(wrong))\" are present in defaultCpuSet: \"\(shown)\"",
+                    "strict-cpu-reservation was turned on since the checkpoint was written (the shared pool still holds the reserved CPUs): \(steps)")
+                : ("not all reserved cpus: \"\(CPUList.format(reserved))\" are present in defaultCpuSet: \"\(shown)\"",
+                    "the reservation changed since the checkpoint was written (CPUs \(CPUList.format(wrong)) are assigned to containers there, or strict-cpu-reservation was turned off): \(steps)")
+            findings.append(Finding(.refusal, "cpu-state-reserved", message, advice: advice))
         }
         var known = Set(defaultSet)
         for entry in checkpoint.entries {

@@ -164,11 +164,9 @@ extension KubeletSettings {
     /// object: YAML to JSON with repeated keys refused, a `kind` required,
     /// nothing else checked); the reason it is refused otherwise.
     static func decodeDropIn(_ bytes: [UInt8]) -> Result<[(String, MergeValue)], DropInError> {
-        let root: YAMLNode?
-        var converter = YAMLToJSON()
+        let (root, converter): (YAMLNode?, YAMLToJSON)
         do {
-            root = try YAMLReader.parse(bytes)
-            if let root { try converter.walk(root) }
+            (root, converter) = try YAMLToJSON.read(bytes)
         } catch {
             return .failure(DropInError(error.description))
         }

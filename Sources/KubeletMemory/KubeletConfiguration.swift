@@ -41,11 +41,9 @@ extension KubeletSettings {
     /// Reads a configuration file into these settings; returns what the kubelet would say.
     mutating func decodeConfig(_ bytes: [UInt8], path: String) throws(KubeletInputError) -> [Finding] {
         if bytes.isEmpty { throw KubeletInputError("kubelet config file \"\(path)\" was empty") }
-        let root: YAMLNode?
-        var converter = YAMLToJSON()
+        let (root, converter): (YAMLNode?, YAMLToJSON)
         do {
-            root = try YAMLReader.parse(bytes)
-            if let root { try converter.walk(root) }
+            (root, converter) = try YAMLToJSON.read(bytes)
         } catch {
             throw KubeletInputError("'\(path)' is not YAML or JSON: \(error.description)")
         }
@@ -369,6 +367,16 @@ struct YAMLToJSON {
     var decodeCount = 0
     var aliasCount = 0
     var duplicateErrors: [String] = []
+
+    /// `bytes` parsed, and walked as the kubelet's YAML-to-JSON step walks
+    /// them: the document's root (nil when there is none) and the walk,
+    /// which holds the repeated keys.
+    static func read(_ bytes: [UInt8]) throws(YAMLError) -> (root: YAMLNode?, converter: YAMLToJSON) {
+        let root = try YAMLReader.parse(bytes)
+        var converter = YAMLToJSON()
+        if let root { try converter.walk(root) }
+        return (root, converter)
+    }
 
     /// go-yaml's share of decodes that may come from aliases, by document size.
     static func allowedAliasRatio(_ decodeCount: Int) -> Double {

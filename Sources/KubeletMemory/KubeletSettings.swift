@@ -130,6 +130,15 @@ public struct Finding: Hashable, Sendable {
     }
 }
 
+extension Finding {
+    /// The note on a setting a manager's policy ignores (`policy`: `the
+    /// memory manager policy is None`), when it is `given`: the kubelet
+    /// starts, and the setting does nothing until the policy changes.
+    static func ignored(_ setting: String, given: Bool, id: String, policy: String, advice: String) -> [Finding] {
+        given ? [Finding(.note, id, "\(policy): the kubelet ignores \(setting)", advice: advice)] : []
+    }
+}
+
 func joinPath(_ directory: String, _ name: String) -> String {
     directory.hasSuffix("/") ? directory + name : directory + "/" + name
 }
@@ -243,14 +252,8 @@ extension KubeletSettings {
                 if body.isEmpty || body.hasPrefix("-") || body.hasPrefix("=") {
                     return (flags, stray, "bad flag syntax: \(word)")
                 }
-                let given: Substring
-                var value: String?
-                if let equals = body.firstIndex(of: "=") {
-                    given = body[..<equals]
-                    value = String(body[body.index(after: equals)...])
-                } else {
-                    given = body
-                }
+                let (given, attached) = splitAtEquals(body)
+                var value = attached
                 let name = String(given.map { $0 == "_" ? "-" : $0 })
                 if booleanFlags.contains(name) {
                     flags.append((name, value ?? "true"))

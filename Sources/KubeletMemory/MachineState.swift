@@ -5,28 +5,14 @@ public struct MemoryTable: Hashable, Sendable {
     public var allocatable: UInt64
     public var reserved: UInt64
     public var free: UInt64
-
-    public init(total: UInt64, systemReserved: UInt64, allocatable: UInt64, reserved: UInt64, free: UInt64) {
-        self.total = total
-        self.systemReserved = systemReserved
-        self.allocatable = allocatable
-        self.reserved = reserved
-        self.free = free
-    }
 }
 
 /// One NUMA node's state: its memory tables by type, how many blocks use
 /// it, and the group of nodes (cells) it is allocated with.
 public struct NodeState: Hashable, Sendable {
-    public var numberOfAssignments: Int
-    public var memoryMap: [String: MemoryTable]
-    public var cells: [Int]
-
-    public init(numberOfAssignments: Int = 0, memoryMap: [String: MemoryTable] = [:], cells: [Int] = []) {
-        self.numberOfAssignments = numberOfAssignments
-        self.memoryMap = memoryMap
-        self.cells = cells
-    }
+    public var numberOfAssignments = 0
+    public var memoryMap: [String: MemoryTable] = [:]
+    public var cells: [Int] = []
 }
 
 /// Memory given to a container on a set of NUMA nodes.

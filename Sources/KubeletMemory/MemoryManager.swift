@@ -8,24 +8,13 @@ public struct MachineMemory: Hashable, Sendable {
         /// The node's `MemTotal` in bytes.
         public var memory: UInt64
         /// Huge page pools: page size in bytes and number of pages, ascending by size.
-        public var hugePages: [HugePagePool]
-        public var hasCPUs: Bool
-
-        public init(id: Int, memory: UInt64, hugePages: [HugePagePool] = [], hasCPUs: Bool = true) {
-            self.id = id
-            self.memory = memory
-            self.hugePages = hugePages
-            self.hasCPUs = hasCPUs
-        }
+        public var hugePages: [HugePagePool] = []
+        public var hasCPUs = true
     }
 
     public struct HugePagePool: Hashable, Sendable {
         public var pageSize: UInt64
         public var pages: UInt64
-        public init(pageSize: UInt64, pages: UInt64) {
-            self.pageSize = pageSize
-            self.pages = pages
-        }
         /// The pool's resource name: `hugepages-2Mi`.
         public var resourceName: String { MemoryResource.hugePages(pageSize: pageSize) }
         /// Its size in bytes (wrapping as the kubelet's unsigned arithmetic does).
@@ -274,11 +263,9 @@ public enum MemoryManagerRules {
 
         switch settings.memoryManagerPolicy {
         case "None":
-            if !settings.reservedMemory.isEmpty {
-                findings.append(
-                    Finding(.note, "policy-none", "the memory manager policy is None: the kubelet ignores --reserved-memory",
-                        advice: "set --memory-manager-policy=Static to use the reservation, or drop it"))
-            }
+            findings += Finding.ignored(
+                "--reserved-memory", given: !settings.reservedMemory.isEmpty, id: "policy-none",
+                policy: "the memory manager policy is None", advice: "set --memory-manager-policy=Static to use the reservation, or drop it")
         case "Static":
             if !findings.contains(where: { $0.severity == .refusal }) {
                 let sums = sumErrors(machine: machine, allocatable: allocatable.byType, reservations: settings.reservedMemory)

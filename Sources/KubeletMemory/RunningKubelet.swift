@@ -6,11 +6,6 @@ public struct RunningKubelet: Hashable, Sendable {
     /// Its arguments, without the program name.
     public var arguments: [String]
 
-    public init(pid: Int, arguments: [String]) {
-        self.pid = pid
-        self.arguments = arguments
-    }
-
     /// A process that looks like a kubelet by its name but is not trusted
     /// as one, and why.
     public struct Rejected: Hashable, Sendable {
@@ -18,12 +13,6 @@ public struct RunningKubelet: Hashable, Sendable {
         public var pid: Int
         /// Why it was not taken, one phrase: `it runs as uid 1000`.
         public var reason: String
-
-        /// Process `pid`, not taken for `reason`.
-        public init(pid: Int, reason: String) {
-            self.pid = pid
-            self.reason = reason
-        }
     }
 
     /// What a search of `proc/` found.

@@ -2,7 +2,10 @@ public import NUMA
 
 /// The Topology Manager's start-up rules: policy and scope names, its
 /// options by release, and the refusal on machines with many NUMA nodes.
-public enum TopologyManagerRules {
+public enum TopologyManagerRules: PolicyOptionRules {
+    static let manager = "Topology Manager"
+    static let optionFinding = "topology-policy-option"
+
     public static let policies = ["none", "best-effort", "restricted", "single-numa-node"]
     public static let scopes = ["container", "pod"]
     /// The number of NUMA nodes above which a policy other than none is
@@ -39,10 +42,7 @@ public enum TopologyManagerRules {
             findings.append(Finding(.refusal, "topology-policy-option-value", message, advice: advice))
         }
         for (name, value) in settings.topologyManagerPolicyOptions {
-            if let refusal = OptionStage.refusal(
-                of: name, manager: "Topology Manager", id: "topology-policy-option", release: release, names: optionNames, gates: settings.featureGates,
-                stage: stage(of:in:))
-            {
+            if let refusal = refusal(of: name, release: release, gates: settings.featureGates) {
                 findings.append(refusal)
                 continue
             }

@@ -39,43 +39,39 @@ public struct NodeFeatures: Hashable, Sendable {
 
     /// Every label swnuma can compute, in the order they are written.
     public static let catalog: [Description] = [
-        Description(name: "nodes", value: "count", meaning: "The number of NUMA nodes."),
-        Description(
-            name: "nodes-with-memory", value: "count",
-            meaning: "The number of nodes with memory (a node whose size cannot be read counts as having memory)."),
-        Description(name: "cpu-only-nodes", value: "count", meaning: "The number of nodes with CPUs and no memory."),
-        Description(name: "memory-only-nodes", value: "count", meaning: "The number of nodes with memory and no CPUs."),
-        Description(
-            name: "max-distance", value: "number",
-            meaning: "The largest distance between two nodes (10 on a one-node machine). Left out when the distances are unknown."),
-        Description(
-            name: "node-cpus-min", value: "count",
-            meaning: "The number of CPUs of the node with the fewest, among nodes with CPUs. Left out when no node has CPUs."),
-        Description(
-            name: "node-memory-mib-min", value: "MiB",
-            meaning: "The memory (MemTotal) of the node with the least, among nodes with both CPUs and memory, in MiB rounded down: a plain number, so that node affinity can compare it with Gt and Lt. A GPU's, a persistent memory's or another memory-only node's size does not count. Left out when no node has both, or a node's size cannot be read."),
-        Description(
-            name: "hugepages-<size>-total", value: "count",
-            meaning: "Huge pages of that size configured on all nodes together (nr_hugepages), the size named as Kubernetes names the resource (hugepages-2Mi, hugepages-1Gi). One label per page size the kernel offers. Left out when a count cannot be read."),
-        Description(
-            name: "hugepages-<size>-node-min", value: "count",
-            meaning: "The smallest pool of huge pages of that size on one node, among nodes with both CPUs and memory. Left out when a count cannot be read or no node has both."),
-        Description(
-            name: "memory-tiers", value: "count",
-            meaning: "The number of memory tiers the kernel made (sys/devices/virtual/memory_tiering). Left out when the kernel has none."),
-        Description(
-            name: "memory-tier-<tier>-nodes", value: "count",
-            meaning: "The number of nodes in memory tier <tier> (memory_tier<tier>: abstract distances from 128 × <tier> to 128 × <tier> + 127; smaller is faster, DRAM is tier 4). One label per tier."),
-        Description(
-            name: "<kind>-nodes", value: "count",
-            meaning: "The number of memory-only nodes of each kind the machine names: gpu-memory (a GPU's memory, from the NVIDIA driver's numa_status), persistent-memory (an NVDIMM region onlined through a DAX device), specific-purpose-memory (soft-reserved memory, often HBM, through a DAX device), cxl-memory (a CXL region), other-memory (memory without CPUs that is none of these), and generic-initiator (a device node). Written when the kinds could be read, 0 included."),
-        Description(
-            name: "package-spans-nodes", value: "true|false",
-            meaning: "Whether the CPUs of one package (socket) lie in several nodes, as under sub-NUMA clustering (SNC) or NPS2/NPS4. Left out when a CPU's physical_package_id cannot be read."),
-        Description(
-            name: "cpuset-all-nodes", value: "true|false",
-            meaning: "Whether the cpuset swnuma runs in grants every CPU of every node and every node with memory. Left out when no cpuset can be read."),
-    ]
+        ("nodes", "count", "The number of NUMA nodes."),
+        ("nodes-with-memory", "count", "The number of nodes with memory (a node whose size cannot be read counts as having memory)."),
+        ("cpu-only-nodes", "count", "The number of nodes with CPUs and no memory."),
+        ("memory-only-nodes", "count", "The number of nodes with memory and no CPUs."),
+        ("max-distance", "number", "The largest distance between two nodes (10 on a one-node machine). Left out when the distances are unknown."),
+        ("node-cpus-min", "count", "The number of CPUs of the node with the fewest, among nodes with CPUs. Left out when no node has CPUs."),
+        (
+            "node-memory-mib-min", "MiB",
+            "The memory (MemTotal) of the node with the least, among nodes with both CPUs and memory, in MiB rounded down: a plain number, so that node affinity can compare it with Gt and Lt. A GPU's, a persistent memory's or another memory-only node's size does not count. Left out when no node has both, or a node's size cannot be read."
+        ),
+        (
+            "hugepages-<size>-total", "count",
+            "Huge pages of that size configured on all nodes together (nr_hugepages), the size named as Kubernetes names the resource (hugepages-2Mi, hugepages-1Gi). One label per page size the kernel offers. Left out when a count cannot be read."
+        ),
+        (
+            "hugepages-<size>-node-min", "count",
+            "The smallest pool of huge pages of that size on one node, among nodes with both CPUs and memory. Left out when a count cannot be read or no node has both."
+        ),
+        ("memory-tiers", "count", "The number of memory tiers the kernel made (sys/devices/virtual/memory_tiering). Left out when the kernel has none."),
+        (
+            "memory-tier-<tier>-nodes", "count",
+            "The number of nodes in memory tier <tier> (memory_tier<tier>: abstract distances from 128 × <tier> to 128 × <tier> + 127; smaller is faster, DRAM is tier 4). One label per tier."
+        ),
+        (
+            "<kind>-nodes", "count",
+            "The number of memory-only nodes of each kind the machine names: gpu-memory (a GPU's memory, from the NVIDIA driver's numa_status), persistent-memory (an NVDIMM region onlined through a DAX device), specific-purpose-memory (soft-reserved memory, often HBM, through a DAX device), cxl-memory (a CXL region), other-memory (memory without CPUs that is none of these), and generic-initiator (a device node). Written when the kinds could be read, 0 included."
+        ),
+        (
+            "package-spans-nodes", "true|false",
+            "Whether the CPUs of one package (socket) lie in several nodes, as under sub-NUMA clustering (SNC) or NPS2/NPS4. Left out when a CPU's physical_package_id cannot be read."
+        ),
+        ("cpuset-all-nodes", "true|false", "Whether the cpuset swnuma runs in grants every CPU of every node and every node with memory. Left out when no cpuset can be read."),
+    ].map { Description(name: $0, value: $1, meaning: $2) }
 
     /// The labels, in catalog order.
     public var labels: [Label]

@@ -1,4 +1,4 @@
-import KubeletMemory
+@testable import KubeletMemory
 import Testing
 
 /// Checkpoints in every format the kubelet writes, with the checksums of the

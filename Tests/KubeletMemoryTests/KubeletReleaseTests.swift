@@ -1,4 +1,4 @@
-import KubeletMemory
+@testable import KubeletMemory
 import Testing
 
 /// The rules that differ between Kubernetes releases, accepted and refused

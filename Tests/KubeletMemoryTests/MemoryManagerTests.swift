@@ -1,4 +1,4 @@
-import KubeletMemory
+@testable import KubeletMemory
 import NUMA
 import Testing
 

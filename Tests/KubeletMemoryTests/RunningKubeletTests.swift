@@ -1,5 +1,5 @@
 import Foundation
-import KubeletMemory
+@testable import KubeletMemory
 import NUMA
 import Testing
 

@@ -1,3 +1,5 @@
+internal import NUMA
+
 extension OptionID {
     /// A word that is not an option, among the options of a program that
     /// permutes (``Program/permutes``).
@@ -181,14 +183,8 @@ package enum Scanner {
         -> (ScannedOption, OptionSpec)
     {
         let body = word.dropFirst(2)
-        let name: Substring
-        var value: String?
-        if let equals = body.firstIndex(of: "=") {
-            name = body[..<equals]
-            value = String(body[body.index(after: equals)...])
-        } else {
-            name = body
-        }
+        let (name, attached) = splitAtEquals(body)
+        var value = attached
         let (spec, place) = try lookUp(name, word: word, in: rows)
         let spelling = "--\(name)"
         var option = ScannedOption(spec.id, spelling: spelling)

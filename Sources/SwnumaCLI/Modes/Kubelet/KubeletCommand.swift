@@ -9,9 +9,18 @@ internal import NUMA
 /// Exit status: 0 when the kubelet would accept the settings or checkpoint;
 /// 3 when it would refuse them or they are unsafe; 1 when they cannot be
 /// read (a missing or malformed file, no kubelet to check).
-enum KubeletCommand {
-    enum Request {
+package enum KubeletCommand {
+    package enum Request: Sendable {
         case check, suggest, state
+
+        /// The option that asks for it.
+        var option: OptionID {
+            switch self {
+            case .check: .kubeletCheck
+            case .suggest: .kubeletSuggest
+            case .state: .kubeletState
+            }
+        }
     }
 
     /// The words after a kubelet option: the kubelet's arguments, or
@@ -81,6 +90,35 @@ enum KubeletCommand {
         return Source(
             settings: try KubeletSettings.load(arguments: kubelet.arguments, root: root, release: release), origin: "kubelet pid \(kubelet.pid)",
             pid: kubelet.pid, note: discovery.note)
+    }
+
+    /// `body` on the settings `--kubelet-fit` and `--node-resource-topology`
+    /// start from: those of `arguments` or of the kubelet running under
+    /// `root`, else the kubelet's defaults (a snapshot without one), read by
+    /// the rules of `release`. A failure instead when they cannot be read,
+    /// or hold what the kubelet refuses while reading them.
+    static func withSettingsOrDefaults(
+        _ arguments: [String], root: SystemRoot, release: KubeletRelease, _ body: (_ source: Source?, _ settings: KubeletSettings) -> Outcome
+    ) -> Outcome {
+        let source: Source?
+        do throws(KubeletInputError) {
+            source = try settings(arguments, root: root, required: false, release: release)
+        } catch {
+            return .failure(error.description)
+        }
+        var settings = source?.settings ?? KubeletSettings()
+        settings.release = release
+        if let refusal = settings.refusals.first(where: { $0.severity == .refusal }) {
+            return .failure("the kubelet's settings cannot be read: \(escapedForDisplay(refusal.message))")
+        }
+        return body(source, settings)
+    }
+
+    /// On stderr, where the settings of ``withSettingsOrDefaults(_:root:release:_:)``
+    /// came from when that needs saying.
+    static func complainAboutOrigin(_ source: Source?, _ outcome: inout Outcome) {
+        if let note = source?.note { outcome.complain("warning: \(note)") }
+        if source == nil { outcome.complain("note: no kubelet runs under the root and no arguments were given: the kubelet's defaults are used") }
     }
 
     // MARK: --kubelet-check

@@ -80,19 +80,16 @@ package struct KubeletFitMode: Mode, Equatable {
     }
 
     package func perform(_ context: inout Context) -> Outcome {
-        let source: KubeletCommand.Source?
-        do throws(KubeletInputError) {
-            source = try KubeletCommand.settings(arguments, root: context.root, required: false, release: release)
-        } catch {
-            return .failure(error.description)
+        let root = context.root
+        return KubeletCommand.withSettingsOrDefaults(arguments, root: root, release: release) { source, settings in
+            fit(source, settings, root: root)
         }
-        var settings = source?.settings ?? KubeletSettings()
-        settings.release = release
-        if let refusal = settings.refusals.first(where: { $0.severity == .refusal }) {
-            return .failure("the kubelet's settings cannot be read: \(escapedForDisplay(refusal.message))")
-        }
+    }
+
+    /// The verdict (or the free resources) under the kubelet's `settings`.
+    func fit(_ source: KubeletCommand.Source?, _ settings: KubeletSettings, root: SystemRoot) -> Outcome {
         // A kubelet that would not start admits nothing.
-        let cpus = MachineCPUs.read(from: context.root)
+        let cpus = MachineCPUs.read(from: root)
         let refusals = (CPUManagerRules.check(settings, machine: cpus, release: release).findings
             + TopologyManagerRules.check(settings, numaNodes: cpus.nodeIDs.count, release: release).findings).filter { $0.severity == .refusal }
         let containers = resources.flatMap { try? KubeletFit.parse($0) }
@@ -106,10 +103,9 @@ package struct KubeletFitMode: Mode, Equatable {
             }
             return outcome
         }
-        let usage = NodeResourceTopology.usage(settings, root: context.root)
+        let usage = NodeResourceTopology.usage(settings, root: root)
         var outcome = Outcome()
-        if let note = source?.note { outcome.complain("warning: \(note)") }
-        if source == nil { outcome.complain("note: no kubelet runs under the root and no arguments were given: the kubelet's defaults are used") }
+        KubeletCommand.complainAboutOrigin(source, &outcome)
         for note in usage.notes { outcome.complain("note: \(note)") }
         let free = KubeletFit.freeNodes(usage)
         guard let containers else {
@@ -123,7 +119,7 @@ package struct KubeletFitMode: Mode, Equatable {
         var distances: [Int: [Int: Int]] = [:]
         let closest = settings.topologyManagerPolicyOptions.contains { $0.0 == "prefer-closest-numa-nodes" }
         if closest, settings.topologyManagerPolicy == "best-effort" || settings.topologyManagerPolicy == "restricted", cpus.nodeIDs.count <= 64 {
-            let topology = Topology.load(from: context.root, options: [.skipMemory])
+            let topology = Topology.load(from: root, options: [.skipMemory])
             for a in topology.nodes { for b in topology.nodes { distances[a.id, default: [:]][b.id] = topology.distance(from: a.id, to: b.id) } }
         }
         let decisions = KubeletFit.fit(containers, usage: usage, settings: settings, distances: distances)

@@ -59,24 +59,15 @@ package struct NodeResourceTopologyMode: Mode, Equatable {
     }
 
     package func perform(_ context: inout Context) -> Outcome {
-        let source: KubeletCommand.Source?
-        do throws(KubeletInputError) {
-            source = try KubeletCommand.settings(arguments, root: context.root, required: false, release: release)
-        } catch {
-            return .failure(error.description)
+        let root = context.root
+        return KubeletCommand.withSettingsOrDefaults(arguments, root: root, release: release) { source, settings in
+            let result = NodeResourceTopology.build(settings, root: root)
+            var outcome = Outcome()
+            KubeletCommand.complainAboutOrigin(source, &outcome)
+            for note in result.notes { outcome.complain("note: \(note)") }
+            outcome.stdout = json ? result.document.render(inlineScalarArrays: false) : result.document.renderedYAML()
+            return outcome
         }
-        var settings = source?.settings ?? KubeletSettings()
-        settings.release = release
-        if let refusal = settings.refusals.first(where: { $0.severity == .refusal }) {
-            return .failure("the kubelet's settings cannot be read: \(escapedForDisplay(refusal.message))")
-        }
-        let result = NodeResourceTopology.build(settings, root: context.root)
-        var outcome = Outcome()
-        if let note = source?.note { outcome.complain("warning: \(note)") }
-        if source == nil { outcome.complain("note: no kubelet runs under the root and no arguments were given: the kubelet's defaults are used") }
-        for note in result.notes { outcome.complain("note: \(note)") }
-        outcome.stdout = json ? result.document.render(inlineScalarArrays: false) : result.document.renderedYAML()
-        return outcome
     }
 }
 

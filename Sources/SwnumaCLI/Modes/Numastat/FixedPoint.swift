@@ -44,16 +44,7 @@ enum FixedPoint {
             // fraction = significand * 2^-shift exactly, with a 53-bit significand.
             let shift = 52 - Int(fraction.exponent)
             let significand = UInt128((1 as UInt64) << 52 | fraction.significandBitPattern)
-            let scaled = significand * scale
-            digits = scaled >> shift
-            let remainder = scaled & ((1 << shift) - 1)
-            let half: UInt128 = 1 << (shift - 1)
-            let lastIsOdd = places > 0 ? digits & 1 == 1 : whole & 1 == 1
-            if remainder > half || (remainder == half && lastIsOdd) { digits += 1 }
-            if digits == scale {
-                digits = 0
-                whole += 1
-            }
+            digits = roundedDigits(significand, shift: shift, scale: scale, places: places, whole: &whole)
         }
         text.append(whole)
         guard places > 0 else { return }
@@ -75,23 +66,35 @@ enum FixedPoint {
         var digits: UInt64 = 0
         if fraction >= 0x1p-11 {
             // fraction = significand * 2^-shift exactly, shift in 53...63.
-            let shift = UInt64(52 - Int(fraction.exponent))
+            let shift = 52 - Int(fraction.exponent)
             let significand = (1 as UInt64) << 52 | fraction.significandBitPattern
-            let scaled = significand * scale
-            digits = scaled >> shift
-            let remainder = scaled & ((1 << shift) - 1)
-            let half: UInt64 = 1 << (shift - 1)
-            let lastIsOdd = places > 0 ? digits & 1 == 1 : whole & 1 == 1
-            if remainder > half || (remainder == half && lastIsOdd) { digits += 1 }
-            if digits == scale {
-                digits = 0
-                whole += 1
-            }
+            digits = roundedDigits(significand, shift: shift, scale: scale, places: places, whole: &whole)
         }
         text.append(whole)
         guard places > 0 else { return }
         text.append(".")
         text.append(digits, minimumDigits: places)
+    }
+
+    /// The fraction `significand * 2^-shift` as `places` decimal digits
+    /// (a number below `scale` = 10^places), rounded ties to even; a
+    /// rounding up to `scale` carries into `whole` instead. The caller's
+    /// width holds `significand * scale`.
+    @inline(__always)
+    private static func roundedDigits<Word: FixedWidthInteger & UnsignedInteger>(
+        _ significand: Word, shift: Int, scale: Word, places: Int, whole: inout Word
+    ) -> Word {
+        let scaled = significand * scale
+        var digits = scaled >> shift
+        let remainder = scaled & ((1 << shift) - 1)
+        let half: Word = 1 << (shift - 1)
+        let lastIsOdd = places > 0 ? digits & 1 == 1 : whole & 1 == 1
+        if remainder > half || (remainder == half && lastIsOdd) { digits += 1 }
+        if digits == scale {
+            digits = 0
+            whole += 1
+        }
+        return digits
     }
 
     /// The exact decimal digits of a finite whole `value` of 2^53 or more:
