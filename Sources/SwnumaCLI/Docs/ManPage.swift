@@ -148,7 +148,7 @@ package enum ManPage {
             Long options may be shortened to any prefix that names one option, and take their value \
             after = or as the next word. \
             Short options may be grouped (-aC0) and take their value attached (-m0) or as the next word. \
-            --show, --version and --help act where they appear: nothing after them is read,             except swnuma's own --json.
+            --show, --version and --help act where they appear: nothing after them is read, except swnuma's own --json.
             """)
         page.macro("Pp")
         page.text("""
