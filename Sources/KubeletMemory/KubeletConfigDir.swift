@@ -130,7 +130,7 @@ extension KubeletSettings {
             case .failure(let error):
                 throw KubeletInputError("cannot list the kubelet's --config-dir: \(error)")
             }
-            for entry in names.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+            for entry in names.sorted(by: byteOrder) {
                 seen += 1
                 guard seen <= dropInEntryLimit else {
                     throw KubeletInputError("--config-dir \(shown) holds more than \(dropInEntryLimit) names: not read")
@@ -256,11 +256,11 @@ extension KubeletSettings {
         decoder.release = release
         for field in byField.keys.sorted() {
             let goName = Self.internalName(field)
-            let variants = byField[field, default: []].sorted { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+            let variants = byField[field, default: []].sorted { byteOrder($0.0, $1.0) }
             // The configuration so far sits under the Go name: a key that sorts before it is overwritten by it.
             let baseKept = !removedBase.contains(goName) && !variants.contains { $0.0 == goName }
             for (key, value) in variants {
-                let overwritten = baseKept && Array(key.utf8).lexicographicallyPrecedes(Array(goName.utf8))
+                let overwritten = baseKept && byteOrder(key, goName)
                 applyDropInField(field, value, decoder: &decoder)
                 if overwritten { restoreField(field, from: before) }
                 if let abort = decoder.abortError ?? decoder.savedError {
@@ -283,19 +283,30 @@ extension KubeletSettings {
         if field == "reservedMemory" { node = Self.foldReservationKeys(node) }
         let saved = self
         decoder.configuration([(field, node)], into: &self)
-        func union(_ old: [(String, String)], _ new: [(String, String)]) -> [(String, String)] {
-            var pairs = OrderedPairs(old)
-            for (key, value) in new { pairs.set(key, value) }
-            return pairs.pairs
+        // evictionHard is added to only when the drop-in set it (nil: the kubelet's defaults).
+        if let path = Self.mapField(field), field != "evictionHard" || evictionHard != nil {
+            var pairs = OrderedPairs(saved[keyPath: path])
+            for (key, value) in self[keyPath: path] { pairs.set(key, value) }
+            self[keyPath: path] = pairs.pairs
         }
+    }
+
+    /// The map-valued field a drop-in adds to rather than replaces, by its configuration name.
+    private static func mapField(_ field: String) -> WritableKeyPath<KubeletSettings, [(String, String)]>? {
         switch field {
-        case "systemReserved": systemReserved = union(saved.systemReserved, systemReserved)
-        case "kubeReserved": kubeReserved = union(saved.kubeReserved, kubeReserved)
-        case "evictionHard": if let new = evictionHard { evictionHard = union(saved.evictionHard ?? Self.defaultEvictionHard, new) }
-        case "cpuManagerPolicyOptions": cpuManagerPolicyOptions = union(saved.cpuManagerPolicyOptions, cpuManagerPolicyOptions)
-        case "topologyManagerPolicyOptions": topologyManagerPolicyOptions = union(saved.topologyManagerPolicyOptions, topologyManagerPolicyOptions)
-        default: break
+        case "systemReserved": \.systemReserved
+        case "kubeReserved": \.kubeReserved
+        case "evictionHard": \.evictionHardEntries
+        case "cpuManagerPolicyOptions": \.cpuManagerPolicyOptions
+        case "topologyManagerPolicyOptions": \.topologyManagerPolicyOptions
+        default: nil
         }
+    }
+
+    /// The hard eviction thresholds in force: the kubelet's defaults when none were set.
+    private var evictionHardEntries: [(String, String)] {
+        get { evictionHard ?? Self.defaultEvictionHard }
+        set { evictionHard = newValue }
     }
 
     /// Puts back the value `field` had before the drop-ins (a map's entries added back over).
@@ -309,24 +320,11 @@ extension KubeletSettings {
         case "topologyManagerPolicy": topologyManagerPolicy = before.topologyManagerPolicy
         case "topologyManagerScope": topologyManagerScope = before.topologyManagerScope
         case "featureGates": for (gate, flag) in before.featureGates { featureGates[gate] = flag }
-        case "systemReserved", "kubeReserved", "evictionHard", "cpuManagerPolicyOptions", "topologyManagerPolicyOptions":
-            var pairs = OrderedPairs(
-                field == "systemReserved" ? systemReserved : field == "kubeReserved" ? kubeReserved
-                    : field == "evictionHard" ? evictionHard ?? Self.defaultEvictionHard
-                    : field == "cpuManagerPolicyOptions" ? cpuManagerPolicyOptions : topologyManagerPolicyOptions)
-            let old =
-                field == "systemReserved" ? before.systemReserved : field == "kubeReserved" ? before.kubeReserved
-                : field == "evictionHard" ? before.evictionHard ?? Self.defaultEvictionHard
-                : field == "cpuManagerPolicyOptions" ? before.cpuManagerPolicyOptions : before.topologyManagerPolicyOptions
-            for (key, value) in old { pairs.set(key, value) }
-            switch field {
-            case "systemReserved": systemReserved = pairs.pairs
-            case "kubeReserved": kubeReserved = pairs.pairs
-            case "evictionHard": evictionHard = pairs.pairs
-            case "cpuManagerPolicyOptions": cpuManagerPolicyOptions = pairs.pairs
-            default: topologyManagerPolicyOptions = pairs.pairs
-            }
-        default: break
+        default:
+            guard let path = Self.mapField(field) else { break }
+            var pairs = OrderedPairs(self[keyPath: path])
+            for (key, value) in before[keyPath: path] { pairs.set(key, value) }
+            self[keyPath: path] = pairs.pairs
         }
     }
 
@@ -356,7 +354,7 @@ extension MergeValue {
     var json: String {
         switch self {
         case .object(let members):
-            let sorted = members.sorted { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+            let sorted = members.sorted { byteOrder($0.0, $1.0) }
             return "{" + sorted.map { goQuote($0.0) + ":" + $0.1.json }.joined(separator: ",") + "}"
         case .leaf(let node):
             switch node.view {

@@ -567,7 +567,7 @@ indirect enum JSONView {
                     fields.append((name, value))
                 }
             }
-            fields.sort { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+            fields.sort { byteOrder($0.0, $1.0) }
             self = .object(fields)
         case .alias:
             self = .null
