@@ -13,7 +13,12 @@ export PATH := $(SWIFT_BIN):$(PATH)
 # depend on the NUMA library by version refuse unsafe flags in it.
 # (Package.swift adds the start-up link order; see scripts/startup-order.py.)
 DIRECT_METADATA := -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
-RELEASE_FLAGS := -c release -Xswiftc -static-executable $(DIRECT_METADATA)
+# Each function in a section of its own, so that the start-up order (startup.order)
+# can place every function a start-up runs, not whole source files; and no merged
+# functions, whose thunks have no symbol the order could name. A start-up then
+# touches a third fewer 64 KB windows of code (BENCHMARKS.md, scripts/startup-order.py).
+CODE_LAYOUT := -Xswiftc -Xfrontend -Xswiftc -function-sections -Xswiftc -Xfrontend -Xswiftc -disable-llvm-merge-functions-pass
+RELEASE_FLAGS := -c release -Xswiftc -static-executable $(DIRECT_METADATA) $(CODE_LAYOUT)
 BIN := .build/release/swnuma
 
 # Debian packages: libnuma-dev to build; the rest for tests (numactl is the

@@ -4,30 +4,37 @@
     scripts/startup-order.py BINARY           (make startup-order)
     scripts/startup-order.py --check BINARY   (make test-order)
 
-BINARY is an unstripped release build. Each command below runs once under
-valgrind's callgrind; every function it executes is listed, grouped by the
-first command that reaches it (launches first: they start services) and
-sorted within the group, so that the file changes only when the set does. The release
-link (Package.swift) hands the file to lld's --symbol-ordering-file, which
-places those functions side by side at the start of .text. A start-up then
-faults in a few pages of code instead of pages scattered over 5 MB; see
-BENCHMARKS.md for what that is worth.
+BINARY is an unstripped release build, its Swift modules compiled with
+-function-sections (the Makefile's release flags) so that each function is a
+section lld can place. Each command below runs once under valgrind's lackey
+(--trace-mem); every function whose code it executes is found by address and
+listed, grouped by the first command that reaches it (launches first: they
+start services) and sorted within the group, so that the file changes only
+when the set does. The release link (Package.swift) hands the file to lld's
+--symbol-ordering-file, which places those functions side by side at the start
+of .text. The kernel maps a file's pages 64 KB at a time around each fault,
+and every page mapped costs again when the process exits, so code that a
+start-up runs in a few 64 KB windows instead of scattered over 8 MB saves both;
+see BENCHMARKS.md for what that is worth.
 
 The writable variables the commands touch (.data and .bss: metadata caches,
-once-tokens, the runtime's allocation pool) follow the functions, found the
-same way under valgrind's lackey (--trace-mem). A write to a private page costs
-a fault per page and fault-around does not apply, so gathering them saves about
-20 faults a start-up.
+once-tokens, the runtime's allocation pool) follow the functions, found in the
+same traces. A write to a private page costs a fault per page and fault-around
+does not apply, so gathering them saves about 20 faults a start-up.
 
 --check writes nothing: it fails when functions of swnuma's own modules that
 the commands execute are missing from the committed file (more than 2% of
 them), that is, when the file has gone stale.
 
-Two kinds of name need care:
+Three kinds of function need care:
 - functions inside the Swift standard library's one large .text section
   (Swift.o, not built with function sections) cannot move one by one; listing
   them would pull that whole 1.6 MB section in among the small ones, so they
   are left out;
+- a function of swnuma's modules can share its name with one inside Swift.o
+  (a specialization or witness accessor both emit); it is listed by an alias
+  of its own when it has one, or else at the end of the functions, where the
+  Swift.o section its name pulls along does no harm;
 - glibc picks memmove, strlen and the like per CPU at start-up (IFUNC), and
   valgrind's simulated CPU picks other variants than real ones do, so every
   variant of each such function is listed.
@@ -62,54 +69,50 @@ COMMANDS = [
     ["swnuma", "--no-such-option"],
 ]
 
-FUNCTION = re.compile(r"^c?fn=\(\d+\) (.+)$")
 IFUNC_VARIANT = re.compile(r"^(__\w+?)_(?:sse2|ssse3|sse4_1|sse4_2|avx|avx2|evex|evex512|avx512)(?:_\w+)?$")
 
 
-def executed(binary, workdir):
-    """Function names, those of the first command first, then those each later command adds."""
-    names, seen = [], set()
-    for index, command in enumerate(COMMANDS):
-        link = os.path.join(workdir, command[0])
-        if not os.path.exists(link):
-            os.symlink(os.path.abspath(binary), link)
-        out = os.path.join(workdir, f"callgrind.{index}")
-        subprocess.run(["valgrind", "--tool=callgrind", "--demangle=no", f"--callgrind-out-file={out}",
-                        link, *command[1:]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        new = set()
-        with open(out) as f:
-            for line in f:
-                match = FUNCTION.match(line)
-                if not match:
-                    continue
-                name = re.sub(r"'\d+$", "", match.group(1).strip())  # callgrind's recursion marks
-                if not name.startswith("0x") and name not in seen:
-                    new.add(name)
-        # Sorted within each command, so that the file changes only when the set does.
-        names += sorted(new)
-        seen |= new
-    return names
+def symbols_in(binary, kinds, sizeless=False):
+    """(start, size, name) of BINARY's symbols of the given nm kinds, sorted by start.
+
+    With SIZELESS, a symbol without a size (crtbegin's frame_dummy) reaches to the next one."""
+    listing = subprocess.run(["nm", "-n", "-S", "--defined-only", binary], capture_output=True, text=True, check=True)
+    symbols, bare = [], []
+    for line in listing.stdout.splitlines():
+        fields = line.split()
+        if len(fields) == 4 and fields[2] in kinds and int(fields[1], 16):
+            symbols.append((int(fields[0], 16), int(fields[1], 16), fields[3]))
+        elif sizeless and len(fields) == 3 and fields[1] in kinds:
+            bare.append((int(fields[0], 16), fields[2]))
+    starts = sorted({start for start, _, _ in symbols} | {start for start, _ in bare})
+    for start, name in bare:
+        following = starts[bisect.bisect_right(starts, start):]
+        if following and following[0] - start <= 4096:
+            symbols.append((start, following[0] - start, name))
+    symbols.sort()
+    return symbols
 
 
+def covering(symbols, starts, address):
+    """The symbol whose extent holds ADDRESS, or None."""
+    at = bisect.bisect_right(starts, address) - 1
+    if at >= 0 and address < symbols[at][0] + symbols[at][1]:
+        return symbols[at]
+    return None
+
+
+# What a static glibc runs at start-up on a real machine but not under valgrind, which gives
+# the program no vDSO: setting up the vDSO's link map and looking up its symbols.
+VDSO_SETUP = ["_dl_new_object", "_dl_add_to_namespace_list", "_dl_setup_hash", "_dl_lookup_symbol_x",
+              "do_lookup_x", "check_match", "strcmp", "__strcmp_sse2", "strncmp", "__strncmp_sse2"]
+
+CODE_ACCESS = re.compile(r"^I\s+([0-9a-f]+),")
 DATA_ACCESS = re.compile(r"^ [LSM] ([0-9a-f]+),")
 
 
-def touched_data(binary, workdir):
-    """Writable data and .bss symbols the commands read or write, grouped like executed()."""
-    # Only .data and .bss: read-only data (.rodata, .data.rel.ro) is faulted in 64 KB at a time.
-    writable = []
-    sections = subprocess.run(["readelf", "-SW", binary], capture_output=True, text=True, check=True).stdout
-    for match in re.finditer(r"\]\s+(\.data|\.bss)\s+\S+\s+([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)", sections):
-        writable.append((int(match.group(2), 16), int(match.group(2), 16) + int(match.group(3), 16)))
-    symbols = []
-    listing = subprocess.run(["nm", "-S", "--defined-only", binary], capture_output=True, text=True, check=True)
-    for line in listing.stdout.splitlines():
-        fields = line.split()
-        if len(fields) == 4 and int(fields[1], 16) and any(low <= int(fields[0], 16) < high for low, high in writable):
-            symbols.append((int(fields[0], 16), int(fields[1], 16), fields[3]))
-    symbols.sort()
-    starts = [start for start, _, _ in symbols]
-    names, seen = [], set()
+def traced(binary, workdir):
+    """Per command, under valgrind's lackey (--trace-mem): the code addresses it runs, the data addresses it touches."""
+    runs = []
     for index, command in enumerate(COMMANDS):
         link = os.path.join(workdir, command[0])
         if not os.path.exists(link):
@@ -117,24 +120,99 @@ def touched_data(binary, workdir):
         log = os.path.join(workdir, f"lackey.{index}")
         subprocess.run(["valgrind", "--tool=lackey", "--trace-mem=yes", f"--log-file={log}",
                         link, *command[1:]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        new = set()
+        code, data = set(), set()
         with open(log) as f:
             for line in f:
-                match = DATA_ACCESS.match(line)
-                if not match:
+                match = CODE_ACCESS.match(line)
+                if match:
+                    code.add(int(match.group(1), 16))
                     continue
-                address = int(match.group(1), 16)
-                at = bisect.bisect_right(starts, address) - 1
-                if at >= 0 and address < symbols[at][0] + symbols[at][1] and symbols[at][2] not in seen:
-                    new.add(symbols[at][2])
+                match = DATA_ACCESS.match(line)
+                if match:
+                    data.add(int(match.group(1), 16))
         os.remove(log)
+        runs.append((code, data))
+    return runs
+
+
+def executed_functions(binary, runs, monolith):
+    """Names that place the functions the commands run, grouped by the first command that runs each.
+
+    Functions are found by address, so a function that shares its name with one inside
+    Swift.o's .text (a specialization or witness accessor both emit) is still found. lld
+    orders sections by name, so such a function is listed by a name of its own when it has
+    one (an alias); otherwise it goes to the end of the list, where the Swift.o section its
+    name also pulls follows the rest."""
+    functions = symbols_in(binary, "tTWwi", sizeless=True)
+    starts = [start for start, _, _ in functions]
+    aliases = {}
+    for start, _, name in functions:
+        aliases.setdefault(start, []).append(name)
+    counts = {}
+    for _, _, name in functions:
+        counts[name] = counts.get(name, 0) + 1
+    # Where Swift.o's .text landed: its own (not weak) symbols sit at one offset from their place in it.
+    local, size, offsets = monolith
+    bases = {}
+    for start, _, name in functions:
+        if counts[name] == 1 and name in offsets:
+            base = start - offsets[name]
+            bases[base] = bases.get(base, 0) + 1
+    low = max(bases, key=bases.get) if bases else 0
+    high = low + size - 1 if bases else -1
+    # Names that would pull Swift.o's .text along: its local ones, and those whose kept copy is in it.
+    monolith = local | {name for start, _, name in functions if low <= start <= high}
+    names, shared, seen = [], [], set()
+    for code, _ in runs:
+        new = set()
+        for address in code:
+            symbol = covering(functions, starts, address)
+            if symbol and symbol[0] not in seen:
+                new.add(symbol[0])
+        seen |= new
+        group = []
+        for start in new:
+            if low <= start <= high:
+                continue  # inside Swift.o's .text: that section cannot be split
+            own = sorted(name for name in aliases[start] if name not in monolith)
+            if own:
+                group.append(own[0])
+            else:
+                shared.append(min(aliases[start]))
+        if not names:
+            group += VDSO_SETUP
+        # Sorted within each command, so that the file changes only when the set does.
+        names += sorted(set(group))
+    return names + sorted(set(shared)), len(seen), sum(1 for start in seen if low <= start <= high)
+
+
+def touched_data(binary, runs):
+    """Writable data and .bss symbols the commands read or write, grouped like the functions."""
+    # Only .data and .bss: read-only data (.rodata, .data.rel.ro) is faulted in 64 KB at a time,
+    # and what a start-up reads of it is mostly merged string literals, which have no names to order.
+    writable = []
+    sections = subprocess.run(["readelf", "-SW", binary], capture_output=True, text=True, check=True).stdout
+    for match in re.finditer(r"\]\s+(\.data|\.bss)\s+\S+\s+([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)", sections):
+        writable.append((int(match.group(2), 16), int(match.group(2), 16) + int(match.group(3), 16)))
+    symbols = [symbol for symbol in symbols_in(binary, "bBdDvVgGsSuV")
+               if any(low <= symbol[0] < high for low, high in writable)]
+    starts = [start for start, _, _ in symbols]
+    names, seen = [], set()
+    for _, data in runs:
+        new = set()
+        for address in data:
+            symbol = covering(symbols, starts, address)
+            if symbol and symbol[2] not in seen:
+                new.add(symbol[2])
         names += sorted(new)
         seen |= new
     return names
 
 
 def standard_library_monolith(workdir):
-    """Symbols in Swift.o's single .text section of the toolchain's static libswiftCore.a."""
+    """Swift.o's single .text section in the toolchain's static libswiftCore.a: its local symbols'
+    names, its size, and the offsets in it of the symbols that are not weak (the link may keep
+    another module's copy of a weak one)."""
     swiftc = shutil.which("swiftc")
     archive = os.path.join(os.path.dirname(os.path.realpath(swiftc)), "..", "lib", "swift_static", "linux",
                            "libswiftCore.a")
@@ -142,29 +220,35 @@ def standard_library_monolith(workdir):
     with open(member, "wb") as f:
         subprocess.run(["ar", "p", archive, "Swift.o"], stdout=f, check=True)
     sections = subprocess.run(["readelf", "-SW", member], capture_output=True, text=True, check=True).stdout
-    index = next(m.group(1) for m in re.finditer(r"\[\s*(\d+)\]\s+(\S+)", sections) if m.group(2) == ".text")
+    index, size = next((m.group(1), int(m.group(3), 16)) for m in re.finditer(
+        r"\[\s*(\d+)\]\s+(\S+)\s+\S+\s+[0-9a-f]+\s+[0-9a-f]+\s+([0-9a-f]+)", sections) if m.group(2) == ".text")
     symbols = subprocess.run(["readelf", "-sW", member], capture_output=True, text=True, check=True).stdout
-    return {fields[7] for fields in (line.split() for line in symbols.splitlines())
-            if len(fields) >= 8 and fields[6] == index}
+    offsets = {}
+    for fields in (line.split() for line in symbols.splitlines()):
+        if len(fields) >= 8 and fields[6] == index and fields[4] != "WEAK":
+            offsets[fields[7]] = int(fields[1], 16)
+    # lld places every section in which a listed name is defined, a local one of Swift.o too.
+    local = {fields[7] for fields in (line.split() for line in symbols.splitlines())
+             if len(fields) >= 8 and fields[6] == index and fields[4] == "LOCAL"}
+    return local, size, offsets
 
 
 OWN_MODULES = ("$s4NUMA", "$s9SwnumaCLI", "$s6swnuma")
 
 
-def compute(binary, variables=True):
-    """The order for BINARY, and how many functions ran in all; --check leaves the variables out."""
+def compute(binary):
+    """The order for BINARY, how many functions ran, how many of them inside Swift.o, and how many are listed."""
     defined = set(subprocess.run(["nm", "--defined-only", "--format=just-symbols", binary],
                                  capture_output=True, text=True, check=True).stdout.split())
     if not defined:
         sys.exit(f"{binary}: no symbols; build it without -Xlinker -s")
     with tempfile.TemporaryDirectory(prefix="swnuma-order-") as workdir:
-        names = executed(binary, workdir)
+        runs = traced(binary, workdir)
         monolith = standard_library_monolith(workdir)
-        data = touched_data(binary, workdir) if variables else []
+        names, ran, inside = executed_functions(binary, runs, monolith)
+        data = touched_data(binary, runs)
     order, listed = [], set()
     for name in names:
-        if name in monolith or name not in defined:
-            continue
         family = IFUNC_VARIANT.match(name)
         group = sorted(s for s in defined if family and s.startswith(family.group(1) + "_")
                        and IFUNC_VARIANT.match(s)) if family else []
@@ -177,11 +261,11 @@ def compute(binary, variables=True):
         if name not in listed:
             listed.add(name)
             order.append(name)
-    return order, len(names), len(monolith & set(names)), functions
+    return order, ran, inside, functions
 
 
 def check(binary):
-    order, _, _, _ = compute(binary, variables=False)
+    order, _, _, _ = compute(binary)
     with open(OUTPUT) as f:
         committed = {line.strip() for line in f if line.strip() and not line.startswith("#")}
     own = [name for name in order if name.startswith(OWN_MODULES)]
