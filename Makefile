@@ -18,7 +18,12 @@ DIRECT_METADATA := -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-
 # functions, whose thunks have no symbol the order could name. A start-up then
 # touches a third fewer 64 KB windows of code (BENCHMARKS.md, scripts/startup-order.py).
 CODE_LAYOUT := -Xswiftc -Xfrontend -Xswiftc -function-sections -Xswiftc -Xfrontend -Xswiftc -disable-llvm-merge-functions-pass
-RELEASE_FLAGS := -c release -Xswiftc -static-executable $(DIRECT_METADATA) $(CODE_LAYOUT)
+# No implicit `import _Concurrency`: swnuma runs no tasks, and the concurrency
+# runtime would link libdispatch, whose constructor reads two sysfs files and
+# the CPU affinity before main on every run (the tests' debug build keeps it
+# for a task-local meter; see DecodeSteps).
+NO_CONCURRENCY := -Xswiftc -Xfrontend -Xswiftc -disable-implicit-concurrency-module-import
+RELEASE_FLAGS := -c release -Xswiftc -static-executable $(DIRECT_METADATA) $(CODE_LAYOUT) $(NO_CONCURRENCY)
 BIN := .build/release/swnuma
 
 # Debian packages: libnuma-dev to build; the rest for tests (numactl is the

@@ -198,14 +198,21 @@ public enum YAMLReader {
 /// A count of the units of work decoding a configuration does (a YAML
 /// event, a node converted, a key compared, a field or gate read), so that
 /// tests can show the work grows in proportion to the file without timing
-/// anything. Counted only where a test installs a meter for its own task.
+/// anything. Counted only where a test installs a meter for its own task,
+/// and only in debug builds (the tests'): the release program links no
+/// concurrency runtime (see the Makefile's release flags), and a step there
+/// costs nothing.
 package final class DecodeSteps: @unchecked Sendable {
     package private(set) var count = 0
     package init() {}
 
+    #if DEBUG
     @TaskLocal package static var meter: DecodeSteps?
+    #endif
 
     @inline(__always) static func step() {
+        #if DEBUG
         if let meter { meter.count += 1 }
+        #endif
     }
 }

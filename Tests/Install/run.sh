@@ -50,6 +50,23 @@ fi
 if [ ! -e "$root/bin/swnuma-kubelet" ]; then ok; else not_ok "no second program: bin/swnuma-kubelet is installed"; fi
 weight=$(du -b -c "$root"/bin/* | tail -1 | cut -f1)
 if [ "$weight" -le $((12 * 1024 * 1024)) ]; then ok; else not_ok "installed programs weigh $weight bytes, more than 12 MB"; fi
+# Nothing runs before main that swnuma does not need: no crash backtracer looking
+# for its helper (readlink, stats of libexec/swift/...), no concurrency runtime
+# (libdispatch's constructor reads sysfs and the CPU affinity). `--version`
+# reads nothing, so every file or affinity call it makes is one of those.
+if command -v strace > /dev/null; then
+    strace -f -qq -o "$destdir.trace" -e trace=%file,sched_getaffinity,ioctl "$root/bin/swnuma" --version > /dev/null
+    if grep -q "swift-backtrace\|libexec/swift" "$destdir.trace"; then not_ok "start-up looks for swift-backtrace" "$destdir.trace"; else ok; fi
+    if grep -q "/sys/devices/system/cpu\|sched_getaffinity" "$destdir.trace"; then
+        not_ok "start-up reads the CPU count or affinity before main" "$destdir.trace"
+    else
+        ok
+    fi
+    if grep -q "ioctl" "$destdir.trace"; then not_ok "start-up asks the terminal for its settings" "$destdir.trace"; else ok; fi
+    rm -f "$destdir.trace"
+else
+    skip --mandatory "start-up system calls" "strace is not installed"
+fi
 for mode in numastat migratepages; do
     for flag in -V --version; do
         if [ "$("$root/bin/swnuma-$mode" $flag)" = "swnuma-$mode $("$root/bin/swnuma" --version | cut -d' ' -f2)" ]; then ok; else
