@@ -45,17 +45,19 @@ let package = Package(
         // and one folder per mode under Modes/.
         .target(name: "SwnumaCLI", dependencies: ["NUMA", "KubeletMemory"], swiftSettings: strict),
         // The executable: hands argv to SwnumaCLI. Release links put the code a start-up runs
-        // side by side (startup.order, written by scripts/startup-order.py), which saves page faults.
+        // side by side (startup.order, written by scripts/startup-order.py, and startup-sections.ld
+        // for what has no symbol to order), which saves page faults.
         .executableTarget(
             name: "swnuma",
             dependencies: ["SwnumaCLI", "CArguments"],
-            exclude: ["startup.order"],
+            exclude: ["startup.order", "startup-sections.ld"],
             swiftSettings: strict,
             linkerSettings: [
                 .unsafeFlags([
                     "-use-ld=lld",
                     "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/swnuma/startup.order",
                     "-Xlinker", "--no-warn-symbol-ordering",
+                    "-Xlinker", "-T", "-Xlinker", "\(Context.packageDirectory)/Sources/swnuma/startup-sections.ld",
                 ], .when(platforms: [.linux], configuration: .release)),
             ]
         ),

@@ -8,8 +8,8 @@ BINARY is an unstripped release build, its Swift modules compiled with
 -function-sections (the Makefile's release flags) so that each function is a
 section lld can place. Each command below runs once under valgrind's lackey
 (--trace-mem); every function whose code it executes is found by address and
-listed, grouped by the first command that reaches it (launches first: they
-start services) and sorted within the group, so that the file changes only
+listed: first what every command runs (the start-up core), then grouped by
+the first command that reaches it (launches first: they start services) and sorted within the group, so that the file changes only
 when the set does. The release link (Package.swift) hands the file to lld's
 --symbol-ordering-file, which places those functions side by side at the start
 of .text. The kernel maps a file's pages 64 KB at a time around each fault,
@@ -136,7 +136,8 @@ def traced(binary, workdir):
 
 
 def executed_functions(binary, runs, monolith):
-    """Names that place the functions the commands run, grouped by the first command that runs each.
+    """Names that place the functions the commands run: those all run first, then grouped by the
+    first command that runs each.
 
     Functions are found by address, so a function that shares its name with one inside
     Swift.o's .text (a specialization or witness accessor both emit) is still found. lld
@@ -162,13 +163,20 @@ def executed_functions(binary, runs, monolith):
     high = low + size - 1 if bases else -1
     # Names that would pull Swift.o's .text along: its local ones, and those whose kept copy is in it.
     monolith = local | {name for start, _, name in functions if low <= start <= high}
-    names, shared, seen = [], [], set()
+    ran = []
     for code, _ in runs:
-        new = set()
+        instances = set()
         for address in code:
             symbol = covering(functions, starts, address)
-            if symbol and symbol[0] not in seen:
-                new.add(symbol[0])
+            if symbol:
+                instances.add(symbol[0])
+        ran.append(instances)
+    # What every command runs (the C and Swift start-up, the scanner, the output) comes
+    # first, so that this core is dense; then what each command adds, launches first.
+    core = set.intersection(*ran) if ran else set()
+    names, shared, seen = [], [], set()
+    for instances in [core, *ran]:
+        new = instances - seen
         seen |= new
         group = []
         for start in new:
@@ -187,7 +195,7 @@ def executed_functions(binary, runs, monolith):
 
 
 def touched_data(binary, runs):
-    """Writable data and .bss symbols the commands read or write, grouped like the functions."""
+    """Writable data and .bss symbols the commands read or write, ordered like the functions."""
     # Only .data and .bss: read-only data (.rodata, .data.rel.ro) is faulted in 64 KB at a time,
     # and what a start-up reads of it is mostly merged string literals, which have no names to order.
     writable = []
@@ -197,13 +205,18 @@ def touched_data(binary, runs):
     symbols = [symbol for symbol in symbols_in(binary, "bBdDvVgGsSuV")
                if any(low <= symbol[0] < high for low, high in writable)]
     starts = [start for start, _, _ in symbols]
-    names, seen = [], set()
+    touched = []
     for _, data in runs:
-        new = set()
+        named = set()
         for address in data:
             symbol = covering(symbols, starts, address)
-            if symbol and symbol[2] not in seen:
-                new.add(symbol[2])
+            if symbol:
+                named.add(symbol[2])
+        touched.append(named)
+    core = set.intersection(*touched) if touched else set()
+    names, seen = [], set()
+    for named in [core, *touched]:
+        new = named - seen
         names += sorted(new)
         seen |= new
     return names
