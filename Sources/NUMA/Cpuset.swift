@@ -151,7 +151,9 @@ struct Mount {
     var type: String
     var options: [Substring]
 
-    /// The mounts of `proc/self/mounts`, else `proc/mounts`; empty when neither is readable.
+    /// The cgroup mounts (types `cgroup` and `cgroup2`) of `proc/self/mounts`, else
+    /// `proc/mounts`; empty when neither is readable. Other lines are skipped before
+    /// any text is made of them: a host has dozens of mounts and one or two cgroup ones.
     static func read(from root: SystemRoot) -> [Mount] {
         guard let bytes = root.readBytes("proc/self/mounts", limit: 1 << 22) ?? root.readBytes("proc/mounts", limit: 1 << 22)
         else { return [] }
@@ -176,6 +178,8 @@ struct Mount {
             }
             lineStart = lineEnd + 1
             guard fields.count >= 4 else { continue }
+            let type = bytes[fields[2]]
+            guard type.elementsEqual("cgroup".utf8) || type.elementsEqual("cgroup2".utf8) else { continue }
             func text(_ range: Range<Int>) -> Substring { Substring(String(decoding: bytes[range], as: UTF8.self)) }
             var options: [Substring] = []
             var optionStart = fields[3].lowerBound
