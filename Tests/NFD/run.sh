@@ -162,6 +162,10 @@ while not os.path.exists(done):
     except FileNotFoundError:
         data = "<missing>"
     reads += 1
+    if reads % 10 == 0:
+        with open(done + ".reads.tmp", "w") as f:
+            f.write(str(reads))
+        os.replace(done + ".reads.tmp", done + ".reads")
     if data != a and data != b:
         bad += 1
         if bad <= 3:
@@ -169,9 +173,15 @@ while not os.path.exists(done):
 print("reads", reads, "bad", bad)
 EOF
 reader=$!
-for i in $(seq 1 40); do
+# At least 40 writes, and on until the reader has read 40 times (a fast writer
+# on a busy machine can finish 40 writes before the reader reads 40 times), at
+# most 2000.
+i=0
+while [ $i -lt 2000 ]; do
+    i=$((i + 1))
     if [ $((i % 2)) -eq 0 ]; then fixture=vm-two; else fixture=vm-four; fi
     "$swnuma" --root "$fixtures/$fixture" --nfd-features --label 'x=nodes>=1' --output "$out" || fail atomic-write "exit $?"
+    if [ $i -ge 40 ] && [ "$(cat "$work/done.reads" 2> /dev/null || echo 0)" -ge 40 ]; then break; fi
 done
 touch "$work/done"
 wait "$reader"
