@@ -38,6 +38,10 @@ char **_swift_stdlib_getUnsafeArgvArgc(int *outArgLen) {
     return savedArgv;
 }
 
+char **swnuma_arguments(int *count) {
+    return _swift_stdlib_getUnsafeArgvArgc(count);
+}
+
 void _swift_stdlib_overrideUnsafeArgvArgc(char **argv, int argc) {
     overridden = 1;
     savedArgc = argc;

@@ -116,8 +116,8 @@ package enum SwnumaCommand {
     }
 }
 
-/// The entry point of the `swnuma` executable: argv to the program its
-/// name asks for.
-public func runSwnuma() -> Never {
-    Program.main(invokedAs: CommandLine.arguments.first ?? "swnuma", Array(CommandLine.arguments.dropFirst()))
+/// The entry point of the `swnuma` executable: argv (program name first) to
+/// the program its name asks for.
+public func runSwnuma(_ arguments: [String]) -> Never {
+    Program.main(invokedAs: arguments.first ?? "swnuma", Array(arguments.dropFirst()))
 }
