@@ -283,10 +283,10 @@ extension IDSet: CustomStringConvertible {
         var text = ""
         forEachRun { first, last in
             if !text.isEmpty { text += "," }
-            text += String(first)
+            text += first.decimalText
             if last != first {
                 text += "-"
-                text += String(last)
+                text += last.decimalText
             }
         }
         return text

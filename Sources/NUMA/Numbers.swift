@@ -124,3 +124,29 @@ extension UInt64 {
         self.init(decimalBytes: text.utf8)
     }
 }
+
+extension Int {
+    /// The decimal digits of a non-negative value (a node or CPU number in a
+    /// sysfs path), written by hand: the standard library's generic integer
+    /// text costs every start-up a 64 KB window of its code for one path.
+    /// Negative values fall back to `description`.
+    package var decimalText: String {
+        guard self >= 0 else { return description }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            var at = 20
+            var rest = self
+            repeat {
+                at -= 1
+                buffer[at] = UInt8(truncatingIfNeeded: 0x30 &+ rest % 10)
+                rest /= 10
+            } while rest > 0
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[at..<20]), as: UTF8.self)
+        }
+    }
+}
+
+extension String {
+    /// Whether the bytes start with `prefix`'s: for names the kernel writes
+    /// (sysfs folders, file names), which are bytes, not text to segment.
+    package func hasBytePrefix(_ prefix: String) -> Bool { utf8.starts(with: prefix.utf8) }
+}

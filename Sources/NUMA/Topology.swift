@@ -176,7 +176,7 @@ extension Topology {
         var nodes: [Node] = []
         nodes.reserveCapacity(ids.count)
         for id in ids {
-            let folder = "\(nodeFolder)/node\(id)"
+            let folder = nodeFolder + "/node" + id.decimalText
             var node = Node(id: id)
             node.cpus = readCPUs(root, folder: folder, warnings: &warnings)
             if !options.contains(.skipMemory) {
@@ -207,7 +207,7 @@ extension Topology {
         var tooLarge: [String] = []
         var misspelt: [String] = []
         var notFolders: [String] = []
-        for name in entries where name.hasPrefix("node") {
+        for name in entries where name.hasBytePrefix("node") {
             let suffix = name.utf8.dropFirst(4)
             guard !suffix.isEmpty, suffix.allSatisfy({ $0 &- 0x30 < 10 }) else { continue }
             guard suffix.first != UInt8(ascii: "0") || suffix.count == 1 else {
@@ -225,12 +225,12 @@ extension Topology {
             }
             ids.append(id)
         }
-        func say(_ names: [String], _ reason: String) {
+        func say(_ names: [String], _ reason: @autoclosure () -> String) {
             guard !names.isEmpty else { return }
             let sorted = names.sorted()
             let shown = sorted.prefix(3).map { root.display("\(nodeFolder)/\($0)") }.joined(separator: ", ")
             let more = sorted.count > 3 ? " and \(sorted.count - 3) more" : ""
-            warnings.add("ignoring \(shown)\(more): \(reason)")
+            warnings.add("ignoring \(shown)\(more): \(reason())")
         }
         say(tooLarge, "node id beyond the \(NodeKind.kernelLimit) nodes Linux can have")
         say(misspelt, "not the kernel's spelling of a node id (a leading zero)")
@@ -242,7 +242,7 @@ extension Topology {
         var cpus = root.readAttribute("\(cpuFolder)/online").flatMap { CPUSet(listBytes: $0, limit: CPUKind.kernelLimit) }
         if cpus == nil, let names = root.list(cpuFolder) {
             cpus = CPUSet(names.compactMap { name in
-                name.hasPrefix("cpu") ? Int(decimal: name.dropFirst(3)).flatMap { $0 < CPUKind.kernelLimit ? $0 : nil } : nil
+                name.hasBytePrefix("cpu") ? Int(decimal: name.dropFirst(3)).flatMap { $0 < CPUKind.kernelLimit ? $0 : nil } : nil
             })
         }
         let meminfo = readMeminfo(root, "proc/meminfo", warnings: &warnings)
@@ -258,7 +258,7 @@ extension Topology {
     /// The bytes of a file, or nil with a warning that names it when it
     /// exists but cannot be read (missing files are the caller's to mention).
     private static func read(_ root: SystemRoot, _ path: String, warnings: inout Warnings) -> [UInt8]? {
-        switch root.read(path, limit: attributeLimit, attribute: path.hasPrefix("sys/")) {
+        switch root.read(path, limit: attributeLimit, attribute: path.hasBytePrefix("sys/")) {
         case .success(let bytes):
             return bytes
         case .failure(let error):

@@ -113,7 +113,7 @@ package enum Scanner {
                 line.command += arguments[index...]
                 return
             }
-            if word.hasPrefix("--") {
+            if Scanner.startsWith(word, "--") {
                 var (option, spec) = try scanLong(word, rows, arguments, &index)
                 if spec.rest != nil {
                     // Every word after it is its own (a kubelet's command line), as after a command.
@@ -129,7 +129,7 @@ package enum Scanner {
                 }
                 continue
             }
-            guard word.hasPrefix("-"), word.count > 1 else {
+            guard Scanner.startsWith(word, "-"), word.count > 1 else {
                 if permutes {
                     // In order among the options, for programs that read them so (numastat's PIDs).
                     line.options.append(ScannedOption(.operand, word, spelling: word))
@@ -217,6 +217,16 @@ package enum Scanner {
 
     /// The option a long name or unambiguous prefix of one names.
     ///
+    /// `word.hasPrefix(prefix)` for an ASCII prefix not ending in a carriage return:
+    /// by bytes when the word is ASCII too (every byte then starts a character, so the
+    /// answers agree), by characters otherwise. Saves each start-up the standard
+    /// library's grapheme-boundary code (a 64 KB window of it) for `-` and `--`.
+    static func startsWith(_ word: String, _ prefix: StaticString) -> Bool {
+        let bytes = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+        guard word.utf8.starts(with: bytes) else { return false }
+        return word.utf8.allSatisfy { $0 < 0x80 } || word.hasPrefix(String(decoding: bytes, as: UTF8.self))
+    }
+
     /// numactl's own options are matched first: a prefix that names one
     /// numactl option names it here too, whatever swnuma options share it
     /// (`--o` stays `--offset` beside any `--o...` of swnuma's), and a prefix
