@@ -59,7 +59,7 @@ public enum NodeStatistics {
         // search; a dictionary only for a file with many labels.
         var rowOf: [String: Int]?
         for (column, id) in nodes.enumerated() {
-            let relative = "\(nodeFolder)/node\(id)/numastat"
+            let relative = nodeFolder + "/node" + id.decimalText + "/numastat"
             let bytes = try readBytes(root, relative)
             var position = 0
             var start = 0
@@ -147,7 +147,7 @@ public enum NodeStatistics {
         // the first node's file, then searched; a dictionary only for many rows.
         var rowOf: [String: Int]?
         for (column, id) in nodes.enumerated() {
-            let folder = "\(nodeFolder)/node\(id)"
+            let folder = nodeFolder + "/node" + id.decimalText
             // The node's huge page sizes, listed once for its three counters:
             // nil before that, .some(nil) when the folder cannot be listed.
             var hugePageSizes: [(name: String, kib: UInt64)]??
@@ -178,7 +178,7 @@ public enum NodeStatistics {
                 }
                 let count = Double(field.value)
                 var bytes = count * 1024
-                if !field.inKB && label.hasPrefix("HugePages") {
+                if !field.inKB && label.hasBytePrefix("HugePages") {
                     let counter: String? =
                         switch label {
                         case "HugePages_Total": "nr_hugepages"
@@ -190,12 +190,7 @@ public enum NodeStatistics {
                     if let counter {
                         if hugePageSizes == nil {
                             hugePageSizes = .some(root.list("\(folder)/hugepages").map { names in
-                                names.compactMap { name in
-                                    guard name.hasPrefix("hugepages-") && name.hasSuffix("kB"),
-                                        let kib = UInt64(decimalText: name.dropFirst(10).dropLast(2))
-                                    else { return nil }
-                                    return (name, kib)
-                                }
+                                names.compactMap { name in hugePageFolderKiB(name).map { (name, $0) } }
                             })
                         }
                         if let sizes = hugePageSizes ?? nil {
@@ -364,7 +359,7 @@ public enum NodeStatistics {
     }
 
     private static func readBytes(_ root: SystemRoot, _ relative: String, attribute: Bool = true) throws(NUMAError) -> [UInt8] {
-        let sysfs = relative.hasPrefix("sys/")
+        let sysfs = relative.hasBytePrefix("sys/")
         return try root.read(relative, limit: sysfs ? Topology.attributeLimit : 1 << 26, attribute: attribute && sysfs).get()
     }
 }

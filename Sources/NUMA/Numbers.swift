@@ -150,3 +150,12 @@ extension String {
     /// (sysfs folders, file names), which are bytes, not text to segment.
     package func hasBytePrefix(_ prefix: String) -> Bool { utf8.starts(with: prefix.utf8) }
 }
+
+/// The page size in KiB a sysfs huge page folder is named for
+/// (`hugepages-2048kB`), or nil for another name; read as bytes.
+package func hugePageFolderKiB(_ name: String) -> UInt64? {
+    let bytes = name.utf8
+    guard bytes.count > 12, bytes.starts(with: "hugepages-".utf8), bytes.reversed().starts(with: "Bk".utf8)
+    else { return nil }
+    return UInt64(decimalText: Substring(bytes.dropFirst(10).dropLast(2)))
+}

@@ -386,8 +386,8 @@ extension Topology {
     private static func readHugePages(_ root: SystemRoot, _ folder: String, warnings: inout Warnings) -> [HugePages] {
         guard let names = root.list(folder) else { return [] }
         var result: [HugePages] = []
-        for name in names where name.hasPrefix("hugepages-") && name.hasSuffix("kB") {
-            guard let kib = UInt64(decimalText: name.dropFirst(10).dropLast(2)) else { continue }
+        for name in names {
+            guard let kib = hugePageFolderKiB(name) else { continue }
             let (size, overflow) = kib.multipliedReportingOverflow(by: 1024)
             guard !overflow else { continue }
             func counter(_ file: String) -> UInt64? {

@@ -242,7 +242,11 @@ struct NumastatReport {
                 pids += found
             }
         }
-        pids = Array(Set(pids)).sorted()
+        // Sorted, each once (no Set: a hash table for a handful of PIDs costs more).
+        pids.sort()
+        var unique: [Int] = []
+        for pid in pids where unique.last != pid { unique.append(pid) }
+        pids = unique
         // A process that does not exist (or ended since a pattern found it)
         // has no table: numastat prints one named "(null)". A PID the command
         // line names is said to be missing, and the run exits 1 (as
@@ -297,7 +301,7 @@ struct NumastatReport {
     /// Compatibility mode: raw counters, `nodeN` headers, no Total column.
     func legacyTable(_ nodes: [Int]) throws(NUMAError) -> String {
         var table = StatTable(columns: nodes.count + 2, leftWidth: 16, decimals: 0)
-        table.add(.header, [.empty] + nodes.map { .text("node\($0)") } + [.empty])
+        table.add(.header, [.empty] + nodes.map { .text("node" + $0.decimalText) } + [.empty])
         for row in try NodeStatistics.counters(in: root, nodes: nodes) {
             var cells: [StatTable.Cell] = []
             cells.reserveCapacity(nodes.count + 2)
@@ -312,7 +316,7 @@ struct NumastatReport {
     /// An `-n` or `-m` table with its two header rows.
     func nodeTable(_ nodes: [Int]) -> StatTable {
         var table = StatTable(columns: nodes.count + 2, leftWidth: 16, decimals: request.compress ? 0 : 2)
-        table.add(.header, [.empty] + nodes.map { .text("Node \($0)") } + [.text("Total")])
+        table.add(.header, [.empty] + nodes.map { .text("Node " + $0.decimalText) } + [.text("Total")])
         table.add(.header, [.empty] + Array(repeating: .rule("-"), count: nodes.count + 1))
         return table
     }
