@@ -161,6 +161,9 @@ public enum NumaMaps {
         // numa_maps can be megabytes with thousands of mappings: split into
         // tokens as byte ranges, without making strings for most of them.
         var tokens: [Range<Int>] = []
+        // One buffer of node counts for every line: `body` gets it in each
+        // mapping and lets it go before the next line, so it is reused.
+        var pages: [NodePages] = []
         let basePageSize = UInt64(NodeStatistics.pageSize)
         let count = bytes.count
         var start = 0
@@ -253,7 +256,7 @@ public enum NumaMaps {
                 if defaultHugePageSize == nil { defaultHugePageSize = try hugePageSize() }
                 pageBytes = defaultHugePageSize ?? pageBytes
             }
-            var pages: [NodePages] = []
+            pages.removeAll(keepingCapacity: true)
             for token in tokens[firstData...] where bytes[token.lowerBound] == UInt8(ascii: "N") {
                 let body = token.lowerBound + 1..<token.upperBound
                 guard let equals = bytes[body].firstIndex(of: UInt8(ascii: "=")),
