@@ -242,7 +242,7 @@ extension Topology {
         var cpus = root.readAttribute("\(cpuFolder)/online").flatMap { CPUSet(listBytes: $0, limit: CPUKind.kernelLimit) }
         if cpus == nil, let names = root.list(cpuFolder) {
             cpus = CPUSet(names.compactMap { name in
-                name.hasBytePrefix("cpu") ? Int(decimal: name.dropFirst(3)).flatMap { $0 < CPUKind.kernelLimit ? $0 : nil } : nil
+                name.hasBytePrefix("cpu") ? Int(decimal: Substring(name.utf8.dropFirst(3))).flatMap { $0 < CPUKind.kernelLimit ? $0 : nil } : nil
             })
         }
         let meminfo = readMeminfo(root, "proc/meminfo", warnings: &warnings)
