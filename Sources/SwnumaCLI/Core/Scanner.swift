@@ -215,8 +215,6 @@ package enum Scanner {
         return (option, spec)
     }
 
-    /// The option a long name or unambiguous prefix of one names.
-    ///
     /// `word.hasPrefix(prefix)` for an ASCII prefix not ending in a carriage return:
     /// by bytes when the word is ASCII too (every byte then starts a character, so the
     /// answers agree), by characters otherwise. Saves each start-up the standard
@@ -227,6 +225,8 @@ package enum Scanner {
         return word.utf8.allSatisfy { $0 < 0x80 } || word.hasPrefix(String(decoding: bytes, as: UTF8.self))
     }
 
+    /// The option a long name or unambiguous prefix of one names.
+    ///
     /// numactl's own options are matched first: a prefix that names one
     /// numactl option names it here too, whatever swnuma options share it
     /// (`--o` stays `--offset` beside any `--o...` of swnuma's), and a prefix
