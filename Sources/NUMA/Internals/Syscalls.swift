@@ -696,8 +696,14 @@ enum Syscalls {
         _ = unlink(path)
     }
 
-    /// The time now, in whole seconds since the epoch (`time(2)`).
-    static var epochSeconds: Int64 { Int64(time(nil)) }
+    /// The time now, in whole seconds since the epoch: `clock_gettime(2)` of
+    /// `CLOCK_REALTIME`, not `time(2)`, whose vDSO answer is the second of the
+    /// last clock tick and can lag a just-passed second by a tick.
+    static var epochSeconds: Int64 {
+        var now = timespec()
+        guard clock_gettime(CLOCK_REALTIME, &now) == 0 else { return Int64(time(nil)) }
+        return Int64(now.tv_sec)
+    }
 
     // MARK: Page migration
 
