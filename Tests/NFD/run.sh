@@ -175,13 +175,14 @@ EOF
 reader=$!
 # At least 40 writes, and on until the reader has read 40 times (a fast writer
 # on a busy machine can finish 40 writes before the reader reads 40 times), at
-# most 2000.
+# most 2000; always an even number, so that the last write is vm-two's (the
+# checks below compare with it).
 i=0
 while [ $i -lt 2000 ]; do
     i=$((i + 1))
     if [ $((i % 2)) -eq 0 ]; then fixture=vm-two; else fixture=vm-four; fi
     "$swnuma" --root "$fixtures/$fixture" --nfd-features --label 'x=nodes>=1' --output "$out" || fail atomic-write "exit $?"
-    if [ $i -ge 40 ] && [ "$(cat "$work/done.reads" 2> /dev/null || echo 0)" -ge 40 ]; then break; fi
+    if [ $((i % 2)) -eq 0 ] && [ $i -ge 40 ] && [ "$(cat "$work/done.reads" 2> /dev/null || echo 0)" -ge 40 ]; then break; fi
 done
 touch "$work/done"
 wait "$reader"
