@@ -125,22 +125,37 @@ extension UInt64 {
     }
 }
 
+/// Writes the decimal digits of `value` backwards so that they end at `end`
+/// of `buffer`; returns where they start. The one digit writer of swnuma's
+/// text (sysfs paths here, tables and reports through the CLI's `ByteText`).
+@inlinable
+package func writeDecimalDigits<Value: FixedWidthInteger & UnsignedInteger>(
+    _ value: Value, endingAt end: Int, in buffer: UnsafeMutableBufferPointer<UInt8>
+) -> Int {
+    // 64-bit steps where the value fits: wider division is a library call.
+    if Value.bitWidth > 64, let small = UInt64(exactly: value) {
+        return writeDecimalDigits(small, endingAt: end, in: buffer)
+    }
+    var at = end
+    var rest = value
+    repeat {
+        at -= 1
+        buffer[at] = UInt8(ascii: "0") + UInt8(rest % 10)
+        rest /= 10
+    } while rest > 0
+    return at
+}
+
 extension Int {
     /// The decimal digits of a non-negative value (a node or CPU number in a
-    /// sysfs path), written by hand: the standard library's generic integer
-    /// text costs every start-up a 64 KB window of its code for one path.
+    /// sysfs path), without the standard library's generic integer text,
+    /// which costs every start-up a 64 KB window of its code for one path.
     /// Negative values fall back to `description`.
     package var decimalText: String {
         guard self >= 0 else { return description }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
-            var at = 20
-            var rest = self
-            repeat {
-                at -= 1
-                buffer[at] = UInt8(truncatingIfNeeded: 0x30 &+ rest % 10)
-                rest /= 10
-            } while rest > 0
-            return String(decoding: UnsafeBufferPointer(rebasing: buffer[at..<20]), as: UTF8.self)
+            let start = writeDecimalDigits(UInt(self), endingAt: 20, in: buffer)
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<20]), as: UTF8.self)
         }
     }
 }
@@ -148,7 +163,10 @@ extension Int {
 extension String {
     /// Whether the bytes start with `prefix`'s: for names the kernel writes
     /// (sysfs folders, file names), which are bytes, not text to segment.
-    package func hasBytePrefix(_ prefix: String) -> Bool { utf8.starts(with: prefix.utf8) }
+    @inlinable
+    package func hasBytePrefix(_ prefix: StaticString) -> Bool {
+        utf8.starts(with: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+    }
 }
 
 /// The page size in KiB a sysfs huge page folder is named for

@@ -220,9 +220,8 @@ package enum Scanner {
     /// answers agree), by characters otherwise. Saves each start-up the standard
     /// library's grapheme-boundary code (a 64 KB window of it) for `-` and `--`.
     static func startsWith(_ word: String, _ prefix: StaticString) -> Bool {
-        let bytes = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
-        guard word.utf8.starts(with: bytes) else { return false }
-        return word.utf8.allSatisfy { $0 < 0x80 } || word.hasPrefix(String(decoding: bytes, as: UTF8.self))
+        guard word.hasBytePrefix(prefix) else { return false }
+        return word.utf8.allSatisfy { $0 < 0x80 } || word.hasPrefix(prefix.description)
     }
 
     /// The option a long name or unambiguous prefix of one names.

@@ -1,3 +1,5 @@
+import NUMA
+
 /// An output buffer of UTF-8 bytes with the few number formats swnuma prints.
 struct ByteText {
     private(set) var bytes: [UInt8] = []
@@ -33,29 +35,10 @@ struct ByteText {
     /// (leading zeros), as printf's `%0*llu` writes it.
     mutating func append<Value: FixedWidthInteger & UnsignedInteger>(_ value: Value, minimumDigits: Int = 1) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Value.bitWidth / 3 + 1) { scratch in
-            let start = Self.writeDigits(value, endingAt: scratch.count, in: scratch)
+            let start = writeDecimalDigits(value, endingAt: scratch.count, in: scratch)
             append(repeating: UInt8(ascii: "0"), count: minimumDigits - (scratch.count - start))
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[start...]))
         }
-    }
-
-    /// Writes the decimal digits of `value` backwards so that they end at
-    /// `end`; returns where they start.
-    static func writeDigits<Value: FixedWidthInteger & UnsignedInteger>(
-        _ value: Value, endingAt end: Int, in buffer: UnsafeMutableBufferPointer<UInt8>
-    ) -> Int {
-        // 64-bit steps where the value fits: wider division is a library call.
-        if Value.bitWidth > 64, let small = UInt64(exactly: value) {
-            return writeDigits(small, endingAt: end, in: buffer)
-        }
-        var at = end
-        var rest = value
-        repeat {
-            at -= 1
-            buffer[at] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
-        } while rest > 0
-        return at
     }
 
     /// Cuts what was appended since `start` to `width` bytes and pads it with
@@ -126,7 +109,7 @@ struct ByteText {
                     buffer[at] = 0x20
                     at += 1
                     let digits = Self.digitCount(UInt(value))
-                    _ = Self.writeDigits(UInt(value), endingAt: at + digits, in: buffer)
+                    _ = writeDecimalDigits(UInt(value), endingAt: at + digits, in: buffer)
                     at += digits
                 }
                 buffer[at] = 0x20
