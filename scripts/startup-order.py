@@ -46,13 +46,18 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUTPUT = os.path.join(REPO, "Sources/swnuma/startup.order")
 
-# argv[0] name, then arguments. "numastat" runs the multi-call binary as numastat.
+# argv[0] name, then arguments. "numastat" and "migratepages" run the multi-call binary by
+# those names. PID stands for a process of the tracer's own that holds some memory (the one
+# make bench looks at): a process the tracer cannot read, such as PID 1 in a container, would
+# trace only the refusal.
 COMMANDS = [
     ["swnuma", "--membind=0", "--cpunodebind=0", "/bin/true"],
+    ["swnuma", "-m", "0", "-N", "0", "/bin/true"],
     ["swnuma", "--interleave=all", "/bin/true"],
     ["swnuma", "--physcpubind=0", "--localalloc", "/bin/true"],
     ["swnuma", "-H"],
@@ -64,7 +69,9 @@ COMMANDS = [
     ["numastat"],
     ["numastat", "-n"],
     ["numastat", "-m"],
-    ["numastat", "-p", "1"],
+    ["numastat", "-p", "PID"],
+    ["swnuma", "--process", "PID"],
+    ["migratepages", "PID", "0", "0"],
     ["swnuma", "--version"],
     ["swnuma", "--no-such-option"],
 ]
@@ -113,26 +120,38 @@ DATA_ACCESS = re.compile(r"^ [LSM] ([0-9a-f]+),")
 def traced(binary, workdir):
     """Per command, under valgrind's lackey (--trace-mem): the code addresses it runs, the data addresses it touches."""
     runs = []
-    for index, command in enumerate(COMMANDS):
-        link = os.path.join(workdir, command[0])
-        if not os.path.exists(link):
-            os.symlink(os.path.abspath(binary), link)
-        log = os.path.join(workdir, f"lackey.{index}")
-        subprocess.run(["valgrind", "--tool=lackey", "--trace-mem=yes", f"--log-file={log}",
-                        link, *command[1:]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        code, data = set(), set()
-        with open(log) as f:
-            for line in f:
-                match = CODE_ACCESS.match(line)
-                if match:
-                    code.add(int(match.group(1), 16))
-                    continue
-                match = DATA_ACCESS.match(line)
-                if match:
-                    data.add(int(match.group(1), 16))
-        os.remove(log)
-        runs.append((code, data))
+    target = subprocess.Popen([sys.executable, "-c", "import time; x = bytearray(8 << 20); time.sleep(3600)"])
+    try:
+        time.sleep(0.3)
+        for index, command in enumerate(COMMANDS):
+            link = os.path.join(workdir, command[0])
+            if not os.path.exists(link):
+                os.symlink(os.path.abspath(binary), link)
+            log = os.path.join(workdir, f"lackey.{index}")
+            arguments = [str(target.pid) if word == "PID" else word for word in command[1:]]
+            subprocess.run(["valgrind", "--tool=lackey", "--trace-mem=yes", f"--log-file={log}",
+                            link, *arguments], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            runs.append(read_trace(log))
+    finally:
+        target.kill()
+        target.wait()
     return runs
+
+
+def read_trace(log):
+    """The code addresses and the data addresses of one lackey log, which it then removes."""
+    code, data = set(), set()
+    with open(log) as f:
+        for line in f:
+            match = CODE_ACCESS.match(line)
+            if match:
+                code.add(int(match.group(1), 16))
+                continue
+            match = DATA_ACCESS.match(line)
+            if match:
+                data.add(int(match.group(1), 16))
+    os.remove(log)
+    return code, data
 
 
 def executed_functions(binary, runs, monolith):
