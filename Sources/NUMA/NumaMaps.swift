@@ -157,42 +157,30 @@ public enum NumaMaps {
     public static func forEachMapping(
         in bytes: [UInt8], hugePageSize: () throws(NUMAError) -> UInt64, _ body: (Mapping) -> Void
     ) throws(NUMAError) {
+        var failure: NUMAError?
+        bytes.withUnsafeBufferPointer { buffer in
+            failure = eachMapping(in: buffer, hugePageSize: hugePageSize, body)
+        }
+        if let failure { throw failure }
+    }
+
+    /// ``forEachMapping(in:hugePageSize:_:)`` over the file's bytes in
+    /// memory; returns the error that stopped it, if one did.
+    ///
+    /// numa_maps can be megabytes with thousands of mappings: each line is
+    /// read in one pass, token by token, without a list of its tokens and
+    /// without making strings for most of them.
+    private static func eachMapping(
+        in buffer: UnsafeBufferPointer<UInt8>, hugePageSize: () throws(NUMAError) -> UInt64, _ body: (Mapping) -> Void
+    ) -> NUMAError? {
         var defaultHugePageSize: UInt64?
-        // numa_maps can be megabytes with thousands of mappings: split into
-        // tokens as byte ranges, without making strings for most of them.
-        var tokens: [Range<Int>] = []
         // One buffer of node counts for every line: `body` gets it in each
         // mapping and lets it go before the next line, so it is reused.
         var pages: [NodePages] = []
         let basePageSize = UInt64(NodeStatistics.pageSize)
-        let count = bytes.count
-        var start = 0
-        while start < count {
-            tokens.removeAll(keepingCapacity: true)
-            // One pass over the line's bytes, without bounds checks: a line's
-            // end and its tokens together.
-            let end = bytes.withUnsafeBufferPointer { buffer in
-                var at = start
-                while at < count {
-                    let byte = buffer[at]
-                    if byte == 0x0A { break }
-                    if byte == 0x20 || byte == 0x09 {
-                        at += 1
-                        continue
-                    }
-                    let tokenStart = at
-                    at += 1
-                    while at < count {
-                        let next = buffer[at]
-                        if next == 0x20 || next == 0x09 || next == 0x0A { break }
-                        at += 1
-                    }
-                    tokens.append(tokenStart..<at)
-                }
-                return at
-            }
-            defer { start = end + 1 }
-            guard !tokens.isEmpty else { continue }
+        let count = buffer.count
+        var at = 0
+        while at < count {
             // What the words say, in one look at each: the first word
             // starting with huge, heap or stack gives the category, a word
             // `huge` the backing, the first `file=` and `kernelpagesize_kB=`
@@ -201,85 +189,141 @@ public enum NumaMaps {
             var hugeWord = false
             var file: Range<Int>?
             var pageSizeToken: Range<Int>?
-            for token in tokens {
-                switch bytes[token.lowerBound] {
+            // The policy: the word after the address, two words for the
+            // kernel's "prefer (many)" and "weighted interleave". A node
+            // count there (`N0=1`; no policy starts with N and a digit) is
+            // read as a count, as numastat reads every word of the line.
+            var policy: Range<Int>?
+            var policyMore: Range<Int>?
+            var firstData = 1
+            // The first `N<node>=<pages>` that does not parse, and the node
+            // it names when only that is wrong (past the kernel's limit).
+            var badCount: Range<Int>?
+            var badNode: UInt64?
+            var tokenIndex = 0
+            pages.removeAll(keepingCapacity: true)
+            while at < count {
+                let byte = buffer[at]
+                if byte == 0x0A { break }
+                if byte == 0x20 || byte == 0x09 {
+                    at += 1
+                    continue
+                }
+                let tokenStart = at
+                at += 1
+                // Eight bytes at a time while none is below 0x21, so none
+                // is a blank or a newline: a file path makes most of a line.
+                while count - at >= 8 {
+                    let word = UInt64(littleEndian: UnsafeRawPointer(buffer.baseAddress! + at).loadUnaligned(as: UInt64.self))
+                    if (word &- 0x2121_2121_2121_2121) & ~word & 0x8080_8080_8080_8080 != 0 { break }
+                    at += 8
+                }
+                while at < count {
+                    let next = buffer[at]
+                    if next <= 0x20, next == 0x20 || next == 0x09 || next == 0x0A { break }
+                    at += 1
+                }
+                let token = tokenStart..<at
+                switch byte {
                 case UInt8(ascii: "h"):
-                    let huge = hasPrefix(bytes, token, "huge")
+                    let huge = hasPrefix(buffer, token, "huge")
                     if huge && token.count == 4 { hugeWord = true }
                     if found == nil {
                         if huge {
                             found = .huge
-                        } else if hasPrefix(bytes, token, "heap") {
+                        } else if hasPrefix(buffer, token, "heap") {
                             found = .heap
                         }
                     }
                 case UInt8(ascii: "s"):
-                    if found == nil && hasPrefix(bytes, token, "stack") { found = .stack }
+                    if found == nil && hasPrefix(buffer, token, "stack") { found = .stack }
                 case UInt8(ascii: "f"):
-                    if file == nil && hasPrefix(bytes, token, "file=") { file = token }
+                    if file == nil && hasPrefix(buffer, token, "file=") { file = token }
                 case UInt8(ascii: "k"):
-                    if pageSizeToken == nil && hasPrefix(bytes, token, "kernelpagesize_kB=") { pageSizeToken = token }
+                    if pageSizeToken == nil && hasPrefix(buffer, token, "kernelpagesize_kB=") { pageSizeToken = token }
                 default:
                     break
                 }
+                if tokenIndex == 1 {
+                    if !isNodeCount(buffer, token) {
+                        policy = token
+                        firstData = 2
+                    }
+                } else if tokenIndex == 2, let policy,
+                    (isWord(buffer, policy, "prefer") && hasPrefix(buffer, token, "(many)"))
+                        || (isWord(buffer, policy, "weighted") && hasPrefix(buffer, token, "interleave"))
+                {
+                    policyMore = token
+                    firstData = 3
+                }
+                if tokenIndex >= firstData && byte == UInt8(ascii: "N") && badCount == nil {
+                    let digits = tokenStart + 1
+                    var equals = digits
+                    while equals < at && buffer[equals] != UInt8(ascii: "=") { equals += 1 }
+                    if equals < at, let node = UInt64(decimalBytes: buffer[digits..<equals]), node <= UInt64(Int.max),
+                        let pageCount = UInt64(decimalBytes: buffer[equals + 1..<at])
+                    {
+                        // The kernel prints only nodes that exist (MAX_NUMNODES,
+                        // 1024 at most): a larger id is a planted file, and would
+                        // make every per-node table as large as the number it names.
+                        if node < UInt64(NodeKind.kernelLimit) {
+                            pages.append(NodePages(node: Int(node), pages: pageCount))
+                        } else {
+                            badCount = token
+                            badNode = node
+                        }
+                    } else {
+                        badCount = token
+                    }
+                }
+                tokenIndex += 1
             }
+            // Past the newline.
+            at += 1
+            guard tokenIndex > 0 else { continue }
             let category = found ?? .private
             var backing = Backing.anonymous
             if hugeWord {
                 backing = .huge
             } else if let file {
-                backing = isSharedMemory(path: bytes[file.lowerBound + 5..<file.upperBound]) ? .shared : .file
+                backing = isSharedMemory(path: buffer[file.lowerBound + 5..<file.upperBound]) ? .shared : .file
             }
-            // The policy: the word after the address, two words for the
-            // kernel's "prefer (many)" and "weighted interleave". A node
-            // count there (`N0=1`; no policy starts with N and a digit) is
-            // read as a count, as numastat reads every word of the line.
             var policyText = "default"
-            var firstData = 1
-            if tokens.count > 1, !isNodeCount(bytes, tokens[1]) {
-                policyText = String(decoding: bytes[tokens[1]], as: UTF8.self)
-                firstData = 2
-                if tokens.count > 2,
-                    (policyText == "prefer" && hasPrefix(bytes, tokens[2], "(many)"))
-                        || (policyText == "weighted" && hasPrefix(bytes, tokens[2], "interleave"))
-                {
-                    policyText += " " + String(decoding: bytes[tokens[2]], as: UTF8.self)
-                    firstData = 3
+            // Most mappings have the default policy: that text is not decoded again for each.
+            if let policy, !isWord(buffer, policy, "default") {
+                policyText = String(decoding: UnsafeBufferPointer(rebasing: buffer[policy]), as: UTF8.self)
+                if let policyMore {
+                    policyText += " " + String(decoding: UnsafeBufferPointer(rebasing: buffer[policyMore]), as: UTF8.self)
                 }
             }
             var pageBytes = basePageSize
             if let token = pageSizeToken,
-                let kib = UInt64(decimalBytes: bytes[token.lowerBound + 18..<token.upperBound])
+                let kib = UInt64(decimalBytes: buffer[token.lowerBound + 18..<token.upperBound])
             {
                 pageBytes = kib.saturatingMultiplied(by: 1024)
             } else if category == .huge {
-                if defaultHugePageSize == nil { defaultHugePageSize = try hugePageSize() }
+                if defaultHugePageSize == nil {
+                    do {
+                        defaultHugePageSize = try hugePageSize()
+                    } catch {
+                        return error
+                    }
+                }
                 pageBytes = defaultHugePageSize ?? pageBytes
             }
-            pages.removeAll(keepingCapacity: true)
-            for token in tokens[firstData...] where bytes[token.lowerBound] == UInt8(ascii: "N") {
-                let body = token.lowerBound + 1..<token.upperBound
-                guard let equals = bytes[body].firstIndex(of: UInt8(ascii: "=")),
-                    let node = UInt64(decimalBytes: bytes[body.lowerBound..<equals]), node <= UInt64(Int.max),
-                    let count = UInt64(decimalBytes: bytes[equals + 1..<body.upperBound])
-                else {
-                    let text = escapedForDisplay(bytes: bytes[token])
-                    throw NUMAError(.invalidArgument, "cannot read the node count '\(text)'")
-                }
-                // The kernel prints only nodes that exist (MAX_NUMNODES, 1024
-                // at most): a larger id is a planted file, and would make
-                // every per-node table as large as the number it names.
-                guard node < UInt64(NodeKind.kernelLimit) else {
-                    let text = escapedForDisplay(bytes: bytes[token])
-                    throw NUMAError(.invalidArgument, "cannot read the node count '\(text)': node \(node) is beyond the \(NodeKind.kernelLimit) nodes Linux can have")
-                }
-                pages.append(NodePages(node: Int(node), pages: count))
+            if let badCount {
+                let text = escapedForDisplay(bytes: buffer[badCount])
+                guard let badNode else { return NUMAError(.invalidArgument, "cannot read the node count '\(text)'") }
+                return NUMAError(
+                    .invalidArgument,
+                    "cannot read the node count '\(text)': node \(badNode) is beyond the \(NodeKind.kernelLimit) nodes Linux can have")
             }
             body(
                 Mapping(
                     policyText: policyText, backing: backing,
                     category: category, pageBytes: pageBytes, pages: pages))
         }
+        return nil
     }
 
     /// Whether the `file=` path of a `numa_maps` line (blanks written as
@@ -297,18 +341,39 @@ public enum NumaMaps {
     }
 
     /// Whether the token `range` of `bytes` is an `N<node>=` count.
-    static func isNodeCount(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+    static func isNodeCount(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         range.count > 1 && bytes[range.lowerBound] == UInt8(ascii: "N")
             && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[range.lowerBound + 1])
     }
 
     /// Whether the token `range` of `bytes` starts with `prefix`.
-    static func hasPrefix(_ bytes: [UInt8], _ range: Range<Int>, _ prefix: StaticString) -> Bool {
+    static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ prefix: StaticString) -> Bool {
         let count = prefix.utf8CodeUnitCount
         guard range.count >= count else { return false }
-        let start = prefix.utf8Start
-        for offset in 0..<count where bytes[range.lowerBound + offset] != start[offset] { return false }
+        // Eight bytes at a time: `kernelpagesize_kB=` is on nearly every line.
+        let token = UnsafeRawPointer(bytes.baseAddress! + range.lowerBound)
+        let word = UnsafeRawPointer(prefix.utf8Start)
+        var offset = 0
+        while count - offset >= 8 {
+            if token.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                != word.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            {
+                return false
+            }
+            offset += 8
+        }
+        while offset < count {
+            if token.load(fromByteOffset: offset, as: UInt8.self) != word.load(fromByteOffset: offset, as: UInt8.self) {
+                return false
+            }
+            offset += 1
+        }
         return true
+    }
+
+    /// Whether the token `range` of `bytes` is `word`.
+    static func isWord(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ word: StaticString) -> Bool {
+        range.count == word.utf8CodeUnitCount && hasPrefix(bytes, range, word)
     }
 }
 

@@ -319,9 +319,11 @@ public enum NodeStatistics {
         // count, never wrapped.
         var overflow: NumaMaps.NodePages?
         // Node id to column: one lookup per count, however many nodes. The
-        // counts name nodes below the kernel's limit (``NumaMaps`` refuses
-        // others), so a table of that many entries holds every id.
-        var column = [Int](repeating: -1, count: NodeKind.kernelLimit)
+        // table reaches the largest of `nodes` (ids past the kernel's limit
+        // are left out: ``NumaMaps`` refuses counts that name them); a count
+        // past its end is elsewhere.
+        let largest = nodes.reduce(-1) { max($0, $1 < NodeKind.kernelLimit ? $1 : -1) }
+        var column = [Int](repeating: -1, count: largest + 1)
         for (index, node) in nodes.enumerated() where node >= 0 && node < column.count && column[node] < 0 {
             column[node] = index
         }

@@ -63,6 +63,35 @@ public struct ProcessPlacement: Hashable, Sendable {
         }
     }
 
+    /// Bytes per node as a fold adds them: a search of the few nodes a list
+    /// usually has, and a lookup by node once it has more.
+    struct NodeTally {
+        var list: [NodeBytes] = []
+        var index: [Int: Int] = [:]
+        /// For a policy's tally: the nodes it confines pages to, parsed once.
+        var confined: NodeSet?
+
+        mutating func add(_ bytes: UInt64, node: Int, backing: NumaMaps.Backing) {
+            if list.count <= 8 {
+                for position in list.indices where list[position].node == node {
+                    list[position].add(bytes, backing)
+                    return
+                }
+            } else if let position = index[node] {
+                list[position].add(bytes, backing)
+                return
+            }
+            var entry = NodeBytes(node: node)
+            entry.add(bytes, backing)
+            list.append(entry)
+            if list.count == 9 {
+                for (position, known) in list.enumerated() { index[known.node] = position }
+            } else if list.count > 9 {
+                index[node] = list.count - 1
+            }
+        }
+    }
+
     /// The mappings that share one policy (the same text in `numa_maps`).
     public struct PolicyBytes: Hashable, Sendable {
         /// The policy text as `numa_maps` shows it.
@@ -192,43 +221,37 @@ public struct ProcessPlacement: Hashable, Sendable {
     ) throws(NUMAError) -> Memory {
         var memory = Memory(
             nodes: [], policies: [], total: 0, remote: 0, outsidePolicy: 0, outsideMemsAllowed: 0, outsidePolicyFile: 0)
-        // Lookups by key, never by search: a file may name every node on
-        // every line, and thousands of distinct policies.
-        func add(_ bytes: UInt64, node: Int, backing: NumaMaps.Backing, to list: inout [NodeBytes], index: inout [Int: Int]) {
-            if let position = index[node] {
-                list[position].add(bytes, backing)
-            } else {
-                var entry = NodeBytes(node: node)
-                entry.add(bytes, backing)
-                index[node] = list.count
-                list.append(entry)
-            }
-        }
-        var nodeIndex: [Int: Int] = [:]
+        var nodes = NodeTally()
+        var policies: [NodeTally] = []
+        // Lookups by key, never by search over many: a file may name every
+        // node on every line, and thousands of distinct policies. Most
+        // mappings share the policy of the one before.
         var policyIndex: [String: Int] = [:]
-        var policyNodeIndex: [[Int: Int]] = []
+        var last: (text: String, index: Int)?
         try NumaMaps.forEachMapping(in: bytes, hugePageSize: hugePageSize) { mapping in
             let p: Int
-            if let known = policyIndex[mapping.policyText] {
+            if let last, last.text == mapping.policyText {
+                p = last.index
+            } else if let known = policyIndex[mapping.policyText] {
                 p = known
             } else {
                 p = memory.policies.count
                 policyIndex[mapping.policyText] = p
-                policyNodeIndex.append([:])
-                memory.policies.append(
-                    PolicyBytes(text: mapping.policyText, policy: mapping.policy, mappings: 0, nodes: [], outside: 0))
+                let policy = mapping.policy
+                memory.policies.append(PolicyBytes(text: mapping.policyText, policy: policy, mappings: 0, nodes: [], outside: 0))
+                // Parsed once per distinct policy, not once per mapping.
+                policies.append(NodeTally(confined: policy.confinedTo))
             }
+            last = (mapping.policyText, p)
             memory.policies[p].mappings += 1
-            // Parsed once per distinct policy, not once per mapping.
-            let confined = memory.policies[p].policy.confinedTo
             for entry in mapping.pages where entry.pages > 0 {
                 let amount = mapping.bytes(entry)
-                add(amount, node: entry.node, backing: mapping.backing, to: &memory.nodes, index: &nodeIndex)
-                add(amount, node: entry.node, backing: mapping.backing, to: &memory.policies[p].nodes, index: &policyNodeIndex[p])
+                nodes.add(amount, node: entry.node, backing: mapping.backing)
+                policies[p].add(amount, node: entry.node, backing: mapping.backing)
                 memory.total = memory.total.saturatingAdding(amount)
                 if !running.contains(entry.node) { memory.remote = memory.remote.saturatingAdding(amount) }
                 let outsideMems = memsAllowed.map { !$0.contains(entry.node) } ?? false
-                guard outsideMems || (confined.map { !$0.contains(entry.node) } ?? false) else { continue }
+                guard outsideMems || (policies[p].confined.map { !$0.contains(entry.node) } ?? false) else { continue }
                 if mapping.backing == .file {
                     memory.outsidePolicyFile = memory.outsidePolicyFile.saturatingAdding(amount)
                     continue
@@ -241,6 +264,8 @@ public struct ProcessPlacement: Hashable, Sendable {
                 memory.policies[p].outside = memory.policies[p].outside.saturatingAdding(amount)
             }
         }
+        memory.nodes = nodes.list
+        for index in memory.policies.indices { memory.policies[index].nodes = policies[index].list }
         memory.nodes.sort { $0.node < $1.node }
         for index in memory.policies.indices { memory.policies[index].nodes.sort { $0.node < $1.node } }
         return memory
