@@ -54,13 +54,16 @@ public struct Cpuset: Hashable, Sendable {
                 guard let first = bytes[start..<end].firstIndex(of: UInt8(ascii: ":")),
                     let second = bytes[(first + 1)..<end].firstIndex(of: UInt8(ascii: ":"))
                 else { continue }
+                // Only the v2 line and a line naming the cpuset controller
+                // matter: the others are not decoded at all.
+                let isV2 = second == first + 1 && first == start + 1 && bytes[start] == UInt8(ascii: "0")
+                guard isV2 || hasWord(bytes, first + 1..<second, "cpuset") else { continue }
                 let path = String(String(decoding: bytes[(second + 1)..<end], as: UTF8.self).trimmingWhitespaceAndNUL())
                 // Longer than PATH_MAX: no file under it could be opened.
                 guard path.utf8.count <= pathLimit else { continue }
-                let controllers = bytes[(first + 1)..<second]
-                if second == first + 1 && bytes[start..<first].elementsEqual(CollectionOfOne(UInt8(ascii: "0"))) {
+                if isV2 {
                     v2Path = path
-                } else if controllers.split(separator: UInt8(ascii: ",")).contains(where: { $0.elementsEqual("cpuset".utf8) }) {
+                } else {
                     candidates.append((1, path))
                 }
             }
@@ -86,7 +89,7 @@ public struct Cpuset: Hashable, Sendable {
             let found = mounts.filter { $0.type == "cgroup2" }.map { $0.point }
             mountPoints = found.isEmpty ? ["/sys/fs/cgroup"] : found
         } else {
-            mountPoints = mounts.filter { $0.type == "cgroup" && $0.options.contains("cpuset") }.map { $0.point }
+            mountPoints = mounts.filter { $0.type == "cgroup" && $0.cpuset }.map { $0.point }
         }
         let (cpusFile, memsFile) =
             version == 2 ? ("cpuset.cpus.effective", "cpuset.mems.effective") : ("cpuset.cpus", "cpuset.mems")
@@ -113,6 +116,24 @@ public struct Cpuset: Hashable, Sendable {
     /// The longest cgroup path read: PATH_MAX, 4096 bytes. A longer one
     /// names files no one can open, and would cost a walk per ancestor.
     static let pathLimit = 4096
+
+    /// Whether the comma-separated list at `range` of `bytes` has `word` as one of its items.
+    static func hasWord(_ bytes: [UInt8], _ range: Range<Int>, _ word: StaticString) -> Bool {
+        var itemStart = range.lowerBound
+        for position in range.lowerBound...range.upperBound
+        where position == range.upperBound || bytes[position] == UInt8(ascii: ",") {
+            if isWord(bytes, itemStart..<position, word) { return true }
+            itemStart = position + 1
+        }
+        return false
+    }
+
+    /// Whether the bytes at `range` are `word`.
+    static func isWord(_ bytes: [UInt8], _ range: Range<Int>, _ word: StaticString) -> Bool {
+        guard range.count == word.utf8CodeUnitCount else { return false }
+        for offset in 0..<range.count where bytes[range.lowerBound + offset] != word.utf8Start[offset] { return false }
+        return true
+    }
 
     /// The most levels a v2 cgroup's cpuset is looked for above its own
     /// before the hierarchy's root (systemd and Kubernetes nest 4 to 6 deep).
@@ -149,7 +170,8 @@ public struct Cpuset: Hashable, Sendable {
 struct Mount {
     var point: String
     var type: String
-    var options: [Substring]
+    /// Whether the mount options name the `cpuset` controller.
+    var cpuset: Bool
 
     /// The cgroup mounts (types `cgroup` and `cgroup2`) of `proc/self/mounts`, else
     /// `proc/mounts`; empty when neither is readable. Other lines are skipped before
@@ -162,37 +184,37 @@ struct Mount {
         // every byte (a third of a `--process` run, for 20 mounts).
         var result: [Mount] = []
         var lineStart = 0
-        // One array of field ranges for every line.
-        var fields: [Range<Int>] = []
-        fields.reserveCapacity(4)
         while lineStart < bytes.count {
             var lineEnd = lineStart
             while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-            fields.removeAll(keepingCapacity: true)
+            // The first four fields: device, mount point, type, options.
+            var fields: (Range<Int>, Range<Int>, Range<Int>, Range<Int>) = (0..<0, 0..<0, 0..<0, 0..<0)
+            var found = 0
             var index = lineStart
-            while index < lineEnd, fields.count < 4 {
+            while index < lineEnd, found < 4 {
                 while index < lineEnd, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
                 let fieldStart = index
                 while index < lineEnd, bytes[index] != UInt8(ascii: " "), bytes[index] != UInt8(ascii: "\t") { index += 1 }
-                if index > fieldStart { fields.append(fieldStart..<index) }
+                guard index > fieldStart else { continue }
+                switch found {
+                case 0: fields.0 = fieldStart..<index
+                case 1: fields.1 = fieldStart..<index
+                case 2: fields.2 = fieldStart..<index
+                default: fields.3 = fieldStart..<index
+                }
+                found += 1
             }
             lineStart = lineEnd + 1
-            guard fields.count >= 4 else { continue }
-            let type = bytes[fields[2]]
-            guard type.elementsEqual("cgroup".utf8) || type.elementsEqual("cgroup2".utf8) else { continue }
-            func text(_ range: Range<Int>) -> Substring { Substring(String(decoding: bytes[range], as: UTF8.self)) }
-            var options: [Substring] = []
-            var optionStart = fields[3].lowerBound
-            for position in fields[3].lowerBound...fields[3].upperBound
-            where position == fields[3].upperBound || bytes[position] == UInt8(ascii: ",") {
-                if position > optionStart { options.append(text(optionStart..<position)) }
-                optionStart = position + 1
-            }
+            guard found == 4 else { continue }
+            let isV1 = Cpuset.isWord(bytes, fields.2, "cgroup")
+            guard isV1 || Cpuset.isWord(bytes, fields.2, "cgroup2") else { continue }
             // A mount point without a backslash has no escape to undo.
             let point =
-                bytes[fields[1]].contains(UInt8(ascii: "\\"))
-                ? unescape(text(fields[1])) : String(decoding: bytes[fields[1]], as: UTF8.self)
-            result.append(Mount(point: point, type: String(decoding: bytes[fields[2]], as: UTF8.self), options: options))
+                bytes[fields.1].contains(UInt8(ascii: "\\"))
+                ? unescape(Substring(String(decoding: bytes[fields.1], as: UTF8.self)))
+                : String(decoding: bytes[fields.1], as: UTF8.self)
+            result.append(
+                Mount(point: point, type: isV1 ? "cgroup" : "cgroup2", cpuset: Cpuset.hasWord(bytes, fields.3, "cpuset")))
         }
         return result
     }
