@@ -17,6 +17,10 @@ struct ByteText {
         bytes.append(contentsOf: text.utf8)
     }
 
+    mutating func append(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
     mutating func append(repeating byte: UInt8, count: Int) {
         bytes.append(contentsOf: repeatElement(byte, count: max(0, count)))
     }

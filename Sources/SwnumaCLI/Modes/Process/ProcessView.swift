@@ -76,74 +76,178 @@ enum ProcessView {
     }
 
     static func block(_ p: ProcessPlacement) -> String {
-        var out = "\(p.pid) (\(escapedForDisplay(p.name)))"
-        if !p.commandLine.isEmpty { out += " " + joinedText(p.commandLine.map { escapedForDisplay($0) }, " ") }
-        out += "\n"
-        func line(_ label: String, _ text: String) {
-            out += "  " + label.padding(12) + " " + text + "\n"
+        // Appended as bytes: string interpolation and concatenation cost a
+        // sixth of a `--process` run for this half page of text.
+        var out = ByteText(capacity: 1024)
+        out.append(p.pid)
+        out.append(" (")
+        out.append(escapedForDisplay(p.name))
+        out.append(")")
+        for word in p.commandLine {
+            out.append(" ")
+            out.append(escapedForDisplay(word))
         }
-        line("allowed", "cpus \(p.cpusAllowed.map { "\($0)" } ?? "?"), memory on nodes \(p.memsAllowed.map { "\($0)" } ?? "?")")
+        out.append("\n")
+        // "  label       text": the label left-aligned in 12 columns (every label fits).
+        func label(_ name: StaticString) {
+            out.append("  ")
+            let start = out.count
+            out.append(name)
+            out.fitColumn(from: start, width: 12, leftAligned: true)
+            out.append(" ")
+        }
+        func set(_ text: String?) { out.append(text ?? "?") }
+        label("allowed")
+        out.append("cpus ")
+        set(p.cpusAllowed?.description)
+        out.append(", memory on nodes ")
+        set(p.memsAllowed?.description)
+        out.append("\n")
         if let cpuset = p.cpuset {
-            line(
-                "cpuset",
-                "\(escapedForDisplay(cpuset.path)) (cgroup v\(cpuset.version)): cpus \(cpuset.cpus.map { "\($0)" } ?? "?"), nodes \(cpuset.mems.map { "\($0)" } ?? "?")"
-            )
+            label("cpuset")
+            out.append(escapedForDisplay(cpuset.path))
+            out.append(" (cgroup v")
+            out.append(cpuset.version)
+            out.append("): cpus ")
+            set(cpuset.cpus?.description)
+            out.append(", nodes ")
+            set(cpuset.mems?.description)
+            out.append("\n")
         }
         if !p.threads.isEmpty {
             // Inserted one by one: the set's generic init from a sequence,
             // called from this module, resolves its types at run time.
             var cpus = CPUSet()
             for thread in p.threads { _ = cpus.insert(thread.cpu) }
-            let count = p.threads.count == 1 ? "1 thread" : "\(p.threads.count) threads"
-            let nodes = p.runningNodes.isEmpty ? "no node" : "node\(p.runningNodes.count == 1 ? "" : "s") \(p.runningNodes)"
-            line("threads", "\(count), last ran on cpu\(cpus.count == 1 ? "" : "s") \(cpus) (\(nodes))")
+            label("threads")
+            out.append(p.threads.count)
+            out.append(p.threads.count == 1 ? " thread" : " threads")
+            out.append(cpus.count == 1 ? ", last ran on cpu " : ", last ran on cpus ")
+            out.append(cpus.description)
+            if p.runningNodes.isEmpty {
+                out.append(" (no node)\n")
+            } else {
+                out.append(p.runningNodes.count == 1 ? " (node " : " (nodes ")
+                out.append(p.runningNodes.description)
+                out.append(")\n")
+            }
         }
         if let memory = p.memory {
-            line("memory", bytes(memory.total))
+            label("memory")
+            appendBytes(memory.total, to: &out)
+            out.append("\n")
+            // A right-aligned column of 12 (every byte count fits).
+            func column(_ value: UInt64) {
+                let start = out.count
+                appendBytes(value, to: &out)
+                out.fitColumn(from: start, width: 12, leftAligned: false)
+            }
             if !memory.nodes.isEmpty {
-                out += "    node" + joinedText(["anonymous", "shared", "file", "huge", "total"].map { $0.leftPadding(12) }) + "\n"
+                out.append("    node   anonymous      shared        file        huge       total\n")
                 for node in memory.nodes {
-                    out += "    " + String(node.node).leftPadding(4)
-                    out += joinedText([node.anonymous, node.shared, node.file, node.huge, node.total].map { bytes($0).leftPadding(12) })
-                    out += p.runningNodes.contains(node.node) ? "  (runs here)\n" : "\n"
+                    out.append("    ")
+                    // Node ids are below 1024: four columns hold them.
+                    let start = out.count
+                    out.append(node.node)
+                    out.fitColumn(from: start, width: 4, leftAligned: false)
+                    for value in [node.anonymous, node.shared, node.file, node.huge, node.total] { column(value) }
+                    out.append(p.runningNodes.contains(node.node) ? "  (runs here)\n" : "\n")
                 }
             }
             for (index, policy) in memory.policies.enumerated() where policy.nodes.contains(where: { $0.total > 0 }) {
-                let total = policy.nodes.reduce(UInt64(0)) { $0.saturatingAdding($1.total) }
-                let spread = joinedText(policy.nodes.map { "\(bytes($0.total)) on node \($0.node)" }, ", ")
-                var text = "\(escapedForDisplay(policy.text)): \(spread)"
-                if policy.nodes.count > 1 { text += " (\(bytes(total)))" }
-                text += ", \(policy.mappings) mapping\(policy.mappings == 1 ? "" : "s")"
-                if policy.outside > 0 { text += ", \(bytes(policy.outside)) outside" }
-                line(index == 0 ? "policies" : "", text)
+                label(index == 0 ? "policies" : "")
+                out.append(escapedForDisplay(policy.text))
+                out.append(": ")
+                var total: UInt64 = 0
+                for (position, node) in policy.nodes.enumerated() {
+                    if position > 0 { out.append(", ") }
+                    appendBytes(node.total, to: &out)
+                    out.append(" on node ")
+                    out.append(node.node)
+                    total = total.saturatingAdding(node.total)
+                }
+                if policy.nodes.count > 1 {
+                    out.append(" (")
+                    appendBytes(total, to: &out)
+                    out.append(")")
+                }
+                out.append(", ")
+                out.append(policy.mappings)
+                out.append(policy.mappings == 1 ? " mapping" : " mappings")
+                if policy.outside > 0 {
+                    out.append(", ")
+                    appendBytes(policy.outside, to: &out)
+                    out.append(" outside")
+                }
+                out.append("\n")
             }
-            line(
-                "remote",
-                "\(share(memory.remote, of: memory.total)) on nodes its threads do not run on (\(bytes(memory.remote)))")
-            var outside = "\(share(memory.outsidePolicy, of: memory.total)) outside what its policies allow (\(bytes(memory.outsidePolicy)))"
-            if memory.outsidePolicyShared > 0 { outside += ", \(bytes(memory.outsidePolicyShared)) of it shared memory" }
-            if memory.outsideMemsAllowed > 0 { outside += ", \(bytes(memory.outsideMemsAllowed)) outside Mems_allowed" }
+            label("remote")
+            out.append(share(memory.remote, of: memory.total))
+            out.append(" on nodes its threads do not run on (")
+            appendBytes(memory.remote, to: &out)
+            out.append(")\n")
+            label("outside")
+            out.append(share(memory.outsidePolicy, of: memory.total))
+            out.append(" outside what its policies allow (")
+            appendBytes(memory.outsidePolicy, to: &out)
+            out.append(")")
+            if memory.outsidePolicyShared > 0 {
+                out.append(", ")
+                appendBytes(memory.outsidePolicyShared, to: &out)
+                out.append(" of it shared memory")
+            }
+            if memory.outsideMemsAllowed > 0 {
+                out.append(", ")
+                appendBytes(memory.outsideMemsAllowed, to: &out)
+                out.append(" outside Mems_allowed")
+            }
             if memory.outsidePolicyFile > 0 {
-                outside += "; and \(bytes(memory.outsidePolicyFile)) of file pages, page cache its first reader placed"
+                out.append("; and ")
+                appendBytes(memory.outsidePolicyFile, to: &out)
+                out.append(" of file pages, page cache its first reader placed")
             }
-            line("outside", outside)
+            out.append("\n")
         }
-        for note in p.notes { line("note", note) }
-        return out
+        for note in p.notes {
+            label("note")
+            out.append(note)
+            out.append("\n")
+        }
+        return out.string
     }
 
     /// A byte count in binary units with one decimal: `16.0 MiB`, `0 B`.
     static func bytes(_ value: UInt64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
-        if value < 1024 { return "\(value) B" }
+        var out = ByteText(capacity: 16)
+        appendBytes(value, to: &out)
+        return out.string
+    }
+
+    /// Appends ``bytes(_:)``'s text of `value`.
+    static func appendBytes(_ value: UInt64, to out: inout ByteText) {
+        if value < 1024 {
+            out.append(value)
+            out.append(" B")
+            return
+        }
         var unit = 0
         var scaled = Double(value)
-        while scaled >= 1024 && unit + 1 < units.count {
+        while scaled >= 1024 && unit + 1 < 7 {
             scaled /= 1024
             unit += 1
         }
         let tenths = Int((scaled * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
+        out.append(tenths / 10)
+        out.append(".")
+        out.append(tenths % 10)
+        switch unit {
+        case 1: out.append(" KiB")
+        case 2: out.append(" MiB")
+        case 3: out.append(" GiB")
+        case 4: out.append(" TiB")
+        case 5: out.append(" PiB")
+        default: out.append(" EiB")
+        }
     }
 
     /// `part` of `whole` as a percentage with one decimal; `0.0%` of nothing.
