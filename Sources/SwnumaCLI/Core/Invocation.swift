@@ -116,15 +116,25 @@ package struct Invocation: Sendable {
         // Only an option of a mode of swnuma's own leads to its type: -H and launches look no further.
         // The mode is the one whose selecting option comes first (`--kubelet-version V --kubelet-state`
         // is --kubelet-state's); an option of such a mode without its selector is refused below.
-        let owned = line.options.filter { option in OptionTable.owner(of: option).map { !$0.isNumactls } ?? false }
-        let own = owned.first { option in OptionTable.place(of: option)?.selectsMode ?? false } ?? owned.first
+        // Found by index: copying an option into an optional is the first
+        // optional of a type this module defines that a start-up would make,
+        // and the runtime then registers every optional type the standard
+        // library ships (a fifth of `--version`).
+        var own: Int?
+        for (index, option) in line.options.enumerated() where OptionTable.owner(of: option).map({ !$0.isNumactls }) ?? false {
+            if own == nil { own = index }
+            if OptionTable.place(of: option)?.selectsMode ?? false {
+                own = index
+                break
+            }
+        }
         let numactl = try NumactlPlan.plan(line, scanError: scanError, ownMode: own != nil)
         if numactl.action == .help { return Invocation(numactl: numactl, mode: HelpMode(plan: numactl)) }
         if numactl.action == .version { return Invocation(numactl: numactl, mode: VersionMode(plan: numactl)) }
-        guard let own, let mode = OptionTable.owner(of: own) else {
+        guard let own, let mode = OptionTable.owner(of: line.options[own]) else {
             return Invocation(numactl: numactl, mode: try numactlMode(numactl))
         }
-        try check(line, for: mode, named: own)
+        try check(line, for: mode, named: line.options[own])
         return Invocation(numactl: numactl, mode: try mode.planned(line, numactl))
     }
 

@@ -79,7 +79,11 @@ extension NumactlPlan {
     /// not one is named before the unknown option after it), then it is thrown.
     package static func plan(_ line: ScannedLine, scanError: ScanError? = nil, ownMode: Bool = false) throws(UsageError) -> NumactlPlan {
         var plan = NumactlPlan()
-        var policyOption: ScannedOption?
+        // Options remembered by their place in the line, not copied: an
+        // optional option is the first optional of a type this module defines
+        // that a start-up would make, and the runtime then registers every
+        // optional type the standard library ships (a fifth of `--version`).
+        var policyOption: Int?
         var spec: String?
         var all = false
         var balancing = false
@@ -88,14 +92,14 @@ extension NumactlPlan {
         var attached = false
         var strict = false
         var hardware = false
-        var lastPreShared: ScannedOption?
+        var lastPreShared: Int?
         // --json may follow a terminal --show (see Scanner), so it is read up front.
         plan.json = line.options.contains { $0.id == .json }
 
         func name(_ option: ScannedOption) -> String { OptionTable.spec(of: option).displayName }
         func mustPrecedePolicy(_ option: ScannedOption) throws(UsageError) {
             if let policy = policyOption {
-                throw UsageError("\(name(option)) must come before the memory policy option \(name(policy))")
+                throw UsageError("\(name(option)) must come before the memory policy option \(name(line.options[policy]))")
             }
         }
         func nodes(_ option: ScannedOption) throws(UsageError) -> String {
@@ -125,7 +129,7 @@ extension NumactlPlan {
             }
         }
 
-        for option in line.options {
+        for (index, option) in line.options.enumerated() {
             switch option.id {
             case .all:
                 if sawSpec { throw UsageError("--all/-a must come before every <nodes> and <cpus> option") }
@@ -134,10 +138,10 @@ extension NumactlPlan {
                 // numactl parses the nodes of all but -m before it looks for a second policy.
                 if option.id != .membind && option.id != .localalloc { try checkForm(option) }
                 if let policy = policyOption {
-                    throw UsageError("conflicting memory policies \(name(policy)) and \(name(option)): give one")
+                    throw UsageError("conflicting memory policies \(name(line.options[policy])) and \(name(option)): give one")
                 }
                 if option.id == .membind { try checkForm(option) }
-                policyOption = option
+                policyOption = index
                 let kind = policyKind(option.id)
                 var nodeSpec: String?
                 if option.id != .localalloc {
@@ -172,7 +176,7 @@ extension NumactlPlan {
                 plan.cpuCompress = true
             case .cpunodebind, .cpubind, .physcpubind:
                 if let pre = lastPreShared {
-                    throw UsageError("\(name(option)) cannot follow the shared-memory option \(name(pre))")
+                    throw UsageError("\(name(option)) cannot follow the shared-memory option \(name(line.options[pre]))")
                 }
                 try checkForm(option)
                 sawSpec = true
@@ -203,7 +207,7 @@ extension NumactlPlan {
                 if option.id == .shmmode, UInt64(option.value ?? "", radix: 8).map({ $0 > 0o7777 }) ?? false {
                     throw UsageError("invalid mode '\(option.value ?? "")' for \(name(option)): larger than 7777")
                 }
-                lastPreShared = option
+                lastPreShared = index
                 plan.sharedMemoryOptions.append(option)
             case .shmid:
                 guard let value = option.value, parseUnsigned(value) != nil else {
@@ -253,7 +257,7 @@ extension NumactlPlan {
             plan.warnings.append("warning: --strict applies to shared memory only; ignored for a process")
         }
         if let pre = lastPreShared {
-            throw UsageError("\(name(pre)) applies to shared memory, but there is no --shm or --file")
+            throw UsageError("\(name(line.options[pre])) applies to shared memory, but there is no --shm or --file")
         }
         if line.command.isEmpty {
             guard !plan.requirements.isEmpty, plan.steps.isEmpty else {
