@@ -215,7 +215,13 @@ public enum NumaMaps {
                 // is a blank or a newline: a file path makes most of a line.
                 while count - at >= 8 {
                     let word = UInt64(littleEndian: UnsafeRawPointer(buffer.baseAddress! + at).loadUnaligned(as: UInt64.self))
-                    if (word &- 0x2121_2121_2121_2121) & ~word & 0x8080_8080_8080_8080 != 0 { break }
+                    let low = (word &- 0x2121_2121_2121_2121) & ~word & 0x8080_8080_8080_8080
+                    if low != 0 {
+                        // The lowest flagged byte is the first below 0x21 (a
+                        // borrow only flags bytes above a true one).
+                        at += low.trailingZeroBitCount >> 3
+                        break
+                    }
                     at += 8
                 }
                 while at < count {
