@@ -39,12 +39,45 @@ public enum NodeStatistics {
         /// The field's name.
         public var label: String
         /// One value per node, aligned with the node ids; nil where a node lacks the field.
-        public var values: [Double?]
+        public var values: [Double?] {
+            get { numbers.map { $0.isNaN ? nil : $0 } }
+            set { numbers = newValue.map { $0 ?? .nan } }
+        }
+
+        /// ``values`` as stored: NaN where a node lacks the field (no count
+        /// is NaN). An array of optional numbers was the first optional type
+        /// a numastat run made, and the runtime then registers every optional
+        /// type the standard library ships (an eighth of numastat's start).
+        package var numbers: [Double]
 
         /// A row named `label` with one value per node.
         public init(label: String, values: [Double?]) {
             self.label = label
-            self.values = values
+            self.numbers = values.map { $0 ?? .nan }
+        }
+
+        /// A row named `label` that has no value yet for any of `count` nodes.
+        init(label: String, missing count: Int) {
+            self.label = label
+            self.numbers = Array(repeating: .nan, count: count)
+        }
+
+        public static func == (left: Row, right: Row) -> Bool {
+            left.label == right.label && left.numbers.count == right.numbers.count
+                && zip(left.numbers, right.numbers).allSatisfy { $0.isNaN ? $1.isNaN : $0 == $1 }
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(label)
+            hasher.combine(numbers.count)
+            for number in numbers {
+                if number.isNaN {
+                    hasher.combine(false)
+                } else {
+                    hasher.combine(true)
+                    hasher.combine(number)
+                }
+            }
         }
     }
 
@@ -93,7 +126,7 @@ public enum NodeStatistics {
                     guard column == 0 else { continue }
                     try checkRowCount(rows.count, root: root, relative)
                     row = rows.count
-                    rows.append(Row(label: String(decoding: label, as: UTF8.self), values: Array(repeating: nil, count: nodes.count)))
+                    rows.append(Row(label: String(decoding: label, as: UTF8.self), missing: nodes.count))
                     if rows.count == 64 {
                         var index: [String: Int] = [:]
                         for (offset, known) in rows.enumerated() where index[known.label] == nil { index[known.label] = offset }
@@ -103,7 +136,7 @@ public enum NodeStatistics {
                     }
                 }
                 if let row {
-                    rows[row].values[column] = Double(value)
+                    rows[row].numbers[column] = Double(value)
                     position = row + 1
                 }
             }
@@ -164,7 +197,7 @@ public enum NodeStatistics {
                 } else if column == 0 {
                     try checkRowCount(result.rows.count, root: root, "\(folder)/meminfo")
                     row = result.rows.count
-                    result.rows.append(Row(label: label, values: Array(repeating: nil, count: nodes.count)))
+                    result.rows.append(Row(label: label, missing: nodes.count))
                     if rowOf != nil {
                         rowOf![label] = row
                     } else if result.rows.count == 64 {
@@ -214,7 +247,7 @@ public enum NodeStatistics {
                         bytes = count * (defaultHugePageSize ?? 0)
                     }
                 }
-                result.rows[row].values[column] = bytes
+                result.rows[row].numbers[column] = bytes
             }
         }
         return result

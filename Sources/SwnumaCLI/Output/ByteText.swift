@@ -40,7 +40,8 @@ struct ByteText {
     mutating func append<Value: FixedWidthInteger & UnsignedInteger>(_ value: Value, minimumDigits: Int = 1) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Value.bitWidth / 3 + 1) { scratch in
             let start = writeDecimalDigits(value, endingAt: scratch.count, in: scratch)
-            append(repeating: UInt8(ascii: "0"), count: minimumDigits - (scratch.count - start))
+            let length = scratch.count - start
+            if minimumDigits > length { append(repeating: UInt8(ascii: "0"), count: minimumDigits - length) }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[start...]))
         }
     }

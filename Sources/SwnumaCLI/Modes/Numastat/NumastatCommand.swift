@@ -221,6 +221,13 @@ struct NumastatReport {
             outcome.stdout += try legacyTable(nodes)
             return
         }
+        // The report is gathered as bytes and made a string once, also when
+        // a read fails part-way. Appending each table's string to the output
+        // freed it, and freeing the first string with room for breadcrumbs
+        // makes the runtime register every optional type the standard
+        // library ships (a tenth of `numastat -n`).
+        var text = ByteText()
+        defer { outcome.stdout += text.string }
         var pids: [Int] = []
         var named = Set<Int>()
         // Every pattern is looked for in one pass over the processes.
@@ -238,7 +245,7 @@ struct NumastatReport {
                 named.insert(pid)
             } else {
                 let found = matches[word] ?? []
-                if found.isEmpty { outcome.stdout += "Found no processes containing pattern: \"\(escapedForDisplay(word))\"\n" }
+                if found.isEmpty { text.append("Found no processes containing pattern: \"\(escapedForDisplay(word))\"\n") }
                 pids += found
             }
         }
@@ -264,26 +271,26 @@ struct NumastatReport {
         if missing { outcome.status = 1 }
         let found = pids.filter { names[$0] != nil }
         if !found.isEmpty {
-            try processTables(found, names: names, nodes: nodes, into: &outcome)
+            try processTables(found, names: names, nodes: nodes, into: &text)
         }
         if request.meminfo {
-            outcome.stdout += "\nPer-node system memory usage (in MBs):\n"
+            text.append("\nPer-node system memory usage (in MBs):\n")
             let fields = try NodeStatistics.memoryFields(in: root, nodes: nodes)
             notes += fields.notes
             var table = nodeTable(nodes)
             for row in fields.rows {
-                table.add(.data, dataRow(row.label, row.values) { $0 / Self.mebibyte })
+                table.add(.data, dataRow(row.label, row.numbers) { $0 / Self.mebibyte })
             }
-            outcome.stdout += finish(&table, nodes: nodes)
+            finish(&table, nodes: nodes, into: &text)
         }
         if request.numastat || (pids.isEmpty && !request.meminfo) {
-            outcome.stdout += "\nPer-node numastat info (in MBs):\n"
+            text.append("\nPer-node numastat info (in MBs):\n")
             let pageSize = Double(NodeStatistics.pageSize)
             var table = nodeTable(nodes)
             for row in try NodeStatistics.counters(in: root, nodes: nodes) {
-                table.add(.data, dataRow(Self.title(row.label), row.values) { $0 * pageSize / Self.mebibyte })
+                table.add(.data, dataRow(Self.title(row.label), row.numbers) { $0 * pageSize / Self.mebibyte })
             }
-            outcome.stdout += finish(&table, nodes: nodes)
+            finish(&table, nodes: nodes, into: &text)
         }
     }
 
@@ -306,7 +313,7 @@ struct NumastatReport {
             var cells: [StatTable.Cell] = []
             cells.reserveCapacity(nodes.count + 2)
             cells.append(.text(row.label))
-            for value in row.values { cells.append(value.map(StatTable.Cell.number) ?? .empty) }
+            for value in row.numbers { cells.append(value.isNaN ? .empty : .number(value)) }
             cells.append(.empty)
             table.add(.data, cells)
         }
@@ -322,13 +329,14 @@ struct NumastatReport {
     }
 
     /// A label, one value per node (each scaled), and their sum; one array, no copies.
-    func dataRow(_ label: String, _ values: [Double?], scaled: (Double) -> Double) -> [StatTable.Cell] {
+    func dataRow(_ label: String, _ values: [Double], scaled: (Double) -> Double) -> [StatTable.Cell] {
         var cells: [StatTable.Cell] = []
         cells.reserveCapacity(values.count + 2)
         cells.append(.text(label))
         var total = 0.0
+        // NaN: the node lacks the field (``NodeStatistics/Row/numbers``).
         for value in values {
-            if let value {
+            if !value.isNaN {
                 let number = scaled(value)
                 total += number
                 cells.append(.number(number))
@@ -340,8 +348,8 @@ struct NumastatReport {
         return cells
     }
 
-    /// Sorts, sizes and renders a table.
-    func finish(_ table: inout StatTable, nodes: [Int]) -> String {
+    /// Sorts, sizes and renders a table, appended to `text`.
+    func finish(_ table: inout StatTable, nodes: [Int], into text: inout ByteText) {
         if let sort = request.sort {
             var column = table.columnCount - 1
             if case .node(let id) = sort, let index = nodes.firstIndex(of: id) { column = index + 1 }
@@ -351,7 +359,7 @@ struct NumastatReport {
             table.widths[0] = max(4, min(Self.longestLabel(table) + 1, 16))
             table.fitDataColumns()
         }
-        return table.render(screenWidth: screenWidth, hideZeros: request.hideZeros)
+        table.render(screenWidth: screenWidth, hideZeros: request.hideZeros, into: &text)
     }
 
     /// The length of the longest label in the left column.
@@ -369,7 +377,7 @@ struct NumastatReport {
     }
 
     mutating func processTables(
-        _ pids: [Int], names: [Int: String], nodes: [Int], into outcome: inout Outcome
+        _ pids: [Int], names: [Int: String], nodes: [Int], into text: inout ByteText
     ) throws(NUMAError) {
         let columns = nodes.count + 2
         let decimals = request.compress ? 0 : 2
@@ -386,7 +394,7 @@ struct NumastatReport {
         let separator = StatTable.Row(kind: .separator, cells: Array(repeating: .rule("-"), count: columns))
 
         if pids.count > 1 && !request.verbose {
-            outcome.stdout += "\nPer-node process memory usage (in MBs)\n"
+            text.append("\nPer-node process memory usage (in MBs)\n")
             var table = StatTable(columns: columns, leftWidth: 16, decimals: decimals)
             table.add(.header, [.text("PID")] + header)
             table.add(.header, Array(repeating: .rule("-"), count: columns))
@@ -410,13 +418,17 @@ struct NumastatReport {
             table.add(.data, [.text("Total")] + totals.map { .number(megabytes($0)) })
             table.widths[0] = processLeftWidth(table)
             // numastat prints no table when the last process could not be read.
-            if !lastFailed { outcome.stdout += finish(&table, nodes: nodes) }
+            if !lastFailed { finish(&table, nodes: nodes, into: &text) }
             return
         }
 
         for pid in pids {
             let name = names[pid] ?? ""
-            outcome.stdout += "\nPer-node process memory usage (in MBs) for PID \(pid) (\(escapedForDisplay(name)))\n"
+            text.append("\nPer-node process memory usage (in MBs) for PID ")
+            text.append(pid)
+            text.append(" (")
+            text.append(escapedForDisplay(name))
+            text.append(")\n")
             guard let read = try memory(pid) else { continue }
             var table = StatTable(columns: columns, leftWidth: 16, decimals: decimals)
             table.add(.header, [.empty] + header)
@@ -432,7 +444,7 @@ struct NumastatReport {
             table.rows.append(separator)
             table.add(.data, [.text("Total")] + totals.map { .number(megabytes($0)) })
             table.widths[0] = processLeftWidth(table)
-            outcome.stdout += finish(&table, nodes: nodes)
+            finish(&table, nodes: nodes, into: &text)
         }
     }
 

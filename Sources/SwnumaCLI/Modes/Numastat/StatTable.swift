@@ -95,6 +95,13 @@ struct StatTable: Equatable {
 
     /// The table as numastat prints it, folded to `screenWidth` columns.
     func render(screenWidth: Int, hideZeros: Bool) -> String {
+        var output = ByteText(capacity: rows.count * (widths.reduce(0, +) + 1))
+        render(screenWidth: screenWidth, hideZeros: hideZeros, into: &output)
+        return output.string
+    }
+
+    /// ``render(screenWidth:hideZeros:)`` appended to `output`.
+    func render(screenWidth: Int, hideZeros: Bool, into output: inout ByteText) {
         let dataRows = rows.indices.filter { rows[$0].kind == .data }
         let hasData = dataRows.contains { row in (1..<columnCount).contains { isValue(rows[row].cells[$0], nonZero: false) } }
         let shownRows = rows.indices.filter { row in
@@ -104,12 +111,16 @@ struct StatTable: Equatable {
         let shownColumns = (1..<columnCount).filter { column in
             dataRows.contains { isValue(rows[$0].cells[column], nonZero: hideZeros) }
         }
-        guard hasData else { return "Table has no data.\n" }
+        guard hasData else {
+            output.append("Table has no data.\n")
+            return
+        }
         guard !shownColumns.isEmpty, shownRows.contains(where: { rows[$0].kind == .data }) else {
-            return "Table has no non-zero data.\n"
+            output.append("Table has no non-zero data.\n")
+            return
         }
 
-        var output = ByteText(capacity: shownRows.count * (widths.reduce(0, +) + 1))
+        let first = output.count
         var next = 0
         while next < shownColumns.count {
             var section: [Int] = []
@@ -121,14 +132,13 @@ struct StatTable: Equatable {
                 next += 1
                 if next < shownColumns.count && lineWidth + widths[shownColumns[next]] > screenWidth { break }
             }
-            if output.count > 0 { output.append("\n") }
+            if output.count > first { output.append("\n") }
             for row in shownRows {
                 appendPadded(rows[row].cells[0], column: 0, to: &output)
                 for column in section { appendPadded(rows[row].cells[column], column: column, to: &output) }
                 output.append("\n")
             }
         }
-        return output.string
     }
 
     /// ``pad(_:column:)`` appended as bytes, without building a string for
