@@ -185,27 +185,37 @@ struct Mount {
         var result: [Mount] = []
         var lineStart = 0
         while lineStart < bytes.count {
-            var lineEnd = lineStart
-            while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-            // The first four fields: device, mount point, type, options.
+            // The first four fields of the line (device, mount point, type,
+            // options) and where the line ends, in one pass without bounds checks.
             var fields: (Range<Int>, Range<Int>, Range<Int>, Range<Int>) = (0..<0, 0..<0, 0..<0, 0..<0)
             var found = 0
-            var index = lineStart
-            while index < lineEnd, found < 4 {
-                while index < lineEnd, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
-                let fieldStart = index
-                while index < lineEnd, bytes[index] != UInt8(ascii: " "), bytes[index] != UInt8(ascii: "\t") { index += 1 }
-                guard index > fieldStart else { continue }
-                switch found {
-                case 0: fields.0 = fieldStart..<index
-                case 1: fields.1 = fieldStart..<index
-                case 2: fields.2 = fieldStart..<index
-                default: fields.3 = fieldStart..<index
+            let lineEnd = bytes.withUnsafeBufferPointer { buffer in
+                var index = lineStart
+                while index < buffer.count, buffer[index] != UInt8(ascii: "\n") {
+                    let byte = buffer[index]
+                    if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
+                        index += 1
+                        continue
+                    }
+                    let fieldStart = index
+                    while index < buffer.count {
+                        let next = buffer[index]
+                        if next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") || next == UInt8(ascii: "\n") { break }
+                        index += 1
+                    }
+                    switch found {
+                    case 0: fields.0 = fieldStart..<index
+                    case 1: fields.1 = fieldStart..<index
+                    case 2: fields.2 = fieldStart..<index
+                    case 3: fields.3 = fieldStart..<index
+                    default: break
+                    }
+                    found += 1
                 }
-                found += 1
+                return index
             }
             lineStart = lineEnd + 1
-            guard found == 4 else { continue }
+            guard found >= 4 else { continue }
             let isV1 = Cpuset.isWord(bytes, fields.2, "cgroup")
             guard isV1 || Cpuset.isWord(bytes, fields.2, "cgroup2") else { continue }
             // A mount point without a backslash has no escape to undo.
