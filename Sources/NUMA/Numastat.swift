@@ -184,6 +184,10 @@ public enum NodeStatistics {
             // The node's huge page sizes, listed once for its three counters:
             // nil before that, .some(nil) when the folder cannot be listed.
             var hugePageSizes: [(name: String, kib: UInt64)]??
+            // On the live system a size with no pages has none free and none
+            // surplus either (the kernel counts both among its pages): its
+            // other two counters are not read. A snapshot's are, as written.
+            var emptySizes: [Bool] = []
             // Lines without a value (blank lines) would be rows with no cells: never shown.
             for (position, field) in Meminfo(bytes: try readBytes(root, "\(folder)/meminfo")).fields.enumerated() {
                 let label = field.name
@@ -227,10 +231,16 @@ public enum NodeStatistics {
                             })
                         }
                         if let sizes = hugePageSizes ?? nil {
-                            for (name, kib) in sizes {
+                            let total = counter == "nr_hugepages"
+                            for (position, (name, kib)) in sizes.enumerated() {
+                                if root.isLive, !total, position < emptySizes.count, emptySizes[position] { continue }
                                 guard let text = root.readAttribute("\(folder)/hugepages/\(name)/\(counter)"),
                                     let pages = UInt64(decimalText: String(decoding: text, as: UTF8.self).trimmingWhitespaceAndNUL())
                                 else { continue }
+                                if root.isLive, total {
+                                    while emptySizes.count <= position { emptySizes.append(false) }
+                                    emptySizes[position] = pages == 0
+                                }
                                 recomputed += Double(pages) * Double(kib) * 1024
                             }
                         } else {

@@ -441,27 +441,51 @@ public struct Meminfo: Sendable {
     /// Parses the bytes of a meminfo file, line by line: the key is the word
     /// that ends in `:`, the value the number after it, then an optional `kB`.
     package init(bytes: [UInt8]) {
-        let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
-        var index = 0
-        while index < bytes.count {
-            var end = index
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            defer { index = end + 1 }
-            guard let colon = bytes[index..<end].firstIndex(of: UInt8(ascii: ":")) else { continue }
-            var keyStart = colon
-            while keyStart > index && !isBlank(bytes[keyStart - 1]) { keyStart -= 1 }
-            var at = colon + 1
-            while at < end && isBlank(bytes[at]) { at += 1 }
-            let digitsStart = at
-            while at < end, bytes[at] >= 0x30, bytes[at] <= 0x39 { at += 1 }
-            guard let value = UInt64(decimalBytes: bytes[digitsStart..<at]), keyStart < colon, at == end || isBlank(bytes[at]),
+        // One pass over the bytes without bounds checks; a node's meminfo
+        // has about 40 lines of about 30 bytes.
+        var fields: [Field] = []
+        fields.reserveCapacity(bytes.count / 24 + 1)
+        bytes.withUnsafeBufferPointer { bytes in
+            func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+            let count = bytes.count
+            var index = 0
+            while index < count {
+                var end = index
+                var colon = -1
+                while end < count {
+                    let byte = bytes[end]
+                    if byte == 0x0A { break }
+                    if colon < 0 && byte == UInt8(ascii: ":") { colon = end }
+                    end += 1
+                }
+                defer { index = end + 1 }
+                guard colon >= 0 else { continue }
+                var keyStart = colon
+                while keyStart > index && !isBlank(bytes[keyStart - 1]) { keyStart -= 1 }
+                var at = colon + 1
+                while at < end && isBlank(bytes[at]) { at += 1 }
+                let digitsStart = at
+                while at < end, bytes[at] >= 0x30, bytes[at] <= 0x39 { at += 1 }
+                guard let value = UInt64(decimalBytes: bytes[digitsStart..<at]), keyStart < colon, at == end || isBlank(bytes[at])
+                else { continue }
                 // A key is printable ASCII: a snapshot's control bytes never become a row label.
-                bytes[keyStart..<colon].allSatisfy({ $0 > 0x20 && $0 < 0x7F })
-            else { continue }
-            while at < end && isBlank(bytes[at]) { at += 1 }
-            let inKB = end - at >= 2 && bytes[at] == UInt8(ascii: "k") && bytes[at + 1] == UInt8(ascii: "B")
-            fields.append(Field(name: String(decoding: bytes[keyStart..<colon], as: UTF8.self), value: value, inKB: inKB))
+                var printable = true
+                for position in keyStart..<colon where bytes[position] <= 0x20 || bytes[position] >= 0x7F {
+                    printable = false
+                    break
+                }
+                guard printable else { continue }
+                while at < end && isBlank(bytes[at]) { at += 1 }
+                let inKB = end - at >= 2 && bytes[at] == UInt8(ascii: "k") && bytes[at + 1] == UInt8(ascii: "B")
+                // The key is ASCII (checked above): no decoding to repair.
+                let name = String(unsafeUninitializedCapacity: colon - keyStart) { buffer in
+                    _ = buffer.initialize(fromContentsOf: UnsafeBufferPointer(rebasing: bytes[keyStart..<colon]))
+                    return colon - keyStart
+                }
+                fields.append(Field(name: name, value: value, inKB: inKB))
+            }
         }
+        self.fields = fields
     }
 
     /// A kB field converted to bytes; nil when absent, not in kB, or too large.
