@@ -41,11 +41,15 @@ public struct Cpuset: Hashable, Sendable {
     /// The hierarchies are found in the calling process's mounts.
     public static func read(from root: SystemRoot, pid: String = "self") -> Cpuset? {
         let mounts = Mount.read(from: root)
-        var candidates: [(version: Int, path: String)] = []
+        // Where to look: cgroup v1 paths and a v2 path, v1 first unless the
+        // path came from `cpuset` alone (kept apart rather than as a list of
+        // pairs, a type the run would make only here).
+        var v1Paths: [String] = []
+        var v2Path: String?
+        var v2First = false
         if let bytes = root.readBytes("proc/\(pid)/cgroup", limit: 1 << 20) {
             // `id:controllers:path` lines, cut on their ASCII separators as
             // bytes: no grapheme breaking, no array per line.
-            var v2Path: String?
             var start = 0
             while start < bytes.count {
                 var end = start
@@ -64,22 +68,22 @@ public struct Cpuset: Hashable, Sendable {
                 if isV2 {
                     v2Path = path
                 } else {
-                    candidates.append((1, path))
+                    v1Paths.append(path)
                 }
             }
-            if let v2Path { candidates.append((2, v2Path)) }
         } else if let text = root.readText("proc/\(pid)/cpuset", limit: 1 << 16) {
             let path = String(text.trimmingWhitespaceAndNUL())
             if path.hasPrefix("/"), path.utf8.count <= pathLimit {
-                candidates.append((2, path))
-                candidates.append((1, path))
+                v2Path = path
+                v1Paths.append(path)
+                v2First = true
             }
         }
-        for candidate in candidates {
-            if let cpuset = read(root, version: candidate.version, path: candidate.path, mounts: mounts) {
-                return cpuset
-            }
+        if v2First, let v2Path, let cpuset = read(root, version: 2, path: v2Path, mounts: mounts) { return cpuset }
+        for path in v1Paths {
+            if let cpuset = read(root, version: 1, path: path, mounts: mounts) { return cpuset }
         }
+        if !v2First, let v2Path, let cpuset = read(root, version: 2, path: v2Path, mounts: mounts) { return cpuset }
         return nil
     }
 

@@ -347,12 +347,14 @@ public enum NumaMaps {
     }
 
     /// Whether the token `range` of `bytes` is an `N<node>=` count.
+    @inline(__always)
     static func isNodeCount(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         range.count > 1 && bytes[range.lowerBound] == UInt8(ascii: "N")
             && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[range.lowerBound + 1])
     }
 
     /// Whether the token `range` of `bytes` starts with `prefix`.
+    @inline(__always)
     static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ prefix: StaticString) -> Bool {
         let count = prefix.utf8CodeUnitCount
         guard range.count >= count else { return false }
@@ -378,6 +380,7 @@ public enum NumaMaps {
     }
 
     /// Whether the token `range` of `bytes` is `word`.
+    @inline(__always)
     static func isWord(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ word: StaticString) -> Bool {
         range.count == word.utf8CodeUnitCount && hasPrefix(bytes, range, word)
     }

@@ -166,10 +166,16 @@ public struct ProcessPlacement: Hashable, Sendable {
             }
         }
         if let bytes = root.readBytes("\(folder)/cmdline", limit: 1 << 20) {
-            placement.commandLine = bytes.split(separator: 0, omittingEmptySubsequences: false).map {
-                String(decoding: $0, as: UTF8.self)
+            // NUL-separated words, cut by hand: a split makes an array of slices first.
+            var words: [String] = []
+            var start = 0
+            for index in bytes.indices where bytes[index] == 0 {
+                words.append(String(decoding: bytes[start..<index], as: UTF8.self))
+                start = index + 1
             }
-            if placement.commandLine.last == "" { placement.commandLine.removeLast() }
+            words.append(String(decoding: bytes[start...], as: UTF8.self))
+            if words.last == "" { words.removeLast() }
+            placement.commandLine = words
         }
         placement.cpuset = Cpuset.read(from: root, pid: String(pid))
 

@@ -242,7 +242,11 @@ enum Syscalls {
             if got == 0 || (shortReadIsEnd && got < want) { break }
         }
         guard count <= limit else { return .failure(.tooLarge(limit: limit)) }
-        return .success([UInt8](UnsafeRawBufferPointer(start: buffer, count: count)))
+        return .success(
+            [UInt8](unsafeUninitializedCapacity: count) { bytes, initialized in
+                if count > 0 { UnsafeMutableRawPointer(bytes.baseAddress!).copyMemory(from: buffer, byteCount: count) }
+                initialized = count
+            })
     }
 
     /// How a file that is not regular is named in messages.
