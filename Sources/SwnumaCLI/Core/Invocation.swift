@@ -156,11 +156,15 @@ package struct Invocation: Sendable {
     /// there, no option of a mode it does not combine with, no command
     /// unless it runs one, no `--json` unless it has JSON.
     private static func check(_ line: ScannedLine, for mode: any Mode.Type, named first: ScannedOption) throws(UsageError) {
-        let allowed = mode.options.map(\.id) + (mode.combines ?? []) + CommonOptions.rows.map(\.id)
+        // Looked up in place: a list of the allowed ids is an array type no other path makes.
+        func allowed(_ id: OptionID) -> Bool {
+            mode.options.contains { $0.id == id } || (mode.combines?.contains(id) ?? false)
+                || CommonOptions.rows.contains { $0.id == id }
+        }
         guard let selector = mode.options.first, line.options.contains(where: { $0.id == selector.id }) else {
             throw UsageError("\(OptionTable.spec(of: first).displayName) needs \(mode.name)")
         }
-        for option in line.options where !allowed.contains(option.id) {
+        for option in line.options where !allowed(option.id) {
             if let other = OptionTable.owner(of: option), other.combines != nil {
                 let otherSelector = other.options.first.map { $0.id } == option.id
                 if !otherSelector, !line.options.contains(where: { $0.id == other.options.first?.id }) {
