@@ -62,11 +62,14 @@ public enum NodeStatistics {
             self.numbers = Array(repeating: .nan, count: count)
         }
 
+        /// Rows are equal when their labels are and their ``values`` are,
+        /// a missing value equal only to another missing one.
         public static func == (left: Row, right: Row) -> Bool {
             left.label == right.label && left.numbers.count == right.numbers.count
                 && zip(left.numbers, right.numbers).allSatisfy { $0.isNaN ? $1.isNaN : $0 == $1 }
         }
 
+        /// Hashes what ``==(_:_:)`` compares: the label and the values.
         public func hash(into hasher: inout Hasher) {
             hasher.combine(label)
             hasher.combine(numbers.count)

@@ -100,6 +100,21 @@ import Testing
         #expect(error.description.hasSuffix("long is longer than 99 bytes: not read"))
     }
 
+    /// Files around the read buffer's first size and its doublings come
+    /// back whole and in order, and the limit holds past the first piece.
+    @Test func filesAcrossTheReadBufferComeBackWhole() throws {
+        for size in [0, 1, 8191, 8192, 8193, 16384, 20000, 70001] {
+            let file = rootURL.appendingPathComponent("sized-\(size)")
+            let contents = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 / 251) }
+            try Data(contents).write(to: file)
+            #expect(try root.readBytes("sized-\(size)", limit: 1 << 20) == contents, "\(size) bytes")
+        }
+        #expect(try root.readBytes("sized-8192", limit: 8192)?.count == 8192)
+        #expect(try root.readBytes("sized-8193", limit: 8192) == nil)
+        #expect(try root.readBytes("sized-20000", limit: 19999) == nil)
+        #expect(try root.readBytes("sized-20000", limit: 20000)?.count == 20000)
+    }
+
     @Test func anEmptyFolderIsNotARoot() throws {
         let empty = base.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)

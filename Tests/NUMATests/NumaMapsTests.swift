@@ -93,6 +93,57 @@ import Testing
     }
 
     /// Several patterns found in one pass, as a naive search finds them.
+    /// Words end at a blank, a tab or a newline and nowhere else, whatever
+    /// bytes they hold (control bytes, bytes past ASCII) and however long:
+    /// the counts and policies of generated lines with words of arbitrary
+    /// bytes between them come back as written.
+    @Test func wordsEndOnlyAtBlanksWhateverTheyHold() throws {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        // A word of any bytes but the separators, not starting with a letter
+        // that names something (N, h, s, f, k) or with a digit.
+        func junk() -> [UInt8] {
+            var word: [UInt8] = []
+            for position in 0..<(1 + next(40)) {
+                var byte = UInt8(1 + next(255))
+                while byte == 0x20 || byte == 0x09 || byte == 0x0A
+                    || (position == 0 && (Array("Nhsfk0123456789".utf8).contains(byte))) {
+                    byte = UInt8(1 + next(255))
+                }
+                word.append(byte)
+            }
+            return word
+        }
+        func separator() -> [UInt8] { [[0x20], [0x09], [0x20, 0x20], [0x20, 0x09, 0x20]][next(4)] }
+        let policies = ["default", "bind:1", "interleave:0-3", "weighted interleave:0-1", "local"]
+        var file: [UInt8] = []
+        var expected: [(policy: String, pages: [NumaMaps.NodePages])] = []
+        for line in 0..<300 {
+            let policy = policies[next(policies.count)]
+            file += Array(String(0x7f00_0000 + line * 0x1000, radix: 16).utf8) + separator() + Array(policy.utf8)
+            var pages: [NumaMaps.NodePages] = []
+            for _ in 0..<(1 + next(4)) {
+                file += separator() + junk()
+                let page = NumaMaps.NodePages(node: next(8), pages: UInt64(next(100_000)))
+                file += separator() + Array("N\(page.node)=\(page.pages)".utf8)
+                pages.append(page)
+            }
+            file += separator() + junk() + separator() + Array("kernelpagesize_kB=4".utf8) + [0x0A]
+            expected.append((policy, pages))
+        }
+        var found: [NumaMaps.Mapping] = []
+        try NumaMaps.forEachMapping(in: file, hugePageSize: { () throws(NUMAError) in 2 << 20 }) { found.append($0) }
+        #expect(found.count == expected.count)
+        for (mapping, want) in zip(found, expected) {
+            #expect(mapping.policyText == want.policy)
+            #expect(mapping.pages == want.pages)
+            #expect(mapping.pageBytes == 4096 && mapping.backing == .anonymous && mapping.category == .private)
+        }
+    }
+
     @Test func patternSetAgreesWithNaiveSearch() {
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("abc ".utf8)

@@ -10,6 +10,21 @@ private func root(_ files: [String: String]) throws -> SystemRoot {
 }
 
 @Suite struct NodeStatisticsTests {
+    /// A row keeps a missing value apart from every number: equal rows hash
+    /// alike, 0 and -0 are one value, and a missing value equals only another.
+    @Test func rowsCompareTheirMissingValues() {
+        let a = NodeStatistics.Row(label: "x", values: [1, nil, 0])
+        let b = NodeStatistics.Row(label: "x", values: [1, nil, -0.0])
+        #expect(a == b && a.hashValue == b.hashValue)
+        #expect(a != NodeStatistics.Row(label: "x", values: [1, 0, 0]))
+        #expect(a != NodeStatistics.Row(label: "y", values: [1, nil, 0]))
+        #expect(a != NodeStatistics.Row(label: "x", values: [1, nil]))
+        #expect(a.values == [1, nil, 0])
+        var c = a
+        c.values[1] = 5
+        #expect(c.values == [1, 5, 0] && c != a)
+    }
+
     let folder = "sys/devices/system/node"
 
     @Test func nodesAndCounters() throws {
