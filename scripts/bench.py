@@ -22,10 +22,11 @@ swnuma is timed as an operator runs it: stripped into a copy that install(1)
 then copies whole, as `make install` makes it, with the numastat and
 migratepages names as links. (`install -s` would strip the installed file in
 place; rewritten in pieces, it stays cached in small pieces, and every run then
-takes more page faults: 72 for numastat against 63.) Before each row both programs' files (a dynamic peer's libraries too)
-are read through, so that the page cache holds all of them: how much of a
-program file the cache holds changes what its page faults cost, and this
-virtual machine drops cached pages on its own.
+takes more page faults: 72 for numastat against 63.) Before each row both
+programs' files (a dynamic peer's libraries too) are read through, so that
+the page cache holds all of them: how much of a program file the cache holds
+changes what its page faults cost, and this virtual machine drops cached
+pages on its own.
 
 The ratio is that of medians of an interleaved run: the two commands
 alternate, in random order, the same number of times, so that drift on this

@@ -9,8 +9,8 @@ BINARY is an unstripped release build, its Swift modules compiled with
 section lld can place. Each command below runs once under valgrind's lackey
 (--trace-mem); every function whose code it executes is found by address and
 listed: first what every command runs (the start-up core), then grouped by
-the first command that reaches it (launches first: they start services) and sorted within the group, so that the file changes only
-when the set does. The release link (Package.swift) hands the file to lld's
+the first command that reaches it (launches first: they start services) and
+sorted within the group, so that the file changes only when the set does. The release link (Package.swift) hands the file to lld's
 --symbol-ordering-file, which places those functions side by side at the start
 of .text. The kernel maps a file's pages 64 KB at a time around each fault,
 and every page mapped costs again when the process exits, so code that a

@@ -134,9 +134,7 @@ public struct Cpuset: Hashable, Sendable {
 
     /// Whether the bytes at `range` are `word`.
     static func isWord(_ bytes: [UInt8], _ range: Range<Int>, _ word: StaticString) -> Bool {
-        guard range.count == word.utf8CodeUnitCount else { return false }
-        for offset in 0..<range.count where bytes[range.lowerBound + offset] != word.utf8Start[offset] { return false }
-        return true
+        bytes.withUnsafeBufferPointer { $0.bytes(at: range, are: word) }
     }
 
     /// The most levels a v2 cgroup's cpuset is looked for above its own

@@ -232,21 +232,21 @@ public enum NumaMaps {
                 let token = tokenStart..<at
                 switch byte {
                 case UInt8(ascii: "h"):
-                    let huge = hasPrefix(buffer, token, "huge")
+                    let huge = buffer.bytes(at: token, startWith: "huge")
                     if huge && token.count == 4 { hugeWord = true }
                     if found == nil {
                         if huge {
                             found = .huge
-                        } else if hasPrefix(buffer, token, "heap") {
+                        } else if buffer.bytes(at: token, startWith: "heap") {
                             found = .heap
                         }
                     }
                 case UInt8(ascii: "s"):
-                    if found == nil && hasPrefix(buffer, token, "stack") { found = .stack }
+                    if found == nil && buffer.bytes(at: token, startWith: "stack") { found = .stack }
                 case UInt8(ascii: "f"):
-                    if file == nil && hasPrefix(buffer, token, "file=") { file = token }
+                    if file == nil && buffer.bytes(at: token, startWith: "file=") { file = token }
                 case UInt8(ascii: "k"):
-                    if pageSizeToken == nil && hasPrefix(buffer, token, "kernelpagesize_kB=") { pageSizeToken = token }
+                    if pageSizeToken == nil && buffer.bytes(at: token, startWith: "kernelpagesize_kB=") { pageSizeToken = token }
                 default:
                     break
                 }
@@ -256,8 +256,8 @@ public enum NumaMaps {
                         firstData = 2
                     }
                 } else if tokenIndex == 2, let policy,
-                    (isWord(buffer, policy, "prefer") && hasPrefix(buffer, token, "(many)"))
-                        || (isWord(buffer, policy, "weighted") && hasPrefix(buffer, token, "interleave"))
+                    (buffer.bytes(at: policy, are: "prefer") && buffer.bytes(at: token, startWith: "(many)"))
+                        || (buffer.bytes(at: policy, are: "weighted") && buffer.bytes(at: token, startWith: "interleave"))
                 {
                     policyMore = token
                     firstData = 3
@@ -296,7 +296,7 @@ public enum NumaMaps {
             }
             var policyText = "default"
             // Most mappings have the default policy: that text is not decoded again for each.
-            if let policy, !isWord(buffer, policy, "default") {
+            if let policy, !buffer.bytes(at: policy, are: "default") {
                 policyText = String(decoding: UnsafeBufferPointer(rebasing: buffer[policy]), as: UTF8.self)
                 if let policyMore {
                     policyText += " " + String(decoding: UnsafeBufferPointer(rebasing: buffer[policyMore]), as: UTF8.self)
@@ -351,38 +351,6 @@ public enum NumaMaps {
     static func isNodeCount(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         range.count > 1 && bytes[range.lowerBound] == UInt8(ascii: "N")
             && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[range.lowerBound + 1])
-    }
-
-    /// Whether the token `range` of `bytes` starts with `prefix`.
-    @inline(__always)
-    static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ prefix: StaticString) -> Bool {
-        let count = prefix.utf8CodeUnitCount
-        guard range.count >= count else { return false }
-        // Eight bytes at a time: `kernelpagesize_kB=` is on nearly every line.
-        let token = UnsafeRawPointer(bytes.baseAddress! + range.lowerBound)
-        let word = UnsafeRawPointer(prefix.utf8Start)
-        var offset = 0
-        while count - offset >= 8 {
-            if token.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                != word.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            {
-                return false
-            }
-            offset += 8
-        }
-        while offset < count {
-            if token.load(fromByteOffset: offset, as: UInt8.self) != word.load(fromByteOffset: offset, as: UInt8.self) {
-                return false
-            }
-            offset += 1
-        }
-        return true
-    }
-
-    /// Whether the token `range` of `bytes` is `word`.
-    @inline(__always)
-    static func isWord(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ word: StaticString) -> Bool {
-        range.count == word.utf8CodeUnitCount && hasPrefix(bytes, range, word)
     }
 }
 

@@ -177,3 +177,38 @@ package func hugePageFolderKiB(_ name: String) -> UInt64? {
     else { return nil }
     return UInt64(decimalText: Substring(bytes.dropFirst(10).dropLast(2)))
 }
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether the bytes at `range` start with `prefix`'s, compared eight
+    /// bytes at a time: the word tests of the parsers of kernel files
+    /// (`kernelpagesize_kB=` is on nearly every line of a numa_maps).
+    @inline(__always)
+    package func bytes(at range: Range<Int>, startWith prefix: StaticString) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        guard range.count >= count else { return false }
+        let token = UnsafeRawPointer(baseAddress! + range.lowerBound)
+        let word = UnsafeRawPointer(prefix.utf8Start)
+        var offset = 0
+        while count - offset >= 8 {
+            if token.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                != word.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            {
+                return false
+            }
+            offset += 8
+        }
+        while offset < count {
+            if token.load(fromByteOffset: offset, as: UInt8.self) != word.load(fromByteOffset: offset, as: UInt8.self) {
+                return false
+            }
+            offset += 1
+        }
+        return true
+    }
+
+    /// Whether the bytes at `range` are `word`'s.
+    @inline(__always)
+    package func bytes(at range: Range<Int>, are word: StaticString) -> Bool {
+        range.count == word.utf8CodeUnitCount && bytes(at: range, startWith: word)
+    }
+}

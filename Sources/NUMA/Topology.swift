@@ -466,23 +466,14 @@ public struct Meminfo: Sendable {
                 while at < end && isBlank(bytes[at]) { at += 1 }
                 let digitsStart = at
                 while at < end, bytes[at] >= 0x30, bytes[at] <= 0x39 { at += 1 }
-                guard let value = UInt64(decimalBytes: bytes[digitsStart..<at]), keyStart < colon, at == end || isBlank(bytes[at])
+                let key = UnsafeBufferPointer(rebasing: bytes[keyStart..<colon])
+                guard let value = UInt64(decimalBytes: bytes[digitsStart..<at]), keyStart < colon, at == end || isBlank(bytes[at]),
+                    // A key is printable ASCII: a snapshot's control bytes never become a row label.
+                    key.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
                 else { continue }
-                // A key is printable ASCII: a snapshot's control bytes never become a row label.
-                var printable = true
-                for position in keyStart..<colon where bytes[position] <= 0x20 || bytes[position] >= 0x7F {
-                    printable = false
-                    break
-                }
-                guard printable else { continue }
                 while at < end && isBlank(bytes[at]) { at += 1 }
                 let inKB = end - at >= 2 && bytes[at] == UInt8(ascii: "k") && bytes[at + 1] == UInt8(ascii: "B")
-                // The key is ASCII (checked above): no decoding to repair.
-                let name = String(unsafeUninitializedCapacity: colon - keyStart) { buffer in
-                    _ = buffer.initialize(fromContentsOf: UnsafeBufferPointer(rebasing: bytes[keyStart..<colon]))
-                    return colon - keyStart
-                }
-                fields.append(Field(name: name, value: value, inKB: inKB))
+                fields.append(Field(name: String(decoding: key, as: UTF8.self), value: value, inKB: inKB))
             }
         }
         self.fields = fields

@@ -55,30 +55,17 @@ enum ProcessView {
     // MARK: Text
 
     static func renderText(_ report: Report) -> String {
-        var out = ""
-        for (index, process) in report.processes.enumerated() {
-            if index > 0 { out += "\n" }
-            out += block(process)
-        }
-        return out
-    }
-
-    /// `parts` joined by `separator`, appended one by one: the standard
-    /// library's `joined(separator:)` is generic code that resolves its types
-    /// at run time on its first call, a tenth of a `--process` run.
-    static func joinedText(_ parts: [String], _ separator: String = "") -> String {
-        var result = ""
-        for (index, part) in parts.enumerated() {
-            if index > 0 { result += separator }
-            result += part
-        }
-        return result
-    }
-
-    static func block(_ p: ProcessPlacement) -> String {
-        // Appended as bytes: string interpolation and concatenation cost a
-        // sixth of a `--process` run for this half page of text.
         var out = ByteText(capacity: 1024)
+        for (index, process) in report.processes.enumerated() {
+            if index > 0 { out.append("\n") }
+            block(process, into: &out)
+        }
+        return out.string
+    }
+
+    /// One process's text, appended to `out` as bytes: string interpolation
+    /// and concatenation cost a sixth of a `--process` run for this half page.
+    static func block(_ p: ProcessPlacement, into out: inout ByteText) {
         out.append(p.pid)
         out.append(" (")
         out.append(escapedForDisplay(p.name))
@@ -213,7 +200,6 @@ enum ProcessView {
             out.append(note)
             out.append("\n")
         }
-        return out.string
     }
 
     /// A byte count in binary units with one decimal: `16.0 MiB`, `0 B`.
@@ -342,11 +328,6 @@ enum ProcessView {
 }
 
 extension String {
-    /// The text padded with blanks on the right to `width` characters.
-    func padding(_ width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
-    }
-
     /// The text padded with blanks on the left to `width` characters.
     func leftPadding(_ width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
