@@ -17,6 +17,7 @@
 #include <sys/types.h>
 #include <sys/ioctl.h>
 #include <fcntl.h>
+#include <sys/vfs.h>
 
 /// set_mempolicy(2).
 static inline long swnuma_set_mempolicy(int mode, const unsigned long *mask, unsigned long maxnode) {
@@ -27,6 +28,13 @@ static inline long swnuma_set_mempolicy(int mode, const unsigned long *mask, uns
 static inline long swnuma_get_mempolicy(int *mode, unsigned long *mask, unsigned long maxnode,
                                         void *address, unsigned long flags) {
     return syscall(SYS_get_mempolicy, mode, mask, maxnode, address, flags);
+}
+
+/// The file system type (statfs(2)'s f_type) of the file system `path`
+/// is on, or -1 with errno.
+static inline long swnuma_file_system_type(const char *path) {
+    struct statfs info;
+    return statfs(path, &info) == 0 ? (long)info.f_type : -1;
 }
 
 static inline unsigned int swnuma_dev_major(dev_t device) { return major(device); }

@@ -10,6 +10,10 @@
 /// 2. Where the hierarchy is mounted, from `proc/self/mounts` or else
 ///    `proc/mounts`: the `cgroup` mount whose options include `cpuset` (v1),
 ///    or the `cgroup2` mount (v2, `/sys/fs/cgroup` when none is listed).
+///    On the running system the usual places come first, without reading
+///    the mounts: `/sys/fs/cgroup/cpuset` (v1) or `/sys/fs/cgroup` (v2),
+///    when the file system there says it is such a mount (statfs(2)) and
+///    holds the cgroup's files; the mounts decide otherwise.
 /// 3. The files, under the root: v1 `cpuset.cpus` and `cpuset.mems`; v2
 ///    `cpuset.cpus.effective` and `cpuset.mems.effective`. A v2 cgroup whose
 ///    parent does not enable the cpuset controller has no such files; its
@@ -23,24 +27,57 @@ public struct Cpuset: Hashable, Sendable {
     /// The cgroup version of the hierarchy: 1 or 2.
     public var version: Int
     /// The CPUs the cgroup grants; nil when unreadable.
-    public var cpus: CPUSet?
+    public var cpus: CPUSet? {
+        get { hasCPUs ? cpuSet : nil }
+        set {
+            cpuSet = newValue ?? CPUSet()
+            hasCPUs = newValue != nil
+        }
+    }
     /// The nodes the cgroup grants; nil when unreadable.
-    public var mems: NodeSet?
+    public var mems: NodeSet? {
+        get { hasMems ? nodeSet : nil }
+        set {
+            nodeSet = newValue ?? NodeSet()
+            hasMems = newValue != nil
+        }
+    }
+
+    // Kept as sets and flags (an absent set is empty), not as optionals: a
+    // cpuset copied or let go would otherwise destroy an optional set through
+    // its type's metadata, and the first such request costs the runtime's
+    // registration of every optional type the standard library ships.
+    private var cpuSet: CPUSet
+    private var hasCPUs: Bool
+    private var nodeSet: NodeSet
+    private var hasMems: Bool
 
     /// A cpuset with the given values, for callers and tests that build one
     /// without reading it; ``read(from:pid:)`` reads a process's.
     public init(path: String, version: Int, cpus: CPUSet?, mems: NodeSet?) {
+        self.init(path: path, version: version, cpus: cpus ?? CPUSet(), cpusRead: cpus != nil, mems: mems ?? NodeSet(), memsRead: mems != nil)
+    }
+
+    private init(path: String, version: Int, cpus: CPUSet, cpusRead: Bool, mems: NodeSet, memsRead: Bool) {
         self.path = path
         self.version = version
-        self.cpus = cpus
-        self.mems = mems
+        self.cpuSet = cpusRead ? cpus : CPUSet()
+        self.hasCPUs = cpusRead
+        self.nodeSet = memsRead ? mems : NodeSet()
+        self.hasMems = memsRead
     }
 
     /// The cpuset of process `pid` (the calling process by default) under
     /// `root`, or nil when no cgroup hierarchy with cpuset files can be found.
     /// The hierarchies are found in the calling process's mounts.
     public static func read(from root: SystemRoot, pid: String = "self") -> Cpuset? {
-        let mounts = Mount.read(from: root)
+        read(from: root, pid: pid, usualPlacesFirst: true)
+    }
+
+    /// ``read(from:pid:)``; `usualPlacesFirst` false reads the mounts for
+    /// every hierarchy, even on the running system (the tests compare both).
+    package static func read(from root: SystemRoot, pid: String, usualPlacesFirst: Bool) -> Cpuset? {
+        var mounts = MountPoints(root: root, usualPlacesFirst: usualPlacesFirst)
         // Where to look: cgroup v1 paths and a v2 path, v1 first unless the
         // path came from `cpuset` alone (kept apart rather than as a list of
         // pairs, a type the run would make only here).
@@ -79,40 +116,98 @@ public struct Cpuset: Hashable, Sendable {
                 v2First = true
             }
         }
-        if v2First, let v2Path, let cpuset = read(root, version: 2, path: v2Path, mounts: mounts) { return cpuset }
+        if v2First, let v2Path, let cpuset = read(root, version: 2, path: v2Path, mounts: &mounts) { return cpuset }
         for path in v1Paths {
-            if let cpuset = read(root, version: 1, path: path, mounts: mounts) { return cpuset }
+            if let cpuset = read(root, version: 1, path: path, mounts: &mounts) { return cpuset }
         }
-        if !v2First, let v2Path, let cpuset = read(root, version: 2, path: v2Path, mounts: mounts) { return cpuset }
+        if !v2First, let v2Path, let cpuset = read(root, version: 2, path: v2Path, mounts: &mounts) { return cpuset }
         return nil
     }
 
-    private static func read(_ root: SystemRoot, version: Int, path: String, mounts: [Mount]) -> Cpuset? {
-        let mountPoints: [String]
-        if version == 2 {
-            let found = mounts.filter { $0.type == "cgroup2" }.map { $0.point }
-            mountPoints = found.isEmpty ? ["/sys/fs/cgroup"] : found
-        } else {
-            mountPoints = mounts.filter { $0.type == "cgroup" && $0.cpuset }.map { $0.point }
+    /// Where a hierarchy of each version may be mounted: the usual place when
+    /// the running system has that mount there, then the mounts file's, read
+    /// only if the usual place did not answer.
+    private struct MountPoints {
+        let root: SystemRoot
+        let usualPlacesFirst: Bool
+        private var mounts: [Mount] = []
+        private var mountsRead = false
+
+        init(root: SystemRoot, usualPlacesFirst: Bool) {
+            self.root = root
+            self.usualPlacesFirst = usualPlacesFirst
         }
+
+        /// Where a hierarchy of `version` is mounted on most systems.
+        static func usualPlace(version: Int) -> String {
+            version == 2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/cpuset"
+        }
+
+        /// The usual place of `version`, when the running system has its mount there.
+        func usual(version: Int) -> String? {
+            let place = Self.usualPlace(version: version)
+            return usualPlacesFirst && root.isCgroupMountPoint(String(place.dropFirst()), version: version) ? place : nil
+        }
+
+        /// The mount points the mounts file lists for `version`, but `skipping`.
+        mutating func listed(version: Int, skipping: String?) -> [String] {
+            if !mountsRead {
+                mounts = Mount.read(from: root)
+                mountsRead = true
+            }
+            var points: [String] = []
+            if version == 2 {
+                points = mounts.filter { $0.type == "cgroup2" }.map { $0.point }
+                if points.isEmpty { points = [Self.usualPlace(version: 2)] }
+            } else {
+                points = mounts.filter { $0.type == "cgroup" && $0.cpuset }.map { $0.point }
+            }
+            return points.filter { $0 != skipping }
+        }
+    }
+
+    private static func read(_ root: SystemRoot, version: Int, path: String, mounts: inout MountPoints) -> Cpuset? {
+        let usual = mounts.usual(version: version)
+        if let usual, let cpuset = read(root, version: version, path: path, point: usual) { return cpuset }
+        for point in mounts.listed(version: version, skipping: usual) {
+            if let cpuset = read(root, version: version, path: path, point: point) { return cpuset }
+        }
+        return nil
+    }
+
+    /// The cpuset of cgroup `path` in the hierarchy mounted at `point`.
+    private static func read(_ root: SystemRoot, version: Int, path: String, point: String) -> Cpuset? {
         let (cpusFile, memsFile) =
             version == 2 ? ("cpuset.cpus.effective", "cpuset.mems.effective") : ("cpuset.cpus", "cpuset.mems")
-        for point in mountPoints {
-            var current = path
-            var ascents = 0
-            while true {
-                let folder = join(point, current)
-                let cpus = root.readText("\(folder)/\(cpusFile)", limit: 1 << 20).flatMap { CPUSet(listBytes: Array($0.utf8), limit: CPUKind.kernelLimit) }
-                let mems = root.readText("\(folder)/\(memsFile)", limit: 1 << 20).flatMap { NodeSet(listBytes: Array($0.utf8), limit: NodeKind.kernelLimit) }
-                if cpus != nil || mems != nil {
-                    return Cpuset(path: current, version: version, cpus: cpus, mems: mems)
-                }
-                // Only v2 inherits from an ancestor that has the files.
-                guard version == 2, current != "/", let slash = current.lastIndex(of: "/") else { break }
-                ascents += 1
-                // Past `ascentLimit` levels only the hierarchy's root is left to try.
-                current = slash == current.startIndex || ascents >= ascentLimit ? "/" : String(current[..<slash])
+        var current = path
+        var ascents = 0
+        while true {
+            let folder = join(point, current)
+            // Sets and flags, as the cpuset keeps them.
+            var cpus = CPUSet()
+            var mems = NodeSet()
+            var hasCPUs = false
+            var hasMems = false
+            if let bytes = root.readBytes("\(folder)/\(cpusFile)", limit: 1 << 20),
+                let set = CPUSet(listBytes: bytes, limit: CPUKind.kernelLimit)
+            {
+                cpus = set
+                hasCPUs = true
             }
+            if let bytes = root.readBytes("\(folder)/\(memsFile)", limit: 1 << 20),
+                let set = NodeSet(listBytes: bytes, limit: NodeKind.kernelLimit)
+            {
+                mems = set
+                hasMems = true
+            }
+            if hasCPUs || hasMems {
+                return Cpuset(path: current, version: version, cpus: cpus, cpusRead: hasCPUs, mems: mems, memsRead: hasMems)
+            }
+            // Only v2 inherits from an ancestor that has the files.
+            guard version == 2, current != "/", let slash = current.lastIndex(of: "/") else { break }
+            ascents += 1
+            // Past `ascentLimit` levels only the hierarchy's root is left to try.
+            current = slash == current.startIndex || ascents >= ascentLimit ? "/" : String(current[..<slash])
         }
         return nil
     }

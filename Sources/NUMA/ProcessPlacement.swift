@@ -153,63 +153,76 @@ public struct ProcessPlacement: Hashable, Sendable {
             if error.errno == .noSuchFile || error.errno == .noSuchProcess { return .vanished(pid: pid) }
             return .unreadable(pid: pid, reason: error.description)
         }
-        var placement = ProcessPlacement(
-            pid: pid, name: "", commandLine: [], cpuset: nil, threads: [], runningNodes: [], memory: nil, notes: [])
+        // Each part is read into a variable of its own and the placement made
+        // once at the end: assigning an optional cpuset or memory into a
+        // placement destroys the nil before it through its type's metadata, and
+        // the first such request costs the runtime's registration of every
+        // optional type the standard library ships.
+        var name = ""
+        var cpusAllowed: CPUSet?
+        var memsAllowed: NodeSet?
         ProcessLimits.forEachLine(of: status) { line in
             if var value = ProcessLimits.value(of: "Name:", in: line) {
                 while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
-                placement.name = String(decoding: value, as: UTF8.self)
+                name = String(decoding: value, as: UTF8.self)
             } else if let value = ProcessLimits.value(of: "Cpus_allowed_list:", in: line) {
-                placement.cpusAllowed = CPUSet(list: String(decoding: value, as: UTF8.self).trimmingWhitespaceAndNUL())
+                cpusAllowed = CPUSet(list: String(decoding: value, as: UTF8.self).trimmingWhitespaceAndNUL())
             } else if let value = ProcessLimits.value(of: "Mems_allowed_list:", in: line) {
-                placement.memsAllowed = NodeSet(list: String(decoding: value, as: UTF8.self).trimmingWhitespaceAndNUL())
+                memsAllowed = NodeSet(list: String(decoding: value, as: UTF8.self).trimmingWhitespaceAndNUL())
             }
         }
+        var commandLine: [String] = []
         if let bytes = root.readBytes("\(folder)/cmdline", limit: 1 << 20) {
             // NUL-separated words, cut by hand: a split makes an array of slices first.
-            var words: [String] = []
             var start = 0
             for index in bytes.indices where bytes[index] == 0 {
-                words.append(String(decoding: bytes[start..<index], as: UTF8.self))
+                commandLine.append(String(decoding: bytes[start..<index], as: UTF8.self))
                 start = index + 1
             }
-            words.append(String(decoding: bytes[start...], as: UTF8.self))
-            if words.last == "" { words.removeLast() }
-            placement.commandLine = words
+            commandLine.append(String(decoding: bytes[start...], as: UTF8.self))
+            if commandLine.last == "" { commandLine.removeLast() }
         }
-        placement.cpuset = Cpuset.read(from: root, pid: String(pid))
+        let cpuset = Cpuset.read(from: root, pid: String(pid))
 
         // Threads: the CPU each last ran on.
+        var threads: [Thread] = []
+        var notes: [String] = []
         let nodeOfCPU: (Int) -> Int? = { cpu in topology.nodes.first { $0.cpus.contains(cpu) }?.id }
         if let tids = root.list("\(folder)/task") {
             for tid in tids.compactMap({ Int(decimal: $0) }).sorted() {
                 guard let bytes = root.readBytes("\(folder)/task/\(tid)/stat", limit: 1 << 16),
                     let cpu = lastCPU(stat: bytes)
                 else { continue }
-                placement.threads.append(Thread(tid: tid, cpu: cpu, node: nodeOfCPU(cpu)))
+                threads.append(Thread(tid: tid, cpu: cpu, node: nodeOfCPU(cpu)))
             }
         } else if let bytes = root.readBytes("\(folder)/stat", limit: 1 << 16), let cpu = lastCPU(stat: bytes) {
-            placement.threads.append(Thread(tid: pid, cpu: cpu, node: nodeOfCPU(cpu)))
+            threads.append(Thread(tid: pid, cpu: cpu, node: nodeOfCPU(cpu)))
         }
-        if placement.threads.isEmpty { placement.notes.append("the CPUs its threads last ran on cannot be read") }
-        placement.runningNodes = NodeSet(placement.threads.compactMap { $0.node })
+        if threads.isEmpty { notes.append("the CPUs its threads last ran on cannot be read") }
+        let runningNodes = NodeSet(threads.compactMap { $0.node })
 
         let path = root.display("\(folder)/numa_maps")
+        let memory: Memory?
         switch root.read("\(folder)/numa_maps", limit: 1 << 26) {
         case .success(let bytes):
             do {
-                placement.memory = try memory(
-                    numaMaps: bytes, running: placement.runningNodes, memsAllowed: placement.memsAllowed,
+                memory = try Self.memory(
+                    numaMaps: bytes, running: runningNodes, memsAllowed: memsAllowed,
                     hugePageSize: { () throws(NUMAError) in UInt64(try NodeStatistics.hugePageSize(in: root)) })
             } catch {
-                placement.notes.append("\(path): \(error.description)")
+                memory = nil
+                notes.append("\(path): \(error.description)")
             }
         case .failure(let error):
             // Gone between the reads; a snapshot may simply lack the file.
             if error.errno == .noSuchProcess || !root.isDirectory(folder) { return .vanished(pid: pid) }
-            placement.notes.append(error.description)
+            memory = nil
+            notes.append(error.description)
         }
-        return .read(placement)
+        return .read(
+            ProcessPlacement(
+                pid: pid, name: name, commandLine: commandLine, cpusAllowed: cpusAllowed, memsAllowed: memsAllowed,
+                cpuset: cpuset, threads: threads, runningNodes: runningNodes, memory: memory, notes: notes))
     }
 
     /// Folds the mappings of a `numa_maps` file into per-node and per-policy bytes.
@@ -238,11 +251,19 @@ public struct ProcessPlacement: Hashable, Sendable {
             let p: Int
             if let last, last.text == mapping.policyText {
                 p = last.index
-            } else if let known = policyIndex[mapping.policyText] {
+            } else if memory.policies.count <= 8,
+                let known = memory.policies.firstIndex(where: { $0.text == mapping.policyText })
+            {
+                // A search of the few policies a process usually has, as NodeTally does for nodes.
+                p = known
+            } else if memory.policies.count > 8, let known = policyIndex[mapping.policyText] {
                 p = known
             } else {
                 p = memory.policies.count
-                policyIndex[mapping.policyText] = p
+                if p == 8 {
+                    for (position, known) in memory.policies.enumerated() { policyIndex[known.text] = position }
+                }
+                if p >= 8 { policyIndex[mapping.policyText] = p }
                 let policy = mapping.policy
                 memory.policies.append(PolicyBytes(text: mapping.policyText, policy: policy, mappings: 0, nodes: [], outside: 0))
                 // Parsed once per distinct policy, not once per mapping.

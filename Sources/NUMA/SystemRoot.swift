@@ -172,6 +172,13 @@ public struct SystemRoot: Hashable, Sendable {
         Syscalls.isDirectory(root: path, live: isLive, relative, folder: folder)
     }
 
+    /// Whether `relative` is where a cgroup file system of `version` (1 or
+    /// 2) is mounted on the running system. Always false under a snapshot,
+    /// whose mounts are known only from its own files.
+    package func isCgroupMountPoint(_ relative: String, version: Int) -> Bool {
+        path == "/" && isLive && Syscalls.isCgroupMountPoint("/" + relative, version: version)
+    }
+
     /// The target of the symbolic link `relative`, as written, or nil when
     /// it is not a link or cannot be read. The folder holding it is reached
     /// inside the root, as ``read(_:limit:attribute:)`` reaches files.

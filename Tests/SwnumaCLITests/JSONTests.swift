@@ -255,6 +255,46 @@ import Testing
         #expect(cpuset == Cpuset(path: "/uid_1/job_2", version: 2, cpus: [0, 1, 2, 3, 4, 5], mems: [0, 1]))
     }
 
+    /// The running system's usual mount points are trusted only when the
+    /// mounts file lists such a mount there, and only on the live root.
+    @Test func usualMountPointsAgreeWithTheMountsFile() throws {
+        let mounts = try String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)
+        let lines = mounts.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        let v1 = lines.contains { $0.count > 3 && $0[1] == "/sys/fs/cgroup/cpuset" && $0[2] == "cgroup" && $0[3].split(separator: ",").contains("cpuset") }
+        let v2 = lines.contains { $0.count > 2 && $0[1] == "/sys/fs/cgroup" && $0[2] == "cgroup2" }
+        #expect(SystemRoot.live.isCgroupMountPoint("sys/fs/cgroup/cpuset", version: 1) == v1)
+        #expect(SystemRoot.live.isCgroupMountPoint("sys/fs/cgroup", version: 2) == v2)
+        // The same folders seen through a root that is not the live one.
+        let other = try SystemRoot(path: "/sys/fs")
+        #expect(!other.isCgroupMountPoint("cgroup/cpuset", version: 1) && !other.isCgroupMountPoint("cgroup", version: 2))
+        // Wrong version, or a folder inside a mount rather than its top.
+        #expect(!SystemRoot.live.isCgroupMountPoint("sys/fs/cgroup/cpuset", version: 2))
+        #expect(!SystemRoot.live.isCgroupMountPoint("proc/self", version: 1))
+    }
+
+    /// On the running system the usual place answers as the mounts do.
+    @Test func liveCpusetReadsTheSameWithoutTheMounts() throws {
+        for pid in ["self", "1"] {
+            let usualFirst = Cpuset.read(from: .live, pid: pid, usualPlacesFirst: true)
+            let fromMounts = Cpuset.read(from: .live, pid: pid, usualPlacesFirst: false)
+            #expect(usualFirst == fromMounts)
+            if SystemRoot.live.isCgroupMountPoint("sys/fs/cgroup/cpuset", version: 1) {
+                #expect(usualFirst?.version == 1 && usualFirst?.cpus != nil)
+            }
+        }
+    }
+
+    /// A snapshot's own mounts file decides, whatever its usual places hold.
+    @Test func snapshotMountsWinOverTheUsualPlace() throws {
+        let cpuset = Cpuset.read(from: try root([
+            "proc/self/cgroup": "3:cpuset:/job\n",
+            "proc/self/mounts": "cgroup /elsewhere cgroup rw,cpuset 0 0\n",
+            "sys/fs/cgroup/cpuset/job/cpuset.cpus": "0-7\n",
+            "elsewhere/job/cpuset.cpus": "2\n",
+        ]))
+        #expect(cpuset == Cpuset(path: "/job", version: 1, cpus: [2], mems: nil))
+    }
+
     @Test func nothingFound() throws {
         #expect(Cpuset.read(from: try root(["proc/self/cgroup": "0::/\n"])) == nil)
         #expect(Cpuset.read(from: try root(["proc/version": "Linux\n"])) == nil)

@@ -310,6 +310,19 @@ enum Syscalls {
         return fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// Whether `path` is where a cgroup file system of `version` (1 or 2)
+    /// is mounted: statfs(2) names the file system's type, and the folder's
+    /// device differs from its parent's, so that it is the mount's top and
+    /// not a folder inside one.
+    static func isCgroupMountPoint(_ path: String, version: Int) -> Bool {
+        // CGROUP_SUPER_MAGIC and CGROUP2_SUPER_MAGIC of linux/magic.h.
+        guard swnuma_file_system_type(path) == (version == 2 ? 0x6367_7270 : 0x0027_e0eb) else { return false }
+        var folder = stat()
+        var parent = stat()
+        guard stat(path, &folder) == 0, stat(path + "/..", &parent) == 0 else { return false }
+        return folder.st_dev != parent.st_dev
+    }
+
     /// Whether `path` names a directory (following symbolic links).
     static func isDirectory(_ path: String) -> Bool {
         var info = stat()
