@@ -158,10 +158,34 @@ public enum NumaMaps {
         in bytes: [UInt8], hugePageSize: () throws(NUMAError) -> UInt64, _ body: (Mapping) -> Void
     ) throws(NUMAError) {
         var failure: NUMAError?
+        var defaultHugePageSize: UInt64?
         bytes.withUnsafeBufferPointer { buffer in
-            failure = eachMapping(in: buffer, hugePageSize: hugePageSize, body)
+            failure = eachMapping(in: buffer, hugePageSize: hugePageSize, defaultHugePageSize: &defaultHugePageSize, body)
         }
         if let failure { throw failure }
+    }
+
+    /// ``forEachMapping(in:hugePageSize:_:)`` over the `numa_maps` file
+    /// `relative` under `root`, read and parsed a piece at a time
+    /// (``SystemRoot/streamLines(_:limit:chunk:_:)``): a process with
+    /// thousands of mappings costs no more memory than one with ten.
+    ///
+    /// - Returns: the read's outcome: a failure when the file cannot be read,
+    ///   or is longer than `limit`, after `body` has seen the mappings before.
+    /// - Throws: what ``forEachMapping(in:hugePageSize:_:)`` throws; reading
+    ///   stops at the line that does not parse.
+    package static func forEachMapping(
+        inFile relative: String, under root: SystemRoot, limit: Int,
+        hugePageSize: () throws(NUMAError) -> UInt64, _ body: (Mapping) -> Void
+    ) throws(NUMAError) -> Result<Void, NUMAError> {
+        var failure: NUMAError?
+        var defaultHugePageSize: UInt64?
+        let read = root.streamLines(relative, limit: limit) { lines in
+            failure = eachMapping(in: lines, hugePageSize: hugePageSize, defaultHugePageSize: &defaultHugePageSize, body)
+            return failure == nil
+        }
+        if let failure { throw failure }
+        return read
     }
 
     /// ``forEachMapping(in:hugePageSize:_:)`` over the file's bytes in
@@ -170,10 +194,12 @@ public enum NumaMaps {
     /// numa_maps can be megabytes with thousands of mappings: each line is
     /// read in one pass, token by token, without a list of its tokens and
     /// without making strings for most of them.
+    /// `defaultHugePageSize` keeps the answer of `hugePageSize` from one
+    /// piece of a file to the next.
     private static func eachMapping(
-        in buffer: UnsafeBufferPointer<UInt8>, hugePageSize: () throws(NUMAError) -> UInt64, _ body: (Mapping) -> Void
+        in buffer: UnsafeBufferPointer<UInt8>, hugePageSize: () throws(NUMAError) -> UInt64,
+        defaultHugePageSize: inout UInt64?, _ body: (Mapping) -> Void
     ) -> NUMAError? {
-        var defaultHugePageSize: UInt64?
         // One buffer of node counts for every line: `body` gets it in each
         // mapping and lets it go before the next line, so it is reused.
         var pages: [NodePages] = []

@@ -356,7 +356,6 @@ public enum NodeStatistics {
     ///   not parse.
     public static func processMemory(_ pid: Int, in root: SystemRoot, nodes: [Int]) throws(NUMAError) -> ProcessMemory {
         let path = "proc/\(pid)/numa_maps"
-        let bytes = try readBytes(root, path, attribute: false)
         let categories = ProcessMemory.Category.allCases.count
         var memory = ProcessMemory(
             bytes: Array(repeating: Array(repeating: 0, count: nodes.count), count: categories),
@@ -373,9 +372,13 @@ public enum NodeStatistics {
         for (index, node) in nodes.enumerated() where node >= 0 && node < column.count && column[node] < 0 {
             column[node] = index
         }
+        // Read and parsed a piece at a time: numa_maps can be megabytes.
+        let read: Result<Void, NUMAError>
         do {
-            try NumaMaps.forEachMapping(in: bytes, hugePageSize: { () throws(NUMAError) in UInt64(try hugePageSize(in: root)) }) {
-                mapping in
+            read = try NumaMaps.forEachMapping(
+                inFile: path, under: root, limit: 1 << 26,
+                hugePageSize: { () throws(NUMAError) in UInt64(try hugePageSize(in: root)) }
+            ) { mapping in
                 let category = mapping.category.rawValue
                 for entry in mapping.pages where overflow == nil {
                     let (amount, tooLarge) = entry.pages.multipliedReportingOverflow(by: mapping.pageBytes)
@@ -394,6 +397,7 @@ public enum NodeStatistics {
         } catch where error.code == .invalidArgument && error.message.hasPrefix("cannot read the node count") {
             throw NUMAError(.invalidArgument, "\(root.display(path)): \(error.message)")
         }
+        try read.get()
         if let overflow {
             throw NUMAError(.invalidArgument, "\(root.display(path)): 'N\(overflow.node)=\(overflow.pages)' makes more than 2^64 bytes")
         }

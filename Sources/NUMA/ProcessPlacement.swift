@@ -203,21 +203,26 @@ public struct ProcessPlacement: Hashable, Sendable {
 
         let path = root.display("\(folder)/numa_maps")
         let memory: Memory?
-        switch root.read("\(folder)/numa_maps", limit: 1 << 26) {
-        case .success(let bytes):
-            do {
-                memory = try Self.memory(
-                    numaMaps: bytes, running: runningNodes, memsAllowed: memsAllowed,
-                    hugePageSize: { () throws(NUMAError) in UInt64(try NodeStatistics.hugePageSize(in: root)) })
-            } catch {
-                memory = nil
-                notes.append("\(path): \(error.description)")
+        do {
+            // Read and folded a piece at a time: numa_maps can be megabytes.
+            var read: Result<Void, NUMAError> = .success(())
+            let folded = try Self.memory(running: runningNodes, memsAllowed: memsAllowed) { (body) throws(NUMAError) in
+                read = try NumaMaps.forEachMapping(
+                    inFile: "\(folder)/numa_maps", under: root, limit: 1 << 26,
+                    hugePageSize: { () throws(NUMAError) in UInt64(try NodeStatistics.hugePageSize(in: root)) }, body)
             }
-        case .failure(let error):
-            // Gone between the reads; a snapshot may simply lack the file.
-            if error.errno == .noSuchProcess || !root.isDirectory(folder) { return .vanished(pid: pid) }
+            switch read {
+            case .success:
+                memory = folded
+            case .failure(let error):
+                // Gone between the reads; a snapshot may simply lack the file.
+                if error.errno == .noSuchProcess || !root.isDirectory(folder) { return .vanished(pid: pid) }
+                memory = nil
+                notes.append(error.description)
+            }
+        } catch {
             memory = nil
-            notes.append(error.description)
+            notes.append("\(path): \(error.description)")
         }
         return .read(
             ProcessPlacement(
@@ -238,6 +243,16 @@ public struct ProcessPlacement: Hashable, Sendable {
         numaMaps bytes: [UInt8], running: NodeSet, memsAllowed: NodeSet?,
         hugePageSize: () throws(NUMAError) -> UInt64
     ) throws(NUMAError) -> Memory {
+        try memory(running: running, memsAllowed: memsAllowed) { (body) throws(NUMAError) in
+            try NumaMaps.forEachMapping(in: bytes, hugePageSize: hugePageSize, body)
+        }
+    }
+
+    /// ``memory(numaMaps:running:memsAllowed:hugePageSize:)`` over the
+    /// mappings `feed` hands its argument, in the file's order.
+    static func memory(
+        running: NodeSet, memsAllowed: NodeSet?, feed: (_ body: (NumaMaps.Mapping) -> Void) throws(NUMAError) -> Void
+    ) throws(NUMAError) -> Memory {
         var memory = Memory(
             nodes: [], policies: [], total: 0, remote: 0, outsidePolicy: 0, outsideMemsAllowed: 0, outsidePolicyFile: 0)
         var nodes = NodeTally()
@@ -247,7 +262,7 @@ public struct ProcessPlacement: Hashable, Sendable {
         // mappings share the policy of the one before.
         var policyIndex: [String: Int] = [:]
         var last: (text: String, index: Int)?
-        try NumaMaps.forEachMapping(in: bytes, hugePageSize: hugePageSize) { mapping in
+        try feed { mapping in
             let p: Int
             if let last, last.text == mapping.policyText {
                 p = last.index

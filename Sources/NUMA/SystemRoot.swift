@@ -143,6 +143,21 @@ public struct SystemRoot: Hashable, Sendable {
         }
     }
 
+    /// Reads a file of lines in pieces of about `chunk` bytes: `body` gets
+    /// whole lines (the last may lack its newline), in order, as they are
+    /// read, and returns false to stop. Memory stays at `chunk` bytes unless
+    /// a line is longer. Confined and limited as ``read(_:limit:attribute:)``
+    /// is (a file longer than `limit` fails once the limit is passed, after
+    /// `body` has seen the lines before it); an error names the file.
+    public func streamLines(
+        _ relative: String, limit: Int, chunk: Int = 1 << 13, _ body: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) -> Result<Void, NUMAError> {
+        switch Syscalls.streamLines(root: path, live: isLive, relative, limit: limit, chunk: chunk, folder: folder, body) {
+        case .success: return .success(())
+        case .failure(let failure): return .failure(error(failure, reading: relative))
+        }
+    }
+
     /// The names in a folder, or nil when it cannot be listed.
     public func list(_ relative: String) -> [String]? {
         try? listing(relative).get()

@@ -201,6 +201,59 @@ enum Syscalls {
         }
     }
 
+    /// Reads a file of lines under a root (confined and limited as
+    /// ``streamFile(root:live:_:limit:chunk:folder:_:)`` is) into one buffer
+    /// of `chunk` bytes, handing `body` the whole lines read so far each time
+    /// a read brings a newline, and the rest (a last line without one) at the
+    /// end. What `body` was not given moves to the buffer's start for the
+    /// next read; the buffer doubles only for a line longer than it. Only the
+    /// new bytes of each read are searched for a newline, so a long line
+    /// costs no more than its length. `body` returns false to stop reading.
+    static func streamLines(
+        root: String, live: Bool, _ relative: String, limit: Int, chunk: Int, folder: OpenFolder? = nil,
+        _ body: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) -> Result<Void, FileFailure> {
+        let fd: Int32
+        switch openForReading(root: root, live: live, relative, folder: folder) {
+        case .success(let value): fd = value
+        case .failure(let failure): return .failure(failure)
+        }
+        defer { close(fd) }
+        var capacity = max(chunk, 16)
+        guard var buffer = malloc(capacity)?.assumingMemoryBound(to: UInt8.self) else {
+            return .failure(.system(Errno(rawValue: ENOMEM)))
+        }
+        defer { free(buffer) }
+        var held = 0
+        var total = 0
+        while true {
+            if held == capacity {
+                let grown = capacity * 2
+                guard let larger = realloc(buffer, grown)?.assumingMemoryBound(to: UInt8.self) else {
+                    return .failure(.system(Errno(rawValue: ENOMEM)))
+                }
+                buffer = larger
+                capacity = grown
+            }
+            let got = retrying { read(fd, buffer + held, capacity - held) }
+            if got < 0 { return .failure(.system(Errno.current)) }
+            total += got
+            guard total <= limit else { return .failure(.tooLarge(limit: limit)) }
+            if got == 0 {
+                if held > 0 { _ = body(UnsafeBufferPointer(start: buffer, count: held)) }
+                return .success(())
+            }
+            // The last newline among the new bytes ends the lines to hand over.
+            var end = held + got
+            while end > held && buffer[end - 1] != 0x0A { end -= 1 }
+            held += got
+            guard end > 0, buffer[end - 1] == 0x0A else { continue }
+            guard body(UnsafeBufferPointer(start: buffer, count: end)) else { return .success(()) }
+            if end < held { memmove(buffer, buffer + end, held - end) }
+            held -= end
+        }
+    }
+
     /// Reads a whole file named by an absolute path (the running system's
     /// own, or one the user named), up to `limit` bytes; a longer file is
     /// EFBIG, never returned cut.
