@@ -115,6 +115,48 @@ import Testing
         #expect(try root.readBytes("sized-20000", limit: 20000)?.count == 20000)
     }
 
+    /// Lines read a piece at a time come back whole and in order, whatever
+    /// the piece size: lines across pieces, lines longer than a piece, a
+    /// last line without a newline, empty lines; stopping early; the limit.
+    @Test func streamedLinesComeBackWholeAcrossPieces() throws {
+        let root = try self.root
+        var lines: [String] = []
+        for index in 0..<400 {
+            // Lengths from 0 to about 3 pieces of the smallest size below.
+            lines.append(String(repeating: Character(UnicodeScalar(UInt8(97 + index % 26))), count: (index * 37) % 200))
+        }
+        let text = lines.joined(separator: "\n")
+        for (name, contents) in [("lines", text + "\n"), ("lines-unterminated", text), ("one-long-line", String(repeating: "x", count: 70_001))] {
+            try Data(contents.utf8).write(to: rootURL.appendingPathComponent(name))
+            for chunk in [16, 64, 100, 4096, 1 << 13] {
+                var seen: [UInt8] = []
+                var calls = 0
+                let result = root.streamLines(name, limit: 1 << 20, chunk: chunk) { piece in
+                    calls += 1
+                    // Every piece but the last ends a line.
+                    seen += piece
+                    return true
+                }
+                #expect((try? result.get()) != nil, "\(name), \(chunk)")
+                #expect(seen == Array(contents.utf8), "\(name), \(chunk)")
+                #expect(calls >= 1)
+            }
+        }
+        // Each piece handed over ends with a newline, but perhaps the last.
+        var pieces: [[UInt8]] = []
+        _ = root.streamLines("lines-unterminated", limit: 1 << 20, chunk: 64) { pieces.append(Array($0)); return true }
+        #expect(pieces.dropLast().allSatisfy { $0.last == 0x0A } && pieces.last?.last != 0x0A)
+        // Stopping reads no further.
+        var first: [UInt8] = []
+        _ = root.streamLines("lines", limit: 1 << 20, chunk: 64) { first += $0; return false }
+        #expect(!first.isEmpty && first.count < text.utf8.count && first.last == 0x0A)
+        // Past the limit: a failure, after the lines before it.
+        let cut = root.streamLines("lines", limit: 1000, chunk: 64) { _ in true }
+        #expect((try? cut.get()) == nil)
+        #expect((try? root.streamLines("lines", limit: text.utf8.count + 1, chunk: 64) { _ in true }.get()) != nil)
+        #expect((try? root.streamLines("missing", limit: 100) { _ in true }.get()) == nil)
+    }
+
     @Test func anEmptyFolderIsNotARoot() throws {
         let empty = base.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
