@@ -211,4 +211,19 @@ extension UnsafeBufferPointer<UInt8> {
     package func bytes(at range: Range<Int>, are word: StaticString) -> Bool {
         range.count == word.utf8CodeUnitCount && bytes(at: range, startWith: word)
     }
+
+    /// The index of the first newline at or after `start`, or `count` when
+    /// none follows: eight bytes at a time, each compared with `\n` by the
+    /// word test for a zero byte (whose lowest flagged byte is the first zero).
+    package func indexOfNewline(from start: Int) -> Int {
+        var at = start
+        while count - at >= 8 {
+            let word = UInt64(littleEndian: UnsafeRawPointer(baseAddress! + at).loadUnaligned(as: UInt64.self)) ^ 0x0A0A_0A0A_0A0A_0A0A
+            let zero = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+            if zero != 0 { return at + zero.trailingZeroBitCount >> 3 }
+            at += 8
+        }
+        while at < count && self[at] != 0x0A { at += 1 }
+        return at
+    }
 }

@@ -42,12 +42,13 @@ public struct ProcessLimits: Hashable, Sendable {
 
     /// Calls `body` with each line of a `/proc` file, without its newline.
     package static func forEachLine(of bytes: [UInt8], _ body: (ArraySlice<UInt8>) -> Void) {
-        var lineStart = 0
-        while lineStart < bytes.count {
-            var lineEnd = lineStart
-            while lineEnd < bytes.count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
-            body(bytes[lineStart..<lineEnd])
-            lineStart = lineEnd + 1
+        bytes.withUnsafeBufferPointer { buffer in
+            var lineStart = 0
+            while lineStart < buffer.count {
+                let lineEnd = buffer.indexOfNewline(from: lineStart)
+                body(bytes[lineStart..<lineEnd])
+                lineStart = lineEnd + 1
+            }
         }
     }
 

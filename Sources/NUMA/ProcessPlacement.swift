@@ -63,32 +63,28 @@ public struct ProcessPlacement: Hashable, Sendable {
         }
     }
 
-    /// Bytes per node as a fold adds them: a search of the few nodes a list
-    /// usually has, and a lookup by node once it has more.
-    struct NodeTally {
-        var list: [NodeBytes] = []
-        var index: [Int: Int] = [:]
-        /// For a policy's tally: the nodes it confines pages to, parsed once.
-        var confined: NodeSet?
-
-        mutating func add(_ bytes: UInt64, node: Int, backing: NumaMaps.Backing) {
-            if list.count <= 8 {
-                for position in list.indices where list[position].node == node {
-                    list[position].add(bytes, backing)
-                    return
-                }
-            } else if let position = index[node] {
+    /// Adds `bytes` of `node` to a list of bytes per node: a search of the
+    /// few nodes a list usually has, and a lookup in `index` (by `key` plus
+    /// the node id, below 1024) once it has more than eight.
+    static func add(
+        _ bytes: UInt64, node: Int, backing: NumaMaps.Backing, to list: inout [NodeBytes], index: inout [Int: Int], key: Int
+    ) {
+        if list.count <= 8 {
+            for position in list.indices where list[position].node == node {
                 list[position].add(bytes, backing)
                 return
             }
-            var entry = NodeBytes(node: node)
-            entry.add(bytes, backing)
-            list.append(entry)
-            if list.count == 9 {
-                for (position, known) in list.enumerated() { index[known.node] = position }
-            } else if list.count > 9 {
-                index[node] = list.count - 1
-            }
+        } else if let position = index[key + node] {
+            list[position].add(bytes, backing)
+            return
+        }
+        var entry = NodeBytes(node: node)
+        entry.add(bytes, backing)
+        list.append(entry)
+        if list.count == 9 {
+            for (position, known) in list.enumerated() { index[key + known.node] = position }
+        } else if list.count > 9 {
+            index[key + node] = list.count - 1
         }
     }
 
@@ -162,13 +158,23 @@ public struct ProcessPlacement: Hashable, Sendable {
         var cpusAllowed: CPUSet?
         var memsAllowed: NodeSet?
         ProcessLimits.forEachLine(of: status) { line in
-            if var value = ProcessLimits.value(of: "Name:", in: line) {
-                while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
-                name = String(decoding: value, as: UTF8.self)
-            } else if let value = ProcessLimits.value(of: "Cpus_allowed_list:", in: line) {
-                cpusAllowed = CPUSet(list: String(decoding: value, as: UTF8.self).trimmingWhitespaceAndNUL())
-            } else if let value = ProcessLimits.value(of: "Mems_allowed_list:", in: line) {
-                memsAllowed = NodeSet(list: String(decoding: value, as: UTF8.self).trimmingWhitespaceAndNUL())
+            // Three keys among some fifty lines: the first byte rules out most.
+            switch line.first {
+            case UInt8(ascii: "N"):
+                if var value = ProcessLimits.value(of: "Name:", in: line) {
+                    while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
+                    name = String(decoding: value, as: UTF8.self)
+                }
+            case UInt8(ascii: "C"):
+                if let value = ProcessLimits.value(of: "Cpus_allowed_list:", in: line) {
+                    cpusAllowed = CPUSet(list: String(decoding: value, as: UTF8.self).trimmingWhitespaceAndNUL())
+                }
+            case UInt8(ascii: "M"):
+                if let value = ProcessLimits.value(of: "Mems_allowed_list:", in: line) {
+                    memsAllowed = NodeSet(list: String(decoding: value, as: UTF8.self).trimmingWhitespaceAndNUL())
+                }
+            default:
+                break
             }
         }
         var commandLine: [String] = []
@@ -255,8 +261,17 @@ public struct ProcessPlacement: Hashable, Sendable {
     ) throws(NUMAError) -> Memory {
         var memory = Memory(
             nodes: [], policies: [], total: 0, remote: 0, outsidePolicy: 0, outsideMemsAllowed: 0, outsidePolicyFile: 0)
-        var nodes = NodeTally()
-        var policies: [NodeTally] = []
+        var nodes: [NodeBytes] = []
+        var nodeIndex: [Int: Int] = [:]
+        // Each policy's bytes per node go straight to its ``PolicyBytes``;
+        // past eight nodes they are found in one index for all policies, by
+        // the policy's number times 1024 plus the node id.
+        var policyNodeIndex: [Int: Int] = [:]
+        // What the current mapping's policy confines pages to, parsed when
+        // the policy changes (most mappings share the one before's).
+        var confinedPolicy = -1
+        var confined = NodeSet()
+        var confines = false
         // Lookups by key, never by search over many: a file may name every
         // node on every line, and thousands of distinct policies. Most
         // mappings share the policy of the one before.
@@ -269,7 +284,7 @@ public struct ProcessPlacement: Hashable, Sendable {
             } else if memory.policies.count <= 8,
                 let known = memory.policies.firstIndex(where: { $0.text == mapping.policyText })
             {
-                // A search of the few policies a process usually has, as NodeTally does for nodes.
+                // A search of the few policies a process usually has, as add(_:node:backing:to:index:key:) does for nodes.
                 p = known
             } else if memory.policies.count > 8, let known = policyIndex[mapping.policyText] {
                 p = known
@@ -279,21 +294,31 @@ public struct ProcessPlacement: Hashable, Sendable {
                     for (position, known) in memory.policies.enumerated() { policyIndex[known.text] = position }
                 }
                 if p >= 8 { policyIndex[mapping.policyText] = p }
-                let policy = mapping.policy
-                memory.policies.append(PolicyBytes(text: mapping.policyText, policy: policy, mappings: 0, nodes: [], outside: 0))
                 // Parsed once per distinct policy, not once per mapping.
-                policies.append(NodeTally(confined: policy.confinedTo))
+                memory.policies.append(
+                    PolicyBytes(text: mapping.policyText, policy: mapping.policy, mappings: 0, nodes: [], outside: 0))
             }
             last = (mapping.policyText, p)
+            if p != confinedPolicy {
+                confinedPolicy = p
+                if let set = memory.policies[p].policy.confinedTo {
+                    confined = set
+                    confines = true
+                } else {
+                    confines = false
+                }
+            }
             memory.policies[p].mappings += 1
             for entry in mapping.pages where entry.pages > 0 {
                 let amount = mapping.bytes(entry)
-                nodes.add(amount, node: entry.node, backing: mapping.backing)
-                policies[p].add(amount, node: entry.node, backing: mapping.backing)
+                add(amount, node: entry.node, backing: mapping.backing, to: &nodes, index: &nodeIndex, key: 0)
+                add(
+                    amount, node: entry.node, backing: mapping.backing, to: &memory.policies[p].nodes,
+                    index: &policyNodeIndex, key: p << 10)
                 memory.total = memory.total.saturatingAdding(amount)
                 if !running.contains(entry.node) { memory.remote = memory.remote.saturatingAdding(amount) }
                 let outsideMems = memsAllowed.map { !$0.contains(entry.node) } ?? false
-                guard outsideMems || (policies[p].confined.map { !$0.contains(entry.node) } ?? false) else { continue }
+                guard outsideMems || (confines && !confined.contains(entry.node)) else { continue }
                 if mapping.backing == .file {
                     memory.outsidePolicyFile = memory.outsidePolicyFile.saturatingAdding(amount)
                     continue
@@ -306,8 +331,7 @@ public struct ProcessPlacement: Hashable, Sendable {
                 memory.policies[p].outside = memory.policies[p].outside.saturatingAdding(amount)
             }
         }
-        memory.nodes = nodes.list
-        for index in memory.policies.indices { memory.policies[index].nodes = policies[index].list }
+        memory.nodes = nodes
         memory.nodes.sort { $0.node < $1.node }
         for index in memory.policies.indices { memory.policies[index].nodes.sort { $0.node < $1.node } }
         return memory
