@@ -71,6 +71,48 @@ import Testing
         #expect(memory.policies[0].nodes.count == 11)
     }
 
+    /// Bytes per node, per policy and outside what each policy allows, as a
+    /// plain count of every mapping gives them: few nodes per policy and more
+    /// than eight, few policies and more than eight.
+    @Test func foldAgreesWithAPlainCount() throws {
+        var state: UInt64 = 0x0123_4567_89AB_CDEF
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for (policyCount, nodeCount) in [(1, 3), (3, 12), (12, 5), (20, 30)] {
+            let policies = (0..<policyCount).map { $0 % 3 == 0 ? "default" : "bind:\($0 % nodeCount)" }
+            var text = ""
+            var perPolicy: [String: [Int: UInt64]] = [:]
+            var perNode: [Int: UInt64] = [:]
+            var outside: UInt64 = 0
+            for line in 0..<400 {
+                let policy = policies[next(policies.count)]
+                text += "\(String(0x7f00_0000 + line * 0x1000, radix: 16)) \(policy) anon=1"
+                for _ in 0..<(1 + next(4)) {
+                    let node = next(nodeCount)
+                    let pages = UInt64(1 + next(50))
+                    text += " N\(node)=\(pages)"
+                    perPolicy[policy, default: [:]][node, default: 0] += pages * 4096
+                    perNode[node, default: 0] += pages * 4096
+                    if policy.hasPrefix("bind:"), Int(policy.dropFirst(5)) != node { outside += pages * 4096 }
+                }
+                text += " kernelpagesize_kB=4\n"
+            }
+            let memory = try ProcessPlacement.memory(
+                numaMaps: Array(text.utf8), running: [], memsAllowed: nil, hugePageSize: { () throws(NUMAError) in 2 << 20 })
+            #expect(Dictionary(uniqueKeysWithValues: memory.nodes.map { ($0.node, $0.anonymous) }) == perNode)
+            #expect(memory.nodes.map(\.node) == perNode.keys.sorted())
+            for policy in memory.policies {
+                #expect(Dictionary(uniqueKeysWithValues: policy.nodes.map { ($0.node, $0.anonymous) }) == perPolicy[policy.text])
+                #expect(policy.nodes.map(\.node) == (perPolicy[policy.text] ?? [:]).keys.sorted())
+            }
+            #expect(Set(memory.policies.map(\.text)) == Set(perPolicy.keys))
+            #expect(memory.outsidePolicy == outside)
+            #expect(memory.total == perNode.values.reduce(0, +))
+        }
+    }
+
     @Test func cgroupPathsPastPathMaxAreSkipped() throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("swnuma-cgroup-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: base) }
