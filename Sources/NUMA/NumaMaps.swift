@@ -23,7 +23,29 @@ public enum NumaMaps {
         /// else the default huge page size for huge mappings, else the base page size).
         public var pageBytes: UInt64
         /// Pages per node (`N<node>=<pages>`), in file order.
-        public var pages: [NodePages]
+        public var pages: [NodePages] {
+            get { (0..<pageCount).map { page($0) } }
+            set { counts = newValue.flatMap { [UInt64($0.node), $0.pages] } }
+        }
+
+        /// The same as pairs of numbers, node then pages: a list of a type
+        /// of swnuma's own costs the runtime a class of its own on first use,
+        /// and each `numastat -p` or `--process` would pay it.
+        private var counts: [UInt64]
+
+        init(policyText: String, backing: Backing, category: NodeStatistics.ProcessMemory.Category, pageBytes: UInt64, counts: [UInt64]) {
+            self.policyText = policyText
+            self.backing = backing
+            self.category = category
+            self.pageBytes = pageBytes
+            self.counts = counts
+        }
+
+        /// How many nodes ``pages`` has.
+        package var pageCount: Int { counts.count / 2 }
+
+        /// ``pages``' entry at `index`, below ``pageCount``.
+        package func page(_ index: Int) -> NodePages { NodePages(node: Int(counts[2 * index]), pages: counts[2 * index + 1]) }
 
         /// The bytes on each node: pages times ``pageBytes``, saturating.
         public func bytes(_ entry: NodePages) -> UInt64 { entry.pages.saturatingMultiplied(by: pageBytes) }
@@ -202,7 +224,7 @@ public enum NumaMaps {
     ) -> NUMAError? {
         // One buffer of node counts for every line: `body` gets it in each
         // mapping and lets it go before the next line, so it is reused.
-        var pages: [NodePages] = []
+        var pages: [UInt64] = []
         let basePageSize = UInt64(NodeStatistics.pageSize)
         let count = buffer.count
         var at = 0
@@ -299,7 +321,8 @@ public enum NumaMaps {
                         // 1024 at most): a larger id is a planted file, and would
                         // make every per-node table as large as the number it names.
                         if node < UInt64(NodeKind.kernelLimit) {
-                            pages.append(NodePages(node: Int(node), pages: pageCount))
+                            pages.append(node)
+                            pages.append(pageCount)
                         } else {
                             badCount = token
                             badNode = node
@@ -353,7 +376,7 @@ public enum NumaMaps {
             body(
                 Mapping(
                     policyText: policyText, backing: backing,
-                    category: category, pageBytes: pageBytes, pages: pages))
+                    category: category, pageBytes: pageBytes, counts: pages))
         }
         return nil
     }

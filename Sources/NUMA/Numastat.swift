@@ -380,7 +380,8 @@ public enum NodeStatistics {
                 hugePageSize: { () throws(NUMAError) in UInt64(try hugePageSize(in: root)) }
             ) { mapping in
                 let category = mapping.category.rawValue
-                for entry in mapping.pages where overflow == nil {
+                for position in 0..<mapping.pageCount where overflow == nil {
+                    let entry = mapping.page(position)
                     let (amount, tooLarge) = entry.pages.multipliedReportingOverflow(by: mapping.pageBytes)
                     let index = entry.node < column.count && column[entry.node] >= 0 ? column[entry.node] : nil
                     let total = index.map { memory.bytes[category][$0] } ?? memory.elsewhere[category]

@@ -309,7 +309,9 @@ public struct ProcessPlacement: Hashable, Sendable {
                 }
             }
             memory.policies[p].mappings += 1
-            for entry in mapping.pages where entry.pages > 0 {
+            for position in 0..<mapping.pageCount {
+                let entry = mapping.page(position)
+                guard entry.pages > 0 else { continue }
                 let amount = mapping.bytes(entry)
                 add(amount, node: entry.node, backing: mapping.backing, to: &nodes, index: &nodeIndex, key: 0)
                 add(

@@ -230,7 +230,12 @@ public struct FileOwnership: Hashable, Sendable {
 /// Text from a snapshot (a file's bytes, a name in a folder) made safe for a
 /// terminal: control bytes, DEL and invalid UTF-8 become `\xHH`, a backslash `\\`.
 public func escapedForDisplay(_ text: some StringProtocol) -> String {
-    escapedForDisplay(bytes: Array(text.utf8))
+    // Most text needs no escape: it is checked where it is, and kept.
+    let clean = text.utf8.withContiguousStorageIfAvailable { bytes in
+        !bytes.contains { $0 < 0x20 || $0 >= 0x7F || $0 == 0x5C }
+    }
+    if clean == true { return String(text) }
+    return escapedForDisplay(bytes: Array(text.utf8))
 }
 
 /// ``escapedForDisplay(_:)`` over raw bytes.
