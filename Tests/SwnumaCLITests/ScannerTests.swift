@@ -123,4 +123,29 @@ import Testing
         }
         #expect(checked > 150)
     }
+
+    /// The index of long names the scanner reads first names, for every
+    /// long name, the first row a search of the whole table finds; nothing
+    /// else (prefixes, longer words, short-only rows' names) is in it.
+    @Test func longNameIndexAgreesWithASearchOfTheTable() throws {
+        var found: [String: OptionPlace] = [:]
+        var group = 0
+        while let rows = OptionTable.rows(ofGroup: group) {
+            for (index, spec) in rows.enumerated() where !spec.shortOnly && found[spec.long] == nil {
+                found[spec.long] = OptionPlace(group: group, index: index)
+            }
+            group += 1
+        }
+        #expect(found.count > 40)
+        for (name, place) in found {
+            #expect(OptionTable.place(ofLongName: Substring(name)) == place, "--\(name)")
+            #expect(OptionTable.place(ofLongName: Substring(name).dropLast()).map { _ in found[String(name.dropLast())] != nil } ?? true)
+            #expect(OptionTable.place(ofLongName: Substring(name + "x")) == nil || found[name + "x"] != nil)
+        }
+        #expect(OptionTable.place(ofLongName: "") == nil)
+        #expect(OptionTable.place(ofLongName: "mem") == nil)
+        // Spelt in full, a long option deep in the table reads as its own row.
+        #expect(try scan("--process", "1").options.first?.place == found["process"])
+    }
 }
+

@@ -232,7 +232,7 @@ package enum Scanner {
     /// ambiguous among numactl's options stays ambiguous. Only a prefix that
     /// matches no numactl option is looked up among swnuma's additions.
     static func lookUp(_ name: Substring, word: String, in rows: RowSource) throws(ScanError) -> (OptionSpec, OptionPlace?) {
-        if let exact = rows.first(where: { !$0.shortOnly && $0.long == name }) { return exact }
+        if let exact = rows.exact(name) { return exact }
         let matching = name.isEmpty ? [] : rows.all { !$0.shortOnly && $0.long.hasPrefix(name) }
         let numactls = matching.filter(\.0.fromNumactl)
         let candidates = numactls.isEmpty ? matching : numactls
@@ -266,6 +266,16 @@ struct RowSource {
             number += 1
         }
         return nil
+    }
+
+    /// The first row whose long name is `name`: in swnuma's table found by
+    /// the index of long names (``OptionTable/place(ofLongName:)``), which
+    /// builds no rows but its own mode's; in a program's own rows by search.
+    func exact(_ name: Substring) -> (OptionSpec, OptionPlace?)? {
+        guard rows == nil else { return first { !$0.shortOnly && $0.long == name } }
+        guard let place = OptionTable.place(ofLongName: name), let group = group(place.group), place.index < group.count
+        else { return nil }
+        return (group[place.index], place)
     }
 
     /// Every row that `matches` accepts, in table order.
