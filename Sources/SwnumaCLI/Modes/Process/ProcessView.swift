@@ -26,14 +26,18 @@ enum ProcessView {
         let own = root.isLive ? Int(NodeStatistics.ownProcessID) : nil
         // Every name is looked for in one pass over the processes.
         let names = words.filter { !isNumber($0) }
-        let matches = Dictionary(
-            zip(names, NodeStatistics.processIDs(matchingEach: names, in: root, excluding: own)), uniquingKeysWith: { a, _ in a })
+        let matches: [String: [Int]] =
+            names.isEmpty
+            ? [:]
+            : Dictionary(
+                zip(names, NodeStatistics.processIDs(matchingEach: names, in: root, excluding: own)), uniquingKeysWith: { a, _ in a })
         for word in words {
             let pids = isNumber(word) ? ProcessPlacement.pid(of: word).map { [$0] } ?? [] : matches[word] ?? []
             if pids.isEmpty {
                 report.problems.append(Problem(word: word, pid: nil, kind: .noMatch, message: "no process matches '\(escapedForDisplay(word))'"))
             }
-            for pid in pids where seen.insert(pid).inserted {
+            // The same process named twice is read once (a name matches each process once).
+            for pid in pids where words.count == 1 || seen.insert(pid).inserted {
                 switch ProcessPlacement.read(pid: pid, root: root, topology: topology) {
                 case .read(let placement):
                     report.processes.append(placement)
@@ -141,12 +145,19 @@ enum ProcessView {
                     out.append(p.runningNodes.contains(node.node) ? "  (runs here)\n" : "\n")
                 }
             }
-            for (index, policy) in memory.policies.enumerated() where policy.nodes.contains(where: { $0.total > 0 }) {
+            // By index, not enumerated(): the enumeration's copy of the list is
+            // let go through its type's metadata, whose first request costs
+            // the runtime's registration of every array type the standard
+            // library ships.
+            for index in memory.policies.indices {
+                let policy = memory.policies[index]
+                guard policy.nodes.contains(where: { $0.total > 0 }) else { continue }
                 label(index == 0 ? "policies" : "")
                 out.append(escapedForDisplay(policy.text))
                 out.append(": ")
                 var total: UInt64 = 0
-                for (position, node) in policy.nodes.enumerated() {
+                for position in policy.nodes.indices {
+                    let node = policy.nodes[position]
                     if position > 0 { out.append(", ") }
                     appendBytes(node.total, to: &out)
                     out.append(" on node ")
