@@ -139,7 +139,9 @@ public struct ProcessPlacement: Hashable, Sendable {
 
     /// Reads process `pid` under `root`; `topology` maps CPUs to nodes.
     public static func read(pid: Int, root: SystemRoot, topology: Topology) -> Reading {
-        let folder = "proc/\(pid)"
+        // Numbers written by hand, not by interpolation: the standard library's
+        // integer printing is code no other part of a start-up runs.
+        let folder = "proc/" + pid.decimalText
         let status: [UInt8]
         // Through the root like every other read: a snapshot's proc/PID may
         // be a link to the host's /proc/PID, which must not be followed out.
@@ -167,11 +169,11 @@ public struct ProcessPlacement: Hashable, Sendable {
                 }
             case UInt8(ascii: "C"):
                 if let value = ProcessLimits.value(of: "Cpus_allowed_list:", in: line) {
-                    cpusAllowed = CPUSet(list: String(decoding: value, as: UTF8.self).trimmingWhitespaceAndNUL())
+                    cpusAllowed = CPUSet(listBytes: Array(value))
                 }
             case UInt8(ascii: "M"):
                 if let value = ProcessLimits.value(of: "Mems_allowed_list:", in: line) {
-                    memsAllowed = NodeSet(list: String(decoding: value, as: UTF8.self).trimmingWhitespaceAndNUL())
+                    memsAllowed = NodeSet(listBytes: Array(value))
                 }
             default:
                 break
@@ -188,7 +190,7 @@ public struct ProcessPlacement: Hashable, Sendable {
             commandLine.append(String(decoding: bytes[start...], as: UTF8.self))
             if commandLine.last == "" { commandLine.removeLast() }
         }
-        let cpuset = Cpuset.read(from: root, pid: String(pid))
+        let cpuset = Cpuset.read(from: root, pid: pid.decimalText)
 
         // Threads: the CPU each last ran on.
         var threads: [Thread] = []
@@ -196,7 +198,7 @@ public struct ProcessPlacement: Hashable, Sendable {
         let nodeOfCPU: (Int) -> Int? = { cpu in topology.nodes.first { $0.cpus.contains(cpu) }?.id }
         if let tids = root.list("\(folder)/task") {
             for tid in tids.compactMap({ Int(decimal: $0) }).sorted() {
-                guard let bytes = root.readBytes("\(folder)/task/\(tid)/stat", limit: 1 << 16),
+                guard let bytes = root.readBytes("\(folder)/task/" + tid.decimalText + "/stat", limit: 1 << 16),
                     let cpu = lastCPU(stat: bytes)
                 else { continue }
                 threads.append(Thread(tid: tid, cpu: cpu, node: nodeOfCPU(cpu)))
