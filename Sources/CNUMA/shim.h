@@ -37,6 +37,11 @@ static inline long swnuma_file_system_type(const char *path) {
     return statfs(path, &info) == 0 ? (long)info.f_type : -1;
 }
 
+/// getdents64(2): the entries of an open folder, written into `buffer`.
+static inline long swnuma_getdents64(int fd, void *buffer, size_t bytes) {
+    return syscall(SYS_getdents64, fd, buffer, bytes);
+}
+
 static inline unsigned int swnuma_dev_major(dev_t device) { return major(device); }
 static inline unsigned int swnuma_dev_minor(dev_t device) { return minor(device); }
 

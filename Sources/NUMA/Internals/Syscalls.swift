@@ -327,29 +327,46 @@ enum Syscalls {
     static func listDirectory<Entry>(
         root: String, live: Bool, _ relative: String, rootFolder: OpenFolder?, _ entry: (String, Bool) -> Entry
     ) -> Result<[Entry], Errno> {
-        let folder: OpaquePointer?
+        let fd: Int32
         if live {
-            // What it always was under the live root: opendir(3), no extra call
-            // (from the current folder for a path the user typed, ``SystemRoot/typed``).
-            folder = opendir(root == "/" ? "/" + relative : root + "/" + relative)
+            // A plain open under the live root (from the current folder for a
+            // path the user typed, ``SystemRoot/typed``).
+            fd = retrying { open(root == "/" ? "/" + relative : root + "/" + relative, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK) }
+            if fd < 0 { return .failure(Errno.current) }
         } else {
-            let fd: Int32
             switch openUnder(root: root, live: false, relative, flags: O_RDONLY | O_DIRECTORY | O_NONBLOCK, folder: rootFolder) {
             case .success(let value): fd = value
             case .failure(let error): return .failure(error)
             }
-            folder = fdopendir(fd)
-            if folder == nil { close(fd) }
         }
-        guard let dir = folder else { return .failure(Errno.current) }
-        defer { closedir(dir) }
+        defer { close(fd) }
+        // getdents64(2) into 4 KB on the stack, not readdir(3), whose 32 KB
+        // buffer grew the heap (and shrank it again) on each listing.
         var entries: [Entry] = []
-        while let record = readdir(dir) {
-            let name = withUnsafeBytes(of: record.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        var failure: Errno?
+        withUnsafeTemporaryAllocation(byteCount: 4096, alignment: 8) { buffer in
+            while true {
+                let count = retrying { swnuma_getdents64(fd, buffer.baseAddress, buffer.count) }
+                if count < 0 {
+                    failure = Errno.current
+                    return
+                }
+                if count == 0 { return }
+                // Each record: inode (8 bytes), offset (8), its length (2), type (1), the name and a NUL.
+                var at = 0
+                while at + 19 < count {
+                    let length = Int(buffer.load(fromByteOffset: at + 16, as: UInt16.self))
+                    guard length >= 20, at + length <= count else { return }
+                    let type = buffer.load(fromByteOffset: at + 18, as: UInt8.self)
+                    let nameBytes = UnsafeRawBufferPointer(rebasing: buffer[(at + 19)..<(at + length)])
+                    let end = nameBytes.firstIndex(of: 0) ?? nameBytes.count
+                    let name = String(decoding: nameBytes[..<end], as: UTF8.self)
+                    if name != "." && name != ".." { entries.append(entry(name, type == UInt8(DT_DIR))) }
+                    at += length
+                }
             }
-            if name != "." && name != ".." { entries.append(entry(name, record.pointee.d_type == UInt8(DT_DIR))) }
         }
+        if let failure { return .failure(failure) }
         return .success(entries)
     }
 
