@@ -157,6 +157,33 @@ import Testing
         #expect((try? root.streamLines("missing", limit: 100) { _ in true }.get()) == nil)
     }
 
+    /// A folder whose entries fill many reads of the listing buffer comes
+    /// back whole: names of 3 to 244 bytes, bytes past ASCII, folders told
+    /// from files, and `.` and `..` left out.
+    @Test func largeFoldersAreListedWhole() throws {
+        let folder = rootURL.appendingPathComponent("many")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var files = Set<String>()
+        var folders = Set<String>()
+        for index in 0..<700 {
+            let name = String(repeating: index % 2 == 0 ? "é" : "x", count: 1 + (index * 53) % 120) + "-\(index)"
+            if index % 7 == 0 {
+                try FileManager.default.createDirectory(at: folder.appendingPathComponent(name), withIntermediateDirectories: true)
+                folders.insert(name)
+            } else {
+                try Data().write(to: folder.appendingPathComponent(name))
+                files.insert(name)
+            }
+        }
+        let root = try self.root
+        let names = try #require(root.list("many"))
+        #expect(names.count == 700 && Set(names) == files.union(folders))
+        let listing = try root.listingWithFolders("many").get()
+        #expect(Set(listing.names) == files.union(folders) && listing.folders == folders)
+        #expect(SystemRoot.live.list(folder.path.dropFirst().description).map(Set.init) == files.union(folders))
+        #expect(root.list("many/" + files.first!) == nil)
+    }
+
     @Test func anEmptyFolderIsNotARoot() throws {
         let empty = base.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
