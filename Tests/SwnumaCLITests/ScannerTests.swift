@@ -1,4 +1,5 @@
 import Testing
+import NUMA
 
 @testable import SwnumaCLI
 
@@ -146,6 +147,20 @@ import Testing
         #expect(OptionTable.place(ofLongName: "mem") == nil)
         // Spelt in full, a long option deep in the table reads as its own row.
         #expect(try scan("--process", "1").options.first?.place == found["process"])
+    }
+
+    /// A long option splits at its first `=` as a search by characters
+    /// splits it, for ASCII words (searched by bytes) and others alike.
+    @Test func splitAtEqualsAgreesWithACharacterSearch() {
+        var generator = SeededGenerator(seed: 41)
+        let pieces = ["=", "a", "mem", "0-1", "é", "=\u{301}", "\u{301}", " ", "==", "x=y"]
+        for _ in 0..<2000 {
+            let word = Substring((0..<Int.random(in: 0...5, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined())
+            let split = NUMA.splitAtEquals(word)
+            let equals = word.firstIndex(of: "=")
+            #expect(split.name == (equals.map { word[..<$0] } ?? word), "\(word)")
+            #expect(split.value == equals.map { String(word[word.index(after: $0)...]) }, "\(word)")
+        }
     }
 }
 
