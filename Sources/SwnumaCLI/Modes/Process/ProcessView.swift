@@ -180,12 +180,12 @@ enum ProcessView {
                 out.append("\n")
             }
             label("remote")
-            out.append(share(memory.remote, of: memory.total))
+            appendShare(memory.remote, of: memory.total, to: &out)
             out.append(" on nodes its threads do not run on (")
             appendBytes(memory.remote, to: &out)
             out.append(")\n")
             label("outside")
-            out.append(share(memory.outsidePolicy, of: memory.total))
+            appendShare(memory.outsidePolicy, of: memory.total, to: &out)
             out.append(" outside what its policies allow (")
             appendBytes(memory.outsidePolicy, to: &out)
             out.append(")")
@@ -247,11 +247,16 @@ enum ProcessView {
         }
     }
 
-    /// `part` of `whole` as a percentage with one decimal; `0.0%` of nothing.
-    static func share(_ part: UInt64, of whole: UInt64) -> String {
-        guard whole > 0 else { return "0.0%" }
+    /// Appends `part` of `whole` as a percentage with one decimal; `0.0%` of nothing.
+    static func appendShare(_ part: UInt64, of whole: UInt64, to out: inout ByteText) {
+        guard whole > 0 else { return out.append("0.0%") }
         let tenths = Int((Double(part) / Double(whole) * 1000).rounded())
-        return "\(tenths / 10).\(tenths % 10)%"
+        // Appended as numbers, not interpolated: the standard library's
+        // integer printing is code nothing else on the run needs.
+        out.append(tenths / 10)
+        out.append(".")
+        out.append(tenths % 10)
+        out.append("%")
     }
 
     // MARK: JSON
