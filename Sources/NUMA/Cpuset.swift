@@ -69,7 +69,8 @@ public struct Cpuset: Hashable, Sendable {
 
     /// The cpuset of process `pid` (the calling process by default) under
     /// `root`, or nil when no cgroup hierarchy with cpuset files can be found.
-    /// The hierarchies are found in the calling process's mounts.
+    /// The hierarchies are found at their usual mount points on the running
+    /// system, else in the calling process's mounts.
     public static func read(from root: SystemRoot, pid: String = "self") -> Cpuset? {
         read(from: root, pid: pid, usualPlacesFirst: true)
     }

@@ -340,7 +340,7 @@ enum Syscalls {
             }
         }
         defer { close(fd) }
-        // getdents64(2) into 4 KB on the stack, not readdir(3), whose 32 KB
+        // getdents64(2) into a buffer of 4 KB, not readdir(3), whose 32 KB
         // buffer grew the heap (and shrank it again) on each listing.
         var entries: [Entry] = []
         var failure: Errno?
