@@ -25,7 +25,7 @@ public enum NumaMaps {
         /// Pages per node (`N<node>=<pages>`), in file order.
         public var pages: [NodePages] {
             get { (0..<pageCount).map { page($0) } }
-            set { counts = newValue.flatMap { [UInt64($0.node), $0.pages] } }
+            set { counts = newValue.flatMap { [UInt64(bitPattern: Int64($0.node)), $0.pages] } }
         }
 
         /// The same as pairs of numbers, node then pages: a list of a type
@@ -45,7 +45,10 @@ public enum NumaMaps {
         package var pageCount: Int { counts.count / 2 }
 
         /// ``pages``' entry at `index`, below ``pageCount``.
-        package func page(_ index: Int) -> NodePages { NodePages(node: Int(counts[2 * index]), pages: counts[2 * index + 1]) }
+        package func page(_ index: Int) -> NodePages {
+            // The node's bits as they were stored: any Int round-trips (the parser's are below 1024).
+            NodePages(node: Int(Int64(bitPattern: counts[2 * index])), pages: counts[2 * index + 1])
+        }
 
         /// The bytes on each node: pages times ``pageBytes``, saturating.
         public func bytes(_ entry: NodePages) -> UInt64 { entry.pages.saturatingMultiplied(by: pageBytes) }

@@ -209,7 +209,6 @@ public struct ProcessPlacement: Hashable, Sendable {
         if threads.isEmpty { notes.append("the CPUs its threads last ran on cannot be read") }
         let runningNodes = NodeSet(threads.compactMap { $0.node })
 
-        let path = root.display("\(folder)/numa_maps")
         let memory: Memory?
         do {
             // Read and folded a piece at a time: numa_maps can be megabytes.
@@ -230,7 +229,7 @@ public struct ProcessPlacement: Hashable, Sendable {
             }
         } catch {
             memory = nil
-            notes.append("\(path): \(error.description)")
+            notes.append("\(root.display("\(folder)/numa_maps")): \(error.description)")
         }
         return .read(
             ProcessPlacement(

@@ -231,9 +231,7 @@ public struct FileOwnership: Hashable, Sendable {
 /// terminal: control bytes, DEL and invalid UTF-8 become `\xHH`, a backslash `\\`.
 public func escapedForDisplay(_ text: some StringProtocol) -> String {
     // Most text needs no escape: it is checked where it is, and kept.
-    let clean = text.utf8.withContiguousStorageIfAvailable { bytes in
-        !bytes.contains { $0 < 0x20 || $0 >= 0x7F || $0 == 0x5C }
-    }
+    let clean = text.utf8.withContiguousStorageIfAvailable { bytes in !bytes.contains(where: needsEscape) }
     if clean == true { return String(text) }
     return escapedForDisplay(bytes: Array(text.utf8))
 }
@@ -241,7 +239,7 @@ public func escapedForDisplay(_ text: some StringProtocol) -> String {
 /// ``escapedForDisplay(_:)`` over raw bytes.
 public func escapedForDisplay(bytes: some Collection<UInt8>) -> String {
     let bytes = Array(bytes)
-    guard bytes.contains(where: { $0 < 0x20 || $0 >= 0x7F || $0 == 0x5C }) else {
+    guard bytes.contains(where: needsEscape) else {
         return String(decoding: bytes, as: UTF8.self)
     }
     var result = ""
@@ -279,4 +277,11 @@ public func escapedForDisplay(bytes: some Collection<UInt8>) -> String {
         }
     }
     return result
+}
+
+/// Whether a byte makes text go through the escaping: a control byte, DEL,
+/// a backslash, or a byte past ASCII (kept when it is part of valid UTF-8
+/// that encodes no C1 control).
+private func needsEscape(_ byte: UInt8) -> Bool {
+    byte < 0x20 || byte >= 0x7F || byte == 0x5C
 }
